@@ -1,0 +1,189 @@
+"""Validating answers against their questions' validators.
+
+Each function returns problems as (key path, reason) pairs so that every problem of an answers
+file is reported at once, e.g. `environments[2].cidr: overlaps environments[0].cidr 10.10.0.0/16`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
+
+from infrascaffold.answers import Problem, answer_context
+from infrascaffold.jinja_env import evaluate, render_string
+from infrascaffold.pack import Pack
+from infrascaffold.questions import Question, Validator
+
+# Characters that would let an answer break out of a quoted name in HCL, YAML or shell.
+_UNSAFE_IN_NAME = re.compile(r"[\"'`\\\n\r]|\$\{|%\{|\$\(")
+
+
+def check_answers(
+    pack: Pack, env: SandboxedEnvironment, answers: Mapping[str, Any]
+) -> list[Problem]:
+    """Every problem of the resolved answers, in question order."""
+    problems: list[Problem] = []
+    for q in pack.questions:
+        if q.key in answers:
+            ctx = answer_context(pack, answers)
+            problems += check_value(env, q, answers[q.key], ctx, q.key)
+    return problems
+
+
+def check_value(
+    env: SandboxedEnvironment, question: Question, value: Any, ctx: Mapping[str, Any], path: str
+) -> list[Problem]:
+    """Problems of one answer: its type constraints, choices, validators and record fields."""
+    problems = _check_choices(question, value, path)
+    if question.type == "list" and isinstance(value, list):
+        problems += _check_records(env, question, value, ctx, path)
+    for validator in question.validators:
+        problems += _run_validator(env, validator, value, ctx, path)
+    return problems
+
+
+def _check_choices(question: Question, value: Any, path: str) -> list[Problem]:
+    allowed = ", ".join(str(c) for c in question.choices)
+    if question.type == "choice" and value not in question.choices:
+        return [(path, f"{value!r} is not one of: {allowed}")]
+    if question.type == "multichoice" and isinstance(value, list):
+        return [
+            (path, f"{v!r} is not one of: {allowed}") for v in value if v not in question.choices
+        ]
+    return []
+
+
+def _check_records(
+    env: SandboxedEnvironment,
+    question: Question,
+    records: list[Any],
+    ctx: Mapping[str, Any],
+    path: str,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if len(records) < question.min_items:
+        problems.append((path, f"needs at least {question.min_items} item(s)"))
+    if question.max_items is not None and len(records) > question.max_items:
+        problems.append((path, f"allows at most {question.max_items} items, got {len(records)}"))
+    for i, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            continue
+        item_ctx = {**ctx, "item": record}
+        for field in question.fields:
+            if field.key in record:
+                where = f"{path}[{i}].{field.key}"
+                problems += check_value(env, field, record[field.key], item_ctx, where)
+    return problems
+
+
+def _run_validator(
+    env: SandboxedEnvironment, validator: Validator, value: Any, ctx: Mapping[str, Any], path: str
+) -> list[Problem]:
+    checks = {
+        "regex": _regex,
+        "min": _minimum,
+        "max": _maximum,
+        "cidr": _cidr,
+        "unique": _unique,
+        "disjoint": _disjoint,
+        "name": _name,
+    }
+    if validator.kind == "expr":
+        return _expression(env, validator, value, ctx, path)
+    found = checks[validator.kind](validator.arg, value, path)
+    if validator.message:
+        scope = {**ctx, "value": value}
+        return [(where, render_string(env, validator.message, scope)) for where, _ in found]
+    return found
+
+
+def _regex(pattern: Any, value: Any, path: str) -> list[Problem]:
+    if isinstance(value, str) and not re.fullmatch(str(pattern), value):
+        return [(path, f"{value!r} does not match {pattern}")]
+    return []
+
+
+def _minimum(limit: Any, value: Any, path: str) -> list[Problem]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int) and value < limit:
+        return [(path, f"must be at least {limit}, got {value}")]
+    if isinstance(value, str) and len(value) < limit:
+        return [(path, f"must be at least {limit} characters long")]
+    return []
+
+
+def _maximum(limit: Any, value: Any, path: str) -> list[Problem]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int) and value > limit:
+        return [(path, f"must be at most {limit}, got {value}")]
+    if isinstance(value, str) and len(value) > limit:
+        return [(path, f"must be at most {limit} characters long")]
+    return []
+
+
+def _name(_arg: Any, value: Any, path: str) -> list[Problem]:
+    if isinstance(value, str) and _UNSAFE_IN_NAME.search(value):
+        return [(path, "must not contain quotes, backslashes, newlines, `${`, `%{` or `$(`")]
+    return []
+
+
+def _cidr(options: Any, value: Any, path: str) -> list[Problem]:
+    options = options if isinstance(options, Mapping) else {}
+    try:
+        network = ipaddress.ip_network(str(value), strict=True)
+    except ValueError as exc:
+        return [(path, f"{value!r} is not a valid CIDR block ({exc})")]
+    if options.get("private") and not network.is_private:
+        return [(path, f"{value} is not a private address range")]
+    low, high = options.get("min_prefix", 0), options.get("max_prefix", network.max_prefixlen)
+    if not low <= network.prefixlen <= high:
+        return [(path, f"{value} must be a /{low} to /{high} block")]
+    return []
+
+
+def _unique(field: Any, value: Any, path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[Any, int] = {}
+    for i, record in enumerate(value if isinstance(value, list) else []):
+        key = record.get(field) if isinstance(record, Mapping) else None
+        if key is None:
+            continue
+        if key in seen:
+            problems.append(
+                (f"{path}[{i}].{field}", f"{key!r} is already used by {path}[{seen[key]}]")
+            )
+        else:
+            seen[key] = i
+    return problems
+
+
+def _disjoint(field: Any, value: Any, path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    networks: list[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+    for i, record in enumerate(value if isinstance(value, list) else []):
+        try:
+            net = ipaddress.ip_network(str(record.get(field)), strict=True)
+        except (ValueError, AttributeError):
+            continue  # reported by the field's own cidr validator
+        for j, other in networks:
+            if net.version == other.version and net.overlaps(other):
+                problems.append((f"{path}[{i}].{field}", f"overlaps {path}[{j}].{field} {other}"))
+                break
+        networks.append((i, net))
+    return problems
+
+
+def _expression(
+    env: SandboxedEnvironment, validator: Validator, value: Any, ctx: Mapping[str, Any], path: str
+) -> list[Problem]:
+    scope = {**ctx, "value": value}
+    if evaluate(env, str(validator.arg), scope):
+        return []
+    message = validator.message or f"fails the check `{validator.arg}`"
+    return [(path, render_string(env, message, scope))]

@@ -1,0 +1,27 @@
+"""The template context: what every template of a pack can refer to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
+
+from infrascaffold import __version__
+from infrascaffold.jinja_env import evaluate
+from infrascaffold.pack import Pack
+
+
+def build_context(
+    pack: Pack, env: SandboxedEnvironment, answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Answers, pack data and metadata, then the manifest's computed `context:` values in order."""
+    context: dict[str, Any] = {
+        **answers,
+        "data": pack.data,
+        "pack": {"name": pack.name, "version": pack.version},
+        "infrascaffold_version": __version__,
+    }
+    for name, expression in pack.context:
+        context[name] = evaluate(env, expression, context)
+    return context

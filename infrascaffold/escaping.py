@@ -1,0 +1,113 @@
+"""Filters that turn answer values into safe literals of the languages templates write.
+
+No answer can inject code through them: every string is emitted quoted and escaped, so the
+value can only ever be data in the output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Mapping
+from typing import Any
+
+_HCL_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def hcl_string(text: str) -> str:
+    """Quote `text` as an HCL string literal; template sequences are escaped."""
+    out = []
+    for ch in str(text):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    # `${` and `%{` open interpolations and directives in HCL; doubling the sigil escapes them.
+    return '"' + "".join(out).replace("${", "$${").replace("%{", "%%{") + '"'
+
+
+def hcl(value: Any) -> str:
+    """Render any answer value as an HCL literal (string, number, bool, null, list, map)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = ", ".join(f"{_hcl_key(k)} = {hcl(v)}" for k, v in value.items())
+        return "{ " + items + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(hcl(v) for v in value) + "]"
+    return hcl_string(str(value))
+
+
+def _hcl_key(key: Any) -> str:
+    key = str(key)
+    return key if _HCL_IDENT.match(key) else hcl_string(key)
+
+
+def yaml(value: Any) -> str:
+    """Render a value as a YAML flow literal; strings are double-quoted JSON (valid YAML)."""
+    if isinstance(value, str):
+        # GitHub Actions evaluates `${{` anywhere in a workflow; an answer must never do so.
+        return _yaml_string(value).replace("${{", "${{ '${{' }}")
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{yaml(str(k))}: {yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml(v) for v in value) + "]"
+    return yaml(str(value))
+
+
+def _yaml_printable(code: int) -> bool:
+    return (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    ) and code not in (0x2028, 0x2029)
+
+
+def _yaml_string(text: str) -> str:
+    """A YAML double-quoted scalar; anything outside YAML's printable set is escaped."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif _yaml_printable(code):
+            out.append(ch)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def sh(value: Any) -> str:
+    """Quote a value as one POSIX shell word."""
+    return shlex.quote(str(value))
+
+
+def md(value: Any) -> str:
+    """Make text safe inside a Markdown table cell or inline text."""
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return re.sub(r"([`*_<>\[\]])", r"\\\1", text)
+
+
+FILTERS = {"hcl": hcl, "yaml": yaml, "sh": sh, "md": md}

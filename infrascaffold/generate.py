@@ -1,0 +1,55 @@
+"""The pure pipeline shared by `new` and `update`: pack → answers → context → tree → validation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from infrascaffold.answer_checks import check_answers
+from infrascaffold.answers import Asker, apply_overrides, raise_problems, resolve_answers
+from infrascaffold.context import build_context
+from infrascaffold.errors import RenderError
+from infrascaffold.jinja_env import make_environment
+from infrascaffold.pack import Pack
+from infrascaffold.render import Tree, render_pack
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The outcome of a render that passed validation: ready to be written or merged."""
+
+    pack: Pack
+    answers: Mapping[str, Any]
+    tree: Tree
+
+
+def generate(
+    pack: Pack,
+    provided: Mapping[str, Any],
+    overrides: list[tuple[list[str | int], Any]] = (),  # type: ignore[assignment]
+    ask: Asker | None = None,
+) -> Generation:
+    """Resolve and check the answers, render the pack and validate the render."""
+    env = make_environment(pack.root)
+    layered = apply_overrides(pack, provided, list(overrides))
+    answers, problems = resolve_answers(pack, env, layered, ask)
+    raise_problems(problems)
+    raise_problems(check_answers(pack, env, answers))
+    tree = render_pack(pack, env, build_context(pack, env, answers))
+    check_render(tree)
+    return Generation(pack=pack, answers=answers, tree=tree)
+
+
+def check_render(tree: Tree) -> None:
+    """Refuse a render with validation errors: a template bug must never reach the disk."""
+    from infrascaffold.validate import validate_tree
+
+    errors = [f for f in validate_tree(tree) if f.severity == "error"]
+    if errors:
+        lines = [f.format_text() for f in errors]
+        raise RenderError(
+            "render",
+            f"the rendered files fail validation ({len(errors)} error(s)); nothing was written:\n"
+            + "\n".join(lines),
+        )

@@ -1,0 +1,139 @@
+"""Questions of a pack: their values, and parsing them from a manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from infrascaffold.errors import PackError
+
+QUESTION_TYPES = ("str", "int", "bool", "choice", "multichoice", "list")
+VALIDATOR_KINDS = ("regex", "min", "max", "cidr", "expr", "unique", "disjoint", "name")
+
+
+class _Missing:
+    """Marks a question without a default (distinct from a default of None)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class Validator:
+    """One check on an answer: `kind` is one of VALIDATOR_KINDS, `arg` its parameter."""
+
+    kind: str
+    arg: Any
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question of a pack. `fields` are the per-record questions of a `list` question."""
+
+    key: str
+    type: str = "str"
+    help: str = ""
+    default: Any = MISSING
+    choices: tuple[Any, ...] = ()
+    when: str | None = None
+    validators: tuple[Validator, ...] = ()
+    secret: bool = False
+    fields: tuple[Question, ...] = ()
+    min_items: int = 0
+    max_items: int | None = None
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not MISSING
+
+
+_QUESTION_KEYS = {
+    "key",
+    "type",
+    "help",
+    "default",
+    "choices",
+    "when",
+    "validators",
+    "secret",
+    "fields",
+    "min_items",
+    "max_items",
+}
+
+
+def parse_questions(raw: Any, where: str) -> tuple[Question, ...]:
+    """Parse the `questions:` list of a manifest; `where` names it in errors."""
+    if not isinstance(raw, list):
+        raise PackError(where, "must be a list of questions")
+    questions = tuple(parse_question(item, f"{where}[{i}]") for i, item in enumerate(raw))
+    keys = [q.key for q in questions]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise PackError(where, f"question {key!r} is declared twice")
+    return questions
+
+
+def parse_question(raw: Any, where: str) -> Question:
+    """Parse one question mapping of a manifest."""
+    if not isinstance(raw, Mapping):
+        raise PackError(where, "a question must be a mapping")
+    unknown = set(raw) - _QUESTION_KEYS
+    if unknown:
+        raise PackError(where, f"unknown question field {sorted(unknown)[0]!r}")
+    key = raw.get("key")
+    if not isinstance(key, str) or not key.isidentifier():
+        raise PackError(where, "`key` must be an identifier")
+    where = f"{where} ({key})"
+    qtype = raw.get("type", "str")
+    if qtype not in QUESTION_TYPES:
+        raise PackError(where, f"type must be one of {', '.join(QUESTION_TYPES)}")
+    choices = tuple(raw.get("choices") or ())
+    if qtype in ("choice", "multichoice") and not choices:
+        raise PackError(where, f"a {qtype} question needs `choices`")
+    fields = parse_questions(raw["fields"], f"{where}.fields") if "fields" in raw else ()
+    if qtype == "list" and not fields:
+        raise PackError(where, "a list question needs `fields`")
+    return Question(
+        key=key,
+        type=qtype,
+        help=str(raw.get("help", "")),
+        default=raw.get("default", MISSING),
+        choices=choices,
+        when=_optional_str(raw, "when", where),
+        validators=parse_validators(raw.get("validators") or [], f"{where}.validators"),
+        secret=bool(raw.get("secret", False)),
+        fields=fields,
+        min_items=int(raw.get("min_items", 0)),
+        max_items=int(raw["max_items"]) if raw.get("max_items") is not None else None,
+    )
+
+
+def parse_validators(raw: Any, where: str) -> tuple[Validator, ...]:
+    """Parse a `validators:` list: each item one `kind: arg` pair and an optional message."""
+    if not isinstance(raw, list):
+        raise PackError(where, "must be a list")
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            raise PackError(f"{where}[{i}]", "a validator must be a mapping")
+        kinds = [k for k in item if k != "message"]
+        if len(kinds) != 1 or kinds[0] not in VALIDATOR_KINDS:
+            raise PackError(f"{where}[{i}]", f"name exactly one of {', '.join(VALIDATOR_KINDS)}")
+        message = item.get("message")
+        out.append(Validator(kinds[0], item[kinds[0]], str(message) if message else None))
+    return tuple(out)
+
+
+def _optional_str(raw: Mapping[str, Any], name: str, where: str) -> str | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PackError(where, f"`{name}` must be a string")
+    return value

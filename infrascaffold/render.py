@@ -1,0 +1,148 @@
+"""Rendering a pack into an in-memory tree: POSIX path relative to DEST → file text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from infrascaffold.errors import PackError, RenderError
+from infrascaffold.jinja_env import evaluate, render_string
+from infrascaffold.pack import FileRule, Pack
+
+Tree = dict[str, str]
+TEMPLATE_SUFFIX = ".j2"
+
+
+def render_pack(pack: Pack, env: SandboxedEnvironment, context: Mapping[str, Any]) -> Tree:
+    """Render every selected file of the pack; raise RenderError naming template and path."""
+    tree: Tree = {}
+    for source in iter_pack_files(pack):
+        rules = matching_rules(pack.rules, source)
+        for scope in _scopes(env, rules, source, context):
+            dest = _destination(env, rules, source, scope)
+            if dest is None:
+                continue
+            if dest in tree:
+                raise RenderError(f"files/{source} → {dest}", "two templates render to this path")
+            tree[dest] = _render_file(pack, env, source, dest, scope)
+    return dict(sorted(tree.items()))
+
+
+def iter_pack_files(pack: Pack) -> Iterator[str]:
+    """Paths of the pack's `files/` tree, relative to it, sorted; links may not leave the pack."""
+    root = pack.files_root
+    if not root.is_dir():
+        raise PackError(str(root), "the pack has no files/ folder")
+    pack_root = pack.root.resolve()
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(pack_root):
+            raise PackError(str(path), "is a link pointing outside the pack")
+        if path.is_file():
+            yield path.relative_to(root).as_posix()
+
+
+def matching_rules(rules: tuple[FileRule, ...], source: str) -> list[FileRule]:
+    """The rules whose path is a whole-segment prefix of `source`, shortest first."""
+    found = [r for r in rules if source == r.path or source.startswith(r.path + "/")]
+    return sorted(found, key=lambda r: len(r.path))
+
+
+def _scopes(
+    env: SandboxedEnvironment, rules: list[FileRule], source: str, context: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    scope = dict(context)
+    repeat = [r for r in rules if r.for_each]
+    if len(repeat) > 1:
+        raise PackError(f"files/{source}", "more than one `for_each` rule applies to this file")
+    if not all(_holds(env, r, scope, source) for r in rules if not r.for_each):
+        return
+    if not repeat:
+        yield scope
+        return
+    rule = repeat[0]
+    items = _items(env, rule, scope, source)
+    for item in items:
+        item_scope = {**scope, rule.as_name: item}
+        if _holds(env, rule, item_scope, source):
+            yield item_scope
+
+
+def _holds(
+    env: SandboxedEnvironment, rule: FileRule, scope: Mapping[str, Any], source: str
+) -> bool:
+    if not rule.when:
+        return True
+    try:
+        return bool(evaluate(env, rule.when, scope))
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"files/{source}", f"rule `when: {rule.when}`: {exc}") from exc
+
+
+def _items(
+    env: SandboxedEnvironment, rule: FileRule, scope: Mapping[str, Any], source: str
+) -> list[Any]:
+    try:
+        items = evaluate(env, str(rule.for_each), scope)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"files/{source}", f"rule `for_each: {rule.for_each}`: {exc}") from exc
+    if not isinstance(items, list | tuple):
+        raise RenderError(f"files/{source}", f"`for_each: {rule.for_each}` is not a list")
+    return list(items)
+
+
+def _destination(
+    env: SandboxedEnvironment, rules: list[FileRule], source: str, scope: Mapping[str, Any]
+) -> str | None:
+    """The rendered destination path, or None when a path segment renders empty."""
+    moved = [r for r in rules if r.to is not None]
+    relative = source
+    if moved:
+        rule = moved[-1]
+        rest = source[len(rule.path) :].lstrip("/")
+        relative = "/".join(p for p in (str(rule.to), rest) if p and p != ".")
+    segments = []
+    for segment in relative.split("/"):
+        try:
+            rendered = render_string(env, segment, scope) if "{" in segment else segment
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"files/{source}", f"path segment {segment!r}: {exc}") from exc
+        if not rendered.strip():
+            return None
+        segments.append(rendered)
+    if segments[-1].endswith(TEMPLATE_SUFFIX):
+        segments[-1] = segments[-1][: -len(TEMPLATE_SUFFIX)]
+    return _safe_path("/".join(segments), source)
+
+
+def _safe_path(path: str, source: str) -> str:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in path or "\0" in path:
+        raise RenderError(f"files/{source}", f"renders to {path!r}, which is outside DEST")
+    return pure.as_posix()
+
+
+def _render_file(
+    pack: Pack, env: SandboxedEnvironment, source: str, dest: str, scope: Mapping[str, Any]
+) -> str:
+    path = pack.files_root / source
+    if not source.endswith(TEMPLATE_SUFFIX):
+        return _read_text(path, source)
+    try:
+        return env.get_template(f"files/{source}").render(**scope)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"files/{source}:{exc.lineno}", f"template syntax error: {exc.message}"
+        ) from exc
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"files/{source} → {dest}", str(exc)) from exc
+
+
+def _read_text(path: Path, source: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError(f"files/{source}", "only text files are supported") from exc

@@ -1,0 +1,60 @@
+"""Builders shared by the tests: file trees in temp folders, and renders of the built-in pack."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from infrascaffold.answer_checks import check_answers
+from infrascaffold.answers import apply_overrides, raise_problems, resolve_answers
+from infrascaffold.context import build_context
+from infrascaffold.jinja_env import make_environment
+from infrascaffold.pack import Pack, load_pack, load_pack_from
+from infrascaffold.render import Tree, render_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "answers"
+
+
+def build_file_tree(root: Path, files: Mapping[str, str]) -> Path:
+    """Create `files` (relative path → text) under `root`; returns `root`."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def example_answers(name: str) -> dict[str, Any]:
+    """The answers of `examples/answers/<name>.yml`."""
+    loaded = yaml.safe_load((EXAMPLES / f"{name}.yml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def render_answers(answers: Mapping[str, Any], pack: Pack | None = None) -> Tree:
+    """Render the built-in pack (or `pack`) for `answers`, defaults filling the rest.
+
+    Does not run validation, so tests can judge the raw render with any tool.
+    """
+    pack = pack or load_pack("platform")
+    env = make_environment(pack.root)
+    layered = apply_overrides(pack, copy.deepcopy(dict(answers)), [])
+    resolved, problems = resolve_answers(pack, env, layered)
+    raise_problems(problems)
+    raise_problems(check_answers(pack, env, resolved))
+    return render_pack(pack, env, build_context(pack, env, resolved))
+
+
+def write_tree_to(root: Path, tree: Mapping[str, str]) -> Path:
+    """Write a rendered tree under `root` (a test's tmp folder) for external tools."""
+    return build_file_tree(root, tree)
+
+
+def pack_from(root: Path) -> Pack:
+    """Load a pack built in a temp folder."""
+    return load_pack_from(root, str(root))
