@@ -1,0 +1,137 @@
+"""Command-line interface: parses options and calls one `commands.*.run` per command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from infrascaffold import __version__
+from infrascaffold.errors import EXIT_INTERRUPTED
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="infrascaffold")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Scaffold and regenerate production-grade infrastructure repositories.
+
+    \b
+    Example:
+      infrascaffold new infra/ --answers examples/answers/aws-containers.yml --no-input
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--pack",
+    "pack_ref",
+    default="platform",
+    show_default=True,
+    help="Built-in pack name or path to a pack folder.",
+)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML file of answers.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Set one answer (dotted keys, list indexes: environments.1.region=eu-west-3).",
+)
+@click.option("--defaults", is_flag=True, help="Take defaults for unanswered questions; no prompt.")
+@click.option("--no-input", is_flag=True, help="Never prompt; missing required answers are errors.")
+@click.option("--force", is_flag=True, help="Write into a non-empty DEST (never deletes files).")
+@click.option(
+    "--dry-run", is_flag=True, help="Print the files that would be written; write nothing."
+)
+@click.pass_context
+def new(
+    ctx: click.Context,
+    dest: Path,
+    pack_ref: str,
+    answers_file: Path | None,
+    sets: tuple[str, ...],
+    defaults: bool,
+    no_input: bool,
+    force: bool,
+    dry_run: bool,
+) -> None:
+    """Render a template pack into DEST, validated before anything is written.
+
+    \b
+    Example:
+      infrascaffold new infra/ --answers answers.yml --no-input \\
+        --set environments.1.region=eu-west-3
+    """
+    from infrascaffold.commands import new as command
+
+    interactive = not (defaults or no_input) and sys.stdin.isatty()
+    ctx.exit(
+        command.run(
+            dest,
+            pack_ref=pack_ref,
+            answers_file=answers_file,
+            sets=sets,
+            interactive=interactive,
+            force=force,
+            dry_run=dry_run,
+        )
+    )
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Findings as text lines or a JSON list.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def validate(ctx: click.Context, directory: Path, output_format: str, strict: bool) -> None:
+    """Parse and cross-check the Terraform, tfvars and CI files of DIRECTORY.
+
+    \b
+    Example:
+      infrascaffold validate infra/ --format json --strict
+    """
+    from infrascaffold.commands import validate as command
+
+    ctx.exit(command.run(directory, output_format, strict))
+
+
+def main() -> None:
+    """Entry point: run the CLI; Ctrl-C exits 130, unexpected errors are one line unless --debug."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted; nothing was written.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - the one top-level handler
+        if "--debug" in sys.argv:
+            raise
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+            err=True,
+        )
+        sys.exit(70)
