@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answer_checks import check_answers
 from infrascaffold.answers import Asker, apply_overrides, raise_problems, resolve_answers
 from infrascaffold.context import build_context
+from infrascaffold.decisions import Decision, log_decisions
 from infrascaffold.errors import RenderError
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import Pack
@@ -22,6 +25,7 @@ class Generation:
     pack: Pack
     answers: Mapping[str, Any]
     tree: Tree
+    decisions: tuple[Decision, ...] = ()
 
 
 def generate(
@@ -29,16 +33,33 @@ def generate(
     provided: Mapping[str, Any],
     overrides: list[tuple[list[str | int], Any]] = (),  # type: ignore[assignment]
     ask: Asker | None = None,
+    previous_decisions: Sequence[Decision] = (),
 ) -> Generation:
-    """Resolve and check the answers, render the pack and validate the render."""
+    """Resolve and check the answers, render the pack and validate the render.
+
+    `previous_decisions` is the decision log of an earlier render (for `update`).
+    """
     env = make_environment(pack.root)
     layered = apply_overrides(pack, provided, list(overrides))
     answers, problems = resolve_answers(pack, env, layered, ask)
     raise_problems(problems)
     raise_problems(check_answers(pack, env, answers))
-    tree = render_pack(pack, env, build_context(pack, env, answers))
+    tree, decisions = render_answers(pack, env, answers, previous_decisions)
     check_render(tree)
-    return Generation(pack=pack, answers=answers, tree=tree)
+    return Generation(pack=pack, answers=answers, tree=tree, decisions=decisions)
+
+
+def render_answers(
+    pack: Pack,
+    env: SandboxedEnvironment,
+    answers: Mapping[str, Any],
+    previous_decisions: Sequence[Decision] = (),
+) -> tuple[Tree, tuple[Decision, ...]]:
+    """Render resolved answers (no validation): the tree and the updated decision log."""
+    context = build_context(pack, env, answers)
+    decisions = log_decisions(pack.decisions, env, context, previous_decisions)
+    context["decisions"] = [d.as_dict() for d in decisions]
+    return render_pack(pack, env, context), tuple(decisions)
 
 
 def check_render(tree: Tree) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from infrascaffold import __version__
+from infrascaffold.decisions import DecisionSpec, parse_decision_specs
 from infrascaffold.errors import PackError
 from infrascaffold.questions import Question, parse_questions
 
@@ -27,6 +28,7 @@ _MANIFEST_KEYS = {
     "data",
     "context",
     "files",
+    "decisions",
 }
 
 
@@ -55,6 +57,7 @@ class Pack:
     rules: tuple[FileRule, ...] = ()
     data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     context: tuple[tuple[str, str], ...] = ()
+    decisions: tuple[DecisionSpec, ...] = ()
 
     @property
     def files_root(self) -> Path:
@@ -110,11 +113,18 @@ def load_pack_from(root: Path, source: str) -> Pack:
         root=root,
         source=source,
         requires=requires,
-        questions=parse_questions(raw.get("questions") or [], f"{where}: questions"),
-        rules=_parse_rules(raw.get("files") or [], f"{where}: files"),
-        data=MappingProxyType(_load_data(root, raw.get("data") or {}, f"{where}: data")),
-        context=_parse_context(raw.get("context") or {}, f"{where}: context"),
+        questions=parse_questions(_section(raw, "questions", []), f"{where}: questions"),
+        rules=_parse_rules(_section(raw, "files", []), f"{where}: files"),
+        data=MappingProxyType(_load_data(root, _section(raw, "data", {}), f"{where}: data")),
+        context=_parse_context(_section(raw, "context", {}), f"{where}: context"),
+        decisions=parse_decision_specs(_section(raw, "decisions", []), f"{where}: decisions"),
     )
+
+
+def _section(raw: Mapping[str, Any], key: str, empty: Any) -> Any:
+    """A manifest section; absent or null means empty, any other value is checked as given."""
+    value = raw.get(key)
+    return empty if value is None else value
 
 
 def _read_yaml(path: Path) -> Any:

@@ -4,7 +4,7 @@ so the record reads well in git diffs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from infrascaffold import __version__
+from infrascaffold.decisions import Decision, decisions_from_records
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.pack import Pack
 
@@ -19,6 +20,7 @@ RECORD_DIR = ".infrascaffold"
 BASE_DIR = f"{RECORD_DIR}/base"
 PACK_FILE = f"{RECORD_DIR}/pack.yaml"
 ANSWERS_FILE = f"{RECORD_DIR}/answers.yaml"
+DECISIONS_FILE = f"{RECORD_DIR}/decisions.yaml"
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,15 @@ class Record:
     tool_version: str
     answers: Mapping[str, Any]
     base: Mapping[str, str]
+    decisions: tuple[Decision, ...] = ()
 
 
-def record_files(pack: Pack, answers: Mapping[str, Any], tree: Mapping[str, str]) -> dict[str, str]:
+def record_files(
+    pack: Pack,
+    answers: Mapping[str, Any],
+    tree: Mapping[str, str],
+    decisions: Sequence[Decision] = (),
+) -> dict[str, str]:
     """The record's files, as tree entries to be written with the render."""
     meta = {
         "pack": pack.name,
@@ -46,6 +54,8 @@ def record_files(pack: Pack, answers: Mapping[str, Any], tree: Mapping[str, str]
         ANSWERS_FILE: "# Answers recorded by infrascaffold (secrets are never recorded).\n"
         + _dump(dict(answers)),
     }
+    if decisions:
+        files[DECISIONS_FILE] = _dump([d.as_dict() for d in decisions])
     files.update({f"{BASE_DIR}/{path}": text for path, text in tree.items()})
     return files
 
@@ -69,7 +79,13 @@ def load_record(dest: Path) -> Record:
         tool_version=str(meta.get("infrascaffold_version", "")),
         answers=answers,
         base=base,
+        decisions=tuple(_load_decisions(dest)),
     )
+
+
+def _load_decisions(dest: Path) -> list[Decision]:
+    path = dest / DECISIONS_FILE
+    return decisions_from_records(_load_yaml(path)) if path.is_file() else []
 
 
 def _dump(data: Any) -> str:

@@ -11,10 +11,10 @@ import yaml
 
 from infrascaffold.answer_checks import check_answers
 from infrascaffold.answers import apply_overrides, raise_problems, resolve_answers
-from infrascaffold.context import build_context
+from infrascaffold.generate import render_answers as render_resolved
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import Pack, load_pack, load_pack_from
-from infrascaffold.render import Tree, render_pack
+from infrascaffold.render import Tree
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "answers"
@@ -47,7 +47,7 @@ def render_answers(answers: Mapping[str, Any], pack: Pack | None = None) -> Tree
     resolved, problems = resolve_answers(pack, env, layered)
     raise_problems(problems)
     raise_problems(check_answers(pack, env, resolved))
-    return render_pack(pack, env, build_context(pack, env, resolved))
+    return render_resolved(pack, env, resolved)[0]
 
 
 def write_tree_to(root: Path, tree: Mapping[str, str]) -> Path:

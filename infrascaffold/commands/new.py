@@ -37,7 +37,8 @@ def run(
 
         ask = make_asker(make_environment(pack.root))
     result = generate(pack, provided, overrides, ask)
-    files = {**result.tree, **record_files(pack, public_answers(pack, result.answers), result.tree)}
+    public = public_answers(pack, result.answers)
+    files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
     if dry_run:
         _print_plan(dest, result.tree, files)
         return EXIT_OK
