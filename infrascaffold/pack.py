@@ -14,7 +14,9 @@ import yaml
 from infrascaffold import __version__
 from infrascaffold.decisions import DecisionSpec, parse_decision_specs
 from infrascaffold.errors import PackError
+from infrascaffold.migrations import Migration, parse_migrations
 from infrascaffold.questions import Question, parse_questions
+from infrascaffold.versions import version_tuple
 
 MANIFEST = "pack.yaml"
 BUILTIN_PACKS = ("platform",)
@@ -29,6 +31,7 @@ _MANIFEST_KEYS = {
     "context",
     "files",
     "decisions",
+    "migrations",
 }
 
 
@@ -58,6 +61,7 @@ class Pack:
     data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     context: tuple[tuple[str, str], ...] = ()
     decisions: tuple[DecisionSpec, ...] = ()
+    migrations: tuple[Migration, ...] = ()
 
     @property
     def files_root(self) -> Path:
@@ -104,7 +108,7 @@ def load_pack_from(root: Path, source: str) -> Pack:
     if not _SEMVER.match(version):
         raise PackError(f"{where}: version", f"{version!r} is not a semantic version (1.2.3)")
     requires = str(raw.get("requires", "0.0.0")).lstrip(">=")
-    if _version_tuple(requires) > _version_tuple(__version__):
+    if version_tuple(requires) > version_tuple(__version__):
         raise PackError(where, f"needs infrascaffold >= {requires} (this is {__version__})")
     return Pack(
         name=_required_str(raw, "name", where),
@@ -118,6 +122,7 @@ def load_pack_from(root: Path, source: str) -> Pack:
         data=MappingProxyType(_load_data(root, _section(raw, "data", {}), f"{where}: data")),
         context=_parse_context(_section(raw, "context", {}), f"{where}: context"),
         decisions=parse_decision_specs(_section(raw, "decisions", []), f"{where}: decisions"),
+        migrations=parse_migrations(_section(raw, "migrations", []), f"{where}: migrations"),
     )
 
 
@@ -141,14 +146,6 @@ def _required_str(raw: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise PackError(f"{where}: {key}", "is required and must be a string")
     return value
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    core = re.split(r"[-+]", version.strip())[0]
-    try:
-        return tuple(int(part) for part in core.split("."))
-    except ValueError:
-        return (0,)
 
 
 def _parse_rules(raw: Any, where: str) -> tuple[FileRule, ...]:

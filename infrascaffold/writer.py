@@ -15,7 +15,7 @@ import errno
 import os
 import secrets
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from infrascaffold.errors import WriteError
@@ -35,12 +35,19 @@ def check_destination(dest: Path, *, force: bool) -> None:
 def write_tree(dest: Path, files: Mapping[str, str], *, force: bool = False) -> None:
     """Write `files` (relative POSIX path → text) into DEST atomically."""
     check_destination(dest, force=force)
+    apply_changes(dest, files, ())
+
+
+def apply_changes(dest: Path, writes: Mapping[str, str], deletes: Iterable[str]) -> None:
+    """Atomically replace DEST by a copy of itself with `writes` written and `deletes` removed."""
     dest = dest.absolute()
     dest.parent.mkdir(parents=True, exist_ok=True)
     with staging_folder(dest) as staging:
         if dest.is_dir():
             _carry_over(dest, staging)
-        for rel, text in files.items():
+        for rel in deletes:
+            _delete_file(staging, rel)
+        for rel, text in writes.items():
             _write_file(staging, rel, text)
         replace_folder(staging, dest)
 
@@ -106,6 +113,17 @@ def _carry_over(dest: Path, staging: Path) -> None:
             shutil.copy2(src, dst)
 
     shutil.copytree(dest, staging, symlinks=True, copy_function=link_or_copy, dirs_exist_ok=True)
+
+
+def _delete_file(root: Path, rel: str) -> None:
+    target = root / rel
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise WriteError(rel, "is outside DEST")
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 def _write_file(root: Path, rel: str, text: str) -> None:
