@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -110,6 +111,96 @@ def validate(ctx: click.Context, directory: Path, output_format: str, strict: bo
     from infrascaffold.commands import validate as command
 
     ctx.exit(command.run(directory, output_format, strict))
+
+
+def _update_options(func: Any) -> Any:
+    options = [
+        click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False)),
+        click.option("--pack", "pack_ref", help="Pack to update to (default: the recorded one)."),
+        click.option(
+            "--answers",
+            "answers_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="YAML file of answers layered over the recorded ones.",
+        ),
+        click.option(
+            "--set",
+            "sets",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Change one answer (dotted keys and list indexes).",
+        ),
+        click.option(
+            "--recreate-deleted", is_flag=True, help="Bring back generated files you deleted."
+        ),
+        click.option("--dry-run", is_flag=True, help="Show what would change; write nothing."),
+        click.option(
+            "--diff", "show_diff", is_flag=True, help="Print a unified diff of the result."
+        ),
+        click.option(
+            "--check",
+            is_flag=True,
+            help="Exit 1 if an update would change anything (for CI); write nothing.",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="Report format.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@_update_options
+@click.pass_context
+def update(ctx: click.Context, /, directory: Path, **options: Any) -> None:
+    """Re-render DIRECTORY from its recorded answers and merge your edits (alias: regen).
+
+    Exit 1 when conflicts remain (markers are written in the files, labelled yours / base /
+    template), or with --check when the folder is stale.
+
+    \b
+    Example:
+      infrascaffold update infra/ --set environments.3.name=qa \\
+        --set environments.3.cidr=10.40.0.0/16
+      infrascaffold update infra/ --check
+    """
+    from infrascaffold.commands import update as command
+
+    ctx.exit(command.run(directory, command.UpdateOptions(**options)))
+
+
+cli.add_command(update, name="regen")
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Diagram language.",
+)
+@click.option("--env", "env_name", help="Label the diagram with this environment's tfvars.")
+@click.pass_context
+def diagram(ctx: click.Context, directory: Path, output_format: str, env_name: str | None) -> None:
+    """Print the architecture diagram of the Terraform in DIRECTORY.
+
+    \b
+    Example:
+      infrascaffold diagram infra/ --env prod > architecture.mmd
+    """
+    from infrascaffold.commands import diagram as command
+
+    ctx.exit(command.run(directory, output_format, env_name))
 
 
 def main() -> None:
