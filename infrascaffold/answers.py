@@ -122,6 +122,11 @@ def resolve_answers(
         ctx = answer_context(pack, answers)
         if q.when and not evaluate(env, q.when, ctx):
             continue
+        if q.key in pack.fixed:
+            answers[q.key] = copy.deepcopy(pack.fixed[q.key])
+            if q.key in provided and provided[q.key] != pack.fixed[q.key]:
+                problems.append((q.key, f"is fixed to {pack.fixed[q.key]!r} by pack {pack.name}"))
+            continue
         if q.key in provided:
             value, found = coerce(q, provided[q.key], q.key)
             problems += found

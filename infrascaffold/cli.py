@@ -33,7 +33,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "pack_ref",
     default="platform",
     show_default=True,
-    help="Built-in pack name or path to a pack folder.",
+    help="Pack: built-in name, folder, git+URL@REF, or installed pack name.",
 )
 @click.option(
     "--answers",
@@ -54,6 +54,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Print the files that would be written; write nothing."
 )
+@click.option("--trust", is_flag=True, help="Run the post-render tasks the pack declares.")
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -65,6 +66,7 @@ def new(
     no_input: bool,
     force: bool,
     dry_run: bool,
+    trust: bool,
 ) -> None:
     """Render a template pack into DEST, validated before anything is written.
 
@@ -85,6 +87,7 @@ def new(
             interactive=interactive,
             force=force,
             dry_run=dry_run,
+            trust=trust,
         )
     )
 
@@ -201,6 +204,79 @@ def diagram(ctx: click.Context, directory: Path, output_format: str, env_name: s
     from infrascaffold.commands import diagram as command
 
     ctx.exit(command.run(directory, output_format, env_name))
+
+
+@cli.group()
+def template() -> None:
+    """Author template packs: list, init, lint and test them.
+
+    \b
+    Example:
+      infrascaffold template init packs/acme --extends platform
+      infrascaffold template lint packs/acme && infrascaffold template test packs/acme
+    """
+
+
+@template.command("list")
+@click.pass_context
+def template_list(ctx: click.Context) -> None:
+    """List the built-in and installed packs with their versions.
+
+    \b
+    Example:
+      infrascaffold template list
+    """
+    from infrascaffold.commands import template as command
+
+    ctx.exit(command.run_list())
+
+
+@template.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--extends", help="Base pack to extend (e.g. platform).")
+@click.pass_context
+def template_init(ctx: click.Context, directory: Path, extends: str | None) -> None:
+    """Create a working pack skeleton with one test case in DIRECTORY.
+
+    \b
+    Example:
+      infrascaffold template init packs/acme --extends platform
+    """
+    from infrascaffold.commands import template as command
+
+    ctx.exit(command.run_init(directory, extends))
+
+
+@template.command("lint")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--max-renders", default=8, show_default=True, help="Cap on matrix renders.")
+@click.pass_context
+def template_lint(ctx: click.Context, directory: Path, max_renders: int) -> None:
+    """Check a pack: manifest, templates, names, conditions, and a matrix of renders.
+
+    \b
+    Example:
+      infrascaffold template lint packs/acme --max-renders 4
+    """
+    from infrascaffold.commands import template as command
+
+    ctx.exit(command.run_lint(directory, max_renders))
+
+
+@template.command("test")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--update", is_flag=True, help="Rewrite the expected trees from the renders.")
+@click.pass_context
+def template_test(ctx: click.Context, directory: Path, update: bool) -> None:
+    """Render the pack's test cases and compare them with their expected trees.
+
+    \b
+    Example:
+      infrascaffold template test packs/acme --update
+    """
+    from infrascaffold.commands import template as command
+
+    ctx.exit(command.run_test(directory, update))
 
 
 def main() -> None:

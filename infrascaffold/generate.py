@@ -39,7 +39,7 @@ def generate(
 
     `previous_decisions` is the decision log of an earlier render (for `update`).
     """
-    env = make_environment(pack.root)
+    env = make_environment(pack.search_roots)
     layered = apply_overrides(pack, provided, list(overrides))
     answers, problems = resolve_answers(pack, env, layered, ask)
     raise_problems(problems)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from infrascaffold.escaping import FILTERS
 
 
-def make_environment(pack_root: Path | None = None) -> SandboxedEnvironment:
-    """A sandboxed, StrictUndefined environment loading templates from `pack_root` only."""
-    loader = jinja2.FileSystemLoader(str(pack_root), followlinks=False) if pack_root else None
+def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
+    """A sandboxed, StrictUndefined environment loading templates from the pack's roots only."""
+    loader = jinja2.FileSystemLoader([str(r) for r in roots], followlinks=False) if roots else None
     env = SandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,

@@ -1,4 +1,4 @@
-"""Template packs: finding one by name or path, and loading its manifest into a `Pack` value."""
+"""Template packs: loading a manifest (and the pack it extends) into a `Pack` value."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from infrascaffold import __version__
 from infrascaffold.decisions import DecisionSpec, parse_decision_specs
 from infrascaffold.errors import PackError
 from infrascaffold.migrations import Migration, parse_migrations
+from infrascaffold.overlay import apply_overlay
 from infrascaffold.questions import Question, parse_questions
+from infrascaffold.sources import MANIFEST, resolve_source
 from infrascaffold.versions import version_tuple
 
-MANIFEST = "pack.yaml"
-BUILTIN_PACKS = ("platform",)
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 _MANIFEST_KEYS = {
     "name",
@@ -32,6 +32,10 @@ _MANIFEST_KEYS = {
     "files",
     "decisions",
     "migrations",
+    "extends",
+    "fixed",
+    "validators",
+    "tasks",
 }
 
 
@@ -62,40 +66,26 @@ class Pack:
     context: tuple[tuple[str, str], ...] = ()
     decisions: tuple[DecisionSpec, ...] = ()
     migrations: tuple[Migration, ...] = ()
+    roots: tuple[Path, ...] = ()
+    fixed: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    tasks: tuple[str, ...] = ()
+    extends: str | None = None
+    builtin: bool = False
 
     @property
-    def files_root(self) -> Path:
-        return self.root / "files"
+    def search_roots(self) -> tuple[Path, ...]:
+        """Folders templates are looked up in, the extending pack's first."""
+        return self.roots or (self.root,)
 
 
-def builtin_packs_root() -> Path:
-    """Where the built-in packs live: inside the wheel, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    inside = here / "templates"
-    return inside if inside.is_dir() else here.parent / "templates"
+def load_pack(ref: str, relative_to: Path | None = None) -> Pack:
+    """Find and load a pack: built-in name, folder, git+URL@REF or installed entry point."""
+    source = resolve_source(ref, relative_to)
+    return load_pack_from(source.root, source.label, builtin=source.builtin)
 
 
-def resolve_pack_root(ref: str) -> tuple[Path, str]:
-    """Return (folder, source label) for a built-in pack name or a local folder path."""
-    if ref in BUILTIN_PACKS:
-        return builtin_packs_root() / ref, f"builtin:{ref}"
-    path = Path(ref).expanduser()
-    if not (path / MANIFEST).is_file():
-        known = ", ".join(BUILTIN_PACKS)
-        raise PackError(
-            ref, f"unknown pack: not a built-in pack ({known}) nor a folder with {MANIFEST}"
-        )
-    return path.resolve(), str(path.resolve())
-
-
-def load_pack(ref: str) -> Pack:
-    """Find and load a pack by built-in name or folder path."""
-    root, source = resolve_pack_root(ref)
-    return load_pack_from(root, source)
-
-
-def load_pack_from(root: Path, source: str) -> Pack:
-    """Load and check the manifest of the pack in `root`."""
+def load_pack_from(root: Path, source: str, *, builtin: bool = False) -> Pack:
+    """Load and check the manifest of the pack in `root`, laid over its base if it extends one."""
     manifest_path = root / MANIFEST
     raw = _read_yaml(manifest_path)
     if not isinstance(raw, Mapping):
@@ -110,7 +100,7 @@ def load_pack_from(root: Path, source: str) -> Pack:
     requires = str(raw.get("requires", "0.0.0")).lstrip(">=")
     if version_tuple(requires) > version_tuple(__version__):
         raise PackError(where, f"needs infrascaffold >= {requires} (this is {__version__})")
-    return Pack(
+    pack = Pack(
         name=_required_str(raw, "name", where),
         version=version,
         description=str(raw.get("description", "")),
@@ -123,7 +113,19 @@ def load_pack_from(root: Path, source: str) -> Pack:
         context=_parse_context(_section(raw, "context", {}), f"{where}: context"),
         decisions=parse_decision_specs(_section(raw, "decisions", []), f"{where}: decisions"),
         migrations=parse_migrations(_section(raw, "migrations", []), f"{where}: migrations"),
+        roots=(root,),
+        fixed=MappingProxyType(_mapping(_section(raw, "fixed", {}), f"{where}: fixed")),
+        tasks=_parse_tasks(_section(raw, "tasks", []), f"{where}: tasks"),
+        builtin=builtin,
     )
+    if raw.get("extends"):
+        base = load_pack(str(raw["extends"]), relative_to=root)
+        return apply_overlay(base, pack, raw, where)
+    if raw.get("validators"):
+        raise PackError(
+            f"{where}: validators", "only a pack that `extends:` another adds validators"
+        )
+    return pack
 
 
 def _section(raw: Mapping[str, Any], key: str, empty: Any) -> Any:
@@ -183,6 +185,18 @@ def _load_data(root: Path, raw: Any, where: str) -> dict[str, Any]:
             raise PackError(f"{where}.{name}", "a data file must be inside the pack")
         data[str(name)] = _read_yaml(path)
     return data
+
+
+def _mapping(raw: Any, where: str) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise PackError(where, "must be a mapping")
+    return dict(raw)
+
+
+def _parse_tasks(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(t, str) and t.strip() for t in raw):
+        raise PackError(where, "must be a list of commands")
+    return tuple(raw)
 
 
 def _parse_context(raw: Any, where: str) -> tuple[tuple[str, str], ...]:

@@ -32,17 +32,25 @@ def render_pack(pack: Pack, env: SandboxedEnvironment, context: Mapping[str, Any
     return dict(sorted(tree.items()))
 
 
-def iter_pack_files(pack: Pack) -> Iterator[str]:
-    """Paths of the pack's `files/` tree, relative to it, sorted; links may not leave the pack."""
-    root = pack.files_root
-    if not root.is_dir():
-        raise PackError(str(root), "the pack has no files/ folder")
-    pack_root = pack.root.resolve()
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() and not path.resolve().is_relative_to(pack_root):
-            raise PackError(str(path), "is a link pointing outside the pack")
-        if path.is_file():
-            yield path.relative_to(root).as_posix()
+def iter_pack_files(pack: Pack) -> list[str]:
+    """Paths in the `files/` trees of the pack (and the packs it extends), relative, sorted.
+
+    Links may not point outside their pack.
+    """
+    found: set[str] = set()
+    for root in pack.search_roots:
+        files = root / "files"
+        if not files.is_dir():
+            continue
+        pack_root = root.resolve()
+        for path in files.rglob("*"):
+            if path.is_symlink() and not path.resolve().is_relative_to(pack_root):
+                raise PackError(str(path), "is a link pointing outside the pack")
+            if path.is_file():
+                found.add(path.relative_to(files).as_posix())
+    if not found and not any((r / "files").is_dir() for r in pack.search_roots):
+        raise PackError(str(pack.root / "files"), "the pack has no files/ folder")
+    return sorted(found)
 
 
 def matching_rules(rules: tuple[FileRule, ...], source: str) -> list[FileRule]:
@@ -128,8 +136,10 @@ def _safe_path(path: str, source: str) -> str:
 def _render_file(
     pack: Pack, env: SandboxedEnvironment, source: str, dest: str, scope: Mapping[str, Any]
 ) -> str:
-    path = pack.files_root / source
     if not source.endswith(TEMPLATE_SUFFIX):
+        path = next(
+            r / "files" / source for r in pack.search_roots if (r / "files" / source).is_file()
+        )
         return _read_text(path, source)
     try:
         return env.get_template(f"files/{source}").render(**scope)

@@ -38,6 +38,16 @@ def write_tree(dest: Path, files: Mapping[str, str], *, force: bool = False) -> 
     apply_changes(dest, files, ())
 
 
+def replace_tree(dest: Path, files: Mapping[str, str]) -> None:
+    """Atomically make DEST hold exactly `files` (for generated folders such as expected trees)."""
+    dest = dest.absolute()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with staging_folder(dest) as staging:
+        for rel, text in files.items():
+            _write_file(staging, rel, text)
+        replace_folder(staging, dest)
+
+
 def apply_changes(dest: Path, writes: Mapping[str, str], deletes: Iterable[str]) -> None:
     """Atomically replace DEST by a copy of itself with `writes` written and `deletes` removed."""
     dest = dest.absolute()

@@ -42,7 +42,7 @@ def render_answers(answers: Mapping[str, Any], pack: Pack | None = None) -> Tree
     Does not run validation, so tests can judge the raw render with any tool.
     """
     pack = pack or load_pack("platform")
-    env = make_environment(pack.root)
+    env = make_environment(pack.search_roots)
     layered = apply_overrides(pack, copy.deepcopy(dict(answers)), [])
     resolved, problems = resolve_answers(pack, env, layered)
     raise_problems(problems)

@@ -125,7 +125,7 @@ def valid_answers() -> dict[str, Any]:
 
 def test_builtin_pack_accepts_valid_answers() -> None:
     pack = load_pack("platform")
-    assert check_answers(pack, make_environment(pack.root), valid_answers()) == []
+    assert check_answers(pack, make_environment(pack.search_roots), valid_answers()) == []
 
 
 def test_builtin_pack_reports_every_problem_with_its_key_path() -> None:
@@ -142,7 +142,7 @@ def test_builtin_pack_reports_every_problem_with_its_key_path() -> None:
             "protected": False,
         }
     )
-    found = dict(check_answers(pack, make_environment(pack.root), answers))
+    found = dict(check_answers(pack, make_environment(pack.search_roots), answers))
     assert set(found) == {
         "project_name",
         "environments[1].region",
@@ -159,5 +159,6 @@ def test_builtin_pack_rejects_names_that_could_inject(owner: str) -> None:
     pack = load_pack("platform")
     answers = {**valid_answers(), "owner": owner}
     assert any(
-        path == "owner" for path, _ in check_answers(pack, make_environment(pack.root), answers)
+        path == "owner"
+        for path, _ in check_answers(pack, make_environment(pack.search_roots), answers)
     )

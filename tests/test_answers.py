@@ -22,7 +22,7 @@ from infrascaffold.pack import load_pack
 from tests.builders import build_file_tree, pack_from
 
 PACK = load_pack("platform")
-ENV = make_environment(PACK.root)
+ENV = make_environment(PACK.search_roots)
 
 
 def resolve(provided: dict[str, Any], *sets: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -151,7 +151,7 @@ def test_public_answers_drop_secrets(tmp_path: Path) -> None:
         },
     )
     pack = pack_from(tmp_path)
-    answers, _ = resolve_answers(pack, make_environment(pack.root), {})
+    answers, _ = resolve_answers(pack, make_environment(pack.search_roots), {})
     assert answers == {"user": "u", "token": "t"}
     assert public_answers(pack, answers) == {"user": "u"}
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from infrascaffold.errors import PackError
-from infrascaffold.pack import builtin_packs_root, load_pack, resolve_pack_root
+from infrascaffold.pack import load_pack
+from infrascaffold.sources import builtin_packs_root, resolve_source
 from tests.builders import build_file_tree
 
 GOOD = "name: p\nversion: 1.2.3\nquestions: [{key: a, default: 1, type: int}]\n"
@@ -31,8 +32,8 @@ def test_builtin_pack_loads() -> None:
 
 def test_local_pack_by_path(tmp_path: Path) -> None:
     build_file_tree(tmp_path, {"pack.yaml": GOOD, "files/x": ""})
-    root, source = resolve_pack_root(str(tmp_path))
-    assert root == tmp_path.resolve() and source == str(tmp_path.resolve())
+    source = resolve_source(str(tmp_path))
+    assert source.root == tmp_path.resolve() and source.label == str(tmp_path.resolve())
     assert load_pack(str(tmp_path)).questions[0].type == "int"
 
 

@@ -55,7 +55,7 @@ def tiny_pack(tmp_path: Path, files: dict[str, str] | None = None, manifest: str
 
 
 def render(pack: Any, **answers: Any) -> dict[str, str]:
-    env = make_environment(pack.root)
+    env = make_environment(pack.search_roots)
     defaults = {"cloud": "aws", "db": False, "envs": [{"name": "dev"}, {"name": "prod"}]}
     return render_pack(pack, env, build_context(pack, env, {**defaults, **answers}))
 

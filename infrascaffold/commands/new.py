@@ -13,6 +13,7 @@ from infrascaffold.generate import generate
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import load_pack
 from infrascaffold.record import record_files
+from infrascaffold.tasks import require_trust, run_tasks
 from infrascaffold.writer import check_destination, write_tree
 
 
@@ -25,17 +26,19 @@ def run(
     interactive: bool,
     force: bool,
     dry_run: bool,
+    trust: bool = False,
 ) -> int:
     """Render the pack into DEST (or list what would be written with `dry_run`)."""
     check_destination(dest, force=force)
     pack = load_pack(pack_ref)
+    require_trust(pack.tasks, pack.source, trusted=trust)
     provided: dict[str, Any] = load_answers_file(answers_file) if answers_file else {}
     overrides = [parse_set_option(item) for item in sets]
     ask = None
     if interactive:
         from infrascaffold.interview import make_asker
 
-        ask = make_asker(make_environment(pack.root))
+        ask = make_asker(make_environment(pack.search_roots))
     result = generate(pack, provided, overrides, ask)
     public = public_answers(pack, result.answers)
     files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
@@ -44,6 +47,7 @@ def run(
         return EXIT_OK
     write_tree(dest, files, force=force)
     click.echo(f"Rendered {len(result.tree)} files of pack {pack.name} {pack.version} into {dest}")
+    run_tasks(pack.tasks, dest)
     return EXIT_OK
 
 
