@@ -100,8 +100,8 @@ def _set_path(target: Any, parts: list[str | int], value: Any) -> None:
 
 
 def answer_context(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """What defaults, `when` conditions and validators may refer to."""
-    return {**answers, "data": pack.data}
+    """What defaults, `when` conditions and validators may refer to (unanswered keys are none)."""
+    return {**{q.key: None for q in pack.questions}, **answers, "data": pack.data}
 
 
 def resolve_answers(

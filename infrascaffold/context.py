@@ -15,8 +15,13 @@ from infrascaffold.pack import Pack
 def build_context(
     pack: Pack, env: SandboxedEnvironment, answers: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Answers, pack data and metadata, then the manifest's computed `context:` values in order."""
+    """Answers, pack data and metadata, then the manifest's computed `context:` values in order.
+
+    A question skipped by its `when` condition is in the context as `none`, so templates and
+    rules can test it without tripping StrictUndefined.
+    """
     context: dict[str, Any] = {
+        **{q.key: None for q in pack.questions},
         **answers,
         "data": pack.data,
         "pack": {"name": pack.name, "version": pack.version},
