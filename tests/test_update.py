@@ -183,8 +183,6 @@ def test_deleted_files_stay_deleted_and_dropped_files_are_removed(tmp_path: Path
     code, out, _ = invoke(
         "update",
         str(dest),
-        "--set",
-        "envs=[]",
         "--answers",
         str(build_file_tree(tmp_path, {"a.yml": "envs: [{name: dev}]\n"}) / "a.yml"),
     )
