@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answers import Problem, answer_context
@@ -18,6 +19,7 @@ from infrascaffold.jinja_env import evaluate, render_string
 from infrascaffold.pack import Pack
 from infrascaffold.questions import Question, Validator
 
+UNCHECKABLE = "cannot be checked"
 # Characters that would let an answer break out of a quoted name in HCL, YAML or shell.
 _UNSAFE_IN_NAME = re.compile(r"[\"'`\\\n\r]|\$\{|%\{|\$\(")
 
@@ -31,7 +33,10 @@ def check_answers(
         if q.key in answers:
             ctx = answer_context(pack, answers)
             problems += check_value(env, q, answers[q.key], ctx, q.key)
-    return problems
+    independent = [p for p in problems if not p[1].startswith(UNCHECKABLE)]
+    # A check that cannot run because an earlier answer is wrong adds nothing to that answer's
+    # own problem; alone, it points at a broken validator and is reported.
+    return independent or problems
 
 
 def check_value(
@@ -183,7 +188,10 @@ def _expression(
     env: SandboxedEnvironment, validator: Validator, value: Any, ctx: Mapping[str, Any], path: str
 ) -> list[Problem]:
     scope = {**ctx, "value": value}
-    if evaluate(env, str(validator.arg), scope):
-        return []
+    try:
+        if evaluate(env, str(validator.arg), scope):
+            return []
+    except jinja2.TemplateError as exc:
+        return [(path, f"{UNCHECKABLE}: {exc}")]
     message = validator.message or f"fails the check `{validator.arg}`"
     return [(path, render_string(env, message, scope))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -33,6 +34,7 @@ def spawn(*args: str) -> pexpect.spawn:
 
 def answer(child: pexpect.spawn, prompt: str, keys: str = ENTER) -> None:
     child.expect(prompt)
+    time.sleep(0.15)  # let the prompt finish drawing before typing, as a person would
     child.send(keys)
 
 
