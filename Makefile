@@ -16,6 +16,10 @@ $(VENV)/.test-deps: pyproject.toml $(BIN)/infrascaffold
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $@
 
+# Mermaid's own parser (with jsdom), used by the tests to parse every generated diagram.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 $(CHECKOV_VENV)/bin/checkov:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check checkov==3.3.30
@@ -25,7 +29,7 @@ example: $(BIN)/infrascaffold
 	$(BIN)/infrascaffold new build/example --answers $(EXAMPLE) --no-input
 	$(BIN)/infrascaffold validate build/example
 
-test: $(VENV)/.test-deps $(CHECKOV_VENV)/bin/checkov
+test: $(VENV)/.test-deps $(CHECKOV_VENV)/bin/checkov node_modules/.package-lock.json
 	$(BIN)/pytest
 
 lint: $(VENV)/.test-deps
@@ -36,8 +40,14 @@ lint: $(VENV)/.test-deps
 golden: $(VENV)/.test-deps
 	$(BIN)/python -m tests.golden_update
 
-bench: $(VENV)/.test-deps
-	$(BIN)/python benchmarks/run.py
+BENCH_VENV := .venv-bench
+
+$(BENCH_VENV)/bin/copier:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check copier==9.19.1 cookiecutter==2.7.1
+
+bench: $(VENV)/.test-deps $(BENCH_VENV)/bin/copier
+	BENCH_VENV=$(BENCH_VENV) $(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf build $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build $(VENV) $(CHECKOV_VENV) $(BENCH_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

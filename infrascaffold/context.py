@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold import __version__
+from infrascaffold.errors import RenderError
 from infrascaffold.jinja_env import evaluate
 from infrascaffold.pack import Pack
 
@@ -28,5 +30,8 @@ def build_context(
         "infrascaffold_version": __version__,
     }
     for name, expression in pack.context:
-        context[name] = evaluate(env, expression, context)
+        try:
+            context[name] = evaluate(env, expression, context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"pack.yaml: context.{name}", str(exc)) from exc
     return context

@@ -7,16 +7,49 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.escaping import FILTERS
+from infrascaffold.user_cache import user_cache_root
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept across runs; a cache that cannot be written is simply skipped."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    folder = user_cache_root() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(str(folder))
 
 
 def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
-    """A sandboxed, StrictUndefined environment loading templates from the pack's roots only."""
+    """A sandboxed, StrictUndefined environment loading templates from the pack's roots only.
+
+    Every template stays compiled for the whole run (packs render twice, see generate.py), and
+    compiled templates are cached across runs in the user cache folder.
+    """
     loader = jinja2.FileSystemLoader([str(r) for r in roots], followlinks=False) if roots else None
     env = SandboxedEnvironment(
         loader=loader,
+        cache_size=-1,
+        bytecode_cache=_bytecode_cache() if roots else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
