@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,3 +15,21 @@ def hcl2_warm() -> Iterator[None]:
 
     hcl2.loads("a = 1\n")
     yield None
+
+
+# --- validation (tests/test_validate_*.py) ---------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def hcl_parser_warm() -> Iterator[None]:
+    """Load (or, on a new machine, build: seconds) the parser tables validation uses, once."""
+    from infrascaffold.validate.hcl_parse import hcl_parser
+
+    hcl_parser()
+    yield None
+
+
+@pytest.fixture()
+def parse_cache(tmp_path: Path, hcl_parser_warm: None) -> Path:
+    """An empty parse cache folder for one test (never the user's cache)."""
+    return tmp_path / "parse-cache"

@@ -1,0 +1,35 @@
+"""Where validation keeps its caches: computed when asked, never at import."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+from pathlib import Path
+
+
+def user_cache_root() -> Path:
+    """`$XDG_CACHE_HOME/infrascaffold`, else `~/.cache/infrascaffold`."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "infrascaffold"
+
+
+def default_parse_cache() -> Path:
+    """The default folder of cached parse results."""
+    return user_cache_root() / "parse"
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """A digest of python-hcl2's version file and grammar, read without importing it: a warm
+    run never needs python-hcl2 or lark, whose imports cost a tenth of a second."""
+    spec = importlib.util.find_spec("hcl2")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("python-hcl2 is not installed")
+    package = Path(spec.origin).parent
+    digest = hashlib.sha256()
+    for name in ("version.py", "hcl2.lark"):
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:16]

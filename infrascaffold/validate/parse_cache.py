@@ -1,0 +1,117 @@
+"""Parse many HCL files fast: a cache by content hash, and a process pool for many misses.
+
+A cache entry is the JSON rows of one `Doc`, at `<cache>/hcl2-<parser>-v<format>/<ab>/<sha>.json`
+where `sha` is the sha256 of the file's text, so an unchanged file is never parsed twice; another
+python-hcl2 release (`parser` is a digest of its version file and grammar) or a new `Doc` layout
+starts a fresh folder. The cache is an optimisation only: a folder that cannot be written is
+skipped.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from infrascaffold.validate.cache_dirs import default_parse_cache, parser_fingerprint
+from infrascaffold.validate.hcl_doc import Doc, doc_from_rows, doc_to_rows
+
+CACHE_FORMAT = 1  # bump when `Doc` rows or what the parse extracts change
+# Parsing costs ~4 ms per KB and starting worker processes ~0.1 s: below this much uncached
+# text, one process is as fast.
+PARALLEL_MIN_BYTES = 128 * 1024
+PARALLEL_MIN_FILES = 8
+
+
+def parse_all(texts: Mapping[str, str], cache_dir: Path | None = None) -> dict[str, Doc]:
+    """Parse every file of `texts` (path → HCL text), through the cache in `cache_dir`."""
+    folder = (cache_dir or default_parse_cache()) / f"hcl2-{parser_fingerprint()}-v{CACHE_FORMAT}"
+    digests = {path: _digest(text) for path, text in texts.items()}
+    rows_by_digest: dict[str, list[Any]] = {}
+    missing: dict[str, str] = {}
+    for path, digest in digests.items():
+        if digest in rows_by_digest or digest in missing:
+            continue
+        rows = _load(folder, digest)
+        if rows is None:
+            missing[digest] = texts[path]
+        else:
+            rows_by_digest[digest] = rows
+    for digest, rows in _parse_many(missing).items():
+        _store(folder, digest, rows)
+        rows_by_digest[digest] = rows
+    return {path: doc_from_rows(rows_by_digest[digest]) for path, digest in digests.items()}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _entry(folder: Path, digest: str) -> Path:
+    return folder / digest[:2] / f"{digest}.json"
+
+
+def _load(folder: Path, digest: str) -> list[Any] | None:
+    try:
+        rows = json.loads(_entry(folder, digest).read_bytes())
+    except (OSError, ValueError):  # absent, unreadable or damaged: parse again
+        return None
+    return rows if isinstance(rows, list) and len(rows) == 2 else None
+
+
+def _store(folder: Path, digest: str, rows: list[Any]) -> None:
+    entry = _entry(folder, digest)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(rows, handle, separators=(",", ":"))
+        Path(partial).replace(entry)  # atomic: readers see the whole entry or none
+    except OSError:  # a read-only or full cache folder only costs speed
+        return
+
+
+def _parse_many(texts: Mapping[str, str]) -> dict[str, list[Any]]:
+    """Parse `texts` (digest → text) in this process or, when there is much to do, a pool."""
+    keys = sorted(texts, key=lambda key: -len(texts[key]))  # longest first balances workers
+    workers = _worker_count(len(keys), sum(len(text) for text in texts.values()))
+    if workers <= 1:
+        return {key: parse_rows(texts[key]) for key in keys}
+    from concurrent.futures import ProcessPoolExecutor
+
+    _load_parser()  # before forking, so forked workers inherit the tables
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        parsed = pool.map(parse_rows, [texts[key] for key in keys], chunksize=4)
+        return dict(zip(keys, parsed, strict=True))
+
+
+def _worker_count(files: int, size: int) -> int:
+    if files < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, files))
+
+
+def _load_parser() -> None:
+    from infrascaffold.validate.hcl_parse import hcl_parser
+
+    hcl_parser()
+
+
+def _start_worker() -> None:
+    # a worker frees every parse tree by reference counting: the cyclic collector only costs time
+    gc.disable()
+    _load_parser()
+
+
+def parse_rows(text: str) -> list[Any]:
+    """Parse one file into cacheable rows (run in worker processes)."""
+    # imported here: a run that finds everything in the cache never loads the parser (lark)
+    from infrascaffold.validate.hcl_parse import parse_hcl
+
+    return doc_to_rows(parse_hcl(text))

@@ -1,0 +1,32 @@
+"""Everything the checks read about a tree, parsed once: HCL documents, YAML nodes, modules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from infrascaffold.validate.hcl_doc import Doc
+from infrascaffold.validate.parse_cache import parse_all
+from infrascaffold.validate.terraform_model import Module, build_modules
+from infrascaffold.validate.yaml_docs import YamlDoc, parse_yaml
+
+HCL_SUFFIXES = (".tf", ".tfvars", ".hcl")
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A tree (POSIX path → text) and what was parsed from it."""
+
+    files: Mapping[str, str]
+    hcl: Mapping[str, Doc]
+    yaml: Mapping[str, YamlDoc]
+    modules: Mapping[str, Module]
+
+
+def build_repo(tree: Mapping[str, str], cache_dir: Path | None = None) -> Repo:
+    """Parse the HCL files (through the parse cache) and the YAML files of `tree`."""
+    hcl = parse_all({p: t for p, t in tree.items() if p.endswith(HCL_SUFFIXES)}, cache_dir)
+    yaml_docs = {p: parse_yaml(t) for p, t in tree.items() if p.endswith(YAML_SUFFIXES)}
+    return Repo(tree, hcl, yaml_docs, build_modules(hcl))

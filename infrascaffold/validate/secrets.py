@@ -1,0 +1,81 @@
+"""Check 8: no literal credentials in any file.
+
+Line by line: AWS access key ids, private key blocks, and quoted literals assigned to names
+ending in password, secret, token or key-like words (`password = "..."`, `api_token: "..."`);
+values that are interpolations (`"${var.x}"`, `"${{ secrets.X }}"`) are references, not secrets.
+In Terraform, a variable named like a credential must not have a literal default.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from infrascaffold.validate.findings import Finding
+from infrascaffold.validate.repo import Repo
+
+SECRET = "secret"
+CREDENTIAL_WORD = r"(?:password|passwd|secret|token|api_?key|access_?key|private_?key)"
+ACCESS_KEY = re.compile(r"(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
+PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")
+# Searched in the lower-cased text (an ignore-case search is ten times slower): a name ending in
+# a credential word, `=` (or `:` outside HCL, where `:` is a `for` or conditional), then a
+# quoted literal that is no reference (`"${...}"`, `"%{...}"`, `"$SHELL_VARIABLE"`).
+_VALUE = r"[ \t]*\"(?!\$)(?![^\"\n]*[$%]\{)[^\"\s]{6,}\""
+HCL_CREDENTIAL = re.compile(rf"{CREDENTIAL_WORD}[ \t]*={_VALUE}")
+OTHER_CREDENTIAL = re.compile(rf"{CREDENTIAL_WORD}[\"']?[ \t]*[=:]{_VALUE}")
+HCL_SUFFIXES = (".tf", ".tfvars", ".tfbackend", ".hcl")
+CREDENTIAL_VARIABLE = re.compile(rf"(?i)^[\w-]*{CREDENTIAL_WORD}$")
+EXAMPLE_SUFFIX = "EXAMPLE"  # AWS documents its sample keys with this suffix
+# Configuration and documentation; program source is for code scanners, not for this check.
+SCANNED_SUFFIXES = (
+    *(".tf", ".tfvars", ".tfbackend", ".hcl", ".yml", ".yaml", ".json", ".toml"),
+    *(".md", ".sh", ".env", ".ini", ".cfg", ".conf", ".properties"),
+)
+
+
+def check(repo: Repo) -> Iterator[Finding]:
+    """Literal credentials in every file, and credential variables with literal defaults."""
+    for path, text in repo.files.items():
+        if path.endswith(SCANNED_SUFFIXES) or posixpath.basename(path).startswith(".env"):
+            yield from _scan_text(path, text)
+    for module in repo.modules.values():
+        for path, block in module.top_blocks("variable"):
+            default = block.body.attr("default")
+            name = block.labels[0] if block.labels else ""
+            if (
+                default is not None
+                and isinstance(default.value, str)
+                and default.value
+                and CREDENTIAL_VARIABLE.match(name)
+            ):
+                message = f"variable {name!r} has a literal default: pass credentials at apply time"
+                yield Finding(SECRET, path, default.line, message)
+
+
+def _scan_text(path: str, text: str) -> Iterator[Finding]:
+    """One finding per line that holds a credential."""
+    reported: set[int] = set()
+    for line, what in _matches(text, path.endswith(HCL_SUFFIXES)):
+        if line not in reported:
+            reported.add(line)
+            yield Finding(SECRET, path, line, f"{what} is written in the file")
+
+
+def _matches(text: str, hcl: bool) -> Iterator[tuple[int, str]]:
+    for match in ACCESS_KEY.finditer(text):
+        start = match.start()
+        boundary = start == 0 or not text[start - 1].isalnum()
+        if boundary and not match.group(0).endswith(EXAMPLE_SUFFIX):
+            yield _line(text, start), "an AWS access key id"
+    for match in PRIVATE_KEY.finditer(text):
+        yield _line(text, match.start()), "a private key"
+    lowered = text.lower()
+    pattern = HCL_CREDENTIAL if hcl else OTHER_CREDENTIAL
+    for match in pattern.finditer(lowered):
+        yield _line(lowered, match.start()), "a literal credential"
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

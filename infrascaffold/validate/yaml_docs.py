@@ -1,0 +1,105 @@
+"""YAML files as node trees with lines (PyYAML's compose step, which ignores custom tags).
+
+Composing without constructing keeps every key a string (`on:` stays "on", as YAML 1.2 and
+GitHub read it) and accepts tags such as GitLab's `!reference`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from infrascaffold.validate.hcl_doc import Problem
+
+SYNTAX = "yaml-syntax"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar")
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """The documents of one YAML file, or the problem that stopped the parse."""
+
+    nodes: tuple[yaml.Node, ...]
+    problem: Problem | None
+
+    @property
+    def root(self) -> yaml.Node | None:
+        """The first document, if any."""
+        return self.nodes[0] if self.nodes else None
+
+
+def parse_yaml(text: str) -> YamlDoc:
+    """Compose every document of `text`; a syntax error becomes a `yaml-syntax` problem."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        nodes = tuple(node for node in yaml.compose_all(text, Loader=loader) if node is not None)
+    except yaml.MarkedYAMLError as exc:
+        context = f" ({exc.context})" if exc.context else ""
+        message = f"YAML syntax error: {exc.problem}{context}"
+        return YamlDoc((), Problem(SYNTAX, _error_line(exc), message))
+    except yaml.YAMLError as exc:
+        return YamlDoc((), Problem(SYNTAX, 1, f"YAML error: {exc}"))
+    return YamlDoc(nodes, None)
+
+
+def _error_line(exc: yaml.MarkedYAMLError) -> int:
+    """Where the defect is: the opening of an unclosed bracket or quote, else where it shows."""
+    unclosed = (exc.context or "").startswith(_UNCLOSED)
+    mark = exc.context_mark if unclosed and exc.context_mark else exc.problem_mark
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+def line_of(node: yaml.Node) -> int:
+    """The 1-based line where `node` starts."""
+    return int(node.start_mark.line) + 1
+
+
+def mapping_items(node: yaml.Node | None) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key, key node, value node) of a mapping with scalar keys, `<<` merges expanded."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    items: list[tuple[str, yaml.Node, yaml.Node]] = []
+    for key, value in node.value:
+        if key.tag == _MERGE_TAG:
+            merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            items.extend(item for source in merged for item in mapping_items(source))
+        elif isinstance(key, yaml.ScalarNode):
+            items.append((str(key.value), key, value))
+    return items
+
+
+def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of `key` in a mapping node (the last one wins, as in YAML loaders)."""
+    found = None
+    for name, _, value in mapping_items(node):
+        if name == key:
+            found = value
+    return found
+
+
+def sequence_items(node: yaml.Node | None) -> list[yaml.Node]:
+    """The items of a sequence node; a scalar counts as a one-item sequence."""
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return [node] if isinstance(node, yaml.ScalarNode) else []
+
+
+def line_of_path(root: yaml.Node, path: Sequence[str | int]) -> int:
+    """The line of the deepest node along a JSON path (keys and list indexes) from `root`."""
+    node, line = root, line_of(root)
+    for step in path:
+        if isinstance(step, int) and isinstance(node, yaml.SequenceNode):
+            if step >= len(node.value):
+                break
+            node = node.value[step]
+            line = line_of(node)
+            continue
+        match = [(key, value) for name, key, value in mapping_items(node) if name == str(step)]
+        if not match:
+            break
+        key_node, node = match[-1]
+        line = line_of(key_node)
+    return line
