@@ -12,6 +12,7 @@ from infrascaffold.answer_checks import check_answers
 from infrascaffold.answers import Asker, apply_overrides, raise_problems, resolve_answers
 from infrascaffold.context import build_context
 from infrascaffold.decisions import Decision, log_decisions
+from infrascaffold.diagram import architecture_context
 from infrascaffold.errors import RenderError
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import Pack
@@ -59,6 +60,10 @@ def render_answers(
     context = build_context(pack, env, answers)
     decisions = log_decisions(pack.decisions, env, context, previous_decisions)
     context["decisions"] = [d.as_dict() for d in decisions]
+    first = render_pack(pack, env, context)
+    # Docs embed the architecture derived from the rendered Terraform, so they stay true to it:
+    # render, derive, render again (a pack's docs rule can wait for `architecture is defined`).
+    context["architecture"] = architecture_context(first)
     return render_pack(pack, env, context), tuple(decisions)
 
 
