@@ -32,8 +32,10 @@ def main() -> None:
     verdict = "meets" if median < 0.3 else "MISSES"
     print("| command | runs | median (s) | min (s) | max (s) | target 0.3 s |")
     print("| --- | --- | --- | --- | --- | --- |")
-    print(f"| infrascaffold --help | {runs} | {median:.3f} | {min(times):.3f} | {max(times):.3f} "
-          f"| {verdict} |")
+    print(
+        f"| infrascaffold --help | {runs} | {median:.3f} | {min(times):.3f} | {max(times):.3f} "
+        f"| {verdict} |"
+    )
 
 
 if __name__ == "__main__":

@@ -51,24 +51,37 @@ def write(root: Path, files: dict[str, str]) -> None:
 def make_templates(root: Path, n: int) -> dict[str, Path]:
     """The three templates of N files under `root`."""
     pack = root / "pack"
-    write(pack, {
-        "pack.yaml": "name: bench\nversion: 1.0.0\nquestions:\n"
-        "  - {key: project_name, default: shop}\n  - {key: owner, default: team}\n"
-        "  - {key: enable_cache, type: bool, default: true}\n",
-        **{f"files/dir{i % 20}/file{i}.txt.j2": body(i) for i in range(n)},
-    })
+    write(
+        pack,
+        {
+            "pack.yaml": "name: bench\nversion: 1.0.0\nquestions:\n"
+            "  - {key: project_name, default: shop}\n  - {key: owner, default: team}\n"
+            "  - {key: enable_cache, type: bool, default: true}\n",
+            **{f"files/dir{i % 20}/file{i}.txt.j2": body(i) for i in range(n)},
+        },
+    )
     copier = root / "copier"
-    write(copier, {
-        "copier.yml": "project_name: {type: str, default: shop}\nowner: {type: str, default: team}\n"
-        "enable_cache: {type: bool, default: true}\n_templates_suffix: .jinja\n",
-        **{f"dir{i % 20}/file{i}.txt.jinja": body(i) for i in range(n)},
-    })
+    write(
+        copier,
+        {
+            "copier.yml": "project_name: {type: str, default: shop}\nowner: {type: str, default: team}\n"
+            "enable_cache: {type: bool, default: true}\n_templates_suffix: .jinja\n",
+            **{f"dir{i % 20}/file{i}.txt.jinja": body(i) for i in range(n)},
+        },
+    )
     cookie = root / "cookiecutter"
-    write(cookie, {
-        "cookiecutter.json": '{"project_name": "shop", "owner": "team", "enable_cache": true}\n',
-        **{f"{{{{cookiecutter.project_name}}}}/dir{i % 20}/file{i}.txt": body(i, "cookiecutter.")
-           for i in range(n)},
-    })
+    write(
+        cookie,
+        {
+            "cookiecutter.json": '{"project_name": "shop", "owner": "team", "enable_cache": true}\n',
+            **{
+                f"{{{{cookiecutter.project_name}}}}/dir{i % 20}/file{i}.txt": body(
+                    i, "cookiecutter."
+                )
+                for i in range(n)
+            },
+        },
+    )
     return {"pack": pack, "copier": copier, "cookiecutter": cookie}
 
 
@@ -88,26 +101,61 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     here = Path(sys.executable).parent
     bench_bin = Path(os.environ.get("BENCH_VENV", ".venv-bench")).resolve() / "bin"
-    print("| files | infrascaffold (s) | copier (s) | cookiecutter (s) | vs copier | vs cookiecutter |")
+    print(
+        "| files | infrascaffold (s) | copier (s) | cookiecutter (s) | vs copier | vs cookiecutter |"
+    )
     print("| --- | --- | --- | --- | --- | --- |")
     growth = []
     for n in SIZES:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             t = make_templates(work, n)
-            ours = median_time(lambda o: [str(here / "infrascaffold"), "new", str(o), "--pack",
-                                          str(t["pack"]), "--no-input"], runs, work)
-            copier = median_time(lambda o: [str(bench_bin / "copier"), "copy", "--defaults",
-                                            "--quiet", str(t["copier"]), str(o)], runs, work)
-            cookie = median_time(lambda o: [str(bench_bin / "cookiecutter"), "--no-input",
-                                            "-o", str(o), str(t["cookiecutter"])], runs, work)
+            ours = median_time(
+                lambda o: [
+                    str(here / "infrascaffold"),
+                    "new",
+                    str(o),
+                    "--pack",
+                    str(t["pack"]),
+                    "--no-input",
+                ],
+                runs,
+                work,
+            )
+            copier = median_time(
+                lambda o: [
+                    str(bench_bin / "copier"),
+                    "copy",
+                    "--defaults",
+                    "--quiet",
+                    str(t["copier"]),
+                    str(o),
+                ],
+                runs,
+                work,
+            )
+            cookie = median_time(
+                lambda o: [
+                    str(bench_bin / "cookiecutter"),
+                    "--no-input",
+                    "-o",
+                    str(o),
+                    str(t["cookiecutter"]),
+                ],
+                runs,
+                work,
+            )
         growth.append((n, ours))
-        print(f"| {n} | {ours:.3f} | {copier:.3f} | {cookie:.3f} | {ours / copier:.2f}× "
-              f"| {ours / cookie:.2f}× |")
+        print(
+            f"| {n} | {ours:.3f} | {copier:.3f} | {cookie:.3f} | {ours / copier:.2f}× "
+            f"| {ours / cookie:.2f}× |"
+        )
     (n0, t0), (n1, t1) = growth[0], growth[-1]
     slope = (t1 - t0) / (n1 - n0) * 1000
-    print(f"\ninfrascaffold growth: {slope:.2f} ms per extra file between N={n0} and N={n1} "
-          f"({'linear' if t1 / t0 <= 1.5 * n1 / n0 else 'WORSE THAN LINEAR'})")
+    print(
+        f"\ninfrascaffold growth: {slope:.2f} ms per extra file between N={n0} and N={n1} "
+        f"({'linear' if t1 / t0 <= 1.5 * n1 / n0 else 'WORSE THAN LINEAR'})"
+    )
 
 
 if __name__ == "__main__":

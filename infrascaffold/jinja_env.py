@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,33 @@ def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
 
 def evaluate(env: SandboxedEnvironment, expression: str, context: Mapping[str, Any]) -> Any:
     """Evaluate a Jinja expression (a `when` condition, a validator) over `context`."""
-    compiled = env.compile_expression(expression, undefined_to_none=False)
-    return compiled(**context)
+    return _compiled_expression(env, expression)(**context)
 
 
 def render_string(env: SandboxedEnvironment, source: str, context: Mapping[str, Any]) -> str:
     """Render a short template string (a default, a path segment) over `context`."""
-    return env.from_string(source).render(**context)
+    return _compiled_string(env, source).render(**context)
+
+
+# Conditions, defaults and path segments are evaluated once per file and per item: compile each
+# once per environment.
+_EXPRESSIONS: weakref.WeakKeyDictionary[SandboxedEnvironment, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_STRINGS: weakref.WeakKeyDictionary[SandboxedEnvironment, dict[str, jinja2.Template]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _compiled_expression(env: SandboxedEnvironment, expression: str) -> Any:
+    cache = _EXPRESSIONS.setdefault(env, {})
+    if expression not in cache:
+        cache[expression] = env.compile_expression(expression, undefined_to_none=False)
+    return cache[expression]
+
+
+def _compiled_string(env: SandboxedEnvironment, source: str) -> jinja2.Template:
+    cache = _STRINGS.setdefault(env, {})
+    if source not in cache:
+        cache[source] = env.from_string(source)
+    return cache[source]

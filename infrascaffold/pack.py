@@ -20,6 +20,7 @@ from infrascaffold.questions import Question, parse_questions
 from infrascaffold.sources import MANIFEST, resolve_source
 from infrascaffold.versions import version_tuple
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 _MANIFEST_KEYS = {
     "name",
@@ -136,7 +137,8 @@ def _section(raw: Mapping[str, Any], key: str, empty: Any) -> Any:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when present: the built-in pack's manifest and data are large.
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except OSError as exc:
         raise PackError(str(path), exc.strerror or "cannot be read") from exc
     except yaml.YAMLError as exc:

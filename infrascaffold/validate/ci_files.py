@@ -1,14 +1,15 @@
 """Check 7: GitHub workflows and `.gitlab-ci.yml` match their JSON schemas; `needs:` name jobs.
 
 The schemas are the ones check-jsonschema vendors (`vendor.github-workflows`,
-`vendor.gitlab-ci`, the latter read with its `gitlab-ci` transform for `!reference` tags), used
-in-process and offline; check-jsonschema is imported only when a tree has CI files.
+`vendor.gitlab-ci`), used in-process and offline on the nodes composed once for every check
+(`yaml_data.node_data` reads them as YAML 1.2 and turns `!reference` tags into lists, as
+check-jsonschema's `gitlab-ci` transform does); check-jsonschema is imported only when a tree
+has CI files.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import posixpath
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.repo import Repo
+from infrascaffold.validate.yaml_data import node_data
 from infrascaffold.validate.yaml_docs import (
     line_of,
     line_of_path,
@@ -51,22 +53,15 @@ def check(repo: Repo) -> Iterator[Finding]:
         kind = ci_kind(path)
         if kind is None or doc.root is None:
             continue
-        yield from _schema_findings(path, repo.files[path], doc.root, kind)
+        yield from _schema_findings(path, doc.root, kind)
         if kind == "github":
             yield from _github_needs(path, doc.root)
         else:
             yield from _gitlab_needs(path, doc.root)
 
 
-def _schema_findings(path: str, text: str, root: yaml.Node, kind: str) -> Iterator[Finding]:
-    from check_jsonschema.parsers import LOADING_FAILURE_ERROR_TYPES  # type: ignore[import-untyped]
-
-    try:
-        data = _loader(kind)(io.BytesIO(text.encode("utf-8")))
-    except LOADING_FAILURE_ERROR_TYPES as exc:
-        yield Finding(SCHEMA, path, 1, f"cannot be read as {kind} CI YAML: {exc}"[:MAX_MESSAGE])
-        return
-    for error in _validator(kind).iter_errors(data):
+def _schema_findings(path: str, root: yaml.Node, kind: str) -> Iterator[Finding]:
+    for error in _validator(kind).iter_errors(node_data(root)):
         best = _most_relevant(error)
         location = ".".join(str(step) for step in best.absolute_path) or "(top level)"
         message = f"{location}: {best.message}"
@@ -79,15 +74,6 @@ def _most_relevant(error: Any) -> Any:
     from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
 
     return best_match([error])
-
-
-@functools.cache
-def _loader(kind: str) -> Any:
-    from check_jsonschema.parsers import ParserSet
-    from check_jsonschema.transforms import TRANSFORM_LIBRARY  # type: ignore[import-untyped]
-
-    modify = TRANSFORM_LIBRARY["gitlab-ci"].modify_yaml_implementation if kind == "gitlab" else None
-    return ParserSet(modify_yaml_implementation=modify).get("ci.yaml", "yaml")
 
 
 @functools.cache

@@ -1,0 +1,112 @@
+"""End to end on the largest built-in render: `new`, then `update` without and with edits.
+
+The largest render: 10 environments, kubernetes + postgres + redis, canary, GitHub Actions.
+Times `infrascaffold new` (validation included), then `update` with no change, then `update`
+after editing 100 generated files (a comment line appended to each). Medians of RUNS runs;
+targets: `new` < 2 s, `update` of the edited folder < 2 s.
+
+Run: `.venv/bin/python benchmarks/bench_pipeline.py [RUNS]`
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ANSWERS = {
+    "project_name": "bench",
+    "owner": "platform-team",
+    "cloud": "aws",
+    "compute": "kubernetes",
+    "database": "postgres",
+    "cache": "redis",
+    "ci": "github-actions",
+    "repository": "acme/bench",
+    "deploy_strategy": "canary",
+    "environments": [
+        {
+            "name": f"env{i}",
+            "region": "eu-west-1",
+            "cidr": f"10.{10 + i}.0.0/16",
+            "size": ["small", "medium", "large"][i % 3],
+            "protected": i >= 8,
+        }
+        for i in range(10)
+    ],
+}
+
+
+COMMENTS = {
+    ".tf": "# edited by the team\n",
+    ".tfvars": "# edited by the team\n",
+    ".hcl": "# edited by the team\n",
+    ".yml": "# edited by the team\n",
+    ".md": "\n<!-- edited by the team -->\n",
+}
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed:\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def edit_files(dest: Path, count: int) -> int:
+    """Append a comment to `count` generated files."""
+    edited = 0
+    for path in sorted(dest.rglob("*")):
+        if edited == count:
+            break
+        if ".infrascaffold" in path.parts or not path.is_file():
+            continue
+        comment = COMMENTS.get(path.suffix)
+        if comment:
+            path.write_text(path.read_text() + comment)
+            edited += 1
+    return edited
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    exe = str(Path(sys.executable).with_name("infrascaffold"))
+    rows: dict[str, list[float]] = {
+        "new (validated)": [],
+        "update, no change": [],
+        "update, 100 edited files": [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        answers = Path(tmp, "answers.yml")
+        answers.write_text(yaml.safe_dump(ANSWERS))
+        for i in range(runs + 1):  # the first round warms the caches and is not counted
+            dest = Path(tmp, f"infra{i}")
+            new = timed([exe, "new", str(dest), "--answers", str(answers), "--no-input"])
+            same = timed([exe, "update", str(dest)])
+            edited = edit_files(dest, 100)
+            assert edited == 100, edited
+            merged = timed([exe, "update", str(dest), "--set", "deploy_strategy=blue-green"])
+            if i:
+                for key, value in zip(rows, (new, same, merged), strict=True):
+                    rows[key].append(value)
+            shutil.rmtree(dest)
+    print(
+        "| operation (10 environments, kubernetes + postgres + redis, canary) | runs | median (s) | target |"
+    )
+    print("| --- | --- | --- | --- |")
+    for key, values in rows.items():
+        median = statistics.median(values)
+        target = "" if key == "update, no change" else f"2 s: {'meets' if median < 2 else 'MISSES'}"
+        print(f"| {key} | {runs} | {median:.2f} | {target} |")
+
+
+if __name__ == "__main__":
+    main()
