@@ -13,7 +13,7 @@ from infrascaffold.answers import Asker, apply_overrides, raise_problems, resolv
 from infrascaffold.context import build_context
 from infrascaffold.decisions import Decision, log_decisions
 from infrascaffold.diagram import architecture_context
-from infrascaffold.errors import RenderError
+from infrascaffold.errors import InfrascaffoldError, RenderError
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import Pack
 from infrascaffold.render import Tree, render_pack
@@ -63,7 +63,11 @@ def render_answers(
     first = render_pack(pack, env, context)
     # Docs embed the architecture derived from the rendered Terraform, so they stay true to it:
     # render, derive, render again (a pack's docs rule can wait for `architecture is defined`).
-    context["architecture"] = architecture_context(first)
+    try:
+        context["architecture"] = architecture_context(first)
+    except InfrascaffoldError:
+        check_render(first)  # a render that cannot be read: report the findings that say why
+        raise
     return render_pack(pack, env, context), tuple(decisions)
 
 

@@ -1,0 +1,6 @@
+bucket       = "shop-tfstate-acme-shop-infra"
+key          = "bootstrap/terraform.tfstate"
+region       = "eu-west-1"
+encrypt      = true
+kms_key_id   = "alias/shop-tfstate"
+use_lockfile = true

@@ -1,0 +1,25 @@
+project_name = "shop"
+environment  = "dev"
+owner        = "platform-team"
+region       = "eu-west-1"
+protected    = false
+
+log_retention_days = 365
+alert_email        = ""
+
+deployment_strategy = "rolling"
+
+vpc_cidr = "10.10.0.0/16"
+az_count = 2
+
+ecs_task_cpu    = 256
+ecs_task_memory = 512
+ecs_min_tasks   = 1
+ecs_max_tasks   = 3
+
+database_engine                   = "postgres"
+database_instance_class           = "db.t4g.micro"
+database_allocated_storage_gb     = 20
+database_max_allocated_storage_gb = 100
+database_backup_retention_days    = 7
+database_performance_insights     = false

@@ -1,0 +1,25 @@
+project_name = "shop"
+environment  = "staging"
+owner        = "platform-team"
+region       = "eu-west-1"
+protected    = false
+
+log_retention_days = 365
+alert_email        = ""
+
+deployment_strategy = "rolling"
+
+vpc_cidr = "10.20.0.0/16"
+az_count = 3
+
+ecs_task_cpu    = 512
+ecs_task_memory = 1024
+ecs_min_tasks   = 2
+ecs_max_tasks   = 6
+
+database_engine                   = "postgres"
+database_instance_class           = "db.t4g.medium"
+database_allocated_storage_gb     = 50
+database_max_allocated_storage_gb = 250
+database_backup_retention_days    = 7
+database_performance_insights     = true
