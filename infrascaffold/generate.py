@@ -43,8 +43,8 @@ def generate(
     env = make_environment(pack.search_roots)
     layered = apply_overrides(pack, provided, list(overrides))
     answers, problems = resolve_answers(pack, env, layered, ask)
-    raise_problems(problems)
-    raise_problems(check_answers(pack, env, answers))
+    # Every problem at once: missing and mistyped answers, then what the validators find.
+    raise_problems(problems + check_answers(pack, env, answers))
     tree, decisions = render_answers(pack, env, answers, previous_decisions)
     check_render(tree)
     return Generation(pack=pack, answers=answers, tree=tree, decisions=decisions)

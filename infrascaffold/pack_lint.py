@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
@@ -23,7 +23,17 @@ from infrascaffold.pack import Pack
 from infrascaffold.render import matching_rules
 from infrascaffold.validate.findings import Finding
 
-BUILTIN_NAMES = {"data", "pack", "infrascaffold_version", "decisions", "item", "value", "loop"}
+# Provided by the engine: see context.py and generate.py (`architecture` in the second pass).
+BUILTIN_NAMES = {
+    "data",
+    "pack",
+    "infrascaffold_version",
+    "decisions",
+    "architecture",
+    "item",
+    "value",
+    "loop",
+}
 TEMPLATE_SUFFIX = ".j2"
 
 
@@ -32,13 +42,22 @@ def lint_static(pack: Pack) -> list[Finding]:
     env = make_environment(pack.search_roots)
     known = known_names(pack)
     findings: list[Finding] = []
-    sources: list[str] = []
+    parsed: list[tuple[str, str, nodes.Template]] = []
     for rel, path in _templates(pack):
         text = path.read_text(encoding="utf-8")
-        sources.append(text)
-        findings += _check_template(env, pack, rel, text, known)
+        try:
+            parsed.append((rel, text, env.parse(text)))
+        except jinja2.TemplateSyntaxError as exc:
+            findings.append(
+                Finding("template-syntax", rel, exc.lineno, exc.message or "syntax error")
+            )
+    # A partial sees the variables of the template that includes it: any name some template
+    # of the pack sets (`{% set %}`, loop variables) may reach it.
+    assigned = set().union(*(_assigned_names(ast) for _, _, ast in parsed))
+    for rel, text, ast in parsed:
+        findings += _undeclared(pack, rel, text, ast, known | set(env.globals), assigned)
     findings += _check_conditions(env, pack, known)
-    findings += _unused_questions(pack, sources)
+    findings += _unused_questions(pack, [text for _, text, _ in parsed])
     return findings
 
 
@@ -55,28 +74,25 @@ def _templates(pack: Pack) -> Iterator[tuple[str, Path]]:
         for folder in ("files", "partials"):
             for path in sorted((root / folder).rglob("*")):
                 rel = path.relative_to(root).as_posix()
-                if (
-                    path.is_file()
-                    and rel not in seen
-                    and (folder == "partials" or rel.endswith(TEMPLATE_SUFFIX))
-                ):
+                wanted = folder == "partials" or rel.endswith(TEMPLATE_SUFFIX)
+                if path.is_file() and rel not in seen and wanted:
                     seen.add(rel)
                     yield rel, path
 
 
-def _check_template(
-    env: SandboxedEnvironment, pack: Pack, rel: str, text: str, known: set[str]
+def _assigned_names(ast: nodes.Template) -> set[str]:
+    return {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+
+
+def _undeclared(
+    pack: Pack, rel: str, text: str, ast: nodes.Template, known: set[str], assigned: set[str]
 ) -> list[Finding]:
-    try:
-        ast = env.parse(text)
-    except jinja2.TemplateSyntaxError as exc:
-        return [Finding("template-syntax", rel, exc.lineno, exc.message or "syntax error")]
-    loop_names = {
-        r.as_name for r in matching_rules(pack.rules, rel.removeprefix("files/")) if r.for_each
-    }
     if rel.startswith("partials/"):
-        loop_names = {r.as_name for r in pack.rules if r.for_each}
-    unknown = meta.find_undeclared_variables(ast) - known - loop_names - set(env.globals)
+        scope = {r.as_name for r in pack.rules if r.for_each} | assigned
+    else:
+        rules = matching_rules(pack.rules, rel.removeprefix("files/"))
+        scope = {r.as_name for r in rules if r.for_each} | _assigned_names(ast)
+    unknown = meta.find_undeclared_variables(ast) - known - scope
     return [
         Finding(
             "undeclared-name",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
 from infrascaffold.answers import load_answers_file
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
 from infrascaffold.pack import load_pack, load_pack_from
@@ -55,6 +56,8 @@ def run_lint(directory: Path, max_renders: int) -> int:
         cases = case_folders(directory) if (directory / "tests").is_dir() else []
         base = load_answers_file(cases[0] / "answers.yaml") if cases else {}
         findings += lint_renders(pack, base, max_renders)
+        sets = len(pairwise_sets(matrix_questions(pack.questions, pack.fixed), max_renders))
+        click.echo(f"rendered and validated {sets} answer set(s) of the pairwise matrix")
     return _print_findings(findings)
 
 

@@ -1,0 +1,53 @@
+# The application: ECS on Fargate behind a public Application Load Balancer.
+
+module "access_logs" {
+  source = "./modules/log-bucket"
+
+  name           = local.name
+  retention_days = var.log_retention_days
+  force_destroy  = !var.protected
+}
+
+module "waf" {
+  source = "./modules/waf"
+
+  name               = local.name
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = module.secrets.kms_key_arn
+}
+
+module "app" {
+  source = "./modules/ecs-service"
+
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  vpc_cidr_block      = module.network.vpc_cidr_block
+  public_subnet_ids   = module.network.public_subnet_ids
+  private_subnet_ids  = module.network.private_subnet_ids
+  kms_key_arn         = module.secrets.kms_key_arn
+  log_retention_days  = var.log_retention_days
+  access_log_bucket   = module.access_logs.bucket_name
+  access_log_prefix   = module.access_logs.alb_prefix
+  web_acl_arn         = module.waf.web_acl_arn
+  cpu                 = var.ecs_task_cpu
+  memory              = var.ecs_task_memory
+  min_count           = var.ecs_min_tasks
+  max_count           = var.ecs_max_tasks
+  deployment_strategy = var.deployment_strategy
+  deletion_protection = var.protected
+  force_delete        = !var.protected
+  alarm_topic_arn     = module.observability.alarm_topic_arn
+
+  environment = merge(
+    module.database.app_environment,
+    { APP_ENVIRONMENT = var.environment },
+  )
+  secrets = merge(
+    { APP_SECRETS = module.secrets.app_secret_arn },
+    module.database.app_secrets,
+  )
+  secret_arns = [
+    module.secrets.app_secret_arn,
+    module.database.master_user_secret_arn,
+  ]
+}

@@ -1,0 +1,76 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = coalesce(var.region, data.aws_region.current.region)
+  partition  = data.aws_partition.current.partition
+}
+
+# One customer managed key per environment: log groups, the alarm topic, secrets, the database,
+# the cache and the container registry are encrypted with it, so revoking it locks everything.
+resource "aws_kms_key" "this" {
+  region                  = var.region
+  description             = "${var.name}: logs, alarm topic, secrets and data at rest"
+  enable_key_rotation     = true
+  rotation_period_in_days = 365
+  deletion_window_in_days = var.key_deletion_window_days
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministersThroughIAM"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"
+          }
+        }
+      },
+      {
+        Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_alias" "this" {
+  region        = var.region
+  name          = "alias/${var.name}"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# The application's own secrets (API keys, third-party credentials). Terraform creates the
+# container only: values are put by their owners (`aws secretsmanager put-secret-value`) and
+# never pass through Terraform state.
+resource "aws_secretsmanager_secret" "app" {
+  # checkov:skip=CKV2_AWS_57: values belong to the application team, which rotates them with the issuing third party
+  count = var.create_app_secret ? 1 : 0
+
+  region                  = var.region
+  name                    = "${var.name}/app"
+  description             = "Application secrets of ${var.name} (JSON object), set outside Terraform"
+  kms_key_id              = aws_kms_key.this.arn
+  recovery_window_in_days = var.secret_recovery_window_days
+}

@@ -1,0 +1,56 @@
+# Read by the CI/CD pipelines and runbooks: terraform output -raw <name>
+
+output "region" {
+  description = "AWS region of the environment."
+  value       = var.region
+}
+
+output "name_prefix" {
+  description = "Prefix of every resource name (project-environment)."
+  value       = local.name
+}
+
+output "app_url" {
+  description = "Public URL of the application."
+  value       = "http://${module.app.load_balancer_dns_name}"
+}
+
+output "container_repository_url" {
+  description = "ECR repository the pipeline pushes application images to."
+  value       = module.app.repository_url
+}
+
+output "ecs_cluster_name" {
+  description = "ECS cluster of the service."
+  value       = module.app.cluster_name
+}
+
+output "ecs_service_name" {
+  description = "ECS service the pipeline deploys."
+  value       = module.app.service_name
+}
+
+output "ecs_task_family" {
+  description = "Task definition family the pipeline registers new revisions in."
+  value       = module.app.task_family
+}
+
+output "ecs_container_name" {
+  description = "Container whose image the pipeline replaces."
+  value       = module.app.container_name
+}
+
+output "database_secret_arn" {
+  description = "Secrets Manager secret with the database master credentials (managed and rotated by RDS)."
+  value       = module.database.master_user_secret_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the environment."
+  value       = module.observability.dashboard_name
+}

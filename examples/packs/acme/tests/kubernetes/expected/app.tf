@@ -1,0 +1,62 @@
+# The application: an EKS cluster with a managed node group; workloads are deployed by the
+# pipeline with kubectl (rolling) or Argo Rollouts (blue-green, canary).
+
+# For the Ingress: alb.ingress.kubernetes.io/wafv2-acl-arn (output waf_web_acl_arn).
+module "waf" {
+  source = "./modules/waf"
+
+  name               = local.name
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = module.secrets.kms_key_arn
+}
+
+module "app" {
+  source = "./modules/eks-cluster"
+
+  name                   = local.name
+  private_subnet_ids     = module.network.private_subnet_ids
+  endpoint_public_access = !var.protected
+  creator_admin_access   = var.eks_creator_admin_access
+  admin_role_names       = var.eks_admin_role_names
+  viewer_role_names      = var.eks_viewer_role_names
+  node_instance_types    = var.eks_node_instance_types
+  node_min               = var.eks_node_min
+  node_desired           = var.eks_node_desired
+  node_max               = var.eks_node_max
+  instance_tags          = local.default_tags
+  kms_key_arn            = module.secrets.kms_key_arn
+  log_retention_days     = var.log_retention_days
+  deletion_protection    = var.protected
+  force_delete           = !var.protected
+  alarm_topic_arn        = module.observability.alarm_topic_arn
+  secret_arns = [
+    module.secrets.app_secret_arn,
+    module.database.master_user_secret_arn,
+    module.cache.auth_secret_arn,
+  ]
+}
+
+# Blue-green and canary: Argo Rollouts runs the Rollout resources of the application (a
+# preview and an active Service, or canary steps with analysis) and aborts back to the stable
+# version on failure. The chart version pins controller v1.8.3, the kubectl plugin the pipeline uses.
+resource "helm_release" "argo_rollouts" {
+  count = var.deployment_strategy == "rolling" ? 0 : 1
+
+  name             = "argo-rollouts"
+  namespace        = "argo-rollouts"
+  create_namespace = true
+  repository       = "https://argoproj.github.io/argo-helm"
+  chart            = "argo-rollouts"
+  version          = "2.40.5"
+  atomic           = true
+  wait             = true
+
+  set = [
+    {
+      name  = "controller.replicas"
+      value = "2"
+    },
+  ]
+
+  depends_on = [module.app]
+}

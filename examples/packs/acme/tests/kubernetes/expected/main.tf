@@ -1,0 +1,80 @@
+locals {
+  name = "${var.project_name}-${var.environment}"
+
+  default_tags = merge(var.extra_tags, {
+    project     = var.project_name
+    environment = var.environment
+    owner       = var.owner
+    managed-by  = "terraform"
+  })
+}
+
+module "secrets" {
+  source = "./modules/secrets"
+
+  name                        = local.name
+  key_deletion_window_days    = var.protected ? 30 : 7
+  secret_recovery_window_days = var.protected ? 30 : 0
+}
+
+module "network" {
+  source = "./modules/network"
+
+  name                    = local.name
+  cidr_block              = var.vpc_cidr
+  az_count                = var.az_count
+  single_nat_gateway      = !var.protected
+  flow_log_retention_days = var.log_retention_days
+  kms_key_arn             = module.secrets.kms_key_arn
+}
+
+module "observability" {
+  source = "./modules/observability"
+
+  name        = local.name
+  kms_key_arn = module.secrets.kms_key_arn
+  alert_email = var.alert_email
+  dashboard_widgets = concat(
+    module.app.dashboard_widgets,
+    module.database.dashboard_widgets,
+    module.cache.dashboard_widgets,
+  )
+}
+
+module "database" {
+  source = "./modules/database"
+
+  name                         = local.name
+  engine                       = var.database_engine
+  database_name                = replace(var.project_name, "-", "_")
+  vpc_id                       = module.network.vpc_id
+  subnet_ids                   = module.network.database_subnet_ids
+  allowed_security_group_ids   = { app = module.app.security_group_id }
+  instance_class               = var.database_instance_class
+  allocated_storage_gb         = var.database_allocated_storage_gb
+  max_allocated_storage_gb     = var.database_max_allocated_storage_gb
+  backup_retention_days        = var.database_backup_retention_days
+  performance_insights_enabled = var.database_performance_insights
+  multi_az                     = var.protected
+  deletion_protection          = var.protected
+  kms_key_arn                  = module.secrets.kms_key_arn
+  log_retention_days           = var.log_retention_days
+  alarm_topic_arn              = module.observability.alarm_topic_arn
+}
+
+# Protected environments always keep a replica in another AZ, with automatic failover.
+module "cache" {
+  source = "./modules/cache"
+
+  name                        = local.name
+  vpc_id                      = module.network.vpc_id
+  subnet_ids                  = module.network.database_subnet_ids
+  allowed_security_group_ids  = { app = module.app.security_group_id }
+  node_type                   = var.cache_node_type
+  node_count                  = var.protected ? max(var.cache_nodes, 2) : var.cache_nodes
+  snapshot_retention_days     = var.protected ? 7 : 1
+  kms_key_arn                 = module.secrets.kms_key_arn
+  secret_recovery_window_days = var.protected ? 30 : 0
+  log_retention_days          = var.log_retention_days
+  alarm_topic_arn             = module.observability.alarm_topic_arn
+}

@@ -1,0 +1,51 @@
+# Read by the CI/CD pipelines and runbooks: terraform output -raw <name>
+
+output "region" {
+  description = "AWS region of the environment."
+  value       = var.region
+}
+
+output "name_prefix" {
+  description = "Prefix of every resource name (project-environment)."
+  value       = local.name
+}
+
+output "app_url" {
+  description = "Public URL of the application."
+  value       = null # published by the application's Ingress (AWS Load Balancer Controller)
+}
+
+output "container_repository_url" {
+  description = "ECR repository the pipeline pushes application images to."
+  value       = module.app.repository_url
+}
+
+output "eks_cluster_name" {
+  description = "EKS cluster (aws eks update-kubeconfig --name <value>)."
+  value       = module.app.cluster_name
+}
+
+output "eks_app_role_arn" {
+  description = "IAM role the application's service account receives through EKS Pod Identity."
+  value       = module.app.app_role_arn
+}
+
+output "waf_web_acl_arn" {
+  description = "Web ACL for the application's Ingress (annotation alb.ingress.kubernetes.io/wafv2-acl-arn)."
+  value       = module.waf.web_acl_arn
+}
+
+output "database_secret_arn" {
+  description = "Secrets Manager secret with the database master credentials (managed and rotated by RDS)."
+  value       = module.database.master_user_secret_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the environment."
+  value       = module.observability.dashboard_name
+}
