@@ -99,7 +99,8 @@ def main() -> None:
                     rows[key].append(value)
             shutil.rmtree(dest)
     print(
-        "| operation (10 environments, kubernetes + postgres + redis, canary) | runs | median (s) | target |"
+        "| operation (10 environments, kubernetes + postgres + redis, canary) "
+        "| runs | median (s) | target |"
     )
     print("| --- | --- | --- | --- |")
     for key, values in rows.items():

@@ -23,6 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 SIZES = (50, 500, 2000)
+COPIER_YML = """\
+project_name: {type: str, default: shop}
+owner: {type: str, default: team}
+enable_cache: {type: bool, default: true}
+_templates_suffix: .jinja
+"""
+COOKIECUTTER_JSON = '{"project_name": "shop", "owner": "team", "enable_cache": true}\n'
 BODY = """\
 # File {index} of {{{{ project_name }}}}
 owner: {{{{ owner }}}}
@@ -64,8 +71,7 @@ def make_templates(root: Path, n: int) -> dict[str, Path]:
     write(
         copier,
         {
-            "copier.yml": "project_name: {type: str, default: shop}\nowner: {type: str, default: team}\n"
-            "enable_cache: {type: bool, default: true}\n_templates_suffix: .jinja\n",
+            "copier.yml": COPIER_YML,
             **{f"dir{i % 20}/file{i}.txt.jinja": body(i) for i in range(n)},
         },
     )
@@ -73,7 +79,7 @@ def make_templates(root: Path, n: int) -> dict[str, Path]:
     write(
         cookie,
         {
-            "cookiecutter.json": '{"project_name": "shop", "owner": "team", "enable_cache": true}\n',
+            "cookiecutter.json": COOKIECUTTER_JSON,
             **{
                 f"{{{{cookiecutter.project_name}}}}/dir{i % 20}/file{i}.txt": body(
                     i, "cookiecutter."
@@ -83,6 +89,35 @@ def make_templates(root: Path, n: int) -> dict[str, Path]:
         },
     )
     return {"pack": pack, "copier": copier, "cookiecutter": cookie}
+
+
+def _commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> list[Callable[[Path], list[str]]]:
+    """The three tools' commands rendering into an output folder."""
+    return [
+        lambda o: [
+            str(here / "infrascaffold"),
+            "new",
+            str(o),
+            "--pack",
+            str(t["pack"]),
+            "--no-input",
+        ],
+        lambda o: [
+            str(bench_bin / "copier"),
+            "copy",
+            "--defaults",
+            "--quiet",
+            str(t["copier"]),
+            str(o),
+        ],
+        lambda o: [
+            str(bench_bin / "cookiecutter"),
+            "--no-input",
+            "-o",
+            str(o),
+            str(t["cookiecutter"]),
+        ],
+    ]
 
 
 def median_time(run: Callable[[Path], list[str]], runs: int, work: Path) -> float:
@@ -102,7 +137,8 @@ def main() -> None:
     here = Path(sys.executable).parent
     bench_bin = Path(os.environ.get("BENCH_VENV", ".venv-bench")).resolve() / "bin"
     print(
-        "| files | infrascaffold (s) | copier (s) | cookiecutter (s) | vs copier | vs cookiecutter |"
+        "| files | infrascaffold (s) | copier (s) | cookiecutter (s) "
+        "| vs copier | vs cookiecutter |"
     )
     print("| --- | --- | --- | --- | --- | --- |")
     growth = []
@@ -110,41 +146,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             t = make_templates(work, n)
-            ours = median_time(
-                lambda o: [
-                    str(here / "infrascaffold"),
-                    "new",
-                    str(o),
-                    "--pack",
-                    str(t["pack"]),
-                    "--no-input",
-                ],
-                runs,
-                work,
-            )
-            copier = median_time(
-                lambda o: [
-                    str(bench_bin / "copier"),
-                    "copy",
-                    "--defaults",
-                    "--quiet",
-                    str(t["copier"]),
-                    str(o),
-                ],
-                runs,
-                work,
-            )
-            cookie = median_time(
-                lambda o: [
-                    str(bench_bin / "cookiecutter"),
-                    "--no-input",
-                    "-o",
-                    str(o),
-                    str(t["cookiecutter"]),
-                ],
-                runs,
-                work,
-            )
+            commands = _commands(here, bench_bin, t)
+            ours, copier, cookie = (median_time(c, runs, work) for c in commands)
         growth.append((n, ours))
         print(
             f"| {n} | {ours:.3f} | {copier:.3f} | {cookie:.3f} | {ours / copier:.2f}× "
