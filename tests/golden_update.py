@@ -1,14 +1,27 @@
-"""Regenerate the golden trees of the built-in pack renders: `make golden`, then review the diff."""
+"""Regenerate the golden trees: built-in pack renders and the example packs' expected trees.
+
+Run `make golden`, then review the diff.
+"""
 
 from __future__ import annotations
 
 import shutil
 
+from infrascaffold.pack import load_pack_from
+from infrascaffold.pack_tests import case_folders, render_case
+from infrascaffold.writer import replace_tree
 from tests.builders import ROOT, example_answers, render_answers
 
 GOLDEN = ROOT / "tests" / "golden"
 # Representative renders, one folder each under tests/golden/, named after examples/answers/.
-CASES = ("aws-containers", "aws-kubernetes-canary")
+CASES = (
+    "aws-containers",
+    "aws-kubernetes-canary",
+    "azure-containers",
+    "azure-kubernetes-canary",
+    "gcp-containers",
+    "gcp-kubernetes-canary",
+)
 
 
 def main() -> None:
@@ -20,6 +33,11 @@ def main() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         print(f"wrote {target.relative_to(ROOT)}")
+    for pack_dir in sorted((ROOT / "examples" / "packs").iterdir()):
+        pack = load_pack_from(pack_dir, str(pack_dir))
+        for case in case_folders(pack_dir):
+            replace_tree(case / "expected", render_case(pack, case))
+            print(f"wrote {(case / 'expected').relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
