@@ -2,16 +2,16 @@
 
 Derived from the rendered Terraform itself (never from a hand-kept list), so the diagrams and the
 resource names in the generated docs stay true when the templates change. Parsing is the
-validation engine's (`validate.hcl_parse`); this module reads its `Doc` model, and evaluates only
-the simplest expressions (`var.x`, `local.x`, `"${var.name}-5xx"`) to name the resources of one
-environment.
+validation engine's (`validate.hcl_parse`); this module reads its `Doc` model. The kinds and the
+writers are in `diagram_formats`, the evaluation that names one environment's resources in
+`diagram_names`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -19,23 +19,27 @@ from typing import Any, NamedTuple
 from infrascaffold.diagram_formats import (
     KIND_TITLES,
     PRIMARY_KINDS,
+    is_scope,
     kind_of_module,
     kind_of_resource,
     to_mermaid,
+)
+from infrascaffold.diagram_names import (
+    arguments,
+    is_alarm,
+    is_text,
+    resource_description,
+    resource_name,
+    scope_of,
 )
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr, Block, Body, Doc
 from infrascaffold.validate.hcl_parse import parse_hcl
 
-# The attribute that names a resource, first present wins; and the one that describes it.
-_NAME_ATTRS = ("alarm_name", "dashboard_name", "function_name", "name", "bucket", "identifier")
-_DESCRIPTION_ATTRS = ("alarm_description", "description")
 # tfvars read for the labels of an environment's diagram, first found wins.
 _REGION_VARS = ("region", "location")
-_CIDR_VARS = ("vpc_cidr", "cidr", "cidr_block", "network_cidr", "address_space")
+_CIDR_VARS = ("vpc_cidr", "vnet_cidr", "cidr", "cidr_block", "network_cidr", "address_space")
 _SKIPPED_DIRS = frozenset({".terraform", ".git", ".infrascaffold", "node_modules"})
-_INTERPOLATION = re.compile(r"\$\{\s*((?:var|local)\.[A-Za-z_][\w-]*)\s*\}")
-_BARE_REF = re.compile(r"(?:var|local)\.[A-Za-z_][\w-]*")
 
 
 @dataclass(frozen=True)
@@ -109,14 +113,14 @@ def architecture_from_tree(tree: Mapping[str, str], env_name: str | None = None)
     if not files:
         raise InfrascaffoldError(".", "no Terraform files (*.tf) at the top of this folder")
     tfvars = _tfvars(tree, env_name) if env_name else {}
-    scope = _scope(files, {k: v for k, v in tfvars.items() if isinstance(v, str | int | float)})
+    scope = scope_of(files, {k: v for k, v in tfvars.items() if is_text(v)})
     components: list[Component] = []
     edges: set[Edge] = set()
     routes: dict[tuple[str, str], str] = {}  # (module, output) → the node the output comes from
     callers: list[tuple[str, Body]] = []  # (address, body) of every block that may reference
     for file in files:
         for block in _blocks(file.doc, "module"):
-            given = _arguments(block, file.lines, scope)
+            given = arguments(block, file.lines, scope)
             nodes, inside, module_routes = _module_nodes(tree, block, given)
             components.extend(nodes)
             edges.update(inside)
@@ -130,7 +134,15 @@ def architecture_from_tree(tree: Mapping[str, str], env_name: str | None = None)
     for address, body in callers:
         edges.update(_edges_into(address, body, routes))
     known = {c.id for c in components}
-    kept = {e for e in edges if e.source in known and e.target in known and e.source != e.target}
+    # Every component lives in the environment's resource group (or project): no edge from it.
+    scopes = {
+        c.id for c in components if not c.source and any(is_scope(r.type) for r in c.resources)
+    }
+    kept = {
+        e
+        for e in edges
+        if e.source in known - scopes and e.target in known and e.source != e.target
+    }
     return Architecture(
         components=tuple(components),
         edges=tuple(sorted(kept, key=lambda e: (e.source, e.target))),
@@ -199,7 +211,7 @@ def _environment_context(tree: Mapping[str, str], env_name: str) -> dict[str, An
     for resource in architecture.resources():
         if resource.name:
             names.setdefault(resource.type, set()).add(resource.name)
-            if "alarm" in resource.type:
+            if is_alarm(resource.type):
                 alarms[resource.name] = resource.description or ""
     return {
         "region": architecture.region,
@@ -240,8 +252,8 @@ def _blocks(doc: Doc, block_type: str) -> list[Block]:
 
 def _resource(block: Block, lines: list[str], scope: Mapping[str, str]) -> Resource:
     resource_type, label = (*block.labels, "")[:2]
-    name = _first_value(block.body, _NAME_ATTRS, lines, scope)
-    description = _first_value(block.body, _DESCRIPTION_ATTRS, lines, scope)
+    name = resource_name(block.body, lines, scope)
+    description = resource_description(block.body, lines, scope)
     return Resource(resource_type, label, kind_of_resource(resource_type), name, description)
 
 
@@ -292,13 +304,13 @@ def _module_resources(
         return
     seen.add(folder)
     files = _folder_files(tree, folder)
-    scope = _scope(files, given)
+    scope = scope_of(files, given)
     for file in files:
         yield from (_resource(b, file.lines, scope) for b in _blocks(file.doc, "resource"))
         for call in _blocks(file.doc, "module"):
             inner = _local_folder(folder, _literal_str(call.body.attr("source")) or "")
             if inner:
-                yield from _module_resources(tree, inner, _arguments(call, file.lines, scope), seen)
+                yield from _module_resources(tree, inner, arguments(call, file.lines, scope), seen)
 
 
 def _local_folder(base: str, source: str) -> str | None:
@@ -364,64 +376,3 @@ def _env_files(tree: Mapping[str, str]) -> list[str]:
 def _first_str(values: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
     found = (values.get(n) for n in names)
     return next((v for v in found if isinstance(v, str) and v), None)
-
-
-# Values: just enough evaluation to name resources (`"${var.name}-5xx"` with `var.name` given).
-
-
-def _scope(files: list[_File], given: Mapping[str, Any]) -> dict[str, str]:
-    """`var.*` (defaults, then `given`) and `local.*` values of a module that are plain text."""
-    scope: dict[str, str] = {}
-    for file in files:
-        for block in _blocks(file.doc, "variable"):
-            default = block.body.attr("default")
-            if default is not None and _is_text(default.value):
-                scope[f"var.{block.labels[0]}"] = str(default.value)
-    scope.update({f"var.{k}": str(v) for k, v in given.items() if _is_text(v)})
-    for _ in range(2):  # a local may use one declared after it
-        for file in files:
-            for block in file.doc.body.blocks_of("locals"):
-                scope.update(_values(block.body.attrs, file.lines, scope, "local."))
-    return scope
-
-
-def _arguments(call: Block, lines: list[str], scope: Mapping[str, str]) -> dict[str, str]:
-    """The arguments of a module call that evaluate to text in the caller's scope."""
-    return _values(call.body.attrs, lines, scope, "")
-
-
-def _values(
-    attrs: Sequence[Attr], lines: list[str], scope: Mapping[str, str], prefix: str
-) -> dict[str, str]:
-    found = ((a.name, _value(a, lines, scope)) for a in attrs)
-    return {prefix + name: value for name, value in found if value is not None}
-
-
-def _first_value(
-    body: Body, names: tuple[str, ...], lines: list[str], scope: Mapping[str, str]
-) -> str | None:
-    attr = next((a for a in (body.attr(n) for n in names) if a is not None), None)
-    return _value(attr, lines, scope) if attr is not None else None
-
-
-def _value(attr: Attr, lines: list[str], scope: Mapping[str, str]) -> str | None:
-    """The text of `attr`: a literal, `var.x` / `local.x`, or a one-line string template of
-    those; None for anything else."""
-    if attr.literal:
-        return str(attr.value) if _is_text(attr.value) else None
-    line = lines[attr.line - 1] if 0 < attr.line <= len(lines) else ""
-    match = re.match(rf"\s*{re.escape(attr.name)}\s*=\s*(.*?)\s*$", line)
-    raw = match.group(1) if match else ""
-    if _BARE_REF.fullmatch(raw):
-        return scope.get(raw)
-    if len(raw) < 2 or raw[0] != '"' or raw[-1] != '"' or '"' in raw[1:-1]:
-        return None
-    template = raw[1:-1]
-    if any(ref not in scope for ref in _INTERPOLATION.findall(template)):
-        return None
-    text = _INTERPOLATION.sub(lambda m: scope[m.group(1)], template)
-    return None if "${" in text or "%{" in text or "\\" in text else text
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str | int | float) and not isinstance(value, bool)

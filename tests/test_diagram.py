@@ -17,7 +17,13 @@ from infrascaffold.diagram import (
     architecture_from_folder,
     architecture_from_tree,
 )
-from infrascaffold.diagram_formats import to_dot, to_mermaid
+from infrascaffold.diagram_formats import (
+    entry_points,
+    kind_of_module,
+    kind_of_resource,
+    to_dot,
+    to_mermaid,
+)
 from infrascaffold.errors import InfrascaffoldError
 from tests.builders import build_file_tree, example_answers, render_answers
 from tests.test_pack_docs import mermaid_errors
@@ -203,6 +209,127 @@ def test_graph_of_a_rendered_aws_tree(hcl2_warm: None) -> None:
     assert prod["alarms"]["shop-prod-5xx"].startswith("More than")
     diagrams = [env["mermaid"] for env in context["environments"].values()]
     assert all(error is None for error in mermaid_errors(diagrams))
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "kind"),
+    [
+        ("aws_vpc_security_group_ingress_rule", "security"),  # the longest prefix wins
+        ("aws_route53_record", "edge"),
+        ("google_compute_security_policy", "edge"),  # Cloud Armor guards the front door, like WAF
+        ("google_compute_backend_service", "edge"),
+        ("google_compute_region_network_endpoint_group", "edge"),
+        ("google_compute_global_forwarding_rule", "edge"),
+        ("google_cloud_run_v2_service", "compute"),
+        ("google_cloudfunctions2_function", "compute"),
+        ("google_container_node_pool", "compute"),
+        ("google_sql_database_instance", "data"),
+        ("google_redis_instance", "data"),
+        ("google_storage_bucket_object", "data"),
+        ("google_compute_subnetwork", "network"),
+        ("google_vpc_access_connector", "network"),
+        ("google_service_networking_connection", "network"),
+        ("google_monitoring_alert_policy", "observability"),
+        ("google_logging_metric", "observability"),
+        ("google_secret_manager_secret", "security"),
+        ("google_iam_workload_identity_pool", "security"),
+        ("google_compute_firewall", "security"),
+        ("azurerm_container_app", "compute"),
+        ("azurerm_kubernetes_cluster_node_pool", "compute"),
+        ("azurerm_function_app_flex_consumption", "compute"),
+        ("azurerm_service_plan", "compute"),
+        ("azurerm_cdn_frontdoor_endpoint", "edge"),
+        ("azurerm_cdn_frontdoor_firewall_policy", "edge"),
+        ("azurerm_dns_cname_record", "edge"),
+        ("azurerm_postgresql_flexible_server", "data"),
+        ("azurerm_managed_redis", "data"),
+        ("azurerm_storage_account_static_website", "data"),
+        ("azurerm_virtual_network", "network"),
+        ("azurerm_public_ip", "network"),
+        ("azurerm_monitor_metric_alert", "observability"),
+        ("azurerm_log_analytics_workspace", "observability"),
+        ("azurerm_key_vault", "security"),
+        ("azurerm_federated_identity_credential", "security"),
+        ("azurerm_management_lock", "security"),
+        ("azurerm_private_endpoint", "other"),  # rides along with the vault or database it serves
+        ("google_compute_global_address", "other"),  # a network's range or a load balancer's IP
+    ],
+)
+def test_resource_kinds_of_every_cloud(resource_type: str, kind: str) -> None:
+    assert kind_of_resource(resource_type) == kind
+
+
+def test_module_kind_from_its_name_then_its_known_resources() -> None:
+    vault = ["security", "observability", "observability", "other", "other", "other"]
+    assert kind_of_module("key_vault", vault) == "security"  # the name's hint
+    assert kind_of_module("things", ["other", "other", "security"]) == "security"  # not `other`
+    assert kind_of_module("things", ["other"]) == "other"
+    assert kind_of_module("anything", ["security", "edge"]) == "edge"  # a primary kind first
+
+
+def test_graph_of_a_rendered_gcp_tree(hcl2_warm: None) -> None:
+    tree = render_answers(example_answers("gcp-containers"))
+    architecture = architecture_from_tree(tree, "prod")
+    assert by_id(architecture) == {
+        "m_registry": "compute",
+        "m_waf": "edge",
+        "m_app": "compute",
+        "m_app__edge": "edge",  # the Cloud Run service's backend service and endpoint group
+        "m_load_balancer": "edge",
+        "m_secrets": "security",
+        "m_network": "network",
+        "m_observability": "observability",
+        "m_database": "data",
+    }
+    assert entry_points(architecture) == ["m_load_balancer"]  # not the WAF, not the backend
+    edges = {(e.source, e.target) for e in architecture.edges}
+    assert {("m_app__edge", "m_load_balancer"), ("m_waf", "m_app")} <= edges
+    assert ("m_network", "m_database") in edges
+    prod = architecture_context(tree)["environments"]["prod"]
+    assert (prod["region"], prod["cidr"]) == ("europe-west1", "10.30.0.0/16")
+    names = prod["names"]
+    assert names["google_cloud_run_v2_service"] == ["shop-prod"]
+    assert names["google_service_account"] == ["shop-prod-run"]  # `length(…) <= 25 ? … : …`
+    assert "shop-prod-app" in names["google_secret_manager_secret"]
+    latency = "shop-prod: p95 latency above 1000 ms"  # an alert policy's display name
+    assert prod["alarms"][latency].startswith("Cloud Run service shop-prod answers slowly")
+
+
+def test_graph_of_a_rendered_azure_tree(hcl2_warm: None) -> None:
+    tree = render_answers(example_answers("azure-containers"))
+    architecture = architecture_from_tree(tree, "prod")
+    kinds = by_id(architecture)
+    assert {k: kinds[k] for k in ("m_app", "m_registry", "m_key_vault", "m_database")} == {
+        "m_app": "compute",
+        "m_registry": "compute",
+        "m_key_vault": "security",
+        "m_database": "data",
+    }
+    assert kinds["m_network"] == "network"
+    assert entry_points(architecture) == ["m_app"]  # no domain, no Front Door: the app's ingress
+    group = "r_azurerm_resource_group_this"
+    assert group in kinds and not [e for e in architecture.edges if e.source == group]
+    prod = architecture_context(tree)["environments"]["prod"]
+    assert (prod["region"], prod["cidr"]) == ("westeurope", "10.30.0.0/16")  # vnet_cidr
+    assert prod["names"]["azurerm_container_app"] == ["shop-prod"]
+    assert prod["alarms"]["shop-prod-app-5xx"].startswith("More than 10 5xx answers")
+    with_domain = render_answers({**example_answers("azure-containers"), "domain": "example.com"})
+    assert entry_points(architecture_from_tree(with_domain, "prod")) == ["m_frontdoor"]
+
+
+def test_diagrams_of_every_cloud_parse(hcl2_warm: None) -> None:
+    diagrams = []
+    for name in ("gcp-containers", "gcp-kubernetes-canary", "azure-kubernetes-canary"):
+        environments = architecture_context(render_answers(example_answers(name)))["environments"]
+        diagrams += [env["mermaid"] for env in environments.values()]
+    assert all(error is None for error in mermaid_errors(diagrams))
+
+
+def test_no_internet_node_without_an_entry(tmp_path: Path, hcl2_warm: None) -> None:
+    files = {"main.tf": 'resource "aws_sns_topic" "alarms" {\n  name = "x"\n}\n'}
+    architecture = architecture_from_folder(build_file_tree(tmp_path, files))
+    assert entry_points(architecture) == []
+    assert "internet" not in to_mermaid(architecture) and "internet" not in to_dot(architecture)
 
 
 def test_context_of_a_tree_without_terraform_is_empty() -> None:
