@@ -196,18 +196,7 @@ def _all_renders() -> Iterator[tuple[str, Rendered]]:
 
 # Known gaps of a cloud's docs that another engineer is still finishing: problem pattern → why.
 # A test whose only problems match these is skipped with the reason; any other problem fails it.
-PENDING: dict[str, dict[str, str]] = {
-    "azure": {
-        r"^docs/runbooks/[a-z-]+\.md has [01] steps$": (
-            "Azure runbooks in progress: partials/docs/azure/*.md.j2 are prose and `sh` blocks, "
-            "not yet steps (Purpose, bash block, Expected, If it fails)"
-        ),
-        r"^docs/runbooks/rotate-secrets\.md: no output 'key_vault_name' in the root$": (
-            "Azure docs in progress: partials/docs/azure/rotate-secrets.md.j2 names the output "
-            "key_vault_name, which a static site (no Key Vault) lacks"
-        ),
-    },
-}
+PENDING: dict[str, dict[str, str]] = {}
 
 
 def report(problems: list[str], answers: Mapping[str, Any]) -> None:
