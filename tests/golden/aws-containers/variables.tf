@@ -25,6 +25,12 @@ variable "owner" {
   type        = string
 }
 
+variable "extra_tags" {
+  description = "Tags added to every resource besides project, environment, owner and managed-by (an organisation's tag policy); the four standard tags win on a clash."
+  type        = map(string)
+  default     = {}
+}
+
 variable "region" {
   description = "AWS region of the environment."
   type        = string

@@ -1,12 +1,12 @@
 locals {
   name = "${var.project_name}-${var.environment}"
 
-  default_tags = {
+  default_tags = merge(var.extra_tags, {
     project     = var.project_name
     environment = var.environment
     owner       = var.owner
     managed-by  = "terraform"
-  }
+  })
 }
 
 module "secrets" {

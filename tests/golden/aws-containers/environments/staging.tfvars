@@ -3,6 +3,7 @@ environment  = "staging"
 owner        = "platform-team"
 region       = "eu-west-1"
 protected    = false
+extra_tags   = {}
 
 log_retention_days = 365
 alert_email        = ""

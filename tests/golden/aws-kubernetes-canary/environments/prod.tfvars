@@ -3,6 +3,7 @@ environment  = "prod"
 owner        = "payments-team"
 region       = "us-east-1"
 protected    = true
+extra_tags   = {}
 
 log_retention_days = 731
 alert_email        = "oncall@example.com"

@@ -3,6 +3,7 @@ environment  = "staging"
 owner        = "payments-team"
 region       = "us-east-1"
 protected    = false
+extra_tags   = {}
 
 log_retention_days = 365
 alert_email        = "oncall@example.com"

@@ -1,0 +1,52 @@
+# The application: an Azure Container App (Consumption workload profile) in the workload subnet,
+# its images in a registry it pulls from with its own identity.
+
+module "registry" {
+  source = "./modules/container-registry"
+
+  name                       = local.name
+  unique_suffix              = local.unique_suffix
+  location                   = azurerm_resource_group.this.location
+  resource_group_name        = azurerm_resource_group.this.name
+  sku                        = var.container_registry_sku
+  pull_principal_ids         = { app = azurerm_user_assigned_identity.app.principal_id }
+  log_analytics_workspace_id = module.observability.log_analytics_workspace_id
+  tags                       = local.tags
+}
+
+module "app" {
+  source = "./modules/container-app"
+
+  name                       = local.name
+  location                   = azurerm_resource_group.this.location
+  resource_group_name        = azurerm_resource_group.this.name
+  subnet_id                  = module.network.workload_subnet_id
+  identity_id                = azurerm_user_assigned_identity.app.id
+  registry_login_server      = module.registry.login_server
+  deployment_strategy        = var.deployment_strategy
+  cpu                        = var.container_app_cpu
+  memory                     = var.container_app_memory
+  min_replicas               = var.container_app_min_replicas
+  max_replicas               = var.container_app_max_replicas
+  concurrent_requests        = var.container_app_concurrent_requests
+  zone_redundant             = var.protected
+  log_analytics_workspace_id = module.observability.log_analytics_workspace_id
+  action_group_id            = module.observability.action_group_id
+  tags                       = local.tags
+
+  environment = merge(
+    module.database.app_environment,
+    {
+      APP_ENVIRONMENT                       = var.environment
+      AZURE_CLIENT_ID                       = azurerm_user_assigned_identity.app.client_id
+      KEY_VAULT_URI                         = module.key_vault.key_vault_uri
+      APPLICATIONINSIGHTS_CONNECTION_STRING = module.observability.application_insights_connection_string
+    },
+  )
+  secrets = merge(
+    module.database.app_secrets,
+    {},
+  )
+
+  depends_on = [module.registry, module.key_vault]
+}

@@ -1,0 +1,40 @@
+output "server_id" {
+  description = "ID of the flexible server."
+  value       = local.server_id
+}
+
+output "server_name" {
+  description = "Name of the flexible server."
+  value       = local.server_name
+}
+
+output "fqdn" {
+  description = "Host name of the server (resolves to its private address inside the virtual network)."
+  value       = local.server_fqdn
+}
+
+output "port" {
+  description = "Port the database listens on."
+  value       = local.port
+}
+
+output "database_name" {
+  description = "Name of the application database."
+  value       = var.database_name
+}
+
+output "app_environment" {
+  description = "Connection settings for the application's environment (TLS is required by the server)."
+  value = {
+    DATABASE_HOST = local.server_fqdn
+    DATABASE_PORT = tostring(local.port)
+    DATABASE_NAME = var.database_name
+    DATABASE_USER = local.database_user
+    DATABASE_AUTH = local.auth
+  }
+}
+
+output "app_secrets" {
+  description = "Credentials for the application's environment (variable => Key Vault secret versionless ID): the MySQL password; none for PostgreSQL (Entra ID)."
+  value       = local.password_secret_ids
+}

@@ -1,0 +1,123 @@
+data "azurerm_client_config" "current" {}
+
+locals {
+  # Vault names are global, 3-24 letters, digits and hyphens.
+  vault_name = "${trim(substr(var.name, 0, 17), "-")}-${var.unique_suffix}"
+}
+
+# The application's secrets (third-party credentials, API keys) and the generated credentials of
+# the data stores. Access is Azure RBAC only (no access policies): the application's identity
+# reads (Key Vault Secrets User), the deploy identity writes (Key Vault Secrets Officer, granted
+# by bootstrap/). Values set by their owners (`az keyvault secret set`) never pass through Terraform.
+resource "azurerm_key_vault" "this" {
+  # checkov:skip=CKV_AZURE_189: the firewall below decides; public access stays on so that Terraform on hosted CI runners (no fixed address) can write the generated credentials
+  # checkov:skip=CKV_AZURE_109: with no allowed_ip_ranges the firewall allows every address: hosted CI runners have no fixed one; every data-plane call still needs an Entra ID role
+  name                          = local.vault_name
+  location                      = var.location
+  resource_group_name           = var.resource_group_name
+  tenant_id                     = data.azurerm_client_config.current.tenant_id
+  sku_name                      = "standard"
+  rbac_authorization_enabled    = true
+  purge_protection_enabled      = var.purge_protection
+  soft_delete_retention_days    = var.purge_protection ? 90 : 7
+  public_network_access_enabled = true
+  tags                          = var.tags
+
+  network_acls {
+    default_action             = length(var.allowed_ip_ranges) > 0 ? "Deny" : "Allow"
+    bypass                     = "AzureServices"
+    ip_rules                   = var.allowed_ip_ranges
+    virtual_network_subnet_ids = var.allowed_subnet_ids
+  }
+}
+
+resource "azurerm_role_assignment" "secrets_users" {
+  for_each = var.secret_reader_principal_ids
+
+  scope                            = azurerm_key_vault.this.id
+  role_definition_name             = "Key Vault Secrets User"
+  principal_id                     = each.value
+  principal_type                   = "ServicePrincipal"
+  skip_service_principal_aad_check = true
+  description                      = "${each.key} reads the secrets of ${var.name}"
+}
+
+################################################################################
+# Private endpoint: the application reaches the vault inside the virtual network
+################################################################################
+
+resource "azurerm_private_dns_zone" "vault" {
+  name                = "privatelink.vaultcore.azure.net"
+  resource_group_name = var.resource_group_name
+  tags                = var.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "vault" {
+  name                  = "${var.name}-vault"
+  resource_group_name   = var.resource_group_name
+  private_dns_zone_name = azurerm_private_dns_zone.vault.name
+  virtual_network_id    = var.virtual_network_id
+  registration_enabled  = false
+  tags                  = var.tags
+}
+
+resource "azurerm_private_endpoint" "vault" {
+  name                = "${var.name}-vault"
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  subnet_id           = var.private_endpoint_subnet_id
+  tags                = var.tags
+
+  private_service_connection {
+    name                           = "vault"
+    private_connection_resource_id = azurerm_key_vault.this.id
+    subresource_names              = ["vault"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "vault"
+    private_dns_zone_ids = [azurerm_private_dns_zone.vault.id]
+  }
+}
+
+################################################################################
+# Audit log and alerts
+################################################################################
+
+resource "azurerm_monitor_diagnostic_setting" "vault" {
+  name                       = "to-log-analytics"
+  target_resource_id         = azurerm_key_vault.this.id
+  log_analytics_workspace_id = var.log_analytics_workspace_id
+
+  enabled_log {
+    category_group = "audit"
+  }
+
+  enabled_metric {
+    category = "AllMetrics"
+  }
+}
+
+resource "azurerm_monitor_metric_alert" "availability" {
+  name                = "${var.name}-key-vault-availability"
+  resource_group_name = var.resource_group_name
+  scopes              = [azurerm_key_vault.this.id]
+  description         = "Key Vault of ${var.name} answers less than 99% of requests for 15 minutes: the application cannot read its secrets"
+  severity            = 1
+  frequency           = "PT5M"
+  window_size         = "PT15M"
+  tags                = var.tags
+
+  criteria {
+    metric_namespace = "Microsoft.KeyVault/vaults"
+    metric_name      = "Availability"
+    aggregation      = "Average"
+    operator         = "LessThan"
+    threshold        = 99
+  }
+
+  action {
+    action_group_id = var.action_group_id
+  }
+}

@@ -1,0 +1,18 @@
+# Resource providers (Microsoft.App, Microsoft.ContainerService...) are registered once per
+# subscription with az provider register (docs/azure-layout.md): the CI identities cannot.
+provider "azurerm" {
+  subscription_id                 = var.subscription_id
+  resource_provider_registrations = "none"
+  storage_use_azuread             = true
+
+  features {
+    key_vault {
+      purge_soft_delete_on_destroy    = false
+      recover_soft_deleted_key_vaults = true
+    }
+
+    resource_group {
+      prevent_deletion_if_contains_resources = true
+    }
+  }
+}

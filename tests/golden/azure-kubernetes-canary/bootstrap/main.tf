@@ -1,0 +1,131 @@
+data "azurerm_client_config" "current" {}
+
+locals {
+  environments = { for env in var.environments : env.name => env }
+
+  tags = {
+    project     = var.project_name
+    environment = "shared"
+    owner       = var.owner
+    managed-by  = "terraform"
+  }
+}
+
+################################################################################
+# State: one storage account, one container, one key per environment (<env>/terraform.tfstate),
+# locked with blob leases; Entra ID only (no shared keys), versioned, soft-deleted
+################################################################################
+
+resource "azurerm_resource_group" "state" {
+  name     = var.state_resource_group
+  location = var.location
+  tags     = local.tags
+}
+
+resource "azurerm_storage_account" "state" {
+  # checkov:skip=CKV_AZURE_59: CI jobs on hosted runners (no fixed addresses) read and write state; every request needs an Entra ID role limited to its environment's key
+  # checkov:skip=CKV_AZURE_35: same: the default network action is Allow, authorization is Entra ID only (shared keys are off)
+  # checkov:skip=CKV2_AZURE_33: same: no private endpoint, hosted runners are outside any virtual network
+  # checkov:skip=CKV2_AZURE_1: Microsoft-managed keys and infrastructure (double) encryption; a customer-managed key would put the state behind one more vault
+  # checkov:skip=CKV_AZURE_33: the account has no queues
+  name                              = var.state_storage_account
+  resource_group_name               = azurerm_resource_group.state.name
+  location                          = azurerm_resource_group.state.location
+  account_kind                      = "StorageV2"
+  account_tier                      = "Standard"
+  account_replication_type          = var.state_replication_type
+  min_tls_version                   = "TLS1_2"
+  https_traffic_only_enabled        = true
+  allow_nested_items_to_be_public   = false
+  shared_access_key_enabled         = false
+  default_to_oauth_authentication   = true
+  local_user_enabled                = false
+  cross_tenant_replication_enabled  = false
+  infrastructure_encryption_enabled = true
+  public_network_access_enabled     = true
+  tags                              = local.tags
+
+  blob_properties {
+    versioning_enabled  = true
+    change_feed_enabled = true
+
+    delete_retention_policy {
+      days = 30
+    }
+
+    container_delete_retention_policy {
+      days = 30
+    }
+  }
+
+  sas_policy {
+    expiration_period = "00.01:00:00"
+    expiration_action = "Block"
+  }
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "azurerm_storage_container" "state" {
+  # checkov:skip=CKV2_AZURE_21: blob reads and writes are logged by the account's diagnostic setting below
+  name                  = var.state_container
+  storage_account_id    = azurerm_storage_account.state.id
+  container_access_type = "private"
+}
+
+resource "azurerm_management_lock" "state" {
+  name       = "${var.state_storage_account}-no-delete"
+  scope      = azurerm_storage_account.state.id
+  lock_level = "CanNotDelete"
+  notes      = "Terraform state of every environment of ${var.project_name}."
+}
+
+# Old state versions: kept 90 days, then deleted.
+resource "azurerm_storage_management_policy" "state" {
+  storage_account_id = azurerm_storage_account.state.id
+
+  rule {
+    name    = "expire-old-state-versions"
+    enabled = true
+
+    filters {
+      blob_types = ["blockBlob"]
+    }
+
+    actions {
+      version {
+        delete_after_days_since_creation = 90
+      }
+    }
+  }
+}
+
+# Who read or wrote which state: blob audit logs in a workspace of their own.
+resource "azurerm_log_analytics_workspace" "state" {
+  name                = "${var.project_name}-tfstate"
+  location            = azurerm_resource_group.state.location
+  resource_group_name = azurerm_resource_group.state.name
+  sku                 = "PerGB2018"
+  retention_in_days   = 365
+  tags                = local.tags
+}
+
+resource "azurerm_monitor_diagnostic_setting" "state" {
+  name                       = "to-log-analytics"
+  target_resource_id         = "${azurerm_storage_account.state.id}/blobServices/default"
+  log_analytics_workspace_id = azurerm_log_analytics_workspace.state.id
+
+  enabled_log {
+    category_group = "audit"
+  }
+}
+
+# Whoever runs bootstrap migrates its state into the account, and keeps access to every key.
+resource "azurerm_role_assignment" "operator_state" {
+  scope                = azurerm_storage_container.state.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = data.azurerm_client_config.current.object_id
+  description          = "The operator who ran bootstrap reads and writes every state of ${var.project_name}"
+}

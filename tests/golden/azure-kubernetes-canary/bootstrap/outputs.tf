@@ -1,0 +1,39 @@
+output "tenant_id" {
+  description = "Entra ID tenant of the identities: the AZURE_TENANT_ID variable of every environment in the CI system."
+  value       = data.azurerm_client_config.current.tenant_id
+}
+
+output "state_subscription_id" {
+  description = "Subscription holding the state (environments/*.backend.hcl)."
+  value       = var.state_subscription_id
+}
+
+output "state_resource_group" {
+  description = "Resource group of the state storage account."
+  value       = azurerm_resource_group.state.name
+}
+
+output "state_storage_account" {
+  description = "Storage account holding the state of every environment (<env>/terraform.tfstate)."
+  value       = azurerm_storage_account.state.name
+}
+
+output "state_container" {
+  description = "Blob container of the state files."
+  value       = azurerm_storage_container.state.name
+}
+
+output "ci_client_ids" {
+  description = "Deploy identity of each environment (environment => client ID): the AZURE_CLIENT_ID variable of the environment in the CI system."
+  value       = { for name, identity in azurerm_user_assigned_identity.deploy : name => identity.client_id }
+}
+
+output "plan_client_ids" {
+  description = "Read-only plan identity of each environment (environment => client ID): the AZURE_CLIENT_ID of the <env>-plan environment (GitHub) or the plan jobs' variable (GitLab)."
+  value       = { for name, identity in azurerm_user_assigned_identity.plan : name => identity.client_id }
+}
+
+output "subscription_ids" {
+  description = "Subscription of each environment (environment => GUID): the AZURE_SUBSCRIPTION_ID variable of the environment in the CI system."
+  value       = { for env in var.environments : env.name => env.subscription_id }
+}

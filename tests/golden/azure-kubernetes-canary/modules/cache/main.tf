@@ -1,0 +1,125 @@
+locals {
+  # Managed Redis names are global: 1-60 letters, digits and hyphens.
+  cache_name = "${var.name}-${var.unique_suffix}"
+
+  alerts = {
+    server-load = {
+      metric      = "serverLoad"
+      threshold   = 80
+      description = "Redis server load above 80% for 15 minutes on ${var.name}: commands queue up"
+    }
+    memory = {
+      metric      = "usedmemorypercentage"
+      threshold   = 85
+      description = "Redis memory above 85% for 15 minutes on ${var.name}: keys are being evicted"
+    }
+  }
+}
+
+# Azure Managed Redis: TLS only (client_protocol Encrypted, port 10000), no public network access,
+# reached through a private endpoint. Access keys carry authentication because azurerm ~> 4.0 has
+# no resource for Managed Redis Entra ID access policies yet; the key lives in Key Vault.
+resource "azurerm_managed_redis" "this" {
+  name                      = local.cache_name
+  location                  = var.location
+  resource_group_name       = var.resource_group_name
+  sku_name                  = var.sku_name
+  high_availability_enabled = var.high_availability
+  public_network_access     = "Disabled"
+  tags                      = var.tags
+
+  default_database {
+    client_protocol                             = "Encrypted"
+    clustering_policy                           = "EnterpriseCluster"
+    eviction_policy                             = "VolatileLRU"
+    access_keys_authentication_enabled          = true
+    persistence_redis_database_backup_frequency = var.persistence ? "6h" : null
+  }
+}
+
+resource "azurerm_key_vault_secret" "access_key" {
+  # checkov:skip=CKV_AZURE_41: the key has no expiry date: it is regenerated with az redisenterprise database regenerate-key (docs/azure-layout.md), and an expired secret would stop the application
+  name         = "redis-access-key"
+  value        = azurerm_managed_redis.this.default_database[0].primary_access_key
+  key_vault_id = var.key_vault_id
+  content_type = "text/plain; Azure Managed Redis access key"
+  tags         = var.tags
+}
+
+################################################################################
+# Private endpoint
+################################################################################
+
+resource "azurerm_private_dns_zone" "redis" {
+  name                = "privatelink.redis.azure.net"
+  resource_group_name = var.resource_group_name
+  tags                = var.tags
+}
+
+resource "azurerm_private_dns_zone_virtual_network_link" "redis" {
+  name                  = "${var.name}-redis"
+  resource_group_name   = var.resource_group_name
+  private_dns_zone_name = azurerm_private_dns_zone.redis.name
+  virtual_network_id    = var.virtual_network_id
+  registration_enabled  = false
+  tags                  = var.tags
+}
+
+resource "azurerm_private_endpoint" "redis" {
+  name                = "${var.name}-redis"
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  subnet_id           = var.private_endpoint_subnet_id
+  tags                = var.tags
+
+  private_service_connection {
+    name                           = "redis"
+    private_connection_resource_id = azurerm_managed_redis.this.id
+    subresource_names              = ["redisEnterprise"]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = "redis"
+    private_dns_zone_ids = [azurerm_private_dns_zone.redis.id]
+  }
+}
+
+################################################################################
+# Metrics and alerts
+################################################################################
+
+resource "azurerm_monitor_diagnostic_setting" "redis" {
+  name                       = "to-log-analytics"
+  target_resource_id         = azurerm_managed_redis.this.id
+  log_analytics_workspace_id = var.log_analytics_workspace_id
+
+  enabled_metric {
+    category = "AllMetrics"
+  }
+}
+
+resource "azurerm_monitor_metric_alert" "redis" {
+  for_each = local.alerts
+
+  name                = "${var.name}-cache-${each.key}"
+  resource_group_name = var.resource_group_name
+  scopes              = [azurerm_managed_redis.this.id]
+  description         = each.value.description
+  severity            = 2
+  frequency           = "PT5M"
+  window_size         = "PT15M"
+  tags                = var.tags
+
+  criteria {
+    metric_namespace = "Microsoft.Cache/redisEnterprise"
+    metric_name      = each.value.metric
+    aggregation      = "Maximum"
+    operator         = "GreaterThan"
+    threshold        = each.value.threshold
+  }
+
+  action {
+    action_group_id = var.action_group_id
+  }
+}

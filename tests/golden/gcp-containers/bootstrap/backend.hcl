@@ -1,0 +1,2 @@
+bucket = "shop-tfstate-acme-shop-infra"
+prefix = "bootstrap"

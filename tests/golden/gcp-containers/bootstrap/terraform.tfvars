@@ -1,0 +1,17 @@
+project_name      = "shop"
+owner             = "platform-team"
+state_project_id  = "acme-shop-prod"
+state_location    = "europe-west1"
+state_bucket_name = "shop-tfstate-acme-shop-infra"
+compute           = "containers"
+database          = "postgres"
+cache             = "none"
+dns_enabled       = false
+ci_provider       = "github-actions"
+repository        = "acme/shop-infra"
+
+environments = [
+  { name = "dev", project_id = "acme-shop-dev", region = "europe-west1", protected = false },
+  { name = "staging", project_id = "acme-shop-staging", region = "europe-west1", protected = false },
+  { name = "prod", project_id = "acme-shop-prod", region = "europe-west1", protected = true },
+]

@@ -1,0 +1,2 @@
+bucket = "payments-tfstate-acme-platform-payments-infra"
+prefix = "bootstrap"

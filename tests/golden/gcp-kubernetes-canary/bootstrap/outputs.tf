@@ -1,0 +1,24 @@
+output "state_bucket" {
+  description = "Bucket holding the state of every environment (<env>/default.tfstate)."
+  value       = google_storage_bucket.state.name
+}
+
+output "state_kms_key" {
+  description = "Cloud KMS key encrypting the state bucket."
+  value       = google_kms_crypto_key.state.id
+}
+
+output "workload_identity_provider" {
+  description = "Full resource name of the CI identity provider (projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>): the GCP_WORKLOAD_IDENTITY_PROVIDER variable of every environment; null when ci_provider is none."
+  value       = one(google_iam_workload_identity_pool_provider.ci[*].name)
+}
+
+output "ci_service_accounts" {
+  description = "Deploy service account of each environment (environment => e-mail): the GCP_SERVICE_ACCOUNT variable of the environment in the CI system."
+  value       = { for name, account in google_service_account.deploy : name => account.email }
+}
+
+output "plan_service_accounts" {
+  description = "Read-only plan service account of each environment (environment => e-mail): the GCP_SERVICE_ACCOUNT variable of the <env>-plan environment (GitHub environment, GitLab environment scope)."
+  value       = { for name, account in google_service_account.plan : name => account.email }
+}

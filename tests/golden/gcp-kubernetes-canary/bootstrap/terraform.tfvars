@@ -1,0 +1,16 @@
+project_name      = "payments"
+owner             = "payments-team"
+state_project_id  = "acme-payments-prod"
+state_location    = "us-central1"
+state_bucket_name = "payments-tfstate-acme-platform-payments-infra"
+compute           = "kubernetes"
+database          = "mysql"
+cache             = "redis"
+dns_enabled       = true
+ci_provider       = "gitlab-ci"
+repository        = "acme/platform/payments-infra"
+
+environments = [
+  { name = "staging", project_id = "acme-payments-staging", region = "us-central1", protected = false },
+  { name = "prod", project_id = "acme-payments-prod", region = "us-central1", protected = true },
+]
