@@ -62,13 +62,14 @@ def render_answers(
     context["decisions"] = [d.as_dict() for d in decisions]
     first = render_pack(pack, env, context)
     # Docs embed the architecture derived from the rendered Terraform, so they stay true to it:
-    # render, derive, render again (a pack's docs rule can wait for `architecture is defined`).
+    # render, derive, then render what waits for it (rules with `when: architecture is defined`);
+    # files of the first pass keep their text.
     try:
         context["architecture"] = architecture_context(first)
     except InfrascaffoldError:
         check_render(first)  # a render that cannot be read: report the findings that say why
         raise
-    return render_pack(pack, env, context), tuple(decisions)
+    return render_pack(pack, env, context, keep=first), tuple(decisions)
 
 
 def check_render(tree: Tree) -> None:

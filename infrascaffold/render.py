@@ -17,8 +17,17 @@ Tree = dict[str, str]
 TEMPLATE_SUFFIX = ".j2"
 
 
-def render_pack(pack: Pack, env: SandboxedEnvironment, context: Mapping[str, Any]) -> Tree:
-    """Render every selected file of the pack; raise RenderError naming template and path."""
+def render_pack(
+    pack: Pack,
+    env: SandboxedEnvironment,
+    context: Mapping[str, Any],
+    keep: Mapping[str, str] | None = None,
+) -> Tree:
+    """Render every selected file of the pack; raise RenderError naming template and path.
+
+    Paths in `keep` (an earlier pass's render) take that text instead of being rendered again.
+    """
+    keep = keep or {}
     tree: Tree = {}
     for source in iter_pack_files(pack):
         rules = matching_rules(pack.rules, source)
@@ -28,7 +37,10 @@ def render_pack(pack: Pack, env: SandboxedEnvironment, context: Mapping[str, Any
                 continue
             if dest in tree:
                 raise RenderError(f"files/{source} → {dest}", "two templates render to this path")
-            tree[dest] = _render_file(pack, env, source, dest, scope)
+            if dest in keep:
+                tree[dest] = keep[dest]
+            else:
+                tree[dest] = _render_file(pack, env, source, dest, scope)
     return dict(sorted(tree.items()))
 
 
