@@ -32,7 +32,7 @@ class Generation:
 def generate(
     pack: Pack,
     provided: Mapping[str, Any],
-    overrides: list[tuple[list[str | int], Any]] = (),  # type: ignore[assignment]
+    overrides: Sequence[tuple[list[str | int], Any]] = (),
     ask: Asker | None = None,
     previous_decisions: Sequence[Decision] = (),
 ) -> Generation:

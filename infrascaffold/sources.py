@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from infrascaffold.errors import PackError
+from infrascaffold.user_cache import user_cache_root
 
 MANIFEST = "pack.yaml"
 BUILTIN_PACKS = ("platform",)
@@ -105,9 +106,8 @@ def split_git_ref(ref: str) -> tuple[str, str]:
 
 
 def pack_cache_root() -> Path:
-    """The user cache folder for cloned packs (XDG_CACHE_HOME or ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "infrascaffold" / "packs"
+    """The user cache folder for cloned packs."""
+    return user_cache_root() / "packs"
 
 
 def _git_source(ref: str) -> Source:

@@ -5,15 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import os
 from pathlib import Path
 
-
-def user_cache_root() -> Path:
-    """`$XDG_CACHE_HOME/infrascaffold`, else `~/.cache/infrascaffold`."""
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "infrascaffold"
+from infrascaffold.user_cache import user_cache_root
 
 
 def default_parse_cache() -> Path:

@@ -19,7 +19,8 @@ from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from infrascaffold.validate.cache_dirs import parser_fingerprint, user_cache_root
+from infrascaffold.user_cache import user_cache_root
+from infrascaffold.validate.cache_dirs import parser_fingerprint
 from infrascaffold.validate.hcl_doc import (
     EMPTY_BODY,
     HCL_DUPLICATE,
