@@ -12,10 +12,10 @@ locals {
 # Identities: one for the function at run time, one for its builds
 ################################################################################
 
-resource "google_service_account" "function" {
-  account_id   = "${local.sa_prefix}-fn"
-  display_name = "${var.name} function"
-  description  = "Runtime identity of the ${var.name} function; grant the application's own permissions to it."
+# Both created by bootstrap (runtime.tf), which lets the deploy identity act as them (and as no
+# other service account of the project).
+data "google_service_account" "function" {
+  account_id = "${local.sa_prefix}-fn"
 }
 
 resource "google_secret_manager_secret_iam_member" "function" {
@@ -23,34 +23,32 @@ resource "google_secret_manager_secret_iam_member" "function" {
 
   secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.function.member
+  member    = "serviceAccount:${data.data.google_service_account.function.email}"
 }
 
 # Builds run as this account rather than the Compute Engine default one: it writes build logs,
 # reads the source bucket and pushes the function's image to the environment's repository.
-resource "google_service_account" "build" {
-  account_id   = "${local.sa_prefix}-build"
-  display_name = "${var.name} function builds"
-  description  = "Cloud Build identity of the ${var.name} function's builds."
+data "google_service_account" "build" {
+  account_id = "${local.sa_prefix}-build"
 }
 
 resource "google_project_iam_member" "build_logs" {
   project = var.project_id
   role    = "roles/logging.logWriter"
-  member  = google_service_account.build.member
+  member  = "serviceAccount:${data.data.google_service_account.build.email}"
 }
 
 resource "google_storage_bucket_iam_member" "build_sources" {
   bucket = google_storage_bucket.source.name
   role   = "roles/storage.objectViewer"
-  member = google_service_account.build.member
+  member = "serviceAccount:${data.data.google_service_account.build.email}"
 }
 
 resource "google_artifact_registry_repository_iam_member" "build_images" {
   location   = var.region
   repository = var.docker_repository_name
   role       = "roles/artifactregistry.writer"
-  member     = google_service_account.build.member
+  member     = "serviceAccount:${data.data.google_service_account.build.email}"
 }
 
 ################################################################################
@@ -146,7 +144,7 @@ resource "google_cloudfunctions2_function" "this" {
   build_config {
     runtime           = var.runtime
     entry_point       = var.entry_point
-    service_account   = google_service_account.build.id
+    service_account   = data.google_service_account.build.id
     docker_repository = var.docker_repository_id
 
     source {
@@ -165,7 +163,7 @@ resource "google_cloudfunctions2_function" "this" {
     timeout_seconds                  = var.timeout_seconds
     ingress_settings                 = var.load_balanced ? "ALLOW_INTERNAL_AND_GCLB" : "ALLOW_ALL"
     all_traffic_on_latest_revision   = var.deployment_strategy == "rolling"
-    service_account_email            = google_service_account.function.email
+    service_account_email            = data.google_service_account.function.email
     environment_variables            = var.environment
     vpc_connector                    = one(google_vpc_access_connector.this[*].id)
     vpc_connector_egress_settings    = local.vpc_access ? "PRIVATE_RANGES_ONLY" : null

@@ -25,7 +25,7 @@ output "backend_service_id" {
 
 output "service_account_email" {
   description = "E-mail of the function's runtime service account."
-  value       = google_service_account.function.email
+  value       = data.google_service_account.function.email
 }
 
 output "error_log" {
