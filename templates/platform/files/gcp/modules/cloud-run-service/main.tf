@@ -19,7 +19,7 @@ resource "google_secret_manager_secret_iam_member" "app" {
 
   secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${data.data.google_service_account.app.email}"
+  member    = "serviceAccount:${data.google_service_account.app.email}"
 }
 
 ################################################################################

@@ -23,7 +23,7 @@ resource "google_secret_manager_secret_iam_member" "function" {
 
   secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${data.data.google_service_account.function.email}"
+  member    = "serviceAccount:${data.google_service_account.function.email}"
 }
 
 # Builds run as this account rather than the Compute Engine default one: it writes build logs,
@@ -35,20 +35,20 @@ data "google_service_account" "build" {
 resource "google_project_iam_member" "build_logs" {
   project = var.project_id
   role    = "roles/logging.logWriter"
-  member  = "serviceAccount:${data.data.google_service_account.build.email}"
+  member  = "serviceAccount:${data.google_service_account.build.email}"
 }
 
 resource "google_storage_bucket_iam_member" "build_sources" {
   bucket = google_storage_bucket.source.name
   role   = "roles/storage.objectViewer"
-  member = "serviceAccount:${data.data.google_service_account.build.email}"
+  member = "serviceAccount:${data.google_service_account.build.email}"
 }
 
 resource "google_artifact_registry_repository_iam_member" "build_images" {
   location   = var.region
   repository = var.docker_repository_name
   role       = "roles/artifactregistry.writer"
-  member     = "serviceAccount:${data.data.google_service_account.build.email}"
+  member     = "serviceAccount:${data.google_service_account.build.email}"
 }
 
 ################################################################################
