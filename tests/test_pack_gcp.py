@@ -30,6 +30,10 @@ ONE_ENVIRONMENT = [
     {"name": "prod", "region": "us-east1", "cidr": "10.9.0.0/16", "size": "medium", "protected": True,
      "project_id": "acme-prod-1234"},
 ]  # fmt: skip
+UNPROTECTED_ENVIRONMENTS = [
+    {"name": "dev", "region": "europe-west1", "cidr": "10.1.0.0/16", "size": "small", "protected": False},
+    {"name": "staging", "region": "europe-west4", "cidr": "10.3.0.0/16", "size": "medium", "protected": False},
+]  # fmt: skip
 GITLAB = {"ci": "gitlab-ci", "repository": "acme/platform/shop-infra"}
 
 # id → (example answers file, overrides); None removes an answer.
@@ -43,13 +47,14 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "containers-bare-1env": (
         "gcp-containers",
         {"database": "none", "cache": "none", "deploy_strategy": "blue-green", "ci": "none",
-         "alert_email": "", "environments": ONE_ENVIRONMENT},
+         "environments": ONE_ENVIRONMENT},
     ),
     "kubernetes-mysql-redis": ("gcp-kubernetes-canary", {}),
     "kubernetes-bare-1env": (
         "gcp-kubernetes-canary",
         {"database": "none", "cache": "none", "deploy_strategy": "rolling", "domain": "",
-         "ci": "github-actions", "repository": "acme/payments", "environments": ONE_ENVIRONMENT},
+         "ci": "github-actions", "repository": "acme/payments",
+         "environments": UNPROTECTED_ENVIRONMENTS},
     ),
     "kubernetes-postgres-5env": (
         "gcp-kubernetes-canary",
@@ -58,7 +63,8 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "serverless-bare": (
         "gcp-containers",
-        {"compute": "serverless", "database": "none", "deploy_strategy": "blue-green"},
+        {"compute": "serverless", "database": "none", "deploy_strategy": "blue-green", "domain": "",
+         "environments": UNPROTECTED_ENVIRONMENTS},
     ),
     "serverless-postgres-redis-5env": (
         "gcp-containers",
@@ -78,7 +84,6 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "static-site-5env": (
         "gcp-containers",
         {"compute": "static-site", "database": None, "cache": None, "deploy_strategy": "canary",
-         "alert_email": "",
          "environments": FIVE_ENVIRONMENTS, **GITLAB},
     ),
 }  # fmt: skip
@@ -162,9 +167,12 @@ def test_every_environment_has_tfvars_and_a_backend(combo: str, hcl2_warm: None)
     assert len(prefixes) == len(answers["environments"]), "environments share a state prefix"
     bootstrap = docs["bootstrap/terraform.tfvars"]
     assert buckets == {unquote(bootstrap["state_bucket_name"])}
-    assert unquote(bootstrap["state_project_id"]) == unquote(
-        docs[f"environments/{answers['environments'][-1]['name']}.tfvars"]["project_id"]
+    # The state and CI identities live in a project of their own, no environment's.
+    state_project = unquote(bootstrap["state_project_id"])
+    assert state_project == answers.get(
+        "gcp_state_project_id", f"{answers['project_name'][:22]}-tfstate"
     )
+    assert state_project not in {unquote(env["project_id"]) for env in bootstrap["environments"]}
 
 
 @combos
@@ -223,15 +231,21 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
         f"shop-{env['name']}" for env in FIVE_ENVIRONMENTS
     ]
     ci = GCP.tree("containers-postgres")["bootstrap/ci.tf"]
-    # GitHub: the environment is in the subject, deploy and plan identities trust their own.
-    assert '/subject/repo:${var.repository}:environment:${name}"' in ci
-    assert '/subject/repo:${var.repository}:environment:${name}-plan"' in ci
-    # GitLab: the protected default branch deploying to the environment; plans by environment.
-    assert '/attribute.deployment/branch:${var.default_branch}:${name}"' in ci
-    assert '/attribute.environment/${name}-plan"' in ci
+    # GitHub: deploy identities trust their environment's subject; plan identities the default
+    # branch, and pull requests only when the environment is not protected.
+    assert '? ["${local.subject}/repo:${var.repository}:environment:${name}"]' in ci
+    assert '["${local.subject}/repo:${var.repository}:ref:refs/heads/${var.default_branch}"]' in ci
+    assert 'env.protected ? [] : ["${local.subject}/repo:${var.repository}:pull_request"]' in ci
+    # GitLab: environment, its protection and the protected default branch, in one attribute.
+    assert "assertion.environment + ':' + string(assertion.environment_protected)" in ci
+    assert "string(assertion.ref_protected)" in ci
+    assert '"${local.attribute}.deploy/${name}:${protected}:branch:${var.default_branch}:true"' in ci
+    assert '? ["${local.attribute}.plan/branch:${var.default_branch}:true"]' in ci
     # Only this repository's tokens are accepted at all.
     assert "assertion.repository == '${var.repository}'" in ci
     assert "assertion.project_path == '${var.repository}'" in ci
+    # The identities live in the state project, not in an environment's.
+    assert ci.count("project      = var.state_project_id") == 2
 
 
 def test_module_selection_follows_the_answers() -> None:
@@ -244,9 +258,9 @@ def test_module_selection_follows_the_answers() -> None:
         "waf",
         "load-balancer",
     }
-    assert modules("containers-postgres") == containers | {"database"}
+    assert modules("containers-postgres") == containers | {"database", "dns"}
     assert modules("containers-mysql-redis-5env") == containers | {"database", "cache", "dns"}
-    assert modules("containers-bare-1env") == containers
+    assert modules("containers-bare-1env") == containers | {"dns"}
     assert modules("kubernetes-bare-1env") == base | {
         "network",
         "gke-cluster",
@@ -263,7 +277,7 @@ def test_module_selection_follows_the_answers() -> None:
         "database", "cache", "dns", "waf", "load-balancer"
     }  # fmt: skip
     assert modules("static-site-domain") == base | {"static-site", "load-balancer", "dns"}
-    assert modules("static-site-5env") == base | {"static-site", "load-balancer"}
+    assert modules("static-site-5env") == base | {"static-site", "load-balancer", "dns"}
 
 
 def test_protection_and_sizes_follow_the_environment(hcl2_warm: None) -> None:
