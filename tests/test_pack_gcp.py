@@ -239,7 +239,9 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     # GitLab: environment, its protection and the protected default branch, in one attribute.
     assert "assertion.environment + ':' + string(assertion.environment_protected)" in ci
     assert "string(assertion.ref_protected)" in ci
-    assert '"${local.attribute}.deploy/${name}:${protected}:branch:${var.default_branch}:true"' in ci
+    assert (
+        '"${local.attribute}.deploy/${name}:${protected}:branch:${var.default_branch}:true"' in ci
+    )
     assert '? ["${local.attribute}.plan/branch:${var.default_branch}:true"]' in ci
     # Only this repository's tokens are accepted at all.
     assert "assertion.repository == '${var.repository}'" in ci

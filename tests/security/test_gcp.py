@@ -68,7 +68,9 @@ def _matrix() -> list[dict[str, Any]]:
 
 MATRIX = _matrix()
 IDS = [
-    "-".join(str(a.get(k, "none")) for k in ("compute", "database", "cache", "ci", "deploy_strategy"))
+    "-".join(
+        str(a.get(k, "none")) for k in ("compute", "database", "cache", "ci", "deploy_strategy")
+    )
     for a in MATRIX
 ]
 combos = pytest.mark.parametrize("answers", MATRIX, ids=IDS)
@@ -99,7 +101,7 @@ def resources(docs: Mapping[str, Any], type_: str) -> Iterator[tuple[str, str, A
 
 def bootstrap_locals(tree: Mapping[str, str]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
-    for path, doc in hcl(tree, "bootstrap/").items():
+    for doc in hcl(tree, "bootstrap/").values():
         for block in doc.get("locals", []):
             merged.update(block)
     return merged
@@ -125,7 +127,10 @@ def test_state_and_identities_live_in_a_project_no_environment_is(answers: dict[
     provider = next(body for _, (name,), body in blocks(docs, "provider", 1) if name == "google")
     assert provider["project"] == "${var.state_project_id}"
     # ... and so are the pool and every CI service account.
-    for type_ in ("google_iam_workload_identity_pool", "google_iam_workload_identity_pool_provider"):
+    for type_ in (
+        "google_iam_workload_identity_pool",
+        "google_iam_workload_identity_pool_provider",
+    ):
         for _, _, body in resources(docs, type_):
             assert unquote(body["project"]) == "${var.state_project_id}"
     for _, name, body in resources(docs, "google_service_account"):
@@ -141,7 +146,9 @@ def test_state_and_identities_live_in_a_project_no_environment_is(answers: dict[
     for _, name, body in state_grants:
         expression = unquote(body["condition"][0]["expression"])
         assert "${local.state_objects}/${each.key}/" in expression, name
-        assert "objectListPrefix', '').startsWith('${each.key}/')" in expression or name == "plan_lock"
+        assert (
+            "objectListPrefix', '').startsWith('${each.key}/')" in expression or name == "plan_lock"
+        )
 
 
 @combos
@@ -188,7 +195,10 @@ def test_deploy_identities_act_only_as_the_runtime_accounts(answers: dict[str, A
     for _, name, body in resources(docs, "google_service_account_iam_member"):
         role = unquote(body["role"])
         if role in ("roles/iam.serviceAccountUser", "roles/iam.serviceAccountAdmin"):
-            assert unquote(body["service_account_id"]) == "${google_service_account.runtime[each.key].name}", name
+            assert (
+                unquote(body["service_account_id"])
+                == "${google_service_account.runtime[each.key].name}"
+            ), name
         else:
             assert role == "roles/iam.workloadIdentityUser", name
     # The environment stacks create no service account: they look the runtime ones up.
@@ -240,18 +250,28 @@ def test_refreshing_the_stack_reads_no_secret_value(answers: dict[str, Any]) -> 
     # (hashicorp/terraform-provider-google#24784).
     for path, name, body in resources(docs, "google_redis_instance"):
         assert body["auth_enabled"] is False, f"{path}: {name}"
-    assert not [path for path, text in tree.items() if path.endswith(".tf") and "auth_string" in text]
+    assert not [
+        path for path, text in tree.items() if path.endswith(".tf") and "auth_string" in text
+    ]
     # No provider is given a token read at plan time (it would be frozen in the saved plan).
-    assert not [path for path, text in tree.items() if path.endswith(".tf") and "google_client_config" in text]
+    assert not [
+        path
+        for path, text in tree.items()
+        if path.endswith(".tf") and "google_client_config" in text
+    ]
 
 
 @combos
-def test_plans_of_protected_environments_run_from_the_default_branch_only(answers: dict[str, Any]) -> None:
+def test_plans_of_protected_environments_run_from_the_default_branch_only(
+    answers: dict[str, Any],
+) -> None:
     if answers["ci"] == "none":
         pytest.skip("no CI identities")
     plan = bootstrap_locals(render(answers))["plan_principals"]
     if answers["ci"] == "github-actions":
-        assert "env.protected ? [] : [\"${local.subject}/repo:${var.repository}:pull_request\"]" in plan
+        assert (
+            'env.protected ? [] : ["${local.subject}/repo:${var.repository}:pull_request"]' in plan
+        )
         assert "repo:${var.repository}:ref:refs/heads/${var.default_branch}" in plan
     else:
         protected = re.findall(r"env\.protected \? \[(.*?)\] :", plan)[-1]
@@ -272,7 +292,9 @@ def test_deploy_identities_trust_only_their_environment(answers: dict[str, Any])
     if answers["ci"] == "github-actions":
         assert "repo:${var.repository}:environment:${name}" in deploy
         assert "pull_request" not in deploy and "refs/heads" not in deploy
-        assert local["attribute_condition"].count("assertion.repository == '${var.repository}'") == 1
+        assert (
+            local["attribute_condition"].count("assertion.repository == '${var.repository}'") == 1
+        )
     else:
         assert ".deploy/${name}:${protected}:branch:${var.default_branch}:true" in deploy
         assert 'env.protected ? ["true"] : ["true", "false"]' in deploy
@@ -306,10 +328,14 @@ def test_cluster_addons_authenticate_with_the_exec_plugin(answers: dict[str, Any
 @combos
 def test_downloaded_gcloud_is_verified_before_it_is_unpacked(answers: dict[str, Any]) -> None:
     tree = render(answers)
-    pipelines = [text for path, text in tree.items() if path == ".gitlab-ci.yml" or path.startswith(".github/")]
+    pipelines = [
+        text
+        for path, text in tree.items()
+        if path == ".gitlab-ci.yml" or path.startswith(".github/")
+    ]
     for text in pipelines:
         for match in re.finditer(r"curl [^\n]*google-cloud-cli-[^\n]*", text):
-            after = text[match.end():match.end() + 300]
+            after = text[match.end() : match.end() + 300]
             assert re.search(r"echo '[0-9a-f]{64}  '\"\$archive\" \| sha256sum -c -", after), after
             assert after.index("sha256sum") < after.index("tar -xzf")
 
