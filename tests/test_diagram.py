@@ -280,6 +280,7 @@ def test_graph_of_a_rendered_gcp_tree(hcl2_warm: None) -> None:
         "m_network": "network",
         "m_observability": "observability",
         "m_database": "data",
+        "m_dns": "edge",
     }
     assert entry_points(architecture) == ["m_load_balancer"]  # not the WAF, not the backend
     edges = {(e.source, e.target) for e in architecture.edges}
@@ -289,7 +290,7 @@ def test_graph_of_a_rendered_gcp_tree(hcl2_warm: None) -> None:
     assert (prod["region"], prod["cidr"]) == ("europe-west1", "10.30.0.0/16")
     names = prod["names"]
     assert names["google_cloud_run_v2_service"] == ["shop-prod"]
-    assert names["google_service_account"] == ["shop-prod-run"]  # `length(…) <= 25 ? … : …`
+    assert "google_service_account" not in names  # runtime accounts are bootstrap's (data sources)
     assert "shop-prod-app" in names["google_secret_manager_secret"]
     latency = "shop-prod: p95 latency above 1000 ms"  # an alert policy's display name
     assert prod["alarms"][latency].startswith("Cloud Run service shop-prod answers slowly")
