@@ -340,6 +340,18 @@ def test_downloaded_gcloud_is_verified_before_it_is_unpacked(answers: dict[str, 
             assert after.index("sha256sum") < after.index("tar -xzf")
 
 
+@combos
+def test_the_google_auth_action_is_pinned_to_a_commit(answers: dict[str, Any]) -> None:
+    workflows = {p: t for p, t in render(answers).items() if p.startswith(".github/")}
+    uses = [
+        u for t in workflows.values() for u in re.findall(r"uses: (google-github-actions/\S+.*)", t)
+    ]
+    if answers["ci"] == "github-actions":
+        assert uses
+    for use in uses:
+        assert re.fullmatch(r"google-github-actions/auth@[0-9a-f]{40} # v\d+\.\d+\.\d+", use), use
+
+
 # --- 7. protected environments are production --------------------------------------------------
 
 
