@@ -356,3 +356,103 @@ def test_extra_tags_of_an_overlay_become_labels(hcl2_warm: None) -> None:
         "cost-center": "cc-1234"
     }
     assert "labels = merge(var.extra_labels, {" in tree["main.tf"]
+
+
+# --- first apply and first pipeline run (issue 17): operational facts of the provider -----------
+
+
+def test_bootstrap_writes_every_state_object_a_first_plan_reads(hcl2_warm: None) -> None:
+    # The GCS backend writes an empty state when it finds none; a read-only plan identity may not.
+    tree = GCP.tree("kubernetes-mysql-redis")
+    state = tree["bootstrap/state.tf"]
+    assert 'state_stacks = [".", "addons"]' in state
+    assert 'name            = "${each.key}/default.tfstate"' in state
+    assert "version           = 4" in state and "lineage           = random_uuid.state" in state
+    # Written once: never rewritten by a later bootstrap apply, never deleted with it.
+    assert "ignore_changes = all" in state and 'deletion_policy = "ABANDON"' in state
+    assert 'state_stacks = ["."]' in GCP.tree("containers-postgres")["bootstrap/state.tf"]
+
+
+def test_workload_identity_binding_waits_for_the_cluster() -> None:
+    # "Identity Pool does not exist" until the project's first Workload Identity cluster exists.
+    module = GCP.tree("kubernetes-mysql-redis")["modules/gke-cluster/main.tf"]
+    binding = module.split('resource "google_service_account_iam_member" "app_workload_identity"')[
+        1
+    ]
+    binding = binding.split("\n}\n")[0]
+    assert "google_container_cluster.this.workload_identity_config[0].workload_pool" in binding
+    assert "depends_on = [google_container_cluster.this]" in binding
+
+
+def test_error_alert_does_not_wait_for_its_metric_to_be_registered() -> None:
+    # provider#11102: a threshold on a new log-based metric is refused for up to 10 minutes.
+    observability = GCP.tree("containers-postgres")["modules/observability/main.tf"]
+    policy = observability.split('resource "google_monitoring_alert_policy" "app_errors"')[1]
+    assert "condition_prometheus_query_language {" in policy
+    assert "disable_metric_validation = true" in policy
+    assert "condition_threshold" not in policy
+    assert "depends_on = [google_logging_metric.app_errors]" in policy
+    # PromQL names the metric with underscores only.
+    assert 'name        = "${replace(var.name, "-", "_")}_app_errors"' in observability
+
+
+def test_binary_authorization_has_its_api_and_a_policy_that_denies() -> None:
+    tree = GCP.tree("kubernetes-mysql-redis")
+    assert '"binaryauthorization.googleapis.com"' in tree["bootstrap/main.tf"]
+    policy = tree["app.tf"].split('resource "google_binary_authorization_policy" "this"')[1]
+    assert 'evaluation_mode  = "ALWAYS_DENY"' in policy
+    assert 'enforcement_mode = "ENFORCED_BLOCK_AND_AUDIT_LOG"' in policy
+    assert '"quay.io/argoproj/argo-rollouts:v1.8.3"' in policy
+    assert (
+        'evaluation_mode = "PROJECT_SINGLETON_POLICY_ENFORCE"'
+        in tree["modules/gke-cluster/main.tf"]
+    )
+
+
+def test_cluster_addons_are_a_second_stack_with_exec_credentials(hcl2_warm: None) -> None:
+    tree = GCP.tree("kubernetes-mysql-redis")
+    answers = GCP.answers("kubernetes-mysql-redis")
+    providers = tree["addons/providers.tf"]
+    assert 'args        = ["--use_application_default_credentials"]' in providers
+    assert "exec = local.exec" in providers and "token" not in providers.replace("no token", "")
+    assert 'data "google_container_cluster" "this"' in providers
+    for env in answers["environments"]:
+        backend = GCP.docs("kubernetes-mysql-redis")[
+            f"addons/environments/{env['name']}.backend.hcl"
+        ]
+        assert unquote(backend["prefix"]) == f"{env['name']}/addons"
+        tfvars = GCP.docs("kubernetes-mysql-redis")[f"addons/environments/{env['name']}.tfvars"]
+        assert unquote(tfvars["plan_service_account"]).startswith(f"ci-plan-{env['name']}@")
+    # The main stack holds no Helm release and no Kubernetes provider.
+    assert "helm" not in tree["versions.tf"] and "helm_release" not in tree["app.tf"]
+    assert "-target=module.app" not in tree["docs/gcp-layout.md"]
+    # Without CI there is no plan identity to give the release records to.
+    bare = GCP.docs("kubernetes-postgres-5env")["addons/environments/dev.tfvars"]
+    assert unquote(bare["plan_service_account"]) == ""
+
+
+def test_protected_control_planes_take_no_traffic_from_outside_google_cloud() -> None:
+    tree = GCP.tree("kubernetes-mysql-redis")
+    assert (
+        "allow_external_traffic = var.control_plane_external_access"
+        in tree["modules/gke-cluster/main.tf"]
+    )
+    assert "control_plane_external_access = !var.protected" in tree["app.tf"]
+
+
+def test_the_state_project_cannot_be_an_environment_project() -> None:
+    from infrascaffold.errors import AnswerError
+
+    answers = {**example_answers("gcp-containers"), "gcp_state_project_id": "acme-shop-prod"}
+    with pytest.raises(AnswerError) as error:
+        render_answers(answers)
+    message = str(error.value.format_message())
+    assert (
+        "gcp_state_project_id" in message
+        and "acme-shop-prod is also an environment's project_id" in message
+    )
+    # The default is derived from the project name and fits a project ID (30 characters).
+    long_name = {**example_answers("gcp-containers"), "project_name": "a-very-long-project-name"}
+    long_name.pop("gcp_state_project_id")
+    tfvars = render_answers(long_name)["bootstrap/terraform.tfvars"]
+    assert 'state_project_id  = "a-very-long-project-na-tfstate"' in tfvars
