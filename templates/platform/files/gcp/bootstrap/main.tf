@@ -133,6 +133,12 @@ resource "google_storage_bucket" "state" {
 
   lifecycle {
     prevent_destroy = true
+
+    # An environment's deploy identity administers its project: the state cannot live there.
+    precondition {
+      condition     = !contains([for env in var.environments : env.project_id], var.state_project_id)
+      error_message = "state_project_id must be a project of its own, not an environment's project_id."
+    }
   }
 
   depends_on = [google_kms_crypto_key_iam_member.state_storage]
