@@ -456,3 +456,13 @@ def test_the_state_project_cannot_be_an_environment_project() -> None:
     long_name.pop("gcp_state_project_id")
     tfvars = render_answers(long_name)["bootstrap/terraform.tfvars"]
     assert 'state_project_id  = "a-very-long-project-na-tfstate"' in tfvars
+
+
+def test_protected_environments_refuse_plain_http_and_silent_alerts_at_plan_time() -> None:
+    # Answer-time checks refuse these answers; the stack refuses a hand-edited tfvars too.
+    without_domain = GCP.tree("kubernetes-bare-1env")["variables.tf"]
+    assert "condition     = !var.protected\n" in without_domain
+    assert "needs a domain (HTTPS)" in without_domain
+    with_domain = GCP.tree("containers-postgres")["variables.tf"]
+    assert "needs a domain (HTTPS)" not in with_domain
+    assert 'condition     = !var.protected || var.alert_email != ""' in with_domain
