@@ -466,3 +466,9 @@ def test_protected_environments_refuse_plain_http_and_silent_alerts_at_plan_time
     with_domain = GCP.tree("containers-postgres")["variables.tf"]
     assert "needs a domain (HTTPS)" not in with_domain
     assert 'condition     = !var.protected || var.alert_email != ""' in with_domain
+
+
+def test_bootstrap_without_ci_interpolates_no_null_pool() -> None:
+    # Locals are evaluated even when unused: "${null}" in a string fails the plan.
+    ci = GCP.tree("containers-bare-1env")["bootstrap/ci.tf"]
+    assert 'pool      = coalesce(one(google_iam_workload_identity_pool.ci[*].name), "none")' in ci
