@@ -40,7 +40,7 @@ CI_ANSWERS = {
 }
 # The files of a cloud's part of the pack: the root stack, environments, modules, bootstrap and
 # repository tooling. The rest of a render (CI, README, docs) is judged by its own tests.
-CLOUD_FILES = (r"^([^/]+\.tf|environments/.*|modules/.*|bootstrap/.*|docs/{cloud}-layout\.md"
+CLOUD_FILES = (r"^([^/]+\.tf|environments/.*|modules/.*|bootstrap/.*|addons/.*|docs/{cloud}-layout\.md"
                r"|\.gitignore|\.tflint\.hcl|\.pre-commit-config\.yaml|Makefile)$")  # fmt: skip
 CHECKOV_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE",
                "CKV_PARSE_ERROR_FAIL": "true"}  # fmt: skip

@@ -20,16 +20,17 @@ from tests.builders import ROOT, example_answers, render_answers
 from tests.terraform_checks import Cloud, labelled, unquote
 
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+MANAGEMENT = "99999999-9999-4999-8999-999999999999"  # the example answers' management subscription
 
 FIVE_ENVIRONMENTS = [
     {"name": "dev", "region": "westeurope", "cidr": "10.1.0.0/16", "size": "small", "protected": False,
      "subscription_id": "11111111-1111-4111-8111-111111111111"},
     {"name": "qa", "region": "westeurope", "cidr": "10.2.0.0/20", "size": "small", "protected": False,
-     "subscription_id": "11111111-1111-4111-8111-111111111111"},
+     "subscription_id": "12121212-1212-4121-8121-121212121212"},
     {"name": "staging", "region": "northeurope", "cidr": "172.16.0.0/16", "size": "medium", "protected": False,
      "subscription_id": "22222222-2222-4222-8222-222222222222"},
     {"name": "perf", "region": "northeurope", "cidr": "10.4.0.0/24", "size": "large", "protected": False,
-     "subscription_id": "22222222-2222-4222-8222-222222222222"},
+     "subscription_id": "23232323-2323-4232-8232-232323232323"},
     {"name": "prod", "region": "swedencentral", "cidr": "192.168.0.0/16", "size": "large", "protected": True,
      "subscription_id": "33333333-3333-4333-8333-333333333333"},
 ]  # fmt: skip
@@ -101,7 +102,7 @@ PIPELINE_OUTPUTS = {
     "static-site": ["storage_account_name", "frontdoor_profile_name", "frontdoor_endpoint_name"],
 }  # fmt: skip
 COMMON_OUTPUTS = {"region", "name_prefix", "resource_group_name", "app_url", "action_group_id"}
-BOOTSTRAP_OUTPUTS = {"state_resource_group", "state_storage_account", "state_container",
+BOOTSTRAP_OUTPUTS = {"state_resource_group", "state_storage_account", "state_containers",
                      "tenant_id", "ci_client_ids", "plan_client_ids"}  # fmt: skip
 DEFAULT_TAGS = {"project", "environment", "owner", "managed-by"}
 
@@ -181,10 +182,12 @@ def test_every_environment_has_tfvars_and_a_backend(combo: str, hcl2_warm: None)
         assert unquote(tfvars["subscription_id"]) == env["subscription_id"]
         backend = docs[f"environments/{env['name']}.backend.hcl"]
         assert backend["use_azuread_auth"] is True
-        # The state of every environment is in the first environment's subscription.
-        assert unquote(backend["subscription_id"]) == environments[0]["subscription_id"]
+        # The state of every environment is in the management subscription, in a container
+        # of its own.
+        assert unquote(backend["subscription_id"]) == MANAGEMENT
+        assert unquote(backend["container_name"]) == f"tfstate-{env['name']}"
         keys.add(unquote(backend["key"]))
-    assert keys == {f"{env['name']}/terraform.tfstate" for env in environments}
+    assert keys == {"terraform.tfstate"}
 
 
 @combos
@@ -242,10 +245,13 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     subscriptions = [unquote(env["subscription_id"]) for env in gitlab["environments"]]
     assert subscriptions == [env["subscription_id"] for env in FIVE_ENVIRONMENTS]
     ci = AZURE.tree("containers-postgres")["bootstrap/ci.tf"]
-    # The subjects the brief names: one environment on GitHub (plan identities: <env>-plan), the
+    # The subjects of the CI contract: the environment on GitHub for deploy identities, the
+    # default branch (and pull requests for unprotected environments) for plan identities; the
     # protected default branch on GitLab; the audience Entra ID expects.
     assert '"repo:${var.repository}:environment:${name}"' in ci
-    assert '"repo:${var.repository}:environment:${name}-plan"' in ci
+    assert '"repo:${var.repository}:ref:refs/heads/${var.default_branch}"' in ci
+    assert '"repo:${var.repository}:pull_request"' in ci
+    assert "local.github && !env.protected" in ci
     assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in ci
     assert 'audience = "api://AzureADTokenExchange"' in re.sub(r"\s+", " ", ci)
 
@@ -306,7 +312,7 @@ def test_protection_comes_from_the_protected_answer(hcl2_warm: None) -> None:
 
 def test_strategies_pick_their_mechanism() -> None:
     # AKS: Argo Rollouts (as the other packs) only for blue-green and canary.
-    kubernetes = AZURE.tree("kubernetes-mysql-redis")["app.tf"]
+    kubernetes = AZURE.tree("kubernetes-mysql-redis")["addons/main.tf"]
     assert 'resource "helm_release" "argo_rollouts"' in kubernetes
     assert 'count = var.deployment_strategy == "rolling" ? 0 : 1' in kubernetes
     container_app = AZURE.tree("containers-postgres")["modules/container-app/main.tf"]
@@ -341,22 +347,30 @@ def test_sizes_table_has_the_same_keys_in_every_column() -> None:
     assert set(sizes["small"]) == set(sizes["medium"]) == set(sizes["large"])
 
 
-def test_placeholder_subscription_is_explained_and_refused(hcl2_warm: None) -> None:
-    answers = {**example_answers("azure-containers")}
-    answers["environments"] = [
+def test_subscriptions_are_required_unique_and_apart_from_management() -> None:
+    """No all-zero default: a missing, repeated or management subscription is refused."""
+    from infrascaffold.errors import InfrascaffoldError
+
+    base = example_answers("azure-containers")
+    no_subscription = {**base, "environments": [
         {key: value for key, value in env.items() if key != "subscription_id"}
-        for env in answers["environments"]
-    ]
-    tree = render_answers(answers)
-    assert f'subscription_id = "{PLACEHOLDER}"' in tree["environments/dev.tfvars"]
-    layout = tree["docs/azure-layout.md"]
-    assert "placeholder subscription" in layout and "dev, staging, prod" in layout
-    variables = tree["variables.tf"]
-    assert f'var.subscription_id != "{PLACEHOLDER}"' in variables
-    assert (
-        "placeholder"
-        not in render_answers(example_answers("azure-containers"))["docs/azure-layout.md"]
-    )
+        for env in base["environments"]]}  # fmt: skip
+    shared = {**base, "environments": [
+        {**env, "subscription_id": base["environments"][0]["subscription_id"]}
+        for env in base["environments"]]}  # fmt: skip
+    management = {**base, "azure_management_subscription_id":
+                  base["environments"][-1]["subscription_id"]}  # fmt: skip
+    zeros = {**base, "azure_management_subscription_id": PLACEHOLDER}
+    missing_management = {k: v for k, v in base.items() if k != "azure_management_subscription_id"}
+    for bad, needle in ((no_subscription, "subscription_id"), (shared, "already used"),
+                        (management, "management subscription"), (zeros, "all-zero"),
+                        (missing_management, "azure_management_subscription_id")):  # fmt: skip
+        with pytest.raises(InfrascaffoldError) as caught:
+            render_answers(bad)
+        assert needle in str(caught.value), caught.value
+    rendered = render_answers(base)
+    assert not [path for path, text in rendered.items()
+                if path.endswith((".tfvars", ".hcl")) and PLACEHOLDER in text]  # fmt: skip
 
 
 # --- the package's own validation -----------------------------------------------------------

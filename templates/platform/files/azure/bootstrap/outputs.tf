@@ -4,7 +4,7 @@ output "tenant_id" {
 }
 
 output "state_subscription_id" {
-  description = "Subscription holding the state (environments/*.backend.hcl)."
+  description = "The management subscription, holding the state (environments/*.backend.hcl) and the CI identities."
   value       = var.state_subscription_id
 }
 
@@ -18,9 +18,9 @@ output "state_storage_account" {
   value       = azurerm_storage_account.state.name
 }
 
-output "state_container" {
-  description = "Blob container of the state files."
-  value       = azurerm_storage_container.state.name
+output "state_containers" {
+  description = "State container of each environment (environment => container)."
+  value       = { for name, container in azurerm_storage_container.state : name => container.name }
 }
 
 output "ci_client_ids" {
