@@ -18,9 +18,9 @@ variable "location" {
   type        = string
 }
 
-variable "app_identity" {
-  description = "Create the application's managed identity (<project>-<env>-app)."
-  type        = bool
+variable "runtime_identities" {
+  description = "Runtime identities to create (key => name suffix: <project>-<env>-<suffix>); aks and kubelet for AKS."
+  type        = map(string)
 }
 
 variable "kubernetes" {
