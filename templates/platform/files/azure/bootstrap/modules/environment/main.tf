@@ -10,7 +10,7 @@ locals {
   # The root stack's own role assignments are made by the deploy identity, through Role Based
   # Access Control Administrator with this condition: only these roles, only to these
   # principals (the runtime identities below), never to a CI identity.
-  runtime_identities = { for key, suffix in var.runtime_identities : key => "${local.name}-${suffix}" }
+  runtime_identities    = { for key, suffix in var.runtime_identities : key => "${local.name}-${suffix}" }
   runtime_principal_ids = join(", ", [for key in sort(keys(local.runtime_identities)) : azurerm_user_assigned_identity.runtime[key].principal_id])
   assignable_role_ids   = join(", ", sort(values(var.assignable_roles)))
   assignment_condition  = <<-EOT
