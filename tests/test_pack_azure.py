@@ -392,3 +392,87 @@ def test_infrascaffold_validation_finds_nothing(combo: str) -> None:
 def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
     problems = tc.checkov_problems(AZURE, CHECKOV_COMBOS, tmp_path)
     assert not problems, "\n".join(problems)
+
+
+# --- first apply and first push (issue 17) --------------------------------------------------
+
+
+def _pipelines(combo: str, answers: dict[str, Any] | None = None) -> str:
+    tree = render_answers(answers or AZURE.answers(combo))
+    return "\n".join(
+        text for path, text in tree.items() if path.startswith((".github/", ".gitlab"))
+    )
+
+
+def test_image_import_signs_in_to_the_private_source_registry() -> None:
+    github = _pipelines("containers-postgres")
+    assert "REGISTRY_PASSWORD: ${{ github.token }}" in github
+    assert '--username "$registry_username" --password "$registry_password"' in github
+    gitlab = _pipelines("containers-mysql-redis-5env")
+    assert "registry_username=$CI_REGISTRY_USER" in gitlab
+    assert "registry_password=$CI_REGISTRY_PASSWORD" in gitlab
+
+
+def test_container_apps_blue_green_pins_blue_and_tests_green_on_its_label() -> None:
+    script = _pipelines("containers-bare-1env", {**AZURE.answers("containers-bare-1env"),
+                                                  "ci": "github-actions",
+                                                  "repository": "acme/shop-infra"})  # fmt: skip
+    # Blue is the revision serving traffic, pinned before the update creates green.
+    pin = script.index('--revision-weight "$blue=100" latest=0')
+    update = script.index('--image "$image" \\\n', pin)
+    assert script.index("max_by([?revisionName && weight > \\`0\\`], &weight).revisionName") < pin
+    assert pin < update
+    # Green is named explicitly and tested on its own label URL before any traffic moves.
+    assert 'green="$app--$suffix"' in script
+    label = script.index('--label green --revision "$green"')
+    first_shift = script.index('--revision-weight "$green=$percent"')
+    assert label < script.index('smoke_test "$green_url"') < first_shift
+    assert 'green_url="https://$app---green.${fqdn#*.}"' in script
+    assert '[ "$health" != "Healthy" ]' in script
+    # Any failure puts all the traffic back on blue.
+    assert '--revision-weight "$blue=100" "$green=0"' in script
+    assert "latestRevisionName" not in script
+
+
+def test_revision_suffix_is_new_on_every_run() -> None:
+    script = _pipelines("containers-postgres")
+    assert 'suffix="c$(printf \'%s\' "$GIT_SHA" | cut -c1-8)-$(date +%s)"' in script
+    assert script.count('--revision-suffix "$suffix"') == 2
+
+
+def test_alert_gate_fails_closed_without_a_cli_extension() -> None:
+    script = _pipelines("containers-postgres")
+    assert "az graph" not in script
+    assert 'az rest --method get --url "$alerts_url"' in script
+    assert "if ! before=$(firing_alerts); then\n" in script
+    assert "if ! firing=$(firing_alerts); then\n" in script
+    assert "2> /dev/null | sed" not in script
+
+
+def test_cluster_add_ons_are_a_second_stack_with_exec_auth(hcl2_warm: None) -> None:
+    docs = AZURE.docs("kubernetes-mysql-redis")
+    assert "helm_release" not in AZURE.tree("kubernetes-mysql-redis")["app.tf"]
+    assert 'provider "helm"' not in AZURE.tree("kubernetes-mysql-redis")["providers.tf"]
+    providers = docs["addons/providers.tf"]
+    (cluster,) = [body for (t, _), body in labelled(providers["data"], 2)
+                  if t == "azurerm_kubernetes_cluster"]  # fmt: skip
+    assert unquote(cluster["name"]) == "${var.project_name}-${var.environment}"
+    (helm,) = [body for (name,), body in labelled(providers["provider"], 1) if name == "helm"]
+    exec_ = helm["kubernetes"]["exec"]
+    assert unquote(exec_["command"]) == "kubelogin"
+    assert [unquote(a) for a in exec_["args"]][:3] == ["get-token", "--login", "azurecli"]
+    for env in AZURE.answers("kubernetes-mysql-redis")["environments"]:
+        backend = docs[f"addons/environments/{env['name']}.backend.hcl"]
+        assert unquote(backend["key"]) == "addons.tfstate"
+        assert unquote(backend["container_name"]) == f"tfstate-{env['name']}"
+        tfvars = docs[f"addons/environments/{env['name']}.tfvars"]
+        assert unquote(tfvars["subscription_id"]) == env["subscription_id"]
+    assert "target=module.app" not in AZURE.tree("kubernetes-mysql-redis")["docs/azure-layout.md"]
+
+
+def test_aks_runs_kubelet_as_the_bootstrap_identity(hcl2_warm: None) -> None:
+    aks = AZURE.tree("kubernetes-mysql-redis")["modules/aks-cluster/main.tf"]
+    assert "user_assigned_identity_id = data.azurerm_user_assigned_identity.kubelet.id" in aks
+    assert 'resource "azurerm_user_assigned_identity"' not in aks
+    module = AZURE.tree("kubernetes-mysql-redis")["bootstrap/modules/environment/main.tf"]
+    assert 'role_definition_name = "Managed Identity Operator"' in module
