@@ -456,7 +456,7 @@ def test_cluster_add_ons_are_a_second_stack_with_exec_auth(hcl2_warm: None) -> N
     providers = docs["addons/providers.tf"]
     (cluster,) = [body for (t, _), body in labelled(providers["data"], 2)
                   if t == "azurerm_kubernetes_cluster"]  # fmt: skip
-    assert unquote(cluster["name"]) == "${var.project_name}-${var.environment}"
+    assert cluster["name"] == cluster["resource_group_name"] == "${var.cluster_name}"
     (helm,) = [body for (name,), body in labelled(providers["provider"], 1) if name == "helm"]
     exec_ = helm["kubernetes"]["exec"]
     assert unquote(exec_["command"]) == "kubelogin"
@@ -467,6 +467,7 @@ def test_cluster_add_ons_are_a_second_stack_with_exec_auth(hcl2_warm: None) -> N
         assert unquote(backend["container_name"]) == f"tfstate-{env['name']}"
         tfvars = docs[f"addons/environments/{env['name']}.tfvars"]
         assert unquote(tfvars["subscription_id"]) == env["subscription_id"]
+        assert unquote(tfvars["cluster_name"]) == f"payments-{env['name']}"
     assert "target=module.app" not in AZURE.tree("kubernetes-mysql-redis")["docs/azure-layout.md"]
 
 

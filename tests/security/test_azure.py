@@ -305,7 +305,7 @@ def test_deploy_steps_fail_closed_and_import_with_credentials(label: str) -> Non
     if "az acr import" in pipelines:
         assert '--username "$registry_username" --password "$registry_password"' in pipelines
     if "firing_alerts" in pipelines:
-        assert "Microsoft.AlertsManagement/alerts?api-version=" in pipelines
+        assert "/alerts?api-version=2019-05-05-preview&$alerts_filter" in pipelines
         assert "stopping the promotion" in pipelines
 
 

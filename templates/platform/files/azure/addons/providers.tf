@@ -12,8 +12,8 @@ provider "azurerm" {
 # off, so there is no other way in. Jobs need az and kubelogin on the PATH; a private cluster
 # (protected environments) is reachable from its virtual network only (a self-hosted runner).
 data "azurerm_kubernetes_cluster" "this" {
-  name                = "${var.project_name}-${var.environment}"
-  resource_group_name = "${var.project_name}-${var.environment}"
+  name                = var.cluster_name
+  resource_group_name = var.cluster_name
 }
 
 provider "helm" {

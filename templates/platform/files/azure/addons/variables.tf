@@ -1,10 +1,5 @@
-variable "project_name" {
-  description = "Project slug: the first part of every resource name."
-  type        = string
-}
-
-variable "environment" {
-  description = "Environment name."
+variable "cluster_name" {
+  description = "The AKS cluster the main stack created (its name and its resource group's)."
   type        = string
 }
 
