@@ -477,3 +477,12 @@ def test_aks_runs_kubelet_as_the_bootstrap_identity(hcl2_warm: None) -> None:
     assert 'resource "azurerm_user_assigned_identity"' not in aks
     module = AZURE.tree("kubernetes-mysql-redis")["bootstrap/modules/environment/main.tf"]
     assert 'role_definition_name = "Managed Identity Operator"' in module
+
+
+def test_plan_jobs_without_an_environment_find_their_plan_identity() -> None:
+    github = _pipelines("containers-postgres")
+    assert ("vars.AZURE_CLIENT_ID || fromJSON(vars.AZURE_PLAN_CLIENT_IDS)[env.TF_ENV]"
+            in github)  # fmt: skip
+    gitlab = _pipelines("containers-mysql-redis-5env")
+    assert 'AZURE_CLIENT_ID=$(printenv "AZURE_PLAN_CLIENT_ID_$suffix" || true)' in gitlab
+    assert "tr 'a-z-' 'A-Z_'" in gitlab
