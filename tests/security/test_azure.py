@@ -327,3 +327,17 @@ def test_protected_environments_deny_key_vault_and_notify(label: str) -> None:
         assert unquote(tfvars["alert_email"]) == BASE["alert_email"]
     observability = tree(label)["modules/observability/main.tf"]
     assert 'dynamic "email_receiver"' in observability
+
+
+@combos
+def test_only_stacks_that_write_credentials_may_write_key_vault(label: str) -> None:
+    """The deploy identity holds Key Vault Secrets Officer on its own resource group only when
+    Terraform writes generated credentials (MySQL password, Redis key); the plan identity never."""
+    chosen = answers(label)
+    writes = chosen["compute"] != "static-site" and (
+        chosen.get("database") == "mysql" or chosen.get("cache") == "redis"
+    )
+    call = tree(label)["bootstrap/environments.tf"]
+    assert f"writes_secrets      = {str(writes).lower()}" in call
+    module = tree(label)["bootstrap/modules/environment/main.tf"]
+    assert 'var.writes_secrets ? { "Key Vault Secrets Officer"' in module

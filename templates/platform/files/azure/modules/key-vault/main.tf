@@ -7,8 +7,9 @@ locals {
 
 # The application's secrets (third-party credentials, API keys) and the generated credentials of
 # the data stores. Access is Azure RBAC only (no access policies): the application's identity
-# reads (Key Vault Secrets User), the deploy identity writes (Key Vault Secrets Officer, granted
-# by bootstrap/). Values set by their owners (`az keyvault secret set`) never pass through Terraform.
+# reads (Key Vault Secrets User), the deploy identity writes (Key Vault Secrets Officer on its
+# environment's resource group, granted by bootstrap/ when the stack writes credentials). Values
+# set by their owners (`az keyvault secret set`) never pass through Terraform.
 resource "azurerm_key_vault" "this" {
   # checkov:skip=CKV_AZURE_189: the firewall below decides (deny by default in protected environments, which reach the vault through its private endpoint); public access stays on for allowed_ip_ranges
   # checkov:skip=CKV_AZURE_109: unprotected environments without allowed_ip_ranges allow every address (hosted CI runners have none fixed); every data-plane call still needs an Entra ID role
