@@ -14,7 +14,7 @@ output "state_resource_group" {
 }
 
 output "state_storage_account" {
-  description = "Storage account holding the state of every environment (<env>/terraform.tfstate)."
+  description = "Storage account holding the state of every environment (container tfstate-<env>)."
   value       = azurerm_storage_account.state.name
 }
 
@@ -29,7 +29,7 @@ output "ci_client_ids" {
 }
 
 output "plan_client_ids" {
-  description = "Read-only plan identity of each environment (environment => client ID): the AZURE_CLIENT_ID of the <env>-plan environment (GitHub) or the plan jobs' variable (GitLab)."
+  description = "Read-only plan identity of each environment (environment => client ID): the AZURE_PLAN_CLIENT_IDS repository variable (GitHub) or AZURE_PLAN_CLIENT_ID_<ENV> (GitLab)."
   value       = { for name, identity in azurerm_user_assigned_identity.plan : name => identity.client_id }
 }
 
