@@ -460,7 +460,18 @@ def test_cluster_add_ons_are_a_second_stack_with_exec_auth(hcl2_warm: None) -> N
     (helm,) = [body for (name,), body in labelled(providers["provider"], 1) if name == "helm"]
     exec_ = helm["kubernetes"]["exec"]
     assert unquote(exec_["command"]) == "kubelogin"
-    assert [unquote(a) for a in exec_["args"]][:3] == ["get-token", "--login", "azurecli"]
+    assert [unquote(a) for a in exec_["args"]][:3] == [
+        "get-token",
+        "--login",
+        "${var.kubelogin_login}",
+    ]
+    (login,) = [body for (name,), body in labelled(docs["addons/variables.tf"]["variable"], 1)
+                if name == "kubelogin_login"]  # fmt: skip
+    assert unquote(login["default"]) == "azurecli"
+    # GitLab jobs have no Azure CLI: kubelogin exchanges the job's ID token file itself.
+    gitlab = _pipelines("kubernetes-mysql-redis")
+    assert "TF_VAR_kubelogin_login: workloadidentity" in gitlab
+    assert "AZURE_FEDERATED_TOKEN_FILE=$ARM_OIDC_TOKEN_FILE_PATH" in gitlab
     for env in AZURE.answers("kubernetes-mysql-redis")["environments"]:
         backend = docs[f"addons/environments/{env['name']}.backend.hcl"]
         assert unquote(backend["key"]) == "addons.tfstate"

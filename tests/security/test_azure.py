@@ -202,9 +202,11 @@ def test_federated_credentials_exist_on_ci_identities_only(label: str) -> None:
                             body["parent_id"]), name  # fmt: skip
         assert [unquote(a) for a in body["audience"]] == ["${local.audience}"]
     # The runtime identities are never federated with a CI system (AKS workload identity only).
+    for _path, name, body in resources(label, "modules/", "azurerm_federated_identity_credential"):
+        assert body["issuer"] == "${azurerm_kubernetes_cluster.this.oidc_issuer_url}", name
     root = "".join(text for path, text in tree(label).items() if path.endswith(".tf")
                    and not path.startswith("bootstrap/"))  # fmt: skip
-    assert "token.actions.githubusercontent.com" not in root and "gitlab" not in root.lower()
+    assert "token.actions.githubusercontent.com" not in root
 
 
 # --- 3. plan identities are read-only and secret-free ------------------------------------------

@@ -17,3 +17,14 @@ variable "deployment_strategy" {
     error_message = "deployment_strategy must be rolling, blue-green or canary."
   }
 }
+
+variable "kubelogin_login" {
+  description = "How kubelogin signs in to the cluster: azurecli (az login session) or workloadidentity (AZURE_FEDERATED_TOKEN_FILE); CI jobs set TF_VAR_kubelogin_login."
+  type        = string
+  default     = "azurecli"
+
+  validation {
+    condition     = contains(["azurecli", "workloadidentity"], var.kubelogin_login)
+    error_message = "kubelogin_login must be azurecli or workloadidentity."
+  }
+}
