@@ -64,14 +64,12 @@ locals {
   )
 }
 
+# Removing an environment from bootstrap deletes it only once it is empty: azurerm refuses to
+# delete a resource group that still holds resources (prevent_deletion_if_contains_resources).
 resource "azurerm_resource_group" "this" {
   name     = local.name
   location = var.location
   tags     = var.tags
-
-  lifecycle {
-    prevent_destroy = true
-  }
 }
 
 resource "azurerm_user_assigned_identity" "runtime" {
