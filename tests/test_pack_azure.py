@@ -497,3 +497,34 @@ def test_plan_jobs_without_an_environment_find_their_plan_identity() -> None:
     gitlab = _pipelines("containers-mysql-redis-5env")
     assert 'AZURE_CLIENT_ID=$(printenv "AZURE_PLAN_CLIENT_ID_$suffix" || true)' in gitlab
     assert "tr 'a-z-' 'A-Z_'" in gitlab
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["--set", "azure_management_subscription_id=33333333-3333-4333-8333-333333333333"],
+         "error: azure_management_subscription_id: 33333333-3333-4333-8333-333333333333 is an "
+         "environment's subscription"),
+        (["--set", "environments.1.subscription_id=11111111-1111-4111-8111-111111111111"],
+         "error: environments[1].subscription_id: '11111111-1111-4111-8111-111111111111' is "
+         "already used by environments[0]"),
+        (["--set", f"environments.0.subscription_id={PLACEHOLDER}"],
+         "error: environments[0].subscription_id: 00000000-0000-0000-0000-000000000000 is the "
+         "all-zero placeholder"),
+    ],
+)  # fmt: skip
+def test_the_cli_refuses_a_bad_subscription_in_one_line(
+    tmp_path: Path, overrides: list[str], message: str
+) -> None:
+    from click.testing import CliRunner
+
+    from infrascaffold.cli import cli
+
+    answers = str(ROOT / "examples/answers/azure-containers.yml")
+    result = CliRunner().invoke(
+        cli, ["new", str(tmp_path / "out"), "--answers", answers, "--no-input", *overrides]
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), lines
+    assert not (tmp_path / "out").exists()
