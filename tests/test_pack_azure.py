@@ -20,16 +20,17 @@ from tests.builders import ROOT, example_answers, render_answers
 from tests.terraform_checks import Cloud, labelled, unquote
 
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+MANAGEMENT = "99999999-9999-4999-8999-999999999999"  # the example answers' management subscription
 
 FIVE_ENVIRONMENTS = [
     {"name": "dev", "region": "westeurope", "cidr": "10.1.0.0/16", "size": "small", "protected": False,
      "subscription_id": "11111111-1111-4111-8111-111111111111"},
     {"name": "qa", "region": "westeurope", "cidr": "10.2.0.0/20", "size": "small", "protected": False,
-     "subscription_id": "11111111-1111-4111-8111-111111111111"},
+     "subscription_id": "12121212-1212-4121-8121-121212121212"},
     {"name": "staging", "region": "northeurope", "cidr": "172.16.0.0/16", "size": "medium", "protected": False,
      "subscription_id": "22222222-2222-4222-8222-222222222222"},
     {"name": "perf", "region": "northeurope", "cidr": "10.4.0.0/24", "size": "large", "protected": False,
-     "subscription_id": "22222222-2222-4222-8222-222222222222"},
+     "subscription_id": "23232323-2323-4232-8232-232323232323"},
     {"name": "prod", "region": "swedencentral", "cidr": "192.168.0.0/16", "size": "large", "protected": True,
      "subscription_id": "33333333-3333-4333-8333-333333333333"},
 ]  # fmt: skip
@@ -101,7 +102,7 @@ PIPELINE_OUTPUTS = {
     "static-site": ["storage_account_name", "frontdoor_profile_name", "frontdoor_endpoint_name"],
 }  # fmt: skip
 COMMON_OUTPUTS = {"region", "name_prefix", "resource_group_name", "app_url", "action_group_id"}
-BOOTSTRAP_OUTPUTS = {"state_resource_group", "state_storage_account", "state_container",
+BOOTSTRAP_OUTPUTS = {"state_resource_group", "state_storage_account", "state_containers",
                      "tenant_id", "ci_client_ids", "plan_client_ids"}  # fmt: skip
 DEFAULT_TAGS = {"project", "environment", "owner", "managed-by"}
 
@@ -141,7 +142,9 @@ def test_versions_pin_terraform_and_azurerm(hcl2_warm: None) -> None:
             if not path.endswith("versions.tf"):
                 continue
             (terraform_block,) = doc["terraform"]
-            assert unquote(terraform_block["required_version"]) == ">= 1.6", path
+            # Write-only arguments and ephemeral resources (the MySQL password) need 1.11.
+            minimum = ">= 1.11" if path == "modules/database/versions.tf" else ">= 1.6"
+            assert unquote(terraform_block["required_version"]) == minimum, path
             (providers,) = terraform_block["required_providers"]
             assert unquote(providers["azurerm"]["source"]) == "hashicorp/azurerm", path
             assert unquote(providers["azurerm"]["version"]) == "~> 4.0", path
@@ -181,10 +184,12 @@ def test_every_environment_has_tfvars_and_a_backend(combo: str, hcl2_warm: None)
         assert unquote(tfvars["subscription_id"]) == env["subscription_id"]
         backend = docs[f"environments/{env['name']}.backend.hcl"]
         assert backend["use_azuread_auth"] is True
-        # The state of every environment is in the first environment's subscription.
-        assert unquote(backend["subscription_id"]) == environments[0]["subscription_id"]
+        # The state of every environment is in the management subscription, in a container
+        # of its own.
+        assert unquote(backend["subscription_id"]) == MANAGEMENT
+        assert unquote(backend["container_name"]) == f"tfstate-{env['name']}"
         keys.add(unquote(backend["key"]))
-    assert keys == {f"{env['name']}/terraform.tfstate" for env in environments}
+    assert keys == {"terraform.tfstate"}
 
 
 @combos
@@ -242,10 +247,13 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     subscriptions = [unquote(env["subscription_id"]) for env in gitlab["environments"]]
     assert subscriptions == [env["subscription_id"] for env in FIVE_ENVIRONMENTS]
     ci = AZURE.tree("containers-postgres")["bootstrap/ci.tf"]
-    # The subjects the brief names: one environment on GitHub (plan identities: <env>-plan), the
+    # The subjects of the CI contract: the environment on GitHub for deploy identities, the
+    # default branch (and pull requests for unprotected environments) for plan identities; the
     # protected default branch on GitLab; the audience Entra ID expects.
     assert '"repo:${var.repository}:environment:${name}"' in ci
-    assert '"repo:${var.repository}:environment:${name}-plan"' in ci
+    assert '"repo:${var.repository}:ref:refs/heads/${var.default_branch}"' in ci
+    assert '"repo:${var.repository}:pull_request"' in ci
+    assert "local.github && !env.protected" in ci
     assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in ci
     assert 'audience = "api://AzureADTokenExchange"' in re.sub(r"\s+", " ", ci)
 
@@ -306,7 +314,7 @@ def test_protection_comes_from_the_protected_answer(hcl2_warm: None) -> None:
 
 def test_strategies_pick_their_mechanism() -> None:
     # AKS: Argo Rollouts (as the other packs) only for blue-green and canary.
-    kubernetes = AZURE.tree("kubernetes-mysql-redis")["app.tf"]
+    kubernetes = AZURE.tree("kubernetes-mysql-redis")["addons/main.tf"]
     assert 'resource "helm_release" "argo_rollouts"' in kubernetes
     assert 'count = var.deployment_strategy == "rolling" ? 0 : 1' in kubernetes
     container_app = AZURE.tree("containers-postgres")["modules/container-app/main.tf"]
@@ -341,22 +349,30 @@ def test_sizes_table_has_the_same_keys_in_every_column() -> None:
     assert set(sizes["small"]) == set(sizes["medium"]) == set(sizes["large"])
 
 
-def test_placeholder_subscription_is_explained_and_refused(hcl2_warm: None) -> None:
-    answers = {**example_answers("azure-containers")}
-    answers["environments"] = [
+def test_subscriptions_are_required_unique_and_apart_from_management() -> None:
+    """No all-zero default: a missing, repeated or management subscription is refused."""
+    from infrascaffold.errors import InfrascaffoldError
+
+    base = example_answers("azure-containers")
+    no_subscription = {**base, "environments": [
         {key: value for key, value in env.items() if key != "subscription_id"}
-        for env in answers["environments"]
-    ]
-    tree = render_answers(answers)
-    assert f'subscription_id = "{PLACEHOLDER}"' in tree["environments/dev.tfvars"]
-    layout = tree["docs/azure-layout.md"]
-    assert "placeholder subscription" in layout and "dev, staging, prod" in layout
-    variables = tree["variables.tf"]
-    assert f'var.subscription_id != "{PLACEHOLDER}"' in variables
-    assert (
-        "placeholder"
-        not in render_answers(example_answers("azure-containers"))["docs/azure-layout.md"]
-    )
+        for env in base["environments"]]}  # fmt: skip
+    shared = {**base, "environments": [
+        {**env, "subscription_id": base["environments"][0]["subscription_id"]}
+        for env in base["environments"]]}  # fmt: skip
+    management = {**base, "azure_management_subscription_id":
+                  base["environments"][-1]["subscription_id"]}  # fmt: skip
+    zeros = {**base, "azure_management_subscription_id": PLACEHOLDER}
+    missing_management = {k: v for k, v in base.items() if k != "azure_management_subscription_id"}
+    for bad, needle in ((no_subscription, "subscription_id"), (shared, "already used"),
+                        (management, "management subscription"), (zeros, "all-zero"),
+                        (missing_management, "azure_management_subscription_id")):  # fmt: skip
+        with pytest.raises(InfrascaffoldError) as caught:
+            render_answers(bad)
+        assert needle in str(caught.value), caught.value
+    rendered = render_answers(base)
+    assert not [path for path, text in rendered.items()
+                if path.endswith((".tfvars", ".hcl")) and PLACEHOLDER in text]  # fmt: skip
 
 
 # --- the package's own validation -----------------------------------------------------------
@@ -376,3 +392,139 @@ def test_infrascaffold_validation_finds_nothing(combo: str) -> None:
 def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
     problems = tc.checkov_problems(AZURE, CHECKOV_COMBOS, tmp_path)
     assert not problems, "\n".join(problems)
+
+
+# --- first apply and first push (issue 17) --------------------------------------------------
+
+
+def _pipelines(combo: str, answers: dict[str, Any] | None = None) -> str:
+    tree = render_answers(answers or AZURE.answers(combo))
+    return "\n".join(
+        text for path, text in tree.items() if path.startswith((".github/", ".gitlab"))
+    )
+
+
+def test_image_import_signs_in_to_the_private_source_registry() -> None:
+    github = _pipelines("containers-postgres")
+    assert "REGISTRY_PASSWORD: ${{ github.token }}" in github
+    assert '--username "$registry_username" --password "$registry_password"' in github
+    gitlab = _pipelines("containers-mysql-redis-5env")
+    assert "registry_username=$CI_REGISTRY_USER" in gitlab
+    assert "registry_password=$CI_REGISTRY_PASSWORD" in gitlab
+
+
+def test_container_apps_blue_green_pins_blue_and_tests_green_on_its_label() -> None:
+    script = _pipelines("containers-bare-1env", {**AZURE.answers("containers-bare-1env"),
+                                                  "ci": "github-actions",
+                                                  "repository": "acme/shop-infra"})  # fmt: skip
+    # Blue is the revision serving traffic, pinned before the update creates green.
+    pin = script.index('--revision-weight "$blue=100" latest=0')
+    update = script.index('--image "$image" \\\n', pin)
+    assert script.index("max_by([?revisionName && weight > \\`0\\`], &weight).revisionName") < pin
+    assert pin < update
+    # Green is named explicitly and tested on its own label URL before any traffic moves.
+    assert 'green="$app--$suffix"' in script
+    label = script.index('--label green --revision "$green"')
+    first_shift = script.index('--revision-weight "$green=$percent"')
+    assert label < script.index('smoke_test "$green_url"') < first_shift
+    assert 'green_url="https://$app---green.${fqdn#*.}"' in script
+    assert '[ "$health" != "Healthy" ]' in script
+    # Any failure puts all the traffic back on blue.
+    assert '--revision-weight "$blue=100" "$green=0"' in script
+    assert "latestRevisionName" not in script
+
+
+def test_revision_suffix_is_new_on_every_run() -> None:
+    script = _pipelines("containers-postgres")
+    assert 'suffix="c$(printf \'%s\' "$GIT_SHA" | cut -c1-8)-$(date +%s)"' in script
+    assert script.count('--revision-suffix "$suffix"') == 2
+
+
+def test_alert_gate_fails_closed_without_a_cli_extension() -> None:
+    script = _pipelines("containers-postgres")
+    assert "az graph" not in script
+    assert 'az rest --method get --url "$alerts_url"' in script
+    assert "if ! before=$(firing_alerts); then\n" in script
+    assert "if ! firing=$(firing_alerts); then\n" in script
+    assert "2> /dev/null | sed" not in script
+
+
+def test_cluster_add_ons_are_a_second_stack_with_exec_auth(hcl2_warm: None) -> None:
+    docs = AZURE.docs("kubernetes-mysql-redis")
+    assert "helm_release" not in AZURE.tree("kubernetes-mysql-redis")["app.tf"]
+    assert 'provider "helm"' not in AZURE.tree("kubernetes-mysql-redis")["providers.tf"]
+    providers = docs["addons/providers.tf"]
+    (cluster,) = [body for (t, _), body in labelled(providers["data"], 2)
+                  if t == "azurerm_kubernetes_cluster"]  # fmt: skip
+    assert cluster["name"] == cluster["resource_group_name"] == "${var.cluster_name}"
+    (helm,) = [body for (name,), body in labelled(providers["provider"], 1) if name == "helm"]
+    exec_ = helm["kubernetes"]["exec"]
+    assert unquote(exec_["command"]) == "kubelogin"
+    assert [unquote(a) for a in exec_["args"]][:3] == [
+        "get-token",
+        "--login",
+        "${var.kubelogin_login}",
+    ]
+    (login,) = [body for (name,), body in labelled(docs["addons/variables.tf"]["variable"], 1)
+                if name == "kubelogin_login"]  # fmt: skip
+    assert unquote(login["default"]) == "azurecli"
+    # GitLab jobs have no Azure CLI: kubelogin exchanges the job's ID token file itself.
+    gitlab = _pipelines("kubernetes-mysql-redis")
+    assert "TF_VAR_kubelogin_login: workloadidentity" in gitlab
+    assert "AZURE_FEDERATED_TOKEN_FILE=$ARM_OIDC_TOKEN_FILE_PATH" in gitlab
+    for env in AZURE.answers("kubernetes-mysql-redis")["environments"]:
+        backend = docs[f"addons/environments/{env['name']}.backend.hcl"]
+        assert unquote(backend["key"]) == "addons.tfstate"
+        assert unquote(backend["container_name"]) == f"tfstate-{env['name']}"
+        tfvars = docs[f"addons/environments/{env['name']}.tfvars"]
+        assert unquote(tfvars["subscription_id"]) == env["subscription_id"]
+        assert unquote(tfvars["cluster_name"]) == f"payments-{env['name']}"
+    assert "target=module.app" not in AZURE.tree("kubernetes-mysql-redis")["docs/azure-layout.md"]
+
+
+def test_aks_runs_kubelet_as_the_bootstrap_identity(hcl2_warm: None) -> None:
+    aks = AZURE.tree("kubernetes-mysql-redis")["modules/aks-cluster/main.tf"]
+    assert "user_assigned_identity_id = data.azurerm_user_assigned_identity.kubelet.id" in aks
+    assert 'resource "azurerm_user_assigned_identity"' not in aks
+    module = AZURE.tree("kubernetes-mysql-redis")["bootstrap/modules/environment/main.tf"]
+    assert 'role_definition_name = "Managed Identity Operator"' in module
+
+
+def test_plan_jobs_without_an_environment_find_their_plan_identity() -> None:
+    github = _pipelines("containers-postgres")
+    assert ("vars.AZURE_CLIENT_ID || fromJSON(vars.AZURE_PLAN_CLIENT_IDS)[env.TF_ENV]"
+            in github)  # fmt: skip
+    gitlab = _pipelines("containers-mysql-redis-5env")
+    assert 'AZURE_CLIENT_ID=$(printenv "AZURE_PLAN_CLIENT_ID_$suffix" || true)' in gitlab
+    assert "tr 'a-z-' 'A-Z_'" in gitlab
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["--set", "azure_management_subscription_id=33333333-3333-4333-8333-333333333333"],
+         "error: azure_management_subscription_id: 33333333-3333-4333-8333-333333333333 is an "
+         "environment's subscription"),
+        (["--set", "environments.1.subscription_id=11111111-1111-4111-8111-111111111111"],
+         "error: environments[1].subscription_id: '11111111-1111-4111-8111-111111111111' is "
+         "already used by environments[0]"),
+        (["--set", f"environments.0.subscription_id={PLACEHOLDER}"],
+         "error: environments[0].subscription_id: 00000000-0000-0000-0000-000000000000 is the "
+         "all-zero placeholder"),
+    ],
+)  # fmt: skip
+def test_the_cli_refuses_a_bad_subscription_in_one_line(
+    tmp_path: Path, overrides: list[str], message: str
+) -> None:
+    from click.testing import CliRunner
+
+    from infrascaffold.cli import cli
+
+    answers = str(ROOT / "examples/answers/azure-containers.yml")
+    result = CliRunner().invoke(
+        cli, ["new", str(tmp_path / "out"), "--answers", answers, "--no-input", *overrides]
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), lines
+    assert not (tmp_path / "out").exists()

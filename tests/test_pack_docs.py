@@ -118,6 +118,8 @@ def _matrix() -> list[dict[str, Any]]:
             answers["cache"] = "redis" if i % 2 else "none"
         if answers["ci"] != "none":
             answers["repository"] = "acme/shop-infra"
+        if cloud == "azure":
+            answers["azure_management_subscription_id"] = "99999999-9999-4999-8999-999999999999"
         cases.append(answers)
     return cases
 

@@ -1,0 +1,345 @@
+"""The security model of every Azure render of the answer matrix (issue 16, principles 1-7).
+
+The pairwise matrix of `template lint` (infrascaffold/answer_matrix.py) over the pack's choice and
+bool questions with `cloud: azure`, on the Azure example answers: each render's bootstrap, root
+stack, add-ons stack and pipelines are parsed and judged. The helpers stay in this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+import pytest
+
+from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
+from infrascaffold.pack import load_pack
+from tests.builders import example_answers, render_answers
+from tests.terraform_checks import labelled, parse_hcl, unquote
+
+Doc = dict[str, Any]
+MANAGEMENT = "99999999-9999-4999-8999-999999999999"
+BASE = {**example_answers("azure-containers"), "domain": "shop.example.com",
+        "alert_email": "ops@example.com"}  # fmt: skip
+# Roles no CI identity may hold anywhere, and none it may grant.
+ESCALATING_ROLES = {"Owner", "User Access Administrator", "Contributor",
+                    "Role Based Access Control Administrator", "Key Vault Administrator",
+                    "Key Vault Secrets Officer", "Key Vault Secrets User",
+                    "Azure Kubernetes Service RBAC Cluster Admin"}  # fmt: skip
+PLAN_ROLES = {"Reader", "Storage Blob Data Reader"}
+SECRET_ACTIONS = re.compile(r"listKeys|listCredential|/secrets/|getSecret|regenerateKey|"
+                            r"listAdminCredential|listClusterAdminCredential|/write$|/delete$|\*")  # fmt: skip
+
+
+@cache
+def matrix() -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    pack = load_pack("platform")
+    sets = pairwise_sets(matrix_questions(pack.questions, {"cloud": "azure"}), 16)
+    return tuple(
+        (", ".join(f"{k}={v}" for k, v in chosen.items()), tuple(chosen.items())) for chosen in sets
+    )
+
+
+COMBOS = [label for label, _ in matrix()]
+
+
+@cache
+def answers(label: str) -> dict[str, Any]:
+    chosen = dict(dict(matrix())[label])
+    merged = {**BASE, **chosen, "cloud": "azure"}
+    if merged["compute"] == "static-site":
+        merged.pop("database", None)
+        merged.pop("cache", None)
+    if merged["ci"] == "none":
+        merged.pop("repository", None)
+    return merged
+
+
+@cache
+def tree(label: str) -> Mapping[str, str]:
+    return render_answers(answers(label))
+
+
+def docs(label: str, prefix: str) -> dict[str, Doc]:
+    return {path: parse_hcl(text) for path, text in tree(label).items()
+            if path.startswith(prefix) and path.endswith(".tf")}  # fmt: skip
+
+
+def resources(label: str, prefix: str, kind: str) -> Iterator[tuple[str, str, Doc]]:
+    """(path, name, body) of the resources of type `kind` in the files under `prefix`."""
+    for path, doc in docs(label, prefix).items():
+        for (type_, name), body in labelled(doc.get("resource"), 2):
+            if type_ == kind:
+                yield path, name, body
+
+
+def role_assignments(label: str) -> list[tuple[str, str, Doc]]:
+    return list(resources(label, "bootstrap/", "azurerm_role_assignment"))
+
+
+def principal(body: Doc) -> str:
+    return str(unquote(body["principal_id"]))
+
+
+def is_ci(body: Doc) -> bool:
+    """Whether a role assignment's principal is a CI identity (deploy or plan)."""
+    return bool(re.search(r"deploy|plan", principal(body)))
+
+
+combos = pytest.mark.parametrize("label", COMBOS)
+
+
+def test_the_matrix_covers_every_compute_kind_and_ci_system() -> None:
+    assert {answers(label)["compute"] for label in COMBOS} == {
+        "containers", "kubernetes", "serverless", "static-site"}  # fmt: skip
+    assert {answers(label)["ci"] for label in COMBOS} == {"github-actions", "gitlab-ci", "none"}
+
+
+# --- 1. one isolation boundary per environment ------------------------------------------------
+
+
+@combos
+def test_each_environment_is_a_subscription_and_state_lives_in_management(label: str) -> None:
+    environments = answers(label)["environments"]
+    subscriptions = [env["subscription_id"] for env in environments]
+    assert len(set(subscriptions)) == len(subscriptions) and MANAGEMENT not in subscriptions
+    for env in environments:
+        backend = parse_hcl(tree(label)[f"environments/{env['name']}.backend.hcl"])
+        assert unquote(backend["subscription_id"]) == MANAGEMENT
+        assert unquote(backend["container_name"]) == f"tfstate-{env['name']}"
+        tfvars = parse_hcl(tree(label)[f"environments/{env['name']}.tfvars"])
+        assert unquote(tfvars["subscription_id"]) == env["subscription_id"]
+    bootstrap = parse_hcl(tree(label)["bootstrap/terraform.tfvars"])
+    assert unquote(bootstrap["state_subscription_id"]) == MANAGEMENT
+
+
+@combos
+def test_ci_identities_reach_only_their_own_state_container_in_management(label: str) -> None:
+    """In bootstrap/ci.tf (the management subscription) a CI identity's only role is on
+    azurerm_storage_container.state[<its environment>]."""
+    for path, name, body in role_assignments(label):
+        if path != "bootstrap/ci.tf":
+            continue
+        assert is_ci(body), name
+        assert body["scope"] == "${azurerm_storage_container.state[each.key].id}", name
+        assert principal(body).endswith("[each.key].principal_id}"), name
+        assert "for_each" in body and "condition" not in body, name
+    for path, name, body in role_assignments(label):
+        if path == "bootstrap/main.tf":
+            assert not is_ci(body), f"{name}: a CI identity holds a role on the state account"
+
+
+@combos
+def test_environment_roles_are_on_the_resource_group_or_read_only(label: str) -> None:
+    for path, name, body in role_assignments(label):
+        if not path.startswith("bootstrap/modules/environment/"):
+            continue
+        role = unquote(body.get("role_definition_name", "custom"))
+        scope = unquote(body["scope"])
+        if name == "aks_kubelet_operator":  # runtime to runtime: the control plane, one identity
+            assert (role, principal(body)) == ("Managed Identity Operator",
+                    '${azurerm_user_assigned_identity.runtime["aks"].principal_id}')  # fmt: skip
+            continue
+        if scope != "${azurerm_resource_group.this.id}":
+            # Subscription-wide: reads, and DNS records of the environment's own zone only.
+            assert scope == "/subscriptions/${var.subscription_id}", name
+            assert role in {"Reader", "DNS Zone Contributor"}, name
+        assert role not in {"Owner", "User Access Administrator"}, name
+
+
+# --- 2. no CI identity can raise its own privileges or reach another environment --------------
+
+
+@combos
+def test_role_assignment_writes_are_conditioned_on_roles_and_runtime_principals(label: str) -> None:
+    module = tree(label)["bootstrap/modules/environment/main.tf"]
+    found = 0
+    for _, name, body in role_assignments(label):
+        if (
+            unquote(body.get("role_definition_name", ""))
+            != "Role Based Access Control Administrator"
+        ):
+            continue
+        found += 1
+        assert body["condition"] == "${local.assignment_condition}", name
+        assert unquote(body["condition_version"]) == "2.0"
+    if answers(label)["ci"] != "none" and answers(label)["compute"] != "static-site":
+        assert found == 1
+    condition = module.split("assignment_condition  = <<-EOT", 1)[1].split("EOT", 1)[0]
+    for side in ("@Request", "@Resource"):
+        assert f"{side}[Microsoft.Authorization/roleAssignments:RoleDefinitionId]" in condition
+        assert f"{side}[Microsoft.Authorization/roleAssignments:PrincipalId]" in condition
+    assert "${local.runtime_principal_ids}" in condition
+    # The principals are the runtime identities bootstrap creates, never a CI identity.
+    (ids_line,) = [line for line in module.splitlines() if "runtime_principal_ids =" in line]
+    assert "azurerm_user_assigned_identity.runtime[key].principal_id" in ids_line
+    assert "deploy" not in ids_line and "plan" not in ids_line
+
+
+@combos
+def test_grantable_roles_cannot_escalate(label: str) -> None:
+    environments = parse_hcl(tree(label)["bootstrap/environments.tf"])
+    (local_block,) = environments["locals"]
+    grantable = {unquote(key) for key in local_block["assignable_roles"]}
+    assert grantable and not grantable & ESCALATING_ROLES - {"Key Vault Secrets User"}
+    # Key Vault Secrets User is grantable, but only to the runtime identities (the condition).
+    runtime = {unquote(k) for k in local_block["runtime_identities"]}
+    compute = answers(label)["compute"]
+    assert runtime == ({"app", "aks", "kubelet"} if compute == "kubernetes"
+                       else set() if compute == "static-site" else {"app"})  # fmt: skip
+
+
+@combos
+def test_federated_credentials_exist_on_ci_identities_only(label: str) -> None:
+    credentials = list(resources(label, "bootstrap/", "azurerm_federated_identity_credential"))
+    for path, name, body in credentials:
+        # Without a CI system, both maps are empty: no identity, no credential.
+        assert body["for_each"] in ("${local.ci_environments}", "${local.plan_subjects}"), name
+        assert path == "bootstrap/ci.tf", name
+        assert re.fullmatch(r"\$\{azurerm_user_assigned_identity\.(deploy|plan)\[.*\]\.id\}",
+                            body["parent_id"]), name  # fmt: skip
+        assert [unquote(a) for a in body["audience"]] == ["${local.audience}"]
+    # The runtime identities are never federated with a CI system (AKS workload identity only).
+    for _path, name, body in resources(label, "modules/", "azurerm_federated_identity_credential"):
+        assert body["issuer"] == "${azurerm_kubernetes_cluster.this.oidc_issuer_url}", name
+    root = "".join(text for path, text in tree(label).items() if path.endswith(".tf")
+                   and not path.startswith("bootstrap/"))  # fmt: skip
+    assert "token.actions.githubusercontent.com" not in root
+
+
+# --- 3. plan identities are read-only and secret-free ------------------------------------------
+
+
+@combos
+def test_plan_identity_roles_read_without_secrets(label: str) -> None:
+    custom = 0
+    for path, name, body in role_assignments(label):
+        if "plan" not in principal(body):
+            continue
+        role = unquote(body.get("role_definition_name", ""))
+        if role:
+            assert role in PLAN_ROLES, f"{path}: {name} gives the plan identity {role}"
+        else:
+            custom += 1
+            assert (
+                body["role_definition_id"]
+                == "${azurerm_role_definition.plan[0].role_definition_resource_id}"
+            )
+    for _, name, body in resources(label, "bootstrap/", "azurerm_role_definition"):
+        (permissions,) = body["permissions"]
+        if name == "plan":
+            actions = [unquote(a) for a in permissions["actions"]]
+            assert actions and not [a for a in actions if SECRET_ACTIONS.search(a)], actions
+            assert "data_actions" not in permissions
+    assert custom == 1  # count = var.ci_enabled ? 1 : 0
+
+
+@combos
+def test_plans_need_no_state_write(label: str) -> None:
+    """The plan identity reads its state; the backend's first write (an empty state) is done by
+    bootstrap for every stack; the lock is not taken (a lease is a blob write)."""
+    main = tree(label)["bootstrap/main.tf"]
+    assert 'resource "azurerm_storage_blob" "empty_state"' in main
+    stacks = parse_hcl(tree(label)["bootstrap/terraform.tfvars"])["stacks"]
+    assert [unquote(s) for s in stacks] == (
+        [".", "addons"] if answers(label)["compute"] == "kubernetes" else ["."])  # fmt: skip
+    ci = tree(label)["bootstrap/ci.tf"]
+    assert "Plans run with -lock=false" in ci
+
+
+@combos
+def test_no_stack_reads_a_cluster_token_at_plan_time(label: str) -> None:
+    terraform = {p: t for p, t in tree(label).items() if p.endswith(".tf")}
+    for path, text in terraform.items():
+        assert "access_token" not in text and "kube_admin_config" not in text, path
+        if 'provider "helm"' in text or 'provider "kubernetes"' in text:
+            assert path == "addons/providers.tf", path
+            assert 'command     = "kubelogin"' in text and "token =" not in text
+    assert ("addons/main.tf" in terraform) == (answers(label)["compute"] == "kubernetes")
+
+
+# --- 4. deploy identities are bound to environment and branch ----------------------------------
+
+
+@combos
+def test_deploy_subjects_name_the_environment_and_pr_plans_skip_protected(label: str) -> None:
+    ci = tree(label)["bootstrap/ci.tf"]
+    assert "ci_environments = local.ci_enabled ? local.environments : {}" in ci
+    if answers(label)["ci"] == "none":
+        tfvars = parse_hcl(tree(label)["bootstrap/terraform.tfvars"])
+        assert unquote(tfvars["ci_provider"]) == "none"
+        return
+    assert '"repo:${var.repository}:environment:${name}"' in ci
+    assert 'local.github && !env.protected ? {\n        "${name}/pull-request"' in ci
+    tfvars = parse_hcl(tree(label)["bootstrap/terraform.tfvars"])
+    protected = {unquote(env["name"]): env["protected"] for env in tfvars["environments"]}
+    assert protected == {env["name"]: env["protected"] for env in answers(label)["environments"]}
+    assert unquote(tfvars["repository"]) == answers(label)["repository"]
+    if answers(label)["ci"] == "gitlab-ci":
+        # Entra ID cannot bind a GitLab token to its environment: the gap is written down.
+        assert "Residual gap (GitLab)" in tree(label)["docs/azure-layout.md"]
+
+
+# --- 5. plans and state never expose secrets ---------------------------------------------------
+
+
+@combos
+def test_generated_secrets_are_write_only(label: str) -> None:
+    for _path, name, body in resources(label, "modules/", "azurerm_key_vault_secret"):
+        assert "value" not in body and "value_wo" in body and "value_wo_version" in body, name
+    for _path, name, body in resources(label, "modules/", "azurerm_mysql_flexible_server"):
+        assert "administrator_password" not in body, name
+        assert body["administrator_password_wo"] == "${ephemeral.random_password.mysql.result}"
+    for path, text in tree(label).items():
+        assert 'resource "random_password"' not in text, path
+
+
+# --- 6. supply chain (the Azure steps) ---------------------------------------------------------
+
+
+@combos
+def test_deploy_steps_fail_closed_and_import_with_credentials(label: str) -> None:
+    pipelines = "\n".join(text for path, text in tree(label).items()
+                          if path.startswith((".github/", ".gitlab")))  # fmt: skip
+    assert "az graph" not in pipelines and "az extension add" not in pipelines
+    if "az acr import" in pipelines:
+        assert '--username "$registry_username" --password "$registry_password"' in pipelines
+    if "firing_alerts" in pipelines:
+        assert "/alerts?api-version=2019-05-05-preview&$alerts_filter" in pipelines
+        assert "stopping the promotion" in pipelines
+
+
+# --- 7. protected environments are production --------------------------------------------------
+
+
+@combos
+def test_protected_environments_deny_key_vault_and_notify(label: str) -> None:
+    main = tree(label)["main.tf"]
+    if answers(label)["compute"] != "static-site":
+        assert "deny_public_network         = var.protected" in main
+        vault = tree(label)["modules/key-vault/main.tf"]
+        assert (
+            'var.deny_public_network || length(var.allowed_ip_ranges) > 0 ? "Deny" : "Allow"'
+            in vault
+        )
+    for env in answers(label)["environments"]:
+        tfvars = parse_hcl(tree(label)[f"environments/{env['name']}.tfvars"])
+        assert unquote(tfvars["alert_email"]) == BASE["alert_email"]
+    observability = tree(label)["modules/observability/main.tf"]
+    assert 'dynamic "email_receiver"' in observability
+
+
+@combos
+def test_only_stacks_that_write_credentials_may_write_key_vault(label: str) -> None:
+    """The deploy identity holds Key Vault Secrets Officer on its own resource group only when
+    Terraform writes generated credentials (MySQL password, Redis key); the plan identity never."""
+    chosen = answers(label)
+    writes = chosen["compute"] != "static-site" and (
+        chosen.get("database") == "mysql" or chosen.get("cache") == "redis"
+    )
+    call = tree(label)["bootstrap/environments.tf"]
+    assert f"writes_secrets      = {str(writes).lower()}" in call
+    module = tree(label)["bootstrap/modules/environment/main.tf"]
+    assert 'var.writes_secrets ? { "Key Vault Secrets Officer"' in module
