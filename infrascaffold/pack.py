@@ -9,8 +9,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from infrascaffold import __version__
 from infrascaffold.decisions import DecisionSpec, parse_decision_specs
 from infrascaffold.errors import PackError
@@ -18,9 +16,9 @@ from infrascaffold.migrations import Migration, parse_migrations
 from infrascaffold.overlay import apply_overlay
 from infrascaffold.questions import Question, parse_questions
 from infrascaffold.sources import MANIFEST, resolve_source
+from infrascaffold.untrusted_yaml import read_yaml_file
 from infrascaffold.versions import version_tuple
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 _MANIFEST_KEYS = {
     "name",
@@ -136,13 +134,11 @@ def _section(raw: Mapping[str, Any], key: str, empty: Any) -> Any:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        # libyaml's loader when present: the built-in pack's manifest and data are large.
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    except OSError as exc:
-        raise PackError(str(path), exc.strerror or "cannot be read") from exc
-    except yaml.YAMLError as exc:
-        raise PackError(str(path), f"invalid YAML: {str(exc).splitlines()[0]}") from exc
+    # Bounded: a pack is untrusted input (size, encoding, depth, alias expansion).
+    def fail(reason: str) -> PackError:
+        return PackError(str(path), reason)
+
+    return read_yaml_file(path, fail)
 
 
 def _required_str(raw: Mapping[str, Any], key: str, where: str) -> str:
