@@ -127,13 +127,14 @@ def resolve_answers(
             continue
         if q.key in pack.fixed:
             answers[q.key] = copy.deepcopy(pack.fixed[q.key])
-            if q.key in provided and coerce(q, provided[q.key], q.key)[0] != pack.fixed[q.key]:
-                fixed = shown(pack.fixed[q.key])
-                problems.append((q.key, f"is fixed to {fixed} by pack {pack.name}"))
+            problems += _fixed_problem(pack, q, provided)
             continue
         if q.key in provided:
             value, found = coerce(q, provided[q.key], q.key)
             problems += found
+            if found:  # the wrong type, reported once; its records are not read
+                answers[q.key] = value
+                continue
         elif ask is not None:
             value = ask(q, default_value(env, q, ctx), ctx, q.key)
         elif q.has_default:
@@ -204,6 +205,13 @@ def _resolve_record(
         else:
             problems.append((path, "is required and has no default"))
     return record, problems
+
+
+def _fixed_problem(pack: Pack, question: Question, provided: Mapping[str, Any]) -> list[Problem]:
+    fixed = pack.fixed[question.key]
+    if question.key in provided and coerce(question, provided[question.key], "")[0] != fixed:
+        return [(question.key, f"is fixed to {shown(fixed)} by pack {pack.name}")]
+    return []
 
 
 def _key_text(key: Any) -> str:
@@ -279,7 +287,7 @@ def coerce(question: Question, value: Any, path: str) -> tuple[Any, list[Problem
     if qtype == "int" and isinstance(value, int) and abs(value) > _INT_LIMIT:
         return value, [(path, f"must be a whole number of at most {len(str(_INT_LIMIT))} digits")]
     if not _has_type(qtype, value):
-        return value, [(path, f"must be a {_TYPE_NAMES[qtype]}, got {_kind(value)} {shown(value)}")]
+        return value, [(path, f"must be a {_TYPE_NAMES[qtype]}, got {_got(value)}")]
     return value, []
 
 
@@ -289,7 +297,7 @@ def _as_string(value: Any, path: str) -> tuple[Any, list[Problem]]:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value), []  # given by a program (not a file): ints have one spelling
     hint = "; quote it" if isinstance(value, bool | float) else ""
-    return value, [(path, f"must be a string, got {_kind(value)} {shown(value)}{hint}")]
+    return value, [(path, f"must be a string, got {_got(value)}{hint}")]
 
 
 def _as_choice(question: Question, value: Any) -> Any:
@@ -304,9 +312,13 @@ def _has_type(qtype: str, value: Any) -> bool:
     return isinstance(value, _EXPECTED[qtype])
 
 
+def _got(value: Any) -> str:
+    return "null" if value is None else f"{_kind(value)} {shown(value)}"
+
+
 def _kind(value: Any) -> str:
     kinds = {bool: "a boolean", int: "a number", float: "a number", dict: "a mapping"}
-    kinds |= {list: "a list", str: "a string", type(None): "null"}
+    kinds |= {list: "a list", str: "a string"}
     return kinds.get(type(value), f"a {type(value).__name__}")
 
 
