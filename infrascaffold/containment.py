@@ -18,7 +18,7 @@ def contained(path: Path, root: Path) -> Path:
     """`path` resolved (links followed); PackError when it leads outside the pack `root`."""
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
-        raise PackError(str(path), "is a link pointing outside the pack")
+        raise PackError(str(path), "is outside the pack (links are followed)")
     return resolved
 
 

@@ -34,8 +34,14 @@ MAX_INT_BITS = 4096  # `10 ** n`
 MAX_WIDTH = 100_000  # `center(n)`, `'%0*d'`, `'{:>n}'.format()`
 
 
+class SandboxLimit(ArithmeticError):
+    """An expression would build a value too large for the sandbox (`'x' * 10**9`)."""
+
+
 def failure_text(exc: BaseException) -> str:
     """One line saying why evaluating pack content failed."""
+    if isinstance(exc, SandboxLimit):
+        return one_line(str(exc))
     if isinstance(exc, RecursionError):
         return "recursion too deep (a template that includes itself, or a recursive macro?)"
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -80,7 +86,7 @@ def _check_string_call(owner: str, name: str, args: tuple[Any, ...]) -> None:
 
 
 def _refuse(what: str) -> None:
-    raise jinja2.exceptions.SecurityError(f"{what} is too large for the sandbox")
+    raise SandboxLimit(f"{what} is too large for the sandbox")
 
 
 def _check_repeat(seq: Any, times: Any) -> None:
