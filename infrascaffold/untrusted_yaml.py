@@ -93,6 +93,8 @@ def load_yaml_text(text: str, fail: Fail, *, keep_text: bool = False) -> Any:
         raise fail(f"invalid YAML: {yaml_problem(exc)}") from exc
     except RecursionError as exc:
         raise fail(f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from exc
+    except (ValueError, OverflowError, TypeError) as exc:  # e.g. an int of 5000 digits
+        raise fail(f"invalid YAML: {one_line(str(exc), 120)}") from exc
     _check_shape(value, fail)
     return value
 
