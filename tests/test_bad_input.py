@@ -63,7 +63,7 @@ CASES: dict[str, tuple[bytes | str, str]] = {
         b"project_name: shop\nenvironments: [{name: dev, cidr: 10.1.0.0/16, size: "
         + b"9" * 5000
         + b"}]\n",
-        "environments[0].size",
+        "invalid YAML",
     ),
 }
 
