@@ -14,7 +14,6 @@ from infrascaffold.answer_checks import check_answers
 from infrascaffold.answers import Asker, apply_overrides, raise_problems, resolve_answers
 from infrascaffold.context import build_context
 from infrascaffold.decisions import Decision, log_decisions
-from infrascaffold.diagram import architecture_context
 from infrascaffold.errors import InfrascaffoldError, PackError, RenderError
 from infrascaffold.jinja_env import EVALUATION_ERRORS, failure_text, make_environment
 from infrascaffold.limits import DEFAULT_LIMITS, Limits, RenderBudget, time_limit
@@ -74,6 +73,8 @@ def render_answers(
         raise PackError(f"{pack.root / MANIFEST}: context or decisions", failure_text(exc)) from exc
     context["decisions"] = [d.as_dict() for d in decisions]
     first = render_pack(pack, env, context, budget=RenderBudget(limits, deadline))
+    from infrascaffold.diagram import architecture_context  # heavy (HCL parser): when rendering
+
     # Docs embed the architecture derived from the rendered Terraform, so they stay true to it:
     # render, derive, then render what waits for it (rules with `when: architecture is defined`);
     # files of the first pass keep their text.
