@@ -152,7 +152,7 @@ def _update_options(func: Any) -> Any:
         click.option(
             "--answers",
             "answers_file",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=click.Path(path_type=Path),
             help="YAML file of answers layered over the recorded ones.",
         ),
         click.option(
