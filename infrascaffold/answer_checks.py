@@ -14,8 +14,9 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.answers import Problem, answer_context
-from infrascaffold.jinja_env import evaluate, render_string
+from infrascaffold.answers import Problem, answer_context, has_declared_type
+from infrascaffold.errors import PackError, one_line, shown
+from infrascaffold.jinja_env import EVALUATION_ERRORS, evaluate, failure_text, render_string
 from infrascaffold.pack import Pack
 from infrascaffold.questions import Question, Validator
 
@@ -42,7 +43,13 @@ def check_answers(
 def check_value(
     env: SandboxedEnvironment, question: Question, value: Any, ctx: Mapping[str, Any], path: str
 ) -> list[Problem]:
-    """Problems of one answer: its type constraints, choices, validators and record fields."""
+    """Problems of one answer: its type constraints, choices, validators and record fields.
+
+    A value without its declared type was already reported when it was read, and no validator
+    ever sees it (a validator may assume a `str` question's value is a string).
+    """
+    if not has_declared_type(question, value):
+        return []
     problems = _check_choices(question, value, path)
     if question.type == "list" and isinstance(value, list):
         problems += _check_records(env, question, value, ctx, path)
@@ -54,10 +61,12 @@ def check_value(
 def _check_choices(question: Question, value: Any, path: str) -> list[Problem]:
     allowed = ", ".join(str(c) for c in question.choices)
     if question.type == "choice" and value not in question.choices:
-        return [(path, f"{value!r} is not one of: {allowed}")]
+        return [(path, f"{shown(value)} is not one of: {allowed}")]
     if question.type == "multichoice" and isinstance(value, list):
         return [
-            (path, f"{v!r} is not one of: {allowed}") for v in value if v not in question.choices
+            (path, f"{shown(v)} is not one of: {allowed}")
+            for v in value
+            if v not in question.choices
         ]
     return []
 
@@ -79,7 +88,7 @@ def _check_records(
             continue
         item_ctx = {**ctx, "item": record}
         for field in question.fields:
-            if field.key in record:
+            if field.key in record and has_declared_type(field, record[field.key]):
                 where = f"{path}[{i}].{field.key}"
                 problems += check_value(env, field, record[field.key], item_ctx, where)
     return problems
@@ -96,23 +105,44 @@ def _run_validator(
         "unique": _unique,
         "disjoint": _disjoint,
         "name": _name,
+        "path": _path,
     }
     if validator.kind == "expr":
         return _expression(env, validator, value, ctx, path)
-    found = checks[validator.kind](validator.arg, value, path)
+    try:
+        found = checks[validator.kind](validator.arg, value, path)
+    except (re.error, TypeError, ValueError) as exc:
+        raise PackError(
+            f"validator {validator.kind}: {shown(validator.arg)} of {path}",
+            f"is not a valid check: {one_line(str(exc))}",
+        ) from exc
     if validator.message:
-        scope = {**ctx, "value": value}
-        return [(where, render_string(env, validator.message, scope)) for where, _ in found]
+        return [(where, _message(env, validator, value, ctx)) for where, _ in found]
     return found
+
+
+def _message(
+    env: SandboxedEnvironment, validator: Validator, value: Any, ctx: Mapping[str, Any]
+) -> str:
+    """A validator's message; `value` is shown truncated and escaped, as every echoed answer."""
+    text = shown(value)
+    scope = {**ctx, "value": text[1:-1] if isinstance(value, str) and text.endswith("'") else text}
+    try:
+        return one_line(render_string(env, str(validator.message), scope), 300)
+    except EVALUATION_ERRORS as exc:
+        raise PackError(
+            f"validator message {shown(validator.message)}", f"fails: {failure_text(exc)}"
+        ) from exc
 
 
 def _regex(pattern: Any, value: Any, path: str) -> list[Problem]:
     if isinstance(value, str) and not re.fullmatch(str(pattern), value):
-        return [(path, f"{value!r} does not match {pattern}")]
+        return [(path, f"{shown(value)} does not match {pattern}")]
     return []
 
 
 def _minimum(limit: Any, value: Any, path: str) -> list[Problem]:
+    _require_number(limit)
     if isinstance(value, bool):
         return []
     if isinstance(value, int) and value < limit:
@@ -123,6 +153,7 @@ def _minimum(limit: Any, value: Any, path: str) -> list[Problem]:
 
 
 def _maximum(limit: Any, value: Any, path: str) -> list[Problem]:
+    _require_number(limit)
     if isinstance(value, bool):
         return []
     if isinstance(value, int) and value > limit:
@@ -132,10 +163,40 @@ def _maximum(limit: Any, value: Any, path: str) -> list[Problem]:
     return []
 
 
+def _require_number(limit: Any) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int | float):
+        raise TypeError(f"a bound must be a number, got {shown(limit)}")
+
+
+_PATH_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*|\.[A-Za-z0-9_-][A-Za-z0-9_.-]*")
+
+
+def _path(_arg: Any, value: Any, path: str) -> list[Problem]:
+    """A relative path of plain segments (`owner/name`, `group/sub/name`): no `.`, `..`, `-x`."""
+    if isinstance(value, str) and not all(
+        _PATH_SEGMENT.fullmatch(part) and part.strip(".") for part in value.split("/")
+    ):
+        return [
+            (
+                path,
+                f"{shown(value)} is not a path of plain segments (letters, digits, . _ -; "
+                "no empty, `.` or `..` segment, none starting with `-`)",
+            )
+        ]
+    return []
+
+
 def _name(_arg: Any, value: Any, path: str) -> list[Problem]:
     if isinstance(value, str) and _UNSAFE_IN_NAME.search(value):
         return [(path, "must not contain quotes, backslashes, newlines, `${`, `%{` or `$(`")]
     return []
+
+
+# `private: true` means RFC 1918. Python's `is_private` also admits loopback, link-local,
+# `0.0.0.0/8`, benchmarking and documentation ranges, which no VPC or VNet can use. RFC 6598
+# shared space (100.64.0.0/10) is left out on purpose: it is the carrier-grade NAT range (and
+# Tailscale's), so a VPC there collides with the networks its users reach it from.
+RFC1918 = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 def _cidr(options: Any, value: Any, path: str) -> list[Problem]:
@@ -143,13 +204,27 @@ def _cidr(options: Any, value: Any, path: str) -> list[Problem]:
     try:
         network = ipaddress.ip_network(str(value), strict=True)
     except ValueError as exc:
-        return [(path, f"{value!r} is not a valid CIDR block ({exc})")]
-    if options.get("private") and not network.is_private:
-        return [(path, f"{value} is not a private address range")]
+        return [(path, f"{shown(value)} is not a valid CIDR block ({one_line(str(exc), 80)})")]
+    if options.get("private") and not _in_rfc1918(network):
+        return [
+            (
+                path,
+                f"{network} is not a private (RFC 1918) range: use 10.0.0.0/8, "
+                "172.16.0.0/12 or 192.168.0.0/16",
+            )
+        ]
     low, high = options.get("min_prefix", 0), options.get("max_prefix", network.max_prefixlen)
+    _require_number(low)
+    _require_number(high)
     if not low <= network.prefixlen <= high:
         return [(path, f"{value} must be a /{low} to /{high} block")]
     return []
+
+
+def _in_rfc1918(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    return isinstance(network, ipaddress.IPv4Network) and any(
+        network.subnet_of(block) for block in RFC1918
+    )
 
 
 def _unique(field: Any, value: Any, path: str) -> list[Problem]:
@@ -157,11 +232,11 @@ def _unique(field: Any, value: Any, path: str) -> list[Problem]:
     seen: dict[Any, int] = {}
     for i, record in enumerate(value if isinstance(value, list) else []):
         key = record.get(field) if isinstance(record, Mapping) else None
-        if key is None:
-            continue
+        if key is None or not isinstance(key, str | int | float | bool):
+            continue  # a mistyped field is reported by its type check
         if key in seen:
             problems.append(
-                (f"{path}[{i}].{field}", f"{key!r} is already used by {path}[{seen[key]}]")
+                (f"{path}[{i}].{field}", f"{shown(key)} is already used by {path}[{seen[key]}]")
             )
         else:
             seen[key] = i
@@ -191,7 +266,12 @@ def _expression(
     try:
         if evaluate(env, str(validator.arg), scope):
             return []
-    except jinja2.TemplateError as exc:
-        return [(path, f"{UNCHECKABLE}: {exc}")]
-    message = validator.message or f"fails the check `{validator.arg}`"
-    return [(path, render_string(env, message, scope))]
+    except jinja2.TemplateSyntaxError as exc:
+        raise PackError(
+            f"validator expr: {shown(validator.arg)} of {path}", failure_text(exc)
+        ) from exc
+    except EVALUATION_ERRORS as exc:
+        return [(path, f"{UNCHECKABLE}: {failure_text(exc)}")]
+    if validator.message:
+        return [(path, _message(env, validator, value, ctx))]
+    return [(path, f"fails the check `{one_line(str(validator.arg), 100)}`")]

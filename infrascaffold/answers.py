@@ -8,18 +8,20 @@ over earlier answers, and a `when` condition may skip a question.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.errors import AnswerError
-from infrascaffold.jinja_env import evaluate, render_string
+from infrascaffold.errors import AnswerError, PackError, shown
+from infrascaffold.jinja_env import EVALUATION_ERRORS, evaluate, failure_text, render_string
 from infrascaffold.pack import Pack
 from infrascaffold.questions import Question
+from infrascaffold.sources import MANIFEST
+from infrascaffold.untrusted_yaml import PlainScalar, load_yaml_text, plain, read_yaml_file
 
 Problem = tuple[str, str]
 # ask(question, default or MISSING, context, key path) -> the answer
@@ -27,13 +29,12 @@ Asker = Callable[[Question, Any, Mapping[str, Any], str], Any]
 
 
 def load_answers_file(path: Path) -> dict[str, Any]:
-    """Read an answers YAML file: a mapping of question keys to values."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AnswerError([(str(path), exc.strerror or "cannot be read")]) from exc
-    except yaml.YAMLError as exc:
-        raise AnswerError([(str(path), f"invalid YAML: {str(exc).splitlines()[0]}")]) from exc
+    """Read an answers YAML file: a mapping of question keys to values (at most 1 MiB)."""
+
+    def fail(reason: str) -> AnswerError:
+        return AnswerError([(str(path), reason)])
+
+    raw = read_yaml_file(path, fail, keep_text=True)
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -50,8 +51,8 @@ def parse_set_option(item: str) -> tuple[list[str | int], Any]:
     if not isinstance(parts[0], str) or any(p == "" for p in parts):
         raise AnswerError([(key, "a key is a dotted path such as environments.0.cidr")])
     try:
-        value = yaml.safe_load(raw_value) if raw_value.strip() else ""
-    except yaml.YAMLError:
+        value = load_yaml_text(raw_value, ValueError, keep_text=True) if raw_value.strip() else ""
+    except ValueError:
         value = raw_value
     if isinstance(value, dict | list) or value is None and raw_value.strip() not in ("null", "~"):
         value = raw_value  # only scalars are parsed; anything else stays the literal text
@@ -117,19 +118,23 @@ def resolve_answers(
     answers: dict[str, Any] = {}
     problems: list[Problem] = []
     known = {q.key for q in pack.questions}
-    problems += [(k, f"not a question of pack {pack.name}") for k in provided if k not in known]
+    problems += [
+        (_key_text(k), f"not a question of pack {pack.name}") for k in provided if k not in known
+    ]
     for q in pack.questions:
         ctx = answer_context(pack, answers)
-        if q.when and not evaluate(env, q.when, ctx):
+        if q.when and not condition_holds(env, pack, q, ctx):
             continue
         if q.key in pack.fixed:
             answers[q.key] = copy.deepcopy(pack.fixed[q.key])
-            if q.key in provided and provided[q.key] != pack.fixed[q.key]:
-                problems.append((q.key, f"is fixed to {pack.fixed[q.key]!r} by pack {pack.name}"))
+            problems += _fixed_problem(pack, q, provided)
             continue
         if q.key in provided:
             value, found = coerce(q, provided[q.key], q.key)
             problems += found
+            if found:  # the wrong type, reported once; its records are not read
+                answers[q.key] = value
+                continue
         elif ask is not None:
             value = ask(q, default_value(env, q, ctx), ctx, q.key)
         elif q.has_default:
@@ -179,11 +184,11 @@ def _resolve_record(
     ask: Asker | None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     known = {f.key for f in question.fields}
-    problems = [(f"{where}.{k}", "unknown field") for k in raw if k not in known]
+    problems = [(f"{where}.{_key_text(k)}", "unknown field") for k in raw if k not in known]
     record: dict[str, Any] = {}
     for field in question.fields:
         field_ctx = {**ctx, "item": {**raw, **record}}
-        if field.when and not evaluate(env, field.when, field_ctx):
+        if field.when and not condition_holds(env, None, field, field_ctx, question.key):
             continue
         path = f"{where}.{field.key}"
         if field.key in raw:
@@ -202,6 +207,35 @@ def _resolve_record(
     return record, problems
 
 
+def _fixed_problem(pack: Pack, question: Question, provided: Mapping[str, Any]) -> list[Problem]:
+    fixed = pack.fixed[question.key]
+    if question.key in provided and coerce(question, provided[question.key], "")[0] != fixed:
+        return [(question.key, f"is fixed to {shown(fixed)} by pack {pack.name}")]
+    return []
+
+
+def _key_text(key: Any) -> str:
+    return key if isinstance(key, str) and key.isidentifier() else shown(key)
+
+
+def condition_holds(
+    env: SandboxedEnvironment,
+    pack: Pack | None,
+    question: Question,
+    ctx: Mapping[str, Any],
+    parent: str = "",
+) -> bool:
+    """Evaluate a question's `when`; a condition that fails to evaluate is a pack error."""
+    try:
+        return bool(evaluate(env, str(question.when), ctx))
+    except EVALUATION_ERRORS as exc:
+        name = f"{parent}.{question.key}" if parent else question.key
+        where = f"{pack.root / MANIFEST}: " if pack else ""
+        raise PackError(
+            f"{where}question {name}", f"`when: {question.when}` fails: {failure_text(exc)}"
+        ) from exc
+
+
 def _default_or_problem(
     env: SandboxedEnvironment,
     question: Question,
@@ -214,6 +248,11 @@ def _default_or_problem(
         return default_value(env, question, ctx), []
     except jinja2.UndefinedError as exc:
         return None, [] if earlier else [(path, f"its default cannot be computed: {exc.message}")]
+    except EVALUATION_ERRORS as exc:
+        if earlier:  # most likely caused by an earlier answer's problem
+            return None, []
+        reason = f"its default cannot be computed: {failure_text(exc)}"
+        raise PackError(f"question {path}", reason) from exc
 
 
 def default_value(env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any]) -> Any:
@@ -229,25 +268,70 @@ def default_value(env: SandboxedEnvironment, question: Question, ctx: Mapping[st
 
 
 def coerce(question: Question, value: Any, path: str) -> tuple[Any, list[Problem]]:
-    """Convert a provided value to the question's type, or report why it cannot be."""
+    """Convert a provided value to the question's declared type, or report why it cannot be.
+
+    Strings are strings: a string question takes an unquoted number or boolean of an answers
+    file as the text written (`owner: 1234`, `name: no`), never a float's repr (`.nan`).
+    """
     qtype = question.type
-    if qtype == "int" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if qtype == "str":
+        return _as_string(value, path)
+    if qtype == "choice":
+        value = _as_choice(question, value)
+    elif qtype == "multichoice" and isinstance(value, list):
+        value = [_as_choice(question, v) for v in value]
+    else:
+        value = plain(value)
+    if qtype == "int" and isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
         value = int(value)
-    expected: dict[str, type | tuple[type, ...]] = {
-        "str": str,
-        "choice": (str, int, bool),
-        "int": int,
-        "bool": bool,
-        "multichoice": list,
-        "list": list,
-    }
-    if qtype == "str" and isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, expected[qtype]) or (qtype == "int" and isinstance(value, bool)):
-        return value, [(path, f"must be a {_TYPE_NAMES[qtype]}, got {value!r}")]
+    if qtype == "int" and isinstance(value, int) and abs(value) > _INT_LIMIT:
+        return value, [(path, f"must be a whole number of at most {len(str(_INT_LIMIT))} digits")]
+    if not _has_type(qtype, value):
+        return value, [(path, f"must be a {_TYPE_NAMES[qtype]}, got {_got(value)}")]
     return value, []
 
 
+def _as_string(value: Any, path: str) -> tuple[Any, list[Problem]]:
+    if isinstance(value, str):
+        return str(value), []
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value), []  # given by a program (not a file): ints have one spelling
+    hint = "; quote it" if isinstance(value, bool | float) else ""
+    return value, [(path, f"must be a string, got {_got(value)}{hint}")]
+
+
+def _as_choice(question: Question, value: Any) -> Any:
+    if isinstance(value, PlainScalar):
+        return str(value) if str(value) in question.choices else value.value
+    return value
+
+
+def _has_type(qtype: str, value: Any) -> bool:
+    if qtype in ("int", "choice") and isinstance(value, bool):
+        return qtype == "choice" and value in (True, False)
+    return isinstance(value, _EXPECTED[qtype])
+
+
+def _got(value: Any) -> str:
+    return "null" if value is None else f"{_kind(value)} {shown(value)}"
+
+
+def _kind(value: Any) -> str:
+    kinds = {bool: "a boolean", int: "a number", float: "a number", dict: "a mapping"}
+    kinds |= {list: "a list", str: "a string"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
+
+
+_INT_TEXT = re.compile(r"-?[0-9]{1,30}")
+_INT_LIMIT = 10**30
+_EXPECTED: dict[str, type | tuple[type, ...]] = {
+    "str": str,
+    "choice": (str, int, bool),
+    "int": int,
+    "bool": bool,
+    "multichoice": list,
+    "list": list,
+}
 _TYPE_NAMES = {
     "str": "string",
     "choice": "string",
@@ -256,6 +340,11 @@ _TYPE_NAMES = {
     "multichoice": "list of choices",
     "list": "list",
 }
+
+
+def has_declared_type(question: Question, value: Any) -> bool:
+    """Whether a resolved answer has its question's type (validators only see those)."""
+    return _has_type(question.type, value)
 
 
 def public_answers(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:

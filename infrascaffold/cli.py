@@ -38,7 +38,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--answers",
     "answers_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="YAML file of answers.",
 )
 @click.option(
@@ -55,6 +55,29 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--dry-run", is_flag=True, help="Print the files that would be written; write nothing."
 )
 @click.option("--trust", is_flag=True, help="Run the post-render tasks the pack declares.")
+@click.option(
+    "--max-output-size",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    metavar="MB",
+    help="Refuse a render larger than this many megabytes.",
+)
+@click.option(
+    "--max-files",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="Refuse a render of more files.",
+)
+@click.option(
+    "--max-render-time",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a render that takes longer.",
+)
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -67,6 +90,9 @@ def new(
     force: bool,
     dry_run: bool,
     trust: bool,
+    max_output_size: int,
+    max_files: int,
+    max_render_time: float,
 ) -> None:
     """Render a template pack into DEST, validated before anything is written.
 
@@ -76,7 +102,9 @@ def new(
         --set environments.1.region=eu-west-3
     """
     from infrascaffold.commands import new as command
+    from infrascaffold.limits import MB, Limits
 
+    limits = Limits(max_output_size * MB, max_files, max_render_time)
     interactive = not (defaults or no_input) and sys.stdin.isatty()
     ctx.exit(
         command.run(
@@ -88,6 +116,7 @@ def new(
             force=force,
             dry_run=dry_run,
             trust=trust,
+            limits=limits,
         )
     )
 
@@ -123,7 +152,7 @@ def _update_options(func: Any) -> Any:
         click.option(
             "--answers",
             "answers_file",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=click.Path(path_type=Path),
             help="YAML file of answers layered over the recorded ones.",
         ),
         click.option(

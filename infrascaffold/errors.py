@@ -28,7 +28,7 @@ class InfrascaffoldError(click.ClickException):
         super().__init__(f"{path}: {reason}" if path else reason)
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"error: {self.format_message()}", file=file, err=file is None)
+        click.echo(f"error: {safe_lines(self.format_message())}", file=file, err=file is None)
 
 
 class AnswerError(InfrascaffoldError):
@@ -44,7 +44,8 @@ class AnswerError(InfrascaffoldError):
 
     def show(self, file: IO[Any] | None = None) -> None:
         for path, reason in self.problems:
-            click.echo(f"error: {path}: {reason}", file=file, err=file is None)
+            line = one_line(f"{path}: {reason}", limit=400)
+            click.echo(f"error: {line}", file=file, err=file is None)
 
 
 class PackError(InfrascaffoldError):
@@ -69,3 +70,66 @@ class FindingsError(InfrascaffoldError):
     def show(self, file: IO[Any] | None = None) -> None:
         if self.reason:
             click.echo(self.reason, file=file, err=file is None)
+
+
+class LimitError(InfrascaffoldError):
+    """A render exceeded a resource limit (output size, file count, render time)."""
+
+
+# --- showing untrusted values in one-line messages -------------------------------------------
+
+SHOWN_CHARS = 60
+# Line breaks Python's str.splitlines() (and terminals, CI log parsers) honour besides \n.
+_LINE_BREAKS = {"\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """`value` as a Python literal fit for an error line: truncated, control characters escaped.
+
+    A rejected answer may be huge or hold a newline (an attacker's text would start its own line,
+    e.g. a `::` GitHub Actions workflow command), so it is never echoed as given.
+    """
+    text = _literal(value[: limit * 4] if isinstance(value, str) else value)
+    if isinstance(value, str) and len(value) > limit * 4:
+        text = text[:-1]
+    escaped = "".join(_escaped_char(ch) for ch in text[: limit * 4])
+    total = len(value) if isinstance(value, str) else len(text)
+    if len(escaped) > limit or total > limit * 4:
+        return escaped[:limit] + f"… ({total} characters)"
+    return escaped
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Free text (an exception message quoting pack content) made one line, escaped, bounded."""
+    escaped = "".join(" " if ch == "\n" else _escaped_char(ch) for ch in text[: limit * 4])
+    return escaped if len(escaped) <= limit else escaped[:limit] + "…"
+
+
+def safe_lines(text: str) -> str:
+    """Text whose only line breaks are its own `\\n`: other breaks and controls escaped."""
+    return "\n".join("".join(_escaped_char(ch) for ch in line) for line in text.split("\n"))
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    try:
+        return repr(value)
+    except (RecursionError, ValueError):  # a deeply nested value, or a huge int
+        return f"<{type(value).__name__}>"
+
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped_char(ch: str) -> str:
+    code = ord(ch)
+    if ch in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[ch]
+    if code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0:
+        return f"\\x{code:02x}"
+    if ch in _LINE_BREAKS or 0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E:
+        return f"\\u{code:04x}"
+    if 0x2066 <= code <= 0x2069 or code == 0xFEFF:
+        return f"\\u{code:04x}"
+    return ch

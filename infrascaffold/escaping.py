@@ -99,9 +99,41 @@ def _yaml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+# Characters that would end a line somewhere: YAML (a `run: |` block), terminals, CI logs.
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
 def sh(value: Any) -> str:
-    """Quote a value as one POSIX shell word."""
-    return shlex.quote(str(value))
+    """Quote a value as one shell word, always on one line.
+
+    Text without control characters is `shlex.quote`d (POSIX). Text with a line break or another
+    control character is ANSI-C quoted (`$'a\\nb'`: bash, zsh, busybox ash, dash 0.5.12+), so the
+    word can sit in a YAML block scalar (`run: echo {{ v | sh }}`) without ending the block.
+    """
+    text = str(value)
+    if not _LINE_BREAKING.search(text):
+        return shlex.quote(text)
+    return "$'" + "".join(_ansi_c(ch) for ch in text) + "'"
+
+
+def _ansi_c(ch: str) -> str:
+    if ch in "\\'":
+        return "\\" + ch
+    if ch == "\n":
+        return "\\n"
+    if ch == "\t":
+        return "\\t"
+    if ch == "\r":
+        return "\\r"
+    if _LINE_BREAKING.fullmatch(ch):
+        return "".join(f"\\x{b:02x}" for b in ch.encode())
+    return ch
+
+
+def comment(value: Any) -> str:
+    """Text for a `#` comment of YAML, HCL or shell: one line, every line break escaped."""
+    text = str(value).replace("\\", "\\\\")
+    return _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def md(value: Any) -> str:
@@ -110,4 +142,4 @@ def md(value: Any) -> str:
     return re.sub(r"([`*_<>\[\]])", r"\\\1", text)
 
 
-FILTERS = {"hcl": hcl, "yaml": yaml, "sh": sh, "md": md}
+FILTERS = {"hcl": hcl, "yaml": yaml, "sh": sh, "md": md, "comment": comment}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,11 +14,12 @@ from infrascaffold.answer_checks import check_answers
 from infrascaffold.answers import Asker, apply_overrides, raise_problems, resolve_answers
 from infrascaffold.context import build_context
 from infrascaffold.decisions import Decision, log_decisions
-from infrascaffold.diagram import architecture_context
-from infrascaffold.errors import InfrascaffoldError, RenderError
-from infrascaffold.jinja_env import make_environment
+from infrascaffold.errors import InfrascaffoldError, PackError, RenderError
+from infrascaffold.jinja_env import EVALUATION_ERRORS, failure_text, make_environment
+from infrascaffold.limits import DEFAULT_LIMITS, Limits, RenderBudget, time_limit
 from infrascaffold.pack import Pack
 from infrascaffold.render import Tree, render_pack
+from infrascaffold.sources import MANIFEST
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,21 @@ def generate(
     overrides: Sequence[tuple[list[str | int], Any]] = (),
     ask: Asker | None = None,
     previous_decisions: Sequence[Decision] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Generation:
     """Resolve and check the answers, render the pack and validate the render.
 
-    `previous_decisions` is the decision log of an earlier render (for `update`).
+    `previous_decisions` is the decision log of an earlier render (for `update`). Resolving
+    (without an interview) and rendering run within `limits`.
     """
     env = make_environment(pack.search_roots)
     layered = apply_overrides(pack, provided, list(overrides))
-    answers, problems = resolve_answers(pack, env, layered, ask)
-    # Every problem at once: missing and mistyped answers, then what the validators find.
-    raise_problems(problems + check_answers(pack, env, answers))
-    tree, decisions = render_answers(pack, env, answers, previous_decisions)
+    with time_limit(limits, "answers") if ask is None else nullcontext():
+        answers, problems = resolve_answers(pack, env, layered, ask)
+        # Every problem at once: missing and mistyped answers, then what the validators find.
+        raise_problems(problems + check_answers(pack, env, answers))
+    with time_limit(limits):
+        tree, decisions = render_answers(pack, env, answers, previous_decisions, limits)
     check_render(tree)
     return Generation(pack=pack, answers=answers, tree=tree, decisions=decisions)
 
@@ -55,12 +62,19 @@ def render_answers(
     env: SandboxedEnvironment,
     answers: Mapping[str, Any],
     previous_decisions: Sequence[Decision] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Tree, tuple[Decision, ...]]:
     """Render resolved answers (no validation): the tree and the updated decision log."""
-    context = build_context(pack, env, answers)
-    decisions = log_decisions(pack.decisions, env, context, previous_decisions)
+    deadline = time.monotonic() + limits.max_seconds
+    try:
+        context = build_context(pack, env, answers)
+        decisions = log_decisions(pack.decisions, env, context, previous_decisions)
+    except EVALUATION_ERRORS as exc:  # `{{ 1/0 }}` in a context value or a decision
+        raise PackError(f"{pack.root / MANIFEST}: context or decisions", failure_text(exc)) from exc
     context["decisions"] = [d.as_dict() for d in decisions]
-    first = render_pack(pack, env, context)
+    first = render_pack(pack, env, context, budget=RenderBudget(limits, deadline))
+    from infrascaffold.diagram import architecture_context  # heavy (HCL parser): when rendering
+
     # Docs embed the architecture derived from the rendered Terraform, so they stay true to it:
     # render, derive, then render what waits for it (rules with `when: architecture is defined`);
     # files of the first pass keep their text.
@@ -69,7 +83,8 @@ def render_answers(
     except InfrascaffoldError:
         check_render(first)  # a render that cannot be read: report the findings that say why
         raise
-    return render_pack(pack, env, context, keep=first), tuple(decisions)
+    second = render_pack(pack, env, context, keep=first, budget=RenderBudget(limits, deadline))
+    return second, tuple(decisions)
 
 
 def check_render(tree: Tree) -> None:

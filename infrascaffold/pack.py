@@ -9,18 +9,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from infrascaffold import __version__
+from infrascaffold.containment import contained
 from infrascaffold.decisions import DecisionSpec, parse_decision_specs
-from infrascaffold.errors import PackError
+from infrascaffold.errors import PackError, shown
 from infrascaffold.migrations import Migration, parse_migrations
 from infrascaffold.overlay import apply_overlay
 from infrascaffold.questions import Question, parse_questions
-from infrascaffold.sources import MANIFEST, resolve_source
+from infrascaffold.sources import GIT_PREFIX, MANIFEST, resolve_source
+from infrascaffold.untrusted_yaml import read_yaml_file
 from infrascaffold.versions import version_tuple
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 _MANIFEST_KEYS = {
     "name",
@@ -79,16 +78,34 @@ class Pack:
         return self.roots or (self.root,)
 
 
-def load_pack(ref: str, relative_to: Path | None = None) -> Pack:
-    """Find and load a pack: built-in name, folder, git+URL@REF or installed entry point."""
+def load_pack(ref: str, relative_to: Path | None = None, *, trusted: bool = False) -> Pack:
+    """Find and load a pack: built-in name, folder, git+URL@REF or installed entry point.
+
+    Only a `trusted` pack (`--trust`) may extend a remote (git) pack: cloning runs with the
+    user's git credentials.
+    """
+    return _load(ref, relative_to, trusted=trusted, chain=())
+
+
+def _load(ref: str, relative_to: Path | None, *, trusted: bool, chain: tuple[str, ...]) -> Pack:
     source = resolve_source(ref, relative_to)
-    return load_pack_from(source.root, source.label, builtin=source.builtin)
+    return load_pack_from(
+        source.root, source.label, builtin=source.builtin, trusted=trusted, _chain=chain
+    )
 
 
-def load_pack_from(root: Path, source: str, *, builtin: bool = False) -> Pack:
+def load_pack_from(
+    root: Path,
+    source: str,
+    *,
+    builtin: bool = False,
+    trusted: bool = False,
+    _chain: tuple[str, ...] = (),
+) -> Pack:
     """Load and check the manifest of the pack in `root`, laid over its base if it extends one."""
     manifest_path = root / MANIFEST
-    raw = _read_yaml(manifest_path)
+    chain = _extend_chain(_chain, root)
+    raw = _read_yaml(contained(manifest_path, root))
     if not isinstance(raw, Mapping):
         raise PackError(str(manifest_path), "the manifest must be a mapping")
     where = str(manifest_path)
@@ -120,13 +137,50 @@ def load_pack_from(root: Path, source: str, *, builtin: bool = False) -> Pack:
         builtin=builtin,
     )
     if raw.get("extends"):
-        base = load_pack(str(raw["extends"]), relative_to=root)
+        extends = _extends_ref(
+            raw["extends"], where, trusted=trusted or builtin or _installed(source)
+        )
+        base = _load(extends, root, trusted=trusted, chain=chain)
         return apply_overlay(base, pack, raw, where)
     if raw.get("validators"):
         raise PackError(
             f"{where}: validators", "only a pack that `extends:` another adds validators"
         )
     return pack
+
+
+def _extend_chain(chain: tuple[str, ...], root: Path) -> tuple[str, ...]:
+    """The chain of packs being loaded, with `root`; an `extends:` cycle is an error."""
+    here = str(root.resolve())
+    if here in chain:
+        loop = " → ".join(Path(p).name or p for p in (*chain[chain.index(here) :], here))
+        raise PackError(
+            f"{here}/{MANIFEST}: extends", f"packs extend each other in a cycle: {loop}"
+        )
+    if len(chain) >= MAX_EXTENDS:
+        raise PackError(
+            f"{here}/{MANIFEST}: extends", f"more than {MAX_EXTENDS} packs extend each other"
+        )
+    return (*chain, here)
+
+
+MAX_EXTENDS = 16
+
+
+def _extends_ref(value: Any, where: str, *, trusted: bool) -> str:
+    if not isinstance(value, str):
+        raise PackError(f"{where}: extends", "must be a pack reference (a string)")
+    if value.startswith(GIT_PREFIX) and not trusted:
+        raise PackError(
+            f"{where}: extends",
+            f"names a remote pack ({shown(value)}); cloning it uses your git credentials, "
+            "so it needs --trust",
+        )
+    return value
+
+
+def _installed(source: str) -> bool:
+    return source.startswith(("builtin:", "entrypoint:"))
 
 
 def _section(raw: Mapping[str, Any], key: str, empty: Any) -> Any:
@@ -136,13 +190,11 @@ def _section(raw: Mapping[str, Any], key: str, empty: Any) -> Any:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        # libyaml's loader when present: the built-in pack's manifest and data are large.
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    except OSError as exc:
-        raise PackError(str(path), exc.strerror or "cannot be read") from exc
-    except yaml.YAMLError as exc:
-        raise PackError(str(path), f"invalid YAML: {str(exc).splitlines()[0]}") from exc
+    # Bounded: a pack is untrusted input (size, encoding, depth, alias expansion).
+    def fail(reason: str) -> PackError:
+        return PackError(str(path), reason)
+
+    return read_yaml_file(path, fail)
 
 
 def _required_str(raw: Mapping[str, Any], key: str, where: str) -> str:
@@ -182,10 +234,7 @@ def _load_data(root: Path, raw: Any, where: str) -> dict[str, Any]:
         raise PackError(where, "must map names to YAML files of the pack")
     data = {}
     for name, rel in raw.items():
-        path = (root / str(rel)).resolve()
-        if not path.is_relative_to(root.resolve()):
-            raise PackError(f"{where}.{name}", "a data file must be inside the pack")
-        data[str(name)] = _read_yaml(path)
+        data[str(name)] = _read_yaml(contained(root / str(rel), root))
     return data
 
 

@@ -2,7 +2,8 @@
 
 Static checks: the manifest loads; every template compiles; every name a template uses is a
 question, a context value or a loop variable (found with Jinja's AST); every question is used;
-`when` conditions name only known answers.
+`when` conditions name only known answers; every interpolation in HCL, YAML or shell has its
+escaping filter (`lint_escaping.py`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
+from infrascaffold.containment import read_pack_text
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.jinja_env import make_environment
+from infrascaffold.lint_escaping import Template, lint_escaping
 from infrascaffold.pack import Pack
 from infrascaffold.render import matching_rules
 from infrascaffold.validate.findings import Finding
@@ -44,7 +47,11 @@ def lint_static(pack: Pack) -> list[Finding]:
     findings: list[Finding] = []
     parsed: list[tuple[str, str, nodes.Template]] = []
     for rel, path in _templates(pack):
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = read_pack_text(path, _root_of(pack, path), rel)
+        except InfrascaffoldError as exc:
+            findings.append(Finding("template-read", rel, 1, exc.reason))
+            continue
         try:
             parsed.append((rel, text, env.parse(text)))
         except jinja2.TemplateSyntaxError as exc:
@@ -58,7 +65,14 @@ def lint_static(pack: Pack) -> list[Finding]:
         findings += _undeclared(pack, rel, text, ast, known | set(env.globals), assigned)
     findings += _check_conditions(env, pack, known)
     findings += _unused_questions(pack, [text for _, text, _ in parsed])
+    own = {rel for rel, path in _templates(pack) if path.is_relative_to(pack.root)}
+    escaping = lint_escaping(Template(rel, text, ast) for rel, text, ast in parsed)
+    findings += [f for f in escaping if f.path in own]  # a base pack's files are its own
     return findings
+
+
+def _root_of(pack: Pack, path: Path) -> Path:
+    return next(r for r in pack.search_roots if path.is_relative_to(r))
 
 
 def known_names(pack: Pack) -> set[str]:

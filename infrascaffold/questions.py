@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from infrascaffold.errors import PackError
+from infrascaffold.errors import PackError, shown
 
 QUESTION_TYPES = ("str", "int", "bool", "choice", "multichoice", "list")
-VALIDATOR_KINDS = ("regex", "min", "max", "cidr", "expr", "unique", "disjoint", "name")
+VALIDATOR_KINDS = ("regex", "min", "max", "cidr", "expr", "unique", "disjoint", "name", "path")
 
 
 class _Missing:
@@ -99,7 +100,7 @@ def parse_question(raw: Any, where: str) -> Question:
     qtype = raw.get("type", "str")
     if qtype not in QUESTION_TYPES:
         raise PackError(where, f"type must be one of {', '.join(QUESTION_TYPES)}")
-    choices = tuple(raw.get("choices") or ())
+    choices = _choices(raw.get("choices"), where)
     if qtype in ("choice", "multichoice") and not choices:
         raise PackError(where, f"a {qtype} question needs `choices`")
     fields = parse_questions(raw["fields"], f"{where}.fields") if "fields" in raw else ()
@@ -115,9 +116,25 @@ def parse_question(raw: Any, where: str) -> Question:
         validators=parse_validators(raw.get("validators") or [], f"{where}.validators"),
         secret=bool(raw.get("secret", False)),
         fields=fields,
-        min_items=int(raw.get("min_items", 0)),
-        max_items=int(raw["max_items"]) if raw.get("max_items") is not None else None,
+        min_items=_count(raw.get("min_items", 0), f"{where}.min_items"),
+        max_items=_count(raw["max_items"], f"{where}.max_items")
+        if raw.get("max_items") is not None
+        else None,
     )
+
+
+def _choices(raw: Any, where: str) -> tuple[Any, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(c, str | int | bool) for c in raw):
+        raise PackError(f"{where}.choices", "must be a list of strings, numbers or booleans")
+    return tuple(raw)
+
+
+def _count(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise PackError(where, f"must be a whole number of at least 0, got {shown(raw)}")
+    return raw
 
 
 def parse_validators(raw: Any, where: str) -> tuple[Validator, ...]:
@@ -132,8 +149,24 @@ def parse_validators(raw: Any, where: str) -> tuple[Validator, ...]:
         if len(kinds) != 1 or kinds[0] not in VALIDATOR_KINDS:
             raise PackError(f"{where}[{i}]", f"name exactly one of {', '.join(VALIDATOR_KINDS)}")
         message = item.get("message")
+        _check_validator_arg(kinds[0], item[kinds[0]], f"{where}[{i}].{kinds[0]}")
         out.append(Validator(kinds[0], item[kinds[0]], str(message) if message else None))
     return tuple(out)
+
+
+def _check_validator_arg(kind: str, arg: Any, where: str) -> None:
+    """Refuse, when the pack loads, a validator that could never run."""
+    if kind == "regex":
+        try:
+            re.compile(str(arg))
+        except re.error as exc:
+            raise PackError(where, f"{shown(arg)} is not a regular expression: {exc}") from exc
+    elif kind in ("min", "max") and (isinstance(arg, bool) or not isinstance(arg, int | float)):
+        raise PackError(where, f"must be a number, got {shown(arg)}")
+    elif kind == "cidr" and not isinstance(arg, Mapping | bool):
+        raise PackError(where, "must be a mapping (private, min_prefix, max_prefix) or true")
+    elif kind in ("expr", "unique", "disjoint") and not isinstance(arg, str):
+        raise PackError(where, f"must be a string, got {shown(arg)}")
 
 
 def _optional_str(raw: Mapping[str, Any], name: str, where: str) -> str | None:

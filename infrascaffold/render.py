@@ -9,8 +9,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.errors import PackError, RenderError
-from infrascaffold.jinja_env import evaluate, render_string
+from infrascaffold.containment import contained, read_pack_text
+from infrascaffold.errors import PackError, RenderError, one_line, shown
+from infrascaffold.jinja_env import EVALUATION_ERRORS, evaluate, failure_text, render_string
+from infrascaffold.limits import DEFAULT_LIMITS, RenderBudget
 from infrascaffold.pack import FileRule, Pack
 
 Tree = dict[str, str]
@@ -22,12 +24,15 @@ def render_pack(
     env: SandboxedEnvironment,
     context: Mapping[str, Any],
     keep: Mapping[str, str] | None = None,
+    budget: RenderBudget | None = None,
 ) -> Tree:
     """Render every selected file of the pack; raise RenderError naming template and path.
 
     Paths in `keep` (an earlier pass's render) take that text instead of being rendered again.
+    The tree is bounded by `budget` (default limits when none is given).
     """
     keep = keep or {}
+    budget = budget or RenderBudget(DEFAULT_LIMITS)
     tree: Tree = {}
     for source in iter_pack_files(pack):
         rules = matching_rules(pack.rules, source)
@@ -37,10 +42,12 @@ def render_pack(
                 continue
             if dest in tree:
                 raise RenderError(f"files/{source} → {dest}", "two templates render to this path")
+            budget.add_file(dest)
             if dest in keep:
                 tree[dest] = keep[dest]
+                budget.add_text(dest, len(keep[dest]))
             else:
-                tree[dest] = _render_file(pack, env, source, dest, scope)
+                tree[dest] = _render_file(pack, env, source, dest, scope, budget)
     return dict(sorted(tree.items()))
 
 
@@ -54,15 +61,19 @@ def iter_pack_files(pack: Pack) -> list[str]:
         files = root / "files"
         if not files.is_dir():
             continue
-        pack_root = root.resolve()
+        contained(files, root)  # `files` itself may be a link
         for path in files.rglob("*"):
-            if path.is_symlink() and not path.resolve().is_relative_to(pack_root):
-                raise PackError(str(path), "is a link pointing outside the pack")
-            if path.is_file():
+            if _is_pack_file(path, root):
                 found.add(path.relative_to(files).as_posix())
     if not found and not any((r / "files").is_dir() for r in pack.search_roots):
         raise PackError(str(pack.root / "files"), "the pack has no files/ folder")
     return sorted(found)
+
+
+def _is_pack_file(path: Path, root: Path) -> bool:
+    """A regular file of the pack; a link (or a path through one) out of the pack is refused."""
+    contained(path, root)
+    return path.is_file()
 
 
 def matching_rules(rules: tuple[FileRule, ...], source: str) -> list[FileRule]:
@@ -98,8 +109,10 @@ def _holds(
         return True
     try:
         return bool(evaluate(env, rule.when, scope))
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"files/{source}", f"rule `when: {rule.when}`: {exc}") from exc
+    except EVALUATION_ERRORS as exc:
+        raise PackError(
+            f"pack.yaml: files ({rule.path})", f"`when: {rule.when}`: {failure_text(exc)}"
+        ) from exc
 
 
 def _items(
@@ -107,8 +120,10 @@ def _items(
 ) -> list[Any]:
     try:
         items = evaluate(env, str(rule.for_each), scope)
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"files/{source}", f"rule `for_each: {rule.for_each}`: {exc}") from exc
+    except EVALUATION_ERRORS as exc:
+        raise PackError(
+            f"pack.yaml: files ({rule.path})", f"`for_each: {rule.for_each}`: {failure_text(exc)}"
+        ) from exc
     if not isinstance(items, list | tuple):
         raise RenderError(f"files/{source}", f"`for_each: {rule.for_each}` is not a list")
     return list(items)
@@ -128,8 +143,10 @@ def _destination(
     for segment in relative.split("/"):
         try:
             rendered = render_string(env, segment, scope) if "{" in segment else segment
-        except jinja2.TemplateError as exc:
-            raise RenderError(f"files/{source}", f"path segment {segment!r}: {exc}") from exc
+        except EVALUATION_ERRORS as exc:
+            raise RenderError(
+                f"files/{source}", f"path segment {segment!r}: {failure_text(exc)}"
+            ) from exc
         if not rendered.strip():
             return None
         segments.append(rendered)
@@ -141,30 +158,47 @@ def _destination(
 def _safe_path(path: str, source: str) -> str:
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or "\\" in path or "\0" in path:
-        raise RenderError(f"files/{source}", f"renders to {path!r}, which is outside DEST")
+        raise RenderError(f"files/{source}", f"renders to {shown(path)}, which is outside DEST")
+    _refuse_owned_path(pure, source)
     return pure.as_posix()
 
 
+# Segments no pack may write: git runs hooks and `core.fsmonitor` commands from `.git/` on the
+# user's next `git status`; `.infrascaffold/` is the tool's own record.
+RESERVED_SEGMENTS = (".git", ".infrascaffold")
+
+
+def _refuse_owned_path(pure: PurePosixPath, source: str) -> None:
+    for part in pure.parts:
+        folded = part.lower().rstrip(". ")  # `.GIT`, `.git.` name the same folder on some systems
+        if folded in RESERVED_SEGMENTS:
+            raise PackError(
+                f"files/{source}",
+                f"renders to {shown(pure.as_posix())}: a pack may not write into {part}/",
+            )
+
+
 def _render_file(
-    pack: Pack, env: SandboxedEnvironment, source: str, dest: str, scope: Mapping[str, Any]
+    pack: Pack,
+    env: SandboxedEnvironment,
+    source: str,
+    dest: str,
+    scope: Mapping[str, Any],
+    budget: RenderBudget,
 ) -> str:
     if not source.endswith(TEMPLATE_SUFFIX):
-        path = next(
-            r / "files" / source for r in pack.search_roots if (r / "files" / source).is_file()
-        )
-        return _read_text(path, source)
+        root = next(r for r in pack.search_roots if (r / "files" / source).is_file())
+        text = read_pack_text(root / "files" / source, root, f"files/{source}")
+        budget.add_text(dest, len(text))
+        return text
     try:
-        return env.get_template(f"files/{source}").render(**scope)
+        template = env.get_template(f"files/{source}")
+        return budget.collect(dest, template.generate(**scope))
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(
-            f"files/{source}:{exc.lineno}", f"template syntax error: {exc.message}"
+            f"files/{source}:{exc.lineno}", f"template syntax error: {one_line(exc.message or '')}"
         ) from exc
     except jinja2.TemplateError as exc:
-        raise RenderError(f"files/{source} → {dest}", str(exc)) from exc
-
-
-def _read_text(path: Path, source: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackError(f"files/{source}", "only text files are supported") from exc
+        raise RenderError(f"files/{source} → {dest}", one_line(str(exc), 400)) from exc
+    except EVALUATION_ERRORS as exc:
+        raise PackError(f"files/{source} → {dest}", failure_text(exc)) from exc

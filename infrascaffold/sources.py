@@ -112,6 +112,7 @@ def pack_cache_root() -> Path:
 
 def _git_source(ref: str) -> Source:
     url, rev = split_git_ref(ref)
+    check_git_url(url, rev, ref)
     if shutil.which("git") is None:
         raise PackError(ref, "git is not installed")
     cache = pack_cache_root() / hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -120,7 +121,7 @@ def _git_source(ref: str) -> Source:
     cache.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".clone-", dir=cache))
     try:
-        _git(["clone", "--quiet", "--no-checkout", url, str(staging)], ref)
+        _git(["clone", "--quiet", "--no-checkout", "--", url, str(staging)], ref)
         commit = _resolve_commit(staging, rev, ref)
         _git(["-C", str(staging), "checkout", "--quiet", "--detach", commit], ref)
         target = cache / commit
@@ -133,6 +134,14 @@ def _git_source(ref: str) -> Source:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Source(target, f"{GIT_PREFIX}{url}@{commit}")
+
+
+def check_git_url(url: str, rev: str, ref: str) -> None:
+    """Refuse what git would read as an option (`--upload-pack=…`) or a command transport."""
+    if not url or url.startswith("-") or rev.startswith("-"):
+        raise PackError(ref, "a git URL or ref may not start with `-`")
+    if url.lower().startswith("ext::") or "\0" in url or "\n" in url:
+        raise PackError(ref, "is not a git URL infrascaffold clones (https, ssh, file)")
 
 
 def _resolve_commit(clone: Path, rev: str, ref: str) -> str:
@@ -159,7 +168,9 @@ def _resolve_commit(clone: Path, rev: str, ref: str) -> str:
 
 def _git(args: list[str], ref: str) -> str:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    result = subprocess.run(["git", *args], capture_output=True, text=True, env=env, check=False)
+    # `ext::` runs a command as the transport: never, whatever the user's git config says.
+    argv = ["git", "-c", "protocol.ext.allow=never", *args]
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or ["git failed"])[-1]
         command = next(a for a in args if not a.startswith("-") and "/" not in a)

@@ -19,6 +19,7 @@ from infrascaffold.answers import (
 from infrascaffold.errors import AnswerError
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import load_pack
+from infrascaffold.untrusted_yaml import plain
 from tests.builders import build_file_tree, pack_from
 
 PACK = load_pack("platform")
@@ -97,7 +98,13 @@ def test_set_can_append_a_record() -> None:
     ],
 )
 def test_parse_set_option(item: str, expected: tuple[list[Any], Any]) -> None:
-    assert parse_set_option(item) == expected
+    parts, value = parse_set_option(item)
+    assert (parts, plain(value)) == expected
+
+
+def test_set_option_keeps_the_text_a_string_question_gets() -> None:
+    _, value = parse_set_option("a=0012")
+    assert str(value) == "0012" and plain(value) == 10
 
 
 @pytest.mark.parametrize("item", ["novalue", "=1", ".a=1", "0.a=1"])

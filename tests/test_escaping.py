@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
+import subprocess
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infrascaffold.escaping import hcl, hcl_string, md, sh
+from infrascaffold.escaping import comment, hcl, hcl_string, md, sh
 from infrascaffold.escaping import yaml as yaml_literal
 
 INJECTIONS = [
@@ -90,7 +92,25 @@ def test_yaml_literal_round_trips(value: object) -> None:
 
 @given(st.text())
 def test_sh_quotes_one_word(value: str) -> None:
-    assert shlex.split(f"echo {sh(value)}") == ["echo", value]
+    word = sh(value)
+    assert len(word.splitlines()) <= 1 and "\n" not in word  # fits a YAML block scalar
+    if not any(ord(c) < 0x20 or c in "\x7f\x85\u2028\u2029" for c in value):
+        assert shlex.split(f"echo {word}") == ["echo", value]
+    else:
+        assert word.startswith("$'") and word.endswith("'")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_sh_words_with_control_characters_round_trip_through_bash() -> None:
+    values = ["a\nb", "x'\n$(touch pwned)`id`", "\r\t\x01\x1f\x7f", "é\u2028ü\x85", "\\\n'"]
+    script = "; ".join(f"printf '%s\\0' {sh(v)}" for v in values)
+    out = subprocess.run(["bash", "-c", script], capture_output=True, check=True)
+    assert out.stdout.decode().split("\0")[:-1] == values
+
+
+def test_comment_keeps_text_on_one_line() -> None:
+    assert comment("a\nb\u2028c\\") == "a\\u000ab\\u2028c\\\\"
+    assert comment("acme/shop") == "acme/shop"
 
 
 def test_md_escapes_table_cells() -> None:

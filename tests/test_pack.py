@@ -58,7 +58,7 @@ def test_local_pack_by_path(tmp_path: Path) -> None:
         ),
         ("name: p\nversion: 1.0.0\nfiles: [{to: x}]\n", "a file rule is a mapping with a `path`"),
         ("name: p\nversion: 1.0.0\nfiles: [{path: ../x}]\n", "must stay inside files/"),
-        ("name: p\nversion: 1.0.0\ndata: {x: ../../etc/passwd}\n", "must be inside the pack"),
+        ("name: p\nversion: 1.0.0\ndata: {x: ../../etc/passwd}\n", "outside the pack"),
         ("name: p\nversion: 1.0.0\nquestions: [\n", "invalid YAML"),
     ],
 )

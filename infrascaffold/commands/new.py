@@ -11,6 +11,7 @@ from infrascaffold.answers import load_answers_file, parse_set_option, public_an
 from infrascaffold.errors import EXIT_OK
 from infrascaffold.generate import generate
 from infrascaffold.jinja_env import make_environment
+from infrascaffold.limits import DEFAULT_LIMITS, Limits
 from infrascaffold.pack import load_pack
 from infrascaffold.record import record_files
 from infrascaffold.tasks import require_trust, run_tasks
@@ -27,10 +28,11 @@ def run(
     force: bool,
     dry_run: bool,
     trust: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> int:
     """Render the pack into DEST (or list what would be written with `dry_run`)."""
     check_destination(dest, force=force)
-    pack = load_pack(pack_ref)
+    pack = load_pack(pack_ref, trusted=trust)
     require_trust(pack.tasks, pack.source, trusted=trust)
     provided: dict[str, Any] = load_answers_file(answers_file) if answers_file else {}
     overrides = [parse_set_option(item) for item in sets]
@@ -39,7 +41,7 @@ def run(
         from infrascaffold.interview import make_asker
 
         ask = make_asker(make_environment(pack.search_roots))
-    result = generate(pack, provided, overrides, ask)
+    result = generate(pack, provided, overrides, ask, limits=limits)
     public = public_answers(pack, result.answers)
     files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
     if dry_run:

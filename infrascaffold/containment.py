@@ -1,0 +1,50 @@
+"""Keeping a pack's reads inside the pack: every path it names is resolved, links included.
+
+A pack is untrusted input until `--trust`: a link such as `partials/p -> /etc/passwd`, or a
+`files/` folder that is itself a link, must never copy outside files into DEST.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jinja2.loaders import split_template_path
+
+from infrascaffold.errors import PackError
+
+
+def contained(path: Path, root: Path) -> Path:
+    """`path` resolved (links followed); PackError when it leads outside the pack `root`."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise PackError(str(path), "is outside the pack (links are followed)")
+    return resolved
+
+
+def read_pack_text(path: Path, root: Path, label: str | None = None) -> str:
+    """The UTF-8 text of a pack file, refused when it leads outside the pack or is not text."""
+    real = contained(path, root)
+    try:
+        return real.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError(
+            label or str(path), "is not UTF-8 text (only text files are supported)"
+        ) from exc
+    except OSError as exc:
+        raise PackError(label or str(path), exc.strerror or "cannot be read") from exc
+
+
+class ContainedLoader(jinja2.BaseLoader):
+    """Loads `files/…` and `partials/…` templates from the pack roots, never outside them."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = [r.resolve() for r in roots]
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, None]:
+        pieces = split_template_path(template)  # refuses `..` segments
+        for root in self.roots:
+            candidate = root.joinpath(*pieces)
+            if candidate.is_file():
+                return read_pack_text(candidate, root, template), str(candidate), None
+        raise jinja2.TemplateNotFound(template)
