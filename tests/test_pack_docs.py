@@ -110,9 +110,15 @@ def _matrix() -> list[dict[str, Any]]:
             "deploy_strategy": strategy,
             "ci": CI_SYSTEMS[i % 3],
             "environments": _environments(cloud, project, many=i % 2 == 0),
-            "domain": "example.com" if i % 4 == 1 else "",
-            "alert_email": "oncall@example.com" if i % 3 == 0 else "",
+            "domain": "example.com" if i % 4 != 3 else "",
+            "alert_email": "oncall@example.com" if i % 3 != 2 else "",
         }
+        for env in answers["environments"]:
+            # A protected environment needs a domain and an alert e-mail; a protected Kubernetes
+            # one a self-hosted runner in its network.
+            env["protected"] = bool(env.get("protected") and answers["domain"] and answers["alert_email"])
+            if env["protected"] and compute == "kubernetes":
+                env["runner"] = f"{env['name']}-net"
         if compute != "static-site":
             answers["database"] = ("postgres", "mysql", "none")[i % 3]
             answers["cache"] = "redis" if i % 2 else "none"
