@@ -70,7 +70,13 @@ PINNED_ACTIONS = {
     "anchore/sbom-action": ("e22c389904149dbc22b58101806040fa8d37a610", "v0.24.0"),
 }
 ONE_ENVIRONMENT = [
-    {"name": "live", "region": "us-east-1", "cidr": "10.60.0.0/16", "protected": True, "runner": "live-net"},
+    {
+        "name": "live",
+        "region": "us-east-1",
+        "cidr": "10.60.0.0/16",
+        "protected": True,
+        "runner": "live-net",
+    },
 ]
 SIX_ENVIRONMENTS = [
     {"name": name, "region": region, "cidr": f"10.{i}.0.0/16", "protected": protected}
@@ -552,7 +558,11 @@ def test_github_environments_follow_the_answers(environments: list[dict[str, Any
         runner = env.get("runner") or "ubuntu-latest"
         given = {"environment": name, "region": env["region"], "runner": runner}
         suffix = name.upper().replace("-", "_")
-        assert terraform[f"plan-{name}"]["with"] == {**given, "stack": ".", "variable_suffix": suffix}
+        assert terraform[f"plan-{name}"]["with"] == {
+            **given,
+            "stack": ".",
+            "variable_suffix": suffix,
+        }
         assert terraform[f"apply-{name}"]["with"] == {
             **given,
             "stack": ".",

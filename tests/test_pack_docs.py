@@ -116,7 +116,9 @@ def _matrix() -> list[dict[str, Any]]:
         for env in answers["environments"]:
             # A protected environment needs a domain and an alert e-mail; a protected Kubernetes
             # one a self-hosted runner in its network.
-            env["protected"] = bool(env.get("protected") and answers["domain"] and answers["alert_email"])
+            env["protected"] = bool(
+                env.get("protected") and answers["domain"] and answers["alert_email"]
+            )
             if env["protected"] and compute == "kubernetes":
                 env["runner"] = f"{env['name']}-net"
         if compute != "static-site":
