@@ -462,3 +462,73 @@ def test_the_cli_refuses_missing_answers_with_one_line_each(tmp_path: Path) -> N
     assert "repository: is required and has no default" in result.stderr
     assert "prod is protected: set alert_email" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# -- what Terraform prints and what the digest compares (needs terraform; no provider download) ---
+
+
+PLAN_CONFIG = """
+variable "secret" {
+  type      = string
+  sensitive = true
+}
+variable "name" {
+  type = string
+}
+resource "terraform_data" "app" {
+  input = { password = var.secret, name = var.name }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def terraform_root(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not installed")
+    root = tmp_path_factory.mktemp("plan")
+    (root / "main.tf").write_text(PLAN_CONFIG, encoding="utf-8")
+    subprocess.run([terraform, "init", "-input=false"], cwd=root, check=True, capture_output=True)
+    return terraform, root
+
+
+def plan_digest(terraform: str, root: Path, name: str, secret: str) -> tuple[str, str]:
+    """(text of `terraform show -no-color`, the pipelines' plan_digest) of a plan of `root`."""
+    plan = root / f"{name}-{secret}.tfplan"
+    subprocess.run(
+        [terraform, "plan", "-input=false", f"-out={plan}", f"-var=name={name}"]
+        + [f"-var=secret={secret}"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    text = subprocess.run(
+        [terraform, "show", "-no-color", str(plan)], cwd=root, check=True, capture_output=True
+    ).stdout.decode()
+    combo: Combo = ("aws", "github-actions", "containers", "rolling")
+    function = files_of(combo)[WORKFLOWS + "_terraform-apply.yml"]
+    script = re.search(r"(plan_digest\(\) \{.*?\n\s*\})", function, re.DOTALL)
+    assert script
+    body = re.sub(r"(?m)^ {10}", "", script.group(1))
+    digest = subprocess.run(
+        ["bash", "-c", f'{body}\nplan_digest "$1"', "-", str(plan)],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    assert re.fullmatch(r"[0-9a-f]{64}\n", digest), digest
+    return text, digest
+
+
+def test_the_plan_text_masks_secrets_and_the_digest_tells_changes(
+    terraform_root: tuple[str, Path],
+) -> None:
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed")
+    terraform, root = terraform_root
+    text, digest = plan_digest(terraform, root, "visible", "hunter2-long-secret")
+    assert "hunter2" not in text and "(sensitive value)" in text and '"visible"' in text
+    # The same change set twice: the same digest; another value (even a masked one): another.
+    assert plan_digest(terraform, root, "visible", "hunter2-long-secret")[1] == digest
+    assert plan_digest(terraform, root, "renamed", "hunter2-long-secret")[1] != digest
+    assert plan_digest(terraform, root, "visible", "another-secret")[1] != digest
