@@ -64,7 +64,10 @@ def test_when_skips_questions_that_do_not_apply() -> None:
 
 def test_layers_file_then_set(tmp_path: Path) -> None:
     path = (
-        build_file_tree(tmp_path, {"a.yml": "project_name: shop\ncloud: aws\nowner: one\nrepository: acme/shop\n"})
+        build_file_tree(
+            tmp_path,
+            {"a.yml": "project_name: shop\ncloud: aws\nowner: one\nrepository: acme/shop\n"},
+        )
         / "a.yml"
     )
     provided = load_answers_file(path)
