@@ -532,3 +532,24 @@ def test_the_plan_text_masks_secrets_and_the_digest_tells_changes(
     assert plan_digest(terraform, root, "visible", "hunter2-long-secret")[1] == digest
     assert plan_digest(terraform, root, "renamed", "hunter2-long-secret")[1] != digest
     assert plan_digest(terraform, root, "visible", "another-secret")[1] != digest
+
+
+def test_dependabot_and_renovate_configs_match_their_schemas(tmp_path: Path) -> None:
+    check = BIN / "check-jsonschema"
+    if not check.exists():
+        pytest.skip("check-jsonschema is not installed")
+    github = files_of(("gcp", "github-actions", "kubernetes", "rolling"))
+    gitlab = files_of(("azure", "gitlab-ci", "kubernetes", "rolling"))
+    for schema, text in (
+        ("vendor.dependabot", github[".github/dependabot.yml"]),
+        ("vendor.renovate", gitlab["renovate.json"]),
+    ):
+        path = tmp_path / ("dependabot.yml" if "dependabot" in schema else "renovate.json")
+        path.write_text(text, encoding="utf-8")
+        result = subprocess.run(
+            [str(check), "--builtin-schema", schema, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
