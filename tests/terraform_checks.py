@@ -88,6 +88,21 @@ def unassigned(text: str, keys: Iterable[str]) -> list[str]:
     return sorted(key for key in keys if not re.search(rf"^\s+{re.escape(key)}\s+=", text, re.M))
 
 
+def production_ready(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers as the pack accepts them: a protected environment needs a domain and an alert
+    e-mail (a combo without them has no protected environment), and a protected Kubernetes one a
+    self-hosted runner in its network."""
+    production = bool(answers.get("domain") and answers.get("alert_email"))
+    kubernetes = answers.get("compute") == "kubernetes" and answers.get("ci", "none") != "none"
+    environments = []
+    for env in answers.get("environments", []):
+        env = {**env, "protected": bool(env.get("protected")) and production}
+        if env["protected"] and kubernetes and not env.get("runner"):
+            env["runner"] = f"{env['name']}-network"
+        environments.append(env)
+    return {**answers, "environments": environments} if environments else answers
+
+
 class Cloud:
     """One cloud's part of the pack; `answers`, `tree`, `docs`, `modules` cache each combo's."""
 
@@ -103,7 +118,8 @@ class Cloud:
         """The example's answers with the combo's overrides; an override of None removes one."""
         example, overrides = self.matrix[combo]
         answers = {**example_answers(example), **overrides}
-        return {key: value for key, value in answers.items() if value is not None}
+        answers = {key: value for key, value in answers.items() if value is not None}
+        return production_ready(answers)
 
     def _tree(self, combo: str) -> Mapping[str, str]:
         tree = render_answers(self.answers(combo))

@@ -102,8 +102,9 @@ def valid_answers() -> dict[str, Any]:
         "ci": "github-actions",
         "repository": "acme/shop",
         "deploy_strategy": "rolling",
-        "domain": "",
-        "alert_email": "",
+        # prod is protected: production needs a domain (HTTPS) and an alert e-mail.
+        "domain": "shop.example.com",
+        "alert_email": "oncall@example.com",
         "environments": [
             {
                 "name": "dev",

@@ -33,7 +33,11 @@ def resolve(provided: dict[str, Any], *sets: str) -> tuple[dict[str, Any], list[
 
 def test_defaults_fill_everything_but_the_required_project_name() -> None:
     answers, problems = resolve({})
-    assert problems == [("project_name", "is required and has no default")]
+    # The repository the CI identities trust is never guessed.
+    assert problems == [
+        ("project_name", "is required and has no default"),
+        ("repository", "is required and has no default"),
+    ]
     assert answers["cloud"] == "aws"
     assert [e["name"] for e in answers["environments"]] == ["dev", "staging", "prod"]
 
@@ -48,8 +52,10 @@ def test_region_default_follows_the_chosen_cloud() -> None:
 
 
 def test_jinja_default_uses_earlier_answers() -> None:
-    answers, _ = resolve({"project_name": "shop", "owner": "Web Team"})
-    assert answers["repository"] == "web-team/shop"
+    answers, _ = resolve({"project_name": "shop", "cloud": "gcp", "owner": "Web Team"})
+    assert answers["environments"][2]["project_id"] == "shop-prod"
+    # No default is guessed for the repository from the owner and project.
+    assert "repository" not in answers
 
 
 def test_when_skips_questions_that_do_not_apply() -> None:
@@ -59,7 +65,10 @@ def test_when_skips_questions_that_do_not_apply() -> None:
 
 def test_layers_file_then_set(tmp_path: Path) -> None:
     path = (
-        build_file_tree(tmp_path, {"a.yml": "project_name: shop\ncloud: aws\nowner: one\n"})
+        build_file_tree(
+            tmp_path,
+            {"a.yml": "project_name: shop\ncloud: aws\nowner: one\nrepository: acme/shop\n"},
+        )
         / "a.yml"
     )
     provided = load_answers_file(path)
@@ -72,7 +81,9 @@ def test_layers_file_then_set(tmp_path: Path) -> None:
 
 def test_set_can_append_a_record() -> None:
     answers, problems = resolve(
-        {"project_name": "shop"}, "environments.3.name=qa", "environments.3.cidr=10.40.0.0/16"
+        {"project_name": "shop", "repository": "acme/shop"},
+        "environments.3.name=qa",
+        "environments.3.cidr=10.40.0.0/16",
     )
     assert problems == []
     assert answers["environments"][3] == {
@@ -81,6 +92,7 @@ def test_set_can_append_a_record() -> None:
         "cidr": "10.40.0.0/16",
         "size": "small",
         "protected": False,
+        "runner": "",
     }
 
 
@@ -170,7 +182,8 @@ slugs = st.from_regex(r"[a-z][a-z0-9]{2,10}", fullmatch=True)
 @settings(max_examples=50, deadline=None)
 def test_later_layers_always_win(file_owner: str, set_owner: str | None, project: str) -> None:
     sets = [f"owner={set_owner}"] if set_owner else []
-    answers, problems = resolve({"project_name": project, "owner": file_owner}, *sets)
+    provided = {"project_name": project, "owner": file_owner, "repository": "acme/shop"}
+    answers, problems = resolve(provided, *sets)
     assert problems == []
     assert answers["owner"] == (set_owner or file_owner)
     assert answers["project_name"] == project

@@ -87,7 +87,11 @@ def test_no_input_lists_every_missing_key(tmp_path: Path) -> None:
 
 
 def test_defaults_take_defaults(tmp_path: Path) -> None:
-    code, _, err = run("new", str(tmp_path / "out"), "--defaults", "--set", "project_name=shop")
+    # The default prod is protected: it needs a domain and an alert e-mail; no repository is guessed.
+    given = ["project_name=shop", "repository=acme/shop", "domain=shop.example.com"]
+    given += ["alert_email=oncall@example.com"]
+    sets = [arg for value in given for arg in ("--set", value)]
+    code, _, err = run("new", str(tmp_path / "out"), "--defaults", *sets)
     assert code == 0, err
 
 

@@ -52,8 +52,9 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"CI/CD system")
     answer(child, r"Repository path", CTRL_U * 3 + "acme/shop-infra" + ENTER)
     answer(child, r"Deployment strategy", DOWN + DOWN + ENTER)  # canary
-    answer(child, r"DNS domain")
-    answer(child, r"E-mail address")
+    # The default environments' prod is protected: it needs a domain and an alert e-mail.
+    answer(child, r"DNS domain", "example.com" + ENTER)
+    answer(child, r"E-mail address", "oncall@example.com" + ENTER)
     child.expect(r"#2 prod")
     answer(child, r"edit the list or choose Done", DOWN + ENTER)  # Add
     answer(child, r"Environment name", "qa" + ENTER)
@@ -61,6 +62,7 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"Network CIDR", "10.20.0.0/16" + ENTER)  # overlaps staging: re-asked at Done
     answer(child, r"Size")
     answer(child, r"Protected")
+    answer(child, r"Self-hosted runner label")
     answer(child, r"edit the list or choose Done", ENTER)
     child.expect(r"overlaps environments\[1\]\.cidr")
     # Remove staging (#1): Done, Add, Edit #0, Rename #0, Remove #0, Edit #1, Rename #1, Remove #1

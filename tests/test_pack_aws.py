@@ -30,7 +30,7 @@ GITLAB = {"ci": "gitlab-ci", "repository": "acme/platform/shop-infra"}
 
 # id → (example answers file, overrides)
 MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
-    "containers-postgres": ("aws-containers", {}),
+    "containers-postgres": ("aws-containers", {"domain": ""}),
     "containers-mysql-redis-5env": (
         "aws-containers",
         {"database": "mysql", "cache": "redis", "deploy_strategy": "canary",
@@ -53,7 +53,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
         {"database": "postgres", "cache": "none", "deploy_strategy": "blue-green", "ci": "none",
          "environments": FIVE_ENVIRONMENTS},
     ),
-    "serverless-bare": ("aws-serverless-bluegreen", {}),
+    "serverless-bare": ("aws-serverless-bluegreen", {"domain": ""}),
     "serverless-postgres-redis-5env": (
         "aws-serverless-bluegreen",
         {"database": "postgres", "cache": "redis", "deploy_strategy": "canary",

@@ -42,7 +42,7 @@ GITLAB = {"ci": "gitlab-ci", "repository": "acme/platform/shop-infra"}
 
 # id → (example answers file, overrides); None removes an answer.
 MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
-    "containers-postgres": ("azure-containers", {}),
+    "containers-postgres": ("azure-containers", {"domain": ""}),
     "containers-mysql-redis-5env": (
         "azure-containers",
         {"database": "mysql", "cache": "redis", "deploy_strategy": "canary",

@@ -54,24 +54,33 @@ SECRET_PATTERNS = (
     re.compile(r"(?i)(password|secret|token)\s*[=:]\s*[\"'](?![$])[^\"'\s]{6,}[\"']"),
     re.compile(r"(?i)aws[-_](secret[-_])?access[-_]key"),
 )
-# The current major of every action the workflows use: Node 24 runtimes, or composite.
-CURRENT_ACTIONS = {
-    "actions/checkout": "v5",
-    "actions/upload-artifact": "v6",
-    "actions/download-artifact": "v7",
-    "actions/github-script": "v8",
-    "actions/setup-node": "v5",
-    "hashicorp/setup-terraform": "v4",
-    "aws-actions/configure-aws-credentials": "v6",
-    "terraform-linters/setup-tflint": "v6",
-    "sigstore/cosign-installer": "v4",
-    "anchore/sbom-action": "v0",
+# Every action the workflows use, pinned to the commit of a release (git rev-parse TAG^{commit} in
+# a clone of the action's repository), its version in the comment Dependabot updates.
+PINNED_ACTIONS = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/download-artifact": ("3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
+    "actions/github-script": ("ed597411d8f924073f98dfc5c65a23a2325f34cd", "v8.0.0"),
+    "actions/setup-node": ("820762786026740c76f36085b0efc47a31fe5020", "v7.0.0"),
+    "hashicorp/setup-terraform": ("dfe3c3f87815947d99a8997f908cb6525fc44e9e", "v4.0.1"),
+    "aws-actions/configure-aws-credentials": ("e6de054238d6b7531b4efff3b6587d9aade6a06c", "v6.2.3"),
+    "terraform-linters/setup-tflint": ("6e1e0642c0289bd619021bf6b34e3c08ed1e005a", "v6.3.0"),
+    # There is no v4 tag (major) of cosign-installer: v4.1.2 is its latest release.
+    "sigstore/cosign-installer": ("6f9f17788090df1f26f669e9d70d6ae9567deba6", "v4.1.2"),
+    "anchore/sbom-action": ("e22c389904149dbc22b58101806040fa8d37a610", "v0.24.0"),
 }
 ONE_ENVIRONMENT = [
-    {"name": "live", "region": "us-east-1", "cidr": "10.60.0.0/16", "protected": True},
+    {
+        "name": "live",
+        "region": "us-east-1",
+        "cidr": "10.60.0.0/16",
+        "protected": True,
+        "runner": "live-net",
+    },
 ]
 SIX_ENVIRONMENTS = [
     {"name": name, "region": region, "cidr": f"10.{i}.0.0/16", "protected": protected}
+    | ({"runner": f"{name}-net"} if protected else {})
     for i, (name, region, protected) in enumerate(
         [
             ("dev", "eu-west-1", False),
@@ -103,6 +112,11 @@ def answers(
         given.pop("cache", None)
     if environments is not None:
         given["environments"] = environments
+    # A protected Kubernetes environment's cluster endpoint is private: a runner in its network.
+    given["environments"] = [
+        {"runner": f"{e['name']}-net"} | e if e.get("protected") and compute == "kubernetes" else e
+        for e in given["environments"]
+    ]
     return given
 
 
@@ -234,6 +248,7 @@ def distinct(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_github_actions_renders_workflows_only() -> None:
     names = {path.removeprefix(WORKFLOWS) for path in files_of(COMBOS[0])}
     assert names == {
+        ".github/dependabot.yml",
         "terraform.yml",
         "_terraform-plan.yml",
         "_terraform-apply.yml",
@@ -378,7 +393,7 @@ def test_github_permissions_are_least_privilege() -> None:
         assert "issues" not in writes or "drift" in name, f"{where} {name}"
 
 
-def test_actions_are_pinned_to_their_current_major() -> None:
+def test_actions_are_pinned_to_a_release_commit() -> None:
     for combo in COMBOS:
         files = files_of(combo)
         for path, doc in docs_of(combo).items():
@@ -390,8 +405,11 @@ def test_actions_are_pinned_to_their_current_major() -> None:
                     if call.startswith("./"):
                         assert call.removeprefix("./") in files, f"{combo} {path} {name}"
                     else:
-                        action, _, version = call.partition("@")
-                        assert CURRENT_ACTIONS.get(action) == version, f"{combo} {path}: {call}"
+                        action, _, sha = call.partition("@")
+                        pinned, version = PINNED_ACTIONS[action]
+                        assert sha == pinned, f"{combo} {path}: {call}"
+                        # The version comment Dependabot reads and updates with the SHA.
+                        assert f"uses: {call} # {version}\n" in files[path], f"{combo} {path}"
 
 
 def test_gitlab_images_are_pinned() -> None:
@@ -407,38 +425,68 @@ def test_authentication_is_keyless() -> None:
         for step in job.get("steps", []):
             if step.get("uses", "").startswith("aws-actions/configure-aws-credentials"):
                 roles += 1
-                assert step["with"]["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}"
                 assert set(step["with"]) == {"role-to-assume", "aws-region", "role-session-name"}
                 assert job["permissions"]["id-token"] == "write", f"{where} {name}"
-                # The OIDC subject names the job's environment, which holds AWS_ROLE_ARN.
-                assert job["environment"], f"{where} {name}"
+                if name in ("plan", "drift"):
+                    # No GitHub environment: the plan role comes from repository variables.
+                    assert "environment" not in job, f"{where} {name}"
+                    assert step["with"]["role-to-assume"] == "${{ env.AWS_ROLE_ARN }}"
+                    assert job["env"]["AWS_ROLE_ARN"] == (
+                        "${{ vars[format('AWS_ROLE_ARN_PLAN_{0}', inputs.variable_suffix)] }}"
+                    )
+                else:
+                    # The OIDC subject names the job's environment, which holds AWS_ROLE_ARN.
+                    assert step["with"]["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}"
+                    assert job["environment"], f"{where} {name}"
     assert roles > 0
     for _, path, doc in documents():
         if path == GITLAB:
-            assert doc[".cloud-auth"]["id_tokens"] == {
-                "AWS_ID_TOKEN": {"aud": "https://gitlab.com"}
-            }
+            # Self-managed GitLab works: bootstrap's gitlab_url is the issuer and the audience.
+            assert doc[".cloud-auth"]["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "$CI_SERVER_URL"}}
     for where, name, job in all_gitlab_jobs():
         if "id_tokens" in job and "AWS_ID_TOKEN" in job["id_tokens"]:
-            # AWS_ROLE_ARN is a CI/CD variable scoped to the job's environment.
-            assert job["environment"]["name"], f"{where} {name}"
+            if name.startswith(("plan:", "drift:")):
+                suffix = job["variables"]["TF_ENV"].upper().replace("-", "_")
+                assert "environment" not in job, f"{where} {name}"
+                assert job["variables"]["AWS_ROLE_ARN"] == f"$AWS_ROLE_ARN_PLAN_{suffix}"
+            else:
+                # AWS_ROLE_ARN is a CI/CD variable scoped to the job's environment.
+                assert job["environment"]["name"], f"{where} {name}"
 
 
 # -- what the pipelines do ---------------------------------------------------------------------------
 
 
-def test_applies_apply_the_plan_of_the_same_run() -> None:
+def test_applies_replan_and_apply_only_the_reviewed_changes() -> None:
     docs = docs_of(("github-actions", "containers", "rolling"))
     plan = docs[WORKFLOWS + "_terraform-plan.yml"]["jobs"]["plan"]
     apply = docs[WORKFLOWS + "_terraform-apply.yml"]["jobs"]["apply"]
+    plan_run = "\n".join(s.get("run", "") for s in plan["steps"])
+    apply_run = "\n".join(s.get("run", "") for s in apply["steps"])
+    # The plan job hands over the digest of its changes and its lock file, never the plan.
+    assert plan["outputs"] == {"digest": "${{ steps.plan.outputs.digest }}"}
+    assert 'rm -f "$RUNNER_TEMP/tfplan"' in plan_run
     [upload] = [s for s in plan["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["path"].endswith("/.terraform.lock.hcl")
+    assert upload["if"] == "github.event_name != 'pull_request'"
     [download] = [s for s in apply["steps"] if s.get("uses", "").startswith("actions/download")]
-    assert upload["with"]["name"] == download["with"]["name"] == "tfplan-${{ inputs.environment }}"
-    assert apply["steps"][-1]["run"] == "terraform apply tfplan"
+    assert download["with"]["name"] == upload["with"]["name"]
+    # The apply inits with that lock file, plans again, refuses another change set, applies.
+    assert "terraform init -lockfile=readonly" in apply_run
+    assert 'if [ "$digest" != "$REVIEWED_DIGEST" ]; then' in apply_run
+    assert apply["env"]["REVIEWED_DIGEST"] == "${{ inputs.digest }}"
+    assert apply["steps"][-1]["run"] == 'terraform apply "$RUNNER_TEMP/tfplan"'
     jobs = gitlab_jobs(docs_of(("gitlab-ci", "containers", "rolling"))[GITLAB])
     assert jobs["apply:prod"]["needs"][0] == "plan:prod"
-    assert jobs["apply:prod"]["script"][-1] == "terraform apply tfplan"
-    assert jobs["plan:prod"]["artifacts"]["reports"] == {"terraform": "$TF_ROOT/plan.json"}
+    assert jobs["plan:prod"]["artifacts"]["reports"] == {
+        "dotenv": "plan.env",
+        "terraform": "plan.json",
+    }
+    assert jobs["plan:prod"]["artifacts"]["paths"] == ["$TF_ROOT/$TF_STACK/.terraform.lock.hcl"]
+    script = "\n".join(jobs["apply:prod"]["script"])
+    assert "terraform init -lockfile=readonly" in script
+    assert 'if [ "$digest" != "$PLAN_DIGEST" ]; then' in script
+    assert script.rstrip().endswith('terraform apply "$plan"')
 
 
 def test_drift_detection_runs_nightly_and_reports() -> None:
@@ -447,7 +495,7 @@ def test_drift_detection_runs_nightly_and_reports() -> None:
     assert triggers == {"schedule": [{"cron": "17 3 * * *"}], "workflow_dispatch": None}
     drift = docs[WORKFLOWS + "_terraform-drift.yml"]["jobs"]["drift"]
     assert "-detailed-exitcode" in drift["steps"][4]["run"]
-    assert drift["steps"][5]["uses"] == "actions/github-script@v8"
+    assert drift["steps"][5]["uses"].startswith("actions/github-script@")
     assert drift["steps"][6]["run"].rstrip().endswith("exit 1")
     jobs = gitlab_jobs(docs_of(("gitlab-ci", "serverless", "canary"))[GITLAB])
     for name, job in jobs.items():
@@ -507,39 +555,60 @@ def test_github_environments_follow_the_answers(environments: list[dict[str, Any
     assert rollbacks == sorted(f"{WORKFLOWS}rollback-{n}.yml" for n in names)
     for i, env in enumerate(environments):
         name, before = env["name"], names[:i][-1:]
-        given = {"environment": name, "region": env["region"]}
-        assert terraform[f"plan-{name}"]["with"] == given
-        assert terraform[f"apply-{name}"]["with"] == given
+        runner = env.get("runner") or "ubuntu-latest"
+        given = {"environment": name, "region": env["region"], "runner": runner}
+        suffix = name.upper().replace("-", "_")
+        assert terraform[f"plan-{name}"]["with"] == {
+            **given,
+            "stack": ".",
+            "variable_suffix": suffix,
+        }
+        assert terraform[f"apply-{name}"]["with"] == {
+            **given,
+            "stack": ".",
+            "digest": f"${{{{ needs.plan-{name}.outputs.digest }}}}",
+        }
         assert deploy[f"deploy-{name}"]["with"]["environment"] == name
+        assert deploy[f"deploy-{name}"]["with"]["runner"] == runner
         assert terraform[f"apply-{name}"]["needs"] == [
             f"plan-{name}",
             *(f"apply-{n}" for n in before),
         ]
+        # Protected environments are never planned for a pull request.
+        on_pr = "if" not in terraform[f"plan-{name}"]
+        assert on_pr != env["protected"], name
         assert deploy[f"deploy-{name}"]["needs"] == ["build", *(f"deploy-{n}" for n in before)]
         for workflow, job in (("terraform.yml", f"apply-{name}"), ("deploy.yml", f"deploy-{name}")):
             gated = "# Protected" in job_text(files[WORKFLOWS + workflow], job)
             assert gated == env["protected"], f"{workflow} {job}"
         rollback = yaml.safe_load(files[f"{WORKFLOWS}rollback-{name}.yml"])
         assert rollback["jobs"]["rollback"]["with"] == given
-    # Plans run in <env>-plan (no reviewers); applies, deploys and rollbacks in <env> (reviewers
-    # if protected), one at a time per environment.
+    # Plans and drift run in no environment (subject: the pull request or main); applies, deploys
+    # and rollbacks in <env> (reviewers if protected), one at a time per environment.
     reusable = {
         p.removeprefix(WORKFLOWS): next(iter(yaml.safe_load(t)["jobs"].values()))
         for p, t in files.items()
         if p.startswith(WORKFLOWS + "_")
     }
-    assert reusable["_terraform-plan.yml"]["environment"] == "${{ inputs.environment }}-plan"
-    assert reusable["_terraform-drift.yml"]["environment"] == "${{ inputs.environment }}-plan"
+    assert "environment" not in reusable["_terraform-plan.yml"]
+    assert "environment" not in reusable["_terraform-drift.yml"]
     assert reusable["_terraform-apply.yml"]["environment"] == "${{ inputs.environment }}"
     assert reusable["_rollback.yml"]["environment"] == "${{ inputs.environment }}"
     assert reusable["_deploy.yml"]["environment"]["name"] == "${{ inputs.environment }}"
+    for job in reusable.values():
+        assert job["runs-on"] == "${{ inputs.runner }}"
     for workflow, group in (
-        ("_terraform-apply.yml", "terraform"),
-        ("_deploy.yml", "deploy"),
-        ("_rollback.yml", "deploy"),
+        ("_terraform-apply.yml", "terraform-${{ inputs.environment }}"),
+        ("_deploy.yml", "deploy-${{ inputs.environment }}"),
+        ("_rollback.yml", "deploy-${{ inputs.environment }}"),
+        (
+            "_terraform-plan.yml",
+            "${{ github.event_name == 'pull_request' && format('plan-{0}-{1}', inputs.environment,"
+            " github.run_id) || format('terraform-{0}', inputs.environment) }}",
+        ),
     ):
         assert reusable[workflow]["concurrency"] == {
-            "group": group + "-${{ inputs.environment }}",
+            "group": group,
             "cancel-in-progress": False,
         }
 
@@ -548,26 +617,39 @@ def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any
     files = render_ci("gitlab-ci", "kubernetes", "blue-green", environments)
     jobs = gitlab_jobs(yaml.safe_load(files[GITLAB]))
     names = [env["name"] for env in environments]
-    for stage in ("plan", "apply", "deploy", "rollback", "drift"):
+    for stage in ("plan", "apply", "drift"):
+        assert [j for j in jobs if j.startswith(f"{stage}:")] == [
+            f"{stage}:{n}{s}" for n in names for s in ("", ":addons")
+        ]
+    for stage in ("deploy", "rollback"):
         assert [j for j in jobs if j.startswith(f"{stage}:")] == [f"{stage}:{n}" for n in names]
     for i, env in enumerate(environments):
         name, before = env["name"], names[:i][-1:]
         plan, apply, deploy = jobs[f"plan:{name}"], jobs[f"apply:{name}"], jobs[f"deploy:{name}"]
         rollback, drift = jobs[f"rollback:{name}"], jobs[f"drift:{name}"]
-        for job in (plan, apply, deploy, rollback, drift):
+        addons_plan, addons_apply = jobs[f"plan:{name}:addons"], jobs[f"apply:{name}:addons"]
+        for job in (plan, apply, deploy, rollback, drift, addons_plan, addons_apply):
             assert job["variables"]["TF_ENV"] == name
             assert job["variables"]["CLOUD_REGION"] == env["region"]
-        assert plan["environment"] == {"name": f"{name}-plan", "action": "prepare"}
-        assert drift["environment"] == {"name": f"{name}-plan", "action": "verify"}
+            assert job.get("tags") == ([env["runner"]] if env.get("runner") else None), name
+        assert "environment" not in plan and "environment" not in drift
         assert apply["environment"] == rollback["environment"] == {"name": name}
+        assert addons_apply["environment"] == {"name": name}
         assert deploy["environment"]["name"] == name
-        after = [{"job": f"apply:{n}", "artifacts": False} for n in before]
+        after = [{"job": f"apply:{n}:addons", "artifacts": False} for n in before]
         assert apply["needs"] == [f"plan:{name}", *after]
+        assert addons_apply["needs"] == [
+            f"plan:{name}:addons",
+            {"job": f"apply:{name}", "artifacts": False},
+        ]
         after = [{"job": f"deploy:{n}", "artifacts": False} for n in before]
         assert deploy["needs"] == ["build", *after]
-        assert apply["resource_group"] == f"terraform-{name}"
+        for job in (plan, apply, addons_plan, addons_apply):
+            assert job["resource_group"] == f"terraform-{name}"
         assert deploy["resource_group"] == rollback["resource_group"] == f"deploy-{name}"
         for job in (apply, deploy):
             [rule] = job["rules"]
             assert (rule.get("when") == "manual") == env["protected"], f"{name} {rule}"
         assert rollback["rules"][0]["when"] == "manual"
+        on_mr = any("merge_request_event" in rule.get("if", "") for rule in plan["rules"])
+        assert on_mr != env["protected"], name

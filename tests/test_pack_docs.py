@@ -110,9 +110,17 @@ def _matrix() -> list[dict[str, Any]]:
             "deploy_strategy": strategy,
             "ci": CI_SYSTEMS[i % 3],
             "environments": _environments(cloud, project, many=i % 2 == 0),
-            "domain": "example.com" if i % 4 == 1 else "",
-            "alert_email": "oncall@example.com" if i % 3 == 0 else "",
+            "domain": "example.com" if i % 4 != 3 else "",
+            "alert_email": "oncall@example.com" if i % 3 != 2 else "",
         }
+        for env in answers["environments"]:
+            # A protected environment needs a domain and an alert e-mail; a protected Kubernetes
+            # one a self-hosted runner in its network.
+            env["protected"] = bool(
+                env.get("protected") and answers["domain"] and answers["alert_email"]
+            )
+            if env["protected"] and compute == "kubernetes":
+                env["runner"] = f"{env['name']}-net"
         if compute != "static-site":
             answers["database"] = ("postgres", "mysql", "none")[i % 3]
             answers["cache"] = "redis" if i % 2 else "none"
@@ -649,3 +657,57 @@ def test_every_mermaid_block_parses(hcl2_warm: None) -> None:
         if error
     ]
     assert not failures, "\n\n".join(failures[:5])
+
+
+# Runbook commands against the render: make targets and CI variables.
+
+
+def test_make_targets_in_the_runbooks_exist(case: tuple[dict[str, Any], Rendered]) -> None:
+    _, (tree, docs) = case
+    targets = set(re.findall(r"^([a-z][\w-]*):", tree.get("Makefile", ""), re.MULTILINE))
+    for path, text in docs.items():
+        for block in fenced_blocks(text, *SHELL_LANGUAGES):
+            for target in re.findall(r"(?:^|[;&|]\s*)make ([a-z][\w-]*)", block, re.MULTILINE):
+                assert target in targets, f"{path}: make {target}: no such target in the Makefile"
+
+
+def pipeline_variables(tree: Mapping[str, str]) -> set[str]:
+    """The CI variables the render's pipelines read: `vars.NAME`, the `NAME_PLAN_<ENV>` names
+    of plan jobs (GitHub: vars[format('NAME_PLAN_{0}', …)], with each environment's suffix), and
+    GitLab's `$NAME` references and the names its jobs' tools read from the environment (the AWS
+    CLI's AWS_ROLE_ARN), which its comments name."""
+    names: set[str] = set()
+    suffixes = set()
+    for path, text in tree.items():
+        if path.startswith(".github/workflows/"):
+            names.update(re.findall(r"\bvars\.([A-Z][A-Z0-9_]*)", text))
+            plan = re.findall(r"vars\[format\('([A-Z0-9_]+_PLAN_)\{0\}'", text)
+            suffixes.update(re.findall(r"variable_suffix: \"([A-Z0-9_]+)\"", text))
+            names.update(f"{prefix}{suffix}" for prefix in plan for suffix in suffixes)
+        elif path == ".gitlab-ci.yml":
+            names.update(re.findall(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b", text))
+    # GitHub: the plan suffixes appear in terraform.yml, which may be read after the workflow.
+    for path, text in tree.items():
+        if path.startswith(".github/workflows/"):
+            plan = re.findall(r"vars\[format\('([A-Z0-9_]+_PLAN_)\{0\}'", text)
+            names.update(f"{prefix}{suffix}" for prefix in plan for suffix in suffixes)
+    return names
+
+
+def test_ci_variables_the_runbooks_set_are_read_by_the_pipelines(
+    case: tuple[dict[str, Any], Rendered],
+) -> None:
+    answers, (tree, docs) = case
+    if answers["ci"] == "none":
+        return
+    read = pipeline_variables(tree)
+    runbooks = {p: t for p, t in docs.items() if p.startswith("docs/runbooks/")}
+    set_count = 0
+    for path, text in runbooks.items():
+        for block in fenced_blocks(text, *SHELL_LANGUAGES):
+            for name in re.findall(r"(?:gh|glab) variable set '?([A-Z][A-Z0-9_]*)'?", block):
+                set_count += 1
+                if path == "docs/runbooks/create-environment.md" and "_PLAN_" in name:
+                    continue  # the new environment's: read once the update has run
+                assert name in read, f"{path}: {name} is set but no pipeline reads it"
+    assert set_count, "the runbooks set no CI variable"

@@ -38,7 +38,7 @@ GITLAB = {"ci": "gitlab-ci", "repository": "acme/platform/shop-infra"}
 
 # id → (example answers file, overrides); None removes an answer.
 MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
-    "containers-postgres": ("gcp-containers", {}),
+    "containers-postgres": ("gcp-containers", {"domain": ""}),
     "containers-mysql-redis-5env": (
         "gcp-containers",
         {"database": "mysql", "cache": "redis", "deploy_strategy": "canary",
@@ -47,7 +47,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "containers-bare-1env": (
         "gcp-containers",
         {"database": "none", "cache": "none", "deploy_strategy": "blue-green", "ci": "none",
-         "environments": ONE_ENVIRONMENT},
+         "domain": "", "alert_email": "", "environments": ONE_ENVIRONMENT},
     ),
     "kubernetes-mysql-redis": ("gcp-kubernetes-canary", {}),
     "kubernetes-bare-1env": (
@@ -63,8 +63,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "serverless-bare": (
         "gcp-containers",
-        {"compute": "serverless", "database": "none", "deploy_strategy": "blue-green", "domain": "",
-         "environments": UNPROTECTED_ENVIRONMENTS},
+        {"compute": "serverless", "database": "none", "deploy_strategy": "blue-green", "domain": ""},
     ),
     "serverless-postgres-redis-5env": (
         "gcp-containers",
@@ -84,6 +83,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "static-site-5env": (
         "gcp-containers",
         {"compute": "static-site", "database": None, "cache": None, "deploy_strategy": "canary",
+         "domain": "", "alert_email": "",
          "environments": FIVE_ENVIRONMENTS, **GITLAB},
     ),
 }  # fmt: skip
