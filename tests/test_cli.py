@@ -157,3 +157,33 @@ def test_ctrl_c_exits_130_through_main() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 130
     assert "Interrupted" in result.stderr
+
+
+def process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI as a process (`python -m infrascaffold`): the exit code the shell sees."""
+    return subprocess.run(
+        [sys.executable, "-m", "infrascaffold", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_exit_1_of_a_command_reaches_the_process(tmp_path: Path) -> None:
+    # click's non-standalone mode returns ctx.exit's code: main() used to drop it (exit 0).
+    bad = build_file_tree(tmp_path / "bad", {"main.tf": 'output "x" {\n  value = var.nope\n}\n'})
+    result = process("validate", str(bad))
+    assert result.returncode == 1, result.stderr
+    assert "undeclared-reference" in result.stdout
+
+
+def test_sigterm_exits_143_with_a_message() -> None:
+    script = (
+        "import os, signal, sys; from infrascaffold import cli\n"
+        "def term(*a, **k): os.kill(os.getpid(), signal.SIGTERM); raise AssertionError\n"
+        "cli.cli.main = term\nsys.argv=['infrascaffold']\ncli.main()"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 143
+    assert "Terminated; nothing was written." in result.stderr
