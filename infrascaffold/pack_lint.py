@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.jinja_env import make_environment
-from infrascaffold.pack import Pack
+from infrascaffold.pack import Pack, is_build_dropping
 from infrascaffold.render import matching_rules
 from infrascaffold.validate.findings import Finding
 
@@ -75,7 +75,7 @@ def _templates(pack: Pack) -> Iterator[tuple[str, Path]]:
             for path in sorted((root / folder).rglob("*")):
                 rel = path.relative_to(root).as_posix()
                 wanted = folder == "partials" or rel.endswith(TEMPLATE_SUFFIX)
-                if path.is_file() and rel not in seen and wanted:
+                if path.is_file() and rel not in seen and wanted and not is_build_dropping(rel):
                     seen.add(rel)
                     yield rel, path
 

@@ -11,7 +11,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.errors import PackError, RenderError
 from infrascaffold.jinja_env import evaluate, render_string
-from infrascaffold.pack import FileRule, Pack
+from infrascaffold.pack import FileRule, Pack, is_build_dropping
 
 Tree = dict[str, str]
 TEMPLATE_SUFFIX = ".j2"
@@ -58,8 +58,9 @@ def iter_pack_files(pack: Pack) -> list[str]:
         for path in files.rglob("*"):
             if path.is_symlink() and not path.resolve().is_relative_to(pack_root):
                 raise PackError(str(path), "is a link pointing outside the pack")
-            if path.is_file():
-                found.add(path.relative_to(files).as_posix())
+            rel = path.relative_to(files).as_posix()
+            if path.is_file() and not is_build_dropping(rel):
+                found.add(rel)
     if not found and not any((r / "files").is_dir() for r in pack.search_roots):
         raise PackError(str(pack.root / "files"), "the pack has no files/ folder")
     return sorted(found)
