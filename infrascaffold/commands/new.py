@@ -14,7 +14,7 @@ from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import load_pack
 from infrascaffold.record import record_files
 from infrascaffold.tasks import require_trust, run_tasks
-from infrascaffold.writer import check_destination, write_tree
+from infrascaffold.writer import apply_changes, check_folder, clean_up, refuse_overwrites
 
 
 def run(
@@ -29,7 +29,10 @@ def run(
     trust: bool = False,
 ) -> int:
     """Render the pack into DEST (or list what would be written with `dry_run`)."""
-    check_destination(dest, force=force)
+    check_folder(dest)
+    if not dry_run:
+        clean_up(dest)  # what a killed earlier run left is not the team's files
+    refuse_overwrites(dest, (), force=force)  # an earlier render: refused before the interview
     pack = load_pack(pack_ref)
     require_trust(pack.tasks, pack.source, trusted=trust)
     provided: dict[str, Any] = load_answers_file(answers_file) if answers_file else {}
@@ -42,10 +45,11 @@ def run(
     result = generate(pack, provided, overrides, ask)
     public = public_answers(pack, result.answers)
     files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
+    refuse_overwrites(dest, files, force=force)
     if dry_run:
         _print_plan(dest, result.tree, files)
         return EXIT_OK
-    write_tree(dest, files, force=force)
+    apply_changes(dest, files)
     click.echo(f"Rendered {len(result.tree)} files of pack {pack.name} {pack.version} into {dest}")
     run_tasks(pack.tasks, dest)
     return EXIT_OK
