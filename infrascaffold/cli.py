@@ -28,7 +28,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     \b
     Example:
-      infrascaffold new infra/ --answers examples/answers/aws-containers.yml --no-input
+      infrascaffold new infra/ --example aws-containers --no-input
     """
     ctx.obj = {"debug": debug}
 
@@ -47,6 +47,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "answers_file",
     type=click.Path(path_type=Path, dir_okay=False),
     help="YAML file of answers.",
+)
+@click.option(
+    "--example",
+    metavar="NAME",
+    help="Start from a shipped example answer set (see `infrascaffold template list`).",
 )
 @click.option(
     "--set",
@@ -68,6 +73,7 @@ def new(
     dest: Path,
     pack_ref: str,
     answers_file: Path | None,
+    example: str | None,
     sets: tuple[str, ...],
     defaults: bool,
     no_input: bool,
@@ -79,10 +85,17 @@ def new(
 
     \b
     Example:
+      infrascaffold new infra/ --example aws-containers --no-input
       infrascaffold new infra/ --answers answers.yml --no-input \\
         --set environments.1.region=eu-west-3
     """
     from infrascaffold.commands import new as command
+    from infrascaffold.examples import example_path
+
+    if example and answers_file:
+        raise click.UsageError("give either --answers or --example, not both")
+    if example:
+        answers_file = example_path(example)
 
     interactive = not (defaults or no_input) and sys.stdin.isatty()
     ctx.exit(
@@ -227,7 +240,7 @@ def template() -> None:
 @template.command("list")
 @click.pass_context
 def template_list(ctx: click.Context) -> None:
-    """List the built-in and installed packs with their versions.
+    """List the built-in and installed packs, and the example answer sets.
 
     \b
     Example:

@@ -110,13 +110,36 @@ def test_invalid_answers_each_on_one_line_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
-def test_dest_not_empty_is_refused_before_any_work(tmp_path: Path) -> None:
-    dest = build_file_tree(tmp_path / "infra", {"mine.txt": "x"})
+def test_files_the_render_would_overwrite_need_force(tmp_path: Path) -> None:
+    dest = build_file_tree(tmp_path / "infra", {"mine.txt": "x", "README.md": "mine\n"})
     code, _, err = run("new", str(dest), "--answers", EXAMPLE, "--no-input")
-    assert code == 2 and "is not empty (use --force" in err
+    assert code == 2
+    assert err.strip() == (
+        f"error: {dest}: the render would overwrite 1 file(s): README.md (use --force)"
+    )
+    assert sorted(p.name for p in dest.iterdir()) == ["README.md", "mine.txt"]
     code, _, err = run("new", str(dest), "--answers", EXAMPLE, "--no-input", "--force")
     assert code == 0, err
     assert (dest / "mine.txt").read_text() == "x"
+
+
+def test_a_fresh_git_repository_is_accepted(tmp_path: Path) -> None:
+    dest = build_file_tree(tmp_path / "repo", {"LICENSE": "MIT\n", "NOTES.md": "ours\n"})
+    subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    code, _, err = run("new", str(dest), "--example", "aws-containers", "--no-input")
+    assert code == 0, err
+    assert (dest / "LICENSE").read_text() == "MIT\n" and (dest / "main.tf").is_file()
+    code, _, err = run("new", str(dest), "--example", "aws-containers", "--no-input")
+    assert code == 2 and "already holds an infrascaffold render" in err
+
+
+def test_example_names_a_shipped_answer_set(tmp_path: Path) -> None:
+    code, _, err = run("new", str(tmp_path / "x"), "--example", "nope", "--no-input")
+    assert code == 2 and "--example: unknown example 'nope' (known: aws-containers," in err
+    code, _, err = run("new", str(tmp_path / "x"), "--example", "a", "--answers", EXAMPLE)
+    assert code == 2 and "either --answers or --example" in err
+    code, out, _ = run("template", "list")
+    assert code == 0 and "aws-serverless-bluegreen" in out and "--example NAME" in out
 
 
 @pytest.mark.parametrize(
