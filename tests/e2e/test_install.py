@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 from infrascaffold.pack import is_build_dropping
-from tests.builders import ROOT
 from tests.e2e.conftest import Installed
 
 SERVERLESS = ("aws-serverless-bluegreen",)
