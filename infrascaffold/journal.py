@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -45,7 +46,8 @@ def apply_changes(dest: Path, writes: Mapping[str, str], deletes: Iterable[str] 
         try:
             _apply(dest, journal, plan)
         except BaseException:
-            roll_back(dest, journal)
+            with _signals_deferred():  # a second Ctrl-C must not cut the rollback short
+                roll_back(dest, journal)
             raise
         _discard(journal)
         _remove_empty(dest, [RECORD_DIR] if RECORD_DIR in plan["created"] else [])
@@ -169,6 +171,17 @@ def _apply(dest: Path, journal: Path, plan: Mapping[str, Any]) -> None:
         while parent != dest and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done (their handlers run afterwards)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _make_folder(dest: Path) -> list[str]:

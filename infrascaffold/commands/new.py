@@ -30,8 +30,7 @@ def run(
 ) -> int:
     """Render the pack into DEST (or list what would be written with `dry_run`)."""
     check_folder(dest)
-    if not dry_run:
-        clean_up(dest)  # what a killed earlier run left is not the team's files
+    clean_up(dest)  # what a killed earlier run left is not the team's files
     refuse_overwrites(dest, (), force=force)  # an earlier render: refused before the interview
     pack = load_pack(pack_ref)
     require_trust(pack.tasks, pack.source, trusted=trust)

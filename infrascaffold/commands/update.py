@@ -40,8 +40,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
     """Update DIRECTORY; exit 1 when conflicts remain (or, with --check, when it is stale)."""
     if not directory.is_dir():
         raise InfrascaffoldError(str(directory), "no such folder")
-    if not (options.dry_run or options.check):
-        clean_up(directory)  # roll back a killed earlier run before reading the team's files
+    clean_up(directory)  # roll back a killed earlier run before reading the team's files
     record = load_record(directory)
     refuse_unresolved_conflicts(directory, record)
     pack = load_pack(options.pack_ref or pack_ref_of(record))
