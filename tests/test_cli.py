@@ -210,3 +210,30 @@ def test_sigterm_exits_143_with_a_message() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 143
     assert "Terminated; nothing was written." in result.stderr
+
+
+def test_update_rolls_back_what_a_killed_run_left_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infrascaffold import journal
+
+    dest = tmp_path / "infra"
+    assert run("new", str(dest), "--answers", EXAMPLE, "--no-input")[0] == 0
+    before = {p: p.read_bytes() for p in sorted(dest.rglob("*")) if p.is_file()}
+    real_apply = journal._apply
+
+    def killed(dest: Path, folder: Path, plan: dict[str, object]) -> None:
+        writes = plan["writes"]
+        assert isinstance(writes, list)
+        real_apply(dest, folder, {"created": plan["created"], "writes": writes[:3], "deletes": []})
+        raise SystemExit(137)  # as if SIGKILLed: the journal stays, nothing is rolled back
+
+    with monkeypatch.context() as patch:
+        patch.setattr(journal, "_apply", killed)
+        patch.setattr(journal, "roll_back", lambda dest, folder: 0)
+        run("update", str(dest), "--set", "owner=other-team")
+    assert (dest / ".infrascaffold" / "journal").is_dir()
+    code, out, err = run("update", str(dest), "--check")
+    assert "rolled back an interrupted earlier run (3 file(s) restored)" in err
+    assert code == 0, out
+    assert {p: p.read_bytes() for p in sorted(dest.rglob("*")) if p.is_file()} == before
