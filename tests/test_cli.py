@@ -237,3 +237,36 @@ def test_update_rolls_back_what_a_killed_run_left_first(
     assert "rolled back an interrupted earlier run (3 file(s) restored)" in err
     assert code == 0, out
     assert {p: p.read_bytes() for p in sorted(dest.rglob("*")) if p.is_file()} == before
+
+
+def test_an_interview_refused_for_overwrites_keeps_the_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infrascaffold import interview
+    from infrascaffold.commands import new as command
+    from infrascaffold.errors import WriteError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # Every answer given in the interview: the example's, or the default.
+    provided = yaml.safe_load(Path(EXAMPLE).read_text())
+    monkeypatch.setattr(
+        interview,
+        "make_asker",
+        lambda env: lambda q, default, ctx, key: provided.get(key, default),
+    )
+    dest = build_file_tree(tmp_path / "infra", {"main.tf": "ours\n"})
+    with pytest.raises(WriteError) as caught:
+        command.run(
+            dest,
+            pack_ref="platform",
+            answers_file=None,
+            sets=(),
+            interactive=True,
+            force=False,
+            dry_run=False,
+        )
+    message = caught.value.format_message()
+    assert "would overwrite 1 file(s): main.tf (use --force); your answers are in " in message
+    saved = Path(message.rsplit("--answers ", 1)[1].rstrip(")"))
+    assert yaml.safe_load(saved.read_text())["project_name"] == provided["project_name"]
+    assert (dest / "main.tf").read_text() == "ours\n"

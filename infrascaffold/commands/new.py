@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 
 from infrascaffold.answers import load_answers_file, parse_set_option, public_answers
-from infrascaffold.errors import EXIT_OK
+from infrascaffold.errors import EXIT_OK, WriteError
 from infrascaffold.generate import generate
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.pack import load_pack
 from infrascaffold.record import record_files
 from infrascaffold.tasks import require_trust, run_tasks
+from infrascaffold.user_cache import user_cache_root
 from infrascaffold.writer import apply_changes, check_folder, clean_up, refuse_overwrites
 
 
@@ -44,7 +47,14 @@ def run(
     result = generate(pack, provided, overrides, ask)
     public = public_answers(pack, result.answers)
     files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
-    refuse_overwrites(dest, files, force=force)
+    try:
+        refuse_overwrites(dest, files, force=force)
+    except WriteError as exc:
+        if interactive:  # an interview's answers are not lost: say where they are kept
+            saved = _save_answers(public)
+            kept = f"{exc.reason}; your answers are in {saved} (rerun with --answers {saved})"
+            raise WriteError(exc.path, kept) from exc
+        raise
     if dry_run:
         _print_plan(dest, result.tree, files)
         return EXIT_OK
@@ -52,6 +62,14 @@ def run(
     click.echo(f"Rendered {len(result.tree)} files of pack {pack.name} {pack.version} into {dest}")
     run_tasks(pack.tasks, dest)
     return EXIT_OK
+
+
+def _save_answers(answers: dict[str, Any]) -> Path:
+    folder = user_cache_root() / "answers"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"answers-{time.strftime('%Y%m%d-%H%M%S')}.yml"
+    path.write_text(yaml.safe_dump(answers, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def _print_plan(dest: Path, tree: dict[str, str], files: dict[str, str]) -> None:
