@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,3 +258,56 @@ def test_interrupted_interview(
     child.close()
     assert child.exitstatus == code and child.signalstatus is None
     assert not (work / "infra").exists()
+
+
+def wait_for_reader(fifo: Path, proc: subprocess.Popen[str]) -> None:
+    """Return once `proc` has opened the FIFO to read it (and so blocks, waiting for data)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # ENXIO until a reader opens
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise AssertionError(f"the process never opened {fifo}: {proc.communicate()}")
+
+
+@pytest.mark.parametrize("command", ["new", "update"])
+@pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [
+        (signal.SIGINT, 130, "Interrupted; nothing was written."),
+        (signal.SIGTERM, 143, "Terminated; nothing was written."),
+    ],
+    ids=["sigint-130", "sigterm-143"],
+)
+def test_signal_while_running(
+    installed: Installed,
+    work: Path,
+    rendered: Path,
+    command: str,
+    signum: int,
+    code: int,
+    message: str,
+) -> None:
+    # The command blocks reading its --answers file, a FIFO nobody writes to.
+    fifo = work / "answers.yml"
+    os.mkfifo(fifo)
+    dest = copy_of(rendered, work).name if command == "update" else "infra"
+    before = sorted(p.relative_to(work).as_posix() for p in work.rglob("*"))
+    proc = subprocess.Popen(
+        [str(installed.exe), command, dest, "--answers", str(fifo), *(["--no-input"] if command == "new" else [])],
+            : 6 if command == "new" else 5
+        ],
+        cwd=work,
+        env=installed.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for_reader(fifo, proc)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, out + err
+    assert message in err and "Traceback" not in err
+    assert sorted(p.relative_to(work).as_posix() for p in work.rglob("*")) == before
