@@ -295,10 +295,9 @@ def test_signal_while_running(
     os.mkfifo(fifo)
     dest = copy_of(rendered, work).name if command == "update" else "infra"
     before = sorted(p.relative_to(work).as_posix() for p in work.rglob("*"))
+    no_input = ["--no-input"] if command == "new" else []
     proc = subprocess.Popen(
-        [str(installed.exe), command, dest, "--answers", str(fifo), *(["--no-input"] if command == "new" else [])],
-            : 6 if command == "new" else 5
-        ],
+        [str(installed.exe), command, dest, "--answers", str(fifo), *no_input],
         cwd=work,
         env=installed.env(),
         stdout=subprocess.PIPE,
