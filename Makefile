@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHECKOV_VENV := .venv-checkov
-EXAMPLE ?= examples/answers/aws-containers.yml
+EXAMPLE ?= aws-containers
 
 .PHONY: example test lint golden bench clean
 
@@ -26,11 +26,13 @@ $(CHECKOV_VENV)/bin/checkov:
 
 example: $(BIN)/infrascaffold
 	rm -rf build/example
-	$(BIN)/infrascaffold new build/example --answers $(EXAMPLE) --no-input
+	$(BIN)/infrascaffold new build/example --example $(EXAMPLE) --no-input
 	$(BIN)/infrascaffold validate build/example
 
+# Every test, the end-to-end layer (tests/e2e: builds the wheel, installs it in a fresh
+# virtualenv, runs the real binary) included, on every core.
 test: $(VENV)/.test-deps $(CHECKOV_VENV)/bin/checkov node_modules/.package-lock.json
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check infrascaffold tests scripts benchmarks

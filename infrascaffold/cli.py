@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,13 @@ from typing import Any
 import click
 
 from infrascaffold import __version__
-from infrascaffold.errors import EXIT_INTERRUPTED
+from infrascaffold.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    Terminated,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,7 +28,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     \b
     Example:
-      infrascaffold new infra/ --answers examples/answers/aws-containers.yml --no-input
+      infrascaffold new infra/ --example aws-containers --no-input
     """
     ctx.obj = {"debug": debug}
 
@@ -40,6 +47,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "answers_file",
     type=click.Path(path_type=Path),
     help="YAML file of answers.",
+)
+@click.option(
+    "--example",
+    metavar="NAME",
+    help="Start from a shipped example answer set (see `infrascaffold template list`).",
 )
 @click.option(
     "--set",
@@ -84,6 +96,7 @@ def new(
     dest: Path,
     pack_ref: str,
     answers_file: Path | None,
+    example: str | None,
     sets: tuple[str, ...],
     defaults: bool,
     no_input: bool,
@@ -98,10 +111,17 @@ def new(
 
     \b
     Example:
+      infrascaffold new infra/ --example aws-containers --no-input
       infrascaffold new infra/ --answers answers.yml --no-input \\
         --set environments.1.region=eu-west-3
     """
     from infrascaffold.commands import new as command
+    from infrascaffold.examples import example_path
+
+    if example and answers_file:
+        raise click.UsageError("give either --answers or --example, not both")
+    if example:
+        answers_file = example_path(example)
     from infrascaffold.limits import MB, Limits
 
     limits = Limits(max_output_size * MB, max_files, max_render_time)
@@ -249,7 +269,7 @@ def template() -> None:
 @template.command("list")
 @click.pass_context
 def template_list(ctx: click.Context) -> None:
-    """List the built-in and installed packs with their versions.
+    """List the built-in and installed packs, and the example answer sets.
 
     \b
     Example:
@@ -309,25 +329,41 @@ def template_test(ctx: click.Context, directory: Path, update: bool) -> None:
 
 
 def main() -> None:
-    """Entry point: run the CLI; Ctrl-C exits 130, unexpected errors are one line unless --debug."""
+    """Entry point: run the CLI and exit with the code its command chose (README's table).
+
+    Ctrl-C exits 130 and SIGTERM 143, both after the writer has rolled back; unexpected errors
+    are one line (70) unless --debug.
+    """
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    sys.exit(run_cli(sys.argv[1:]))
+
+
+def run_cli(args: list[str]) -> int:
+    """Run the CLI on `args` and return the process exit code (the handler of every error)."""
     try:
-        cli.main(standalone_mode=False)
+        # Non-standalone mode returns the code of `ctx.exit(code)` instead of raising it.
+        code = cli.main(args, prog_name="infrascaffold", standalone_mode=False)
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
-        click.echo("\nInterrupted; nothing was written.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("Interrupted; nothing was written.", err=True)
+        return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("Terminated; nothing was written.", err=True)
+        return EXIT_TERMINATED
     except Exception as exc:  # noqa: BLE001 - the one top-level handler
-        if "--debug" in sys.argv:
+        if "--debug" in args:
             raise
         click.echo(
             f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
             err=True,
         )
-        sys.exit(70)
+        return EXIT_INTERNAL
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(signum)

@@ -14,7 +14,16 @@ import click
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # the command ran and found problems (findings, conflicts, drift)
 EXIT_USAGE = 2  # bad invocation or bad input
-EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70  # a bug: an unexpected exception
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
+
+
+class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, its sibling
+    """SIGTERM arrived: raised from the signal handler so that writes roll back like Ctrl-C.
+
+    A BaseException, as KeyboardInterrupt is, so that no `except Exception` swallows it.
+    """
 
 
 class InfrascaffoldError(click.ClickException):

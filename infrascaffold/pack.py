@@ -39,6 +39,22 @@ _MANIFEST_KEYS = {
 }
 
 
+# What installers, editors and build tools leave in a folder: never part of a pack. pip
+# byte-compiles the pack's `.py` templates into `__pycache__/` when it installs the wheel.
+BUILD_DROPPING_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+BUILD_DROPPING_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+BUILD_DROPPING_SUFFIXES = (".pyc", ".pyo", ".egg-info", ".dist-info", "~", ".swp")
+
+
+def is_build_dropping(rel: str) -> bool:
+    """Whether a pack-relative POSIX path is (or lies inside) an install or editor leftover."""
+    parts = rel.split("/")
+    if any(p in BUILD_DROPPING_DIRS or p.endswith((".egg-info", ".dist-info")) for p in parts):
+        return True
+    name = parts[-1]
+    return name in BUILD_DROPPING_NAMES or name.endswith(BUILD_DROPPING_SUFFIXES)
+
+
 @dataclass(frozen=True)
 class FileRule:
     """Selects a part of the pack's `files/` tree: condition, repetition and destination."""

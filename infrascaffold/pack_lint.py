@@ -22,7 +22,7 @@ from infrascaffold.containment import read_pack_text
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.lint_escaping import Template, lint_escaping
-from infrascaffold.pack import Pack
+from infrascaffold.pack import Pack, is_build_dropping
 from infrascaffold.render import matching_rules
 from infrascaffold.validate.findings import Finding
 
@@ -89,7 +89,7 @@ def _templates(pack: Pack) -> Iterator[tuple[str, Path]]:
             for path in sorted((root / folder).rglob("*")):
                 rel = path.relative_to(root).as_posix()
                 wanted = folder == "partials" or rel.endswith(TEMPLATE_SUFFIX)
-                if path.is_file() and rel not in seen and wanted:
+                if path.is_file() and rel not in seen and wanted and not is_build_dropping(rel):
                     seen.add(rel)
                     yield rel, path
 

@@ -13,7 +13,7 @@ from infrascaffold.containment import contained, read_pack_text
 from infrascaffold.errors import PackError, RenderError, one_line, shown
 from infrascaffold.jinja_env import EVALUATION_ERRORS, evaluate, failure_text, render_string
 from infrascaffold.limits import DEFAULT_LIMITS, RenderBudget
-from infrascaffold.pack import FileRule, Pack
+from infrascaffold.pack import FileRule, Pack, is_build_dropping
 
 Tree = dict[str, str]
 TEMPLATE_SUFFIX = ".j2"
@@ -63,8 +63,9 @@ def iter_pack_files(pack: Pack) -> list[str]:
             continue
         contained(files, root)  # `files` itself may be a link
         for path in files.rglob("*"):
-            if _is_pack_file(path, root):
-                found.add(path.relative_to(files).as_posix())
+            rel = path.relative_to(files).as_posix()
+            if not is_build_dropping(rel) and _is_pack_file(path, root):
+                found.add(rel)
     if not found and not any((r / "files").is_dir() for r in pack.search_roots):
         raise PackError(str(pack.root / "files"), "the pack has no files/ folder")
     return sorted(found)

@@ -114,13 +114,36 @@ def test_invalid_answers_each_on_one_line_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
-def test_dest_not_empty_is_refused_before_any_work(tmp_path: Path) -> None:
-    dest = build_file_tree(tmp_path / "infra", {"mine.txt": "x"})
+def test_files_the_render_would_overwrite_need_force(tmp_path: Path) -> None:
+    dest = build_file_tree(tmp_path / "infra", {"mine.txt": "x", "README.md": "mine\n"})
     code, _, err = run("new", str(dest), "--answers", EXAMPLE, "--no-input")
-    assert code == 2 and "is not empty (use --force" in err
+    assert code == 2
+    assert err.strip() == (
+        f"error: {dest}: the render would overwrite 1 file(s): README.md (use --force)"
+    )
+    assert sorted(p.name for p in dest.iterdir()) == ["README.md", "mine.txt"]
     code, _, err = run("new", str(dest), "--answers", EXAMPLE, "--no-input", "--force")
     assert code == 0, err
     assert (dest / "mine.txt").read_text() == "x"
+
+
+def test_a_fresh_git_repository_is_accepted(tmp_path: Path) -> None:
+    dest = build_file_tree(tmp_path / "repo", {"LICENSE": "MIT\n", "NOTES.md": "ours\n"})
+    subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    code, _, err = run("new", str(dest), "--example", "aws-containers", "--no-input")
+    assert code == 0, err
+    assert (dest / "LICENSE").read_text() == "MIT\n" and (dest / "main.tf").is_file()
+    code, _, err = run("new", str(dest), "--example", "aws-containers", "--no-input")
+    assert code == 2 and "already holds an infrascaffold render" in err
+
+
+def test_example_names_a_shipped_answer_set(tmp_path: Path) -> None:
+    code, _, err = run("new", str(tmp_path / "x"), "--example", "nope", "--no-input")
+    assert code == 2 and "--example: unknown example 'nope' (known: aws-containers," in err
+    code, _, err = run("new", str(tmp_path / "x"), "--example", "a", "--answers", EXAMPLE)
+    assert code == 2 and "either --answers or --example" in err
+    code, out, _ = run("template", "list")
+    assert code == 0 and "aws-serverless-bluegreen" in out and "--example NAME" in out
 
 
 @pytest.mark.parametrize(
@@ -161,3 +184,93 @@ def test_ctrl_c_exits_130_through_main() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 130
     assert "Interrupted" in result.stderr
+
+
+def process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI as a process (`python -m infrascaffold`): the exit code the shell sees."""
+    return subprocess.run(
+        [sys.executable, "-m", "infrascaffold", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_exit_1_of_a_command_reaches_the_process(tmp_path: Path) -> None:
+    # click's non-standalone mode returns ctx.exit's code: main() used to drop it (exit 0).
+    bad = build_file_tree(tmp_path / "bad", {"main.tf": 'output "x" {\n  value = var.nope\n}\n'})
+    result = process("validate", str(bad))
+    assert result.returncode == 1, result.stderr
+    assert "undeclared-reference" in result.stdout
+
+
+def test_sigterm_exits_143_with_a_message() -> None:
+    script = (
+        "import os, signal, sys; from infrascaffold import cli\n"
+        "def term(*a, **k): os.kill(os.getpid(), signal.SIGTERM); raise AssertionError\n"
+        "cli.cli.main = term\nsys.argv=['infrascaffold']\ncli.main()"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 143
+    assert "Terminated; nothing was written." in result.stderr
+
+
+def test_update_rolls_back_what_a_killed_run_left_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infrascaffold import journal
+
+    dest = tmp_path / "infra"
+    assert run("new", str(dest), "--answers", EXAMPLE, "--no-input")[0] == 0
+    before = {p: p.read_bytes() for p in sorted(dest.rglob("*")) if p.is_file()}
+    real_apply = journal._apply
+
+    def killed(dest: Path, folder: Path, plan: dict[str, object]) -> None:
+        writes = plan["writes"]
+        assert isinstance(writes, list)
+        real_apply(dest, folder, {"created": plan["created"], "writes": writes[:3], "deletes": []})
+        raise SystemExit(137)  # as if SIGKILLed: the journal stays, nothing is rolled back
+
+    with monkeypatch.context() as patch:
+        patch.setattr(journal, "_apply", killed)
+        patch.setattr(journal, "roll_back", lambda dest, folder: 0)
+        run("update", str(dest), "--set", "owner=other-team")
+    assert (dest / ".infrascaffold" / "journal").is_dir()
+    code, out, err = run("update", str(dest), "--check")
+    assert "rolled back an interrupted earlier run (3 file(s) restored)" in err
+    assert code == 0, out
+    assert {p: p.read_bytes() for p in sorted(dest.rglob("*")) if p.is_file()} == before
+
+
+def test_an_interview_refused_for_overwrites_keeps_the_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infrascaffold import interview
+    from infrascaffold.commands import new as command
+    from infrascaffold.errors import WriteError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # Every answer given in the interview: the example's, or the default.
+    provided = yaml.safe_load(Path(EXAMPLE).read_text())
+    monkeypatch.setattr(
+        interview,
+        "make_asker",
+        lambda env: lambda q, default, ctx, key: provided.get(key, default),
+    )
+    dest = build_file_tree(tmp_path / "infra", {"main.tf": "ours\n"})
+    with pytest.raises(WriteError) as caught:
+        command.run(
+            dest,
+            pack_ref="platform",
+            answers_file=None,
+            sets=(),
+            interactive=True,
+            force=False,
+            dry_run=False,
+        )
+    message = caught.value.format_message()
+    assert "would overwrite 1 file(s): main.tf (use --force); your answers are in " in message
+    saved = Path(message.rsplit("--answers ", 1)[1].rstrip(")"))
+    assert yaml.safe_load(saved.read_text())["project_name"] == provided["project_name"]
+    assert (dest / "main.tf").read_text() == "ours\n"

@@ -31,11 +31,27 @@ def isolated_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, hcl_parser_w
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
 
 
-def test_clean_folder_exits_0_and_prints_nothing(
+def test_clean_folder_exits_0_with_one_summary_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert command.run(build_file_tree(tmp_path / "repo", CLEAN), "text", strict=False) == 0
-    assert capsys.readouterr().out == ""
+    out = capsys.readouterr()
+    assert out.out == "OK: 1 Terraform file, 0 CI files checked: 0 error(s), 0 warning(s)\n"
+    assert out.err == ""
+
+
+def test_nothing_to_validate_is_exit_2(tmp_path: Path) -> None:
+    folder = build_file_tree(tmp_path / "repo", {"README.md": "# hi\n", "app.py": "x = 1\n"})
+    with pytest.raises(InfrascaffoldError, match="nothing to validate: no .tf") as caught:
+        command.run(folder, "text", strict=False)
+    assert caught.value.exit_code == 2
+
+
+def test_json_output_has_no_summary_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert command.run(build_file_tree(tmp_path / "repo", CLEAN), "json", strict=False) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
 def test_errors_exit_1_with_one_line_each(

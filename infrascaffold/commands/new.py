@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 
 from infrascaffold.answers import load_answers_file, parse_set_option, public_answers
-from infrascaffold.errors import EXIT_OK
+from infrascaffold.errors import EXIT_OK, WriteError
 from infrascaffold.generate import generate
 from infrascaffold.jinja_env import make_environment
 from infrascaffold.limits import DEFAULT_LIMITS, Limits
 from infrascaffold.pack import load_pack
 from infrascaffold.record import record_files
 from infrascaffold.tasks import require_trust, run_tasks
-from infrascaffold.writer import check_destination, write_tree
+from infrascaffold.user_cache import user_cache_root
+from infrascaffold.writer import apply_changes, check_folder, clean_up, refuse_overwrites
 
 
 def run(
@@ -31,7 +34,9 @@ def run(
     limits: Limits = DEFAULT_LIMITS,
 ) -> int:
     """Render the pack into DEST (or list what would be written with `dry_run`)."""
-    check_destination(dest, force=force)
+    check_folder(dest)
+    clean_up(dest)  # what a killed earlier run left is not the team's files
+    refuse_overwrites(dest, (), force=force)  # an earlier render: refused before the interview
     pack = load_pack(pack_ref, trusted=trust)
     require_trust(pack.tasks, pack.source, trusted=trust)
     provided: dict[str, Any] = load_answers_file(answers_file) if answers_file else {}
@@ -44,13 +49,29 @@ def run(
     result = generate(pack, provided, overrides, ask, limits=limits)
     public = public_answers(pack, result.answers)
     files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
+    try:
+        refuse_overwrites(dest, files, force=force)
+    except WriteError as exc:
+        if interactive:  # an interview's answers are not lost: say where they are kept
+            saved = _save_answers(public)
+            kept = f"{exc.reason}; your answers are in {saved} (rerun with --answers {saved})"
+            raise WriteError(exc.path, kept) from exc
+        raise
     if dry_run:
         _print_plan(dest, result.tree, files)
         return EXIT_OK
-    write_tree(dest, files, force=force)
+    apply_changes(dest, files)
     click.echo(f"Rendered {len(result.tree)} files of pack {pack.name} {pack.version} into {dest}")
     run_tasks(pack.tasks, dest)
     return EXIT_OK
+
+
+def _save_answers(answers: dict[str, Any]) -> Path:
+    folder = user_cache_root() / "answers"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"answers-{time.strftime('%Y%m%d-%H%M%S')}.yml"
+    path.write_text(yaml.safe_dump(answers, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def _print_plan(dest: Path, tree: dict[str, str], files: dict[str, str]) -> None:

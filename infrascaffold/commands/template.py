@@ -10,6 +10,7 @@ import click
 from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
 from infrascaffold.answers import load_answers_file
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
+from infrascaffold.examples import list_examples
 from infrascaffold.pack import load_pack, load_pack_from
 from infrascaffold.pack_lint import lint_renders, lint_static
 from infrascaffold.pack_skeleton import skeleton_files
@@ -26,6 +27,11 @@ def run_list() -> int:
         pack = load_pack(ref)
         description = " ".join(pack.description.split())
         click.echo(f"{ref:<16} {pack.version:<10} {pack.source:<24} {description}")
+    examples = list_examples()
+    if examples:
+        click.echo("\nExample answer sets (infrascaffold new DEST --example NAME):")
+        for example in examples:
+            click.echo(f"  {example.name:<26} {example.description}")
     return EXIT_OK
 
 

@@ -19,7 +19,7 @@ from infrascaffold.migrations import migrate_answers
 from infrascaffold.pack import Pack, load_pack
 from infrascaffold.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.update import UpdatePlan, plan_update
-from infrascaffold.writer import apply_changes
+from infrascaffold.writer import apply_changes, clean_up
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
     """Update DIRECTORY; exit 1 when conflicts remain (or, with --check, when it is stale)."""
     if not directory.is_dir():
         raise InfrascaffoldError(str(directory), "no such folder")
+    clean_up(directory)  # roll back a killed earlier run before reading the team's files
     record = load_record(directory)
     refuse_unresolved_conflicts(directory, record)
     pack = load_pack(options.pack_ref or pack_ref_of(record))

@@ -1,0 +1,288 @@
+"""Changing the files of DEST in one all-or-nothing step that keeps DEST itself (its inode).
+
+A run prepares, inside `DEST/.infrascaffold/`, a folder holding the new text of every file it
+writes (`staged/`), a hard link to the current version of every file it replaces or deletes
+(`backup/`) and the plan (`plan.json`). Renaming that folder to `.infrascaffold/journal` is the
+commit point. Each file is then renamed into place (atomic per file: a reader sees the old or the
+new text, never a part) and the journal is removed. An error or a signal turned into an exception
+(Ctrl-C, SIGTERM) rolls back at once; a process killed outright leaves the journal behind, and
+the next run rolls it back before doing anything else (`recover`).
+
+The running process holds an advisory lock on its journal folder's `lock` file, so `recover`
+never mistakes a live run for a dead one (the kernel drops the lock when the process dies).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import signal
+import stat
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from infrascaffold.errors import WriteError
+
+RECORD_DIR = ".infrascaffold"
+JOURNAL = f"{RECORD_DIR}/journal"
+PREPARING = ".journal-"  # .infrascaffold/.journal-<hex>/ while a run prepares
+DISCARDED = ".discarded-"  # a finished journal on its way out
+PLAN = "plan.json"
+LOCK = "lock"
+
+
+def apply_changes(dest: Path, writes: Mapping[str, str], deletes: Iterable[str] = ()) -> None:
+    """Write `writes` (relative POSIX path → text) into DEST and delete `deletes`, all or none."""
+    dest = dest.absolute()
+    if dest.is_dir():
+        recover(dest)
+    created = _make_folder(dest)
+    with _prepared(dest, writes, deletes, created) as (journal, plan):
+        try:
+            _apply(dest, journal, plan)
+        except BaseException:
+            with _signals_deferred():  # a second Ctrl-C must not cut the rollback short
+                roll_back(dest, journal)
+            raise
+        _discard(journal)
+        _remove_empty(dest, [RECORD_DIR] if RECORD_DIR in plan["created"] else [])
+
+
+def recover(dest: Path) -> int:
+    """Roll back a run that was killed mid-write and clean what dead runs left; files restored.
+
+    Raises `WriteError` when another live run is writing DEST.
+    """
+    record = dest / RECORD_DIR
+    if not record.is_dir() or record.is_symlink():
+        return 0
+    restored = 0
+    journal = dest / JOURNAL
+    if journal.is_dir():
+        if _is_locked(journal):
+            raise WriteError(str(dest), "another infrascaffold run is writing this folder")
+        restored = roll_back(dest, journal)
+    for leftover in record.iterdir() if record.is_dir() else ():
+        stale = leftover.name.startswith(DISCARDED) or (
+            leftover.name.startswith(PREPARING) and not _is_locked(leftover)
+        )
+        if stale:
+            shutil.rmtree(leftover, ignore_errors=True)
+    _remove_empty(dest, [RECORD_DIR])
+    return restored
+
+
+def roll_back(dest: Path, journal: Path) -> int:
+    """Undo what the journal's run did to DEST (files it wrote, files it deleted); count them."""
+    try:
+        plan = json.loads((journal / PLAN).read_text(encoding="utf-8"))
+    except FileNotFoundError:  # never committed: nothing was applied
+        _discard(journal)
+        return 0
+    except (OSError, ValueError) as exc:
+        raise WriteError(str(journal / PLAN), f"cannot be read: {exc}") from exc
+    if not isinstance(plan, dict) or not {"writes", "deletes", "created"} <= set(plan):
+        raise WriteError(str(journal / PLAN), "is not a journal of infrascaffold; remove it")
+    restored = 0
+    for entry in reversed(plan["writes"]):
+        target = dest / entry["path"]
+        current = _lstat(target)
+        if current is None or current.st_ino != entry["ino"]:
+            continue  # not replaced yet, or changed since by someone else: leave it
+        if entry["existed"]:
+            (journal / "backup" / entry["path"]).replace(target)
+        else:
+            target.unlink()
+        restored += 1
+    for rel in plan["deletes"]:
+        backup = journal / "backup" / rel
+        if _lstat(dest / rel) is None and _lstat(backup) is not None:
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            backup.replace(dest / rel)
+            restored += 1
+    _discard(journal)
+    _remove_empty(dest, plan["created"])
+    return restored
+
+
+@contextlib.contextmanager
+def _prepared(
+    dest: Path, writes: Mapping[str, str], deletes: Iterable[str], created: list[str]
+) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Stage, back up and plan; yield the committed journal, locked for the whole run."""
+    record = dest / RECORD_DIR
+    if not record.exists():
+        record.mkdir()
+        created.append(RECORD_DIR)
+    _check_inside(dest, RECORD_DIR)
+    work = record / f"{PREPARING}{secrets.token_hex(6)}"
+    work.mkdir()
+    with (work / LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            plan = _stage(dest, work, writes, deletes, created)
+            (work / PLAN).write_text(json.dumps(plan), encoding="utf-8")
+            work.rename(dest / JOURNAL)  # the commit point
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            _remove_empty(dest, created)
+            raise
+        yield dest / JOURNAL, plan
+
+
+def _stage(
+    dest: Path, work: Path, writes: Mapping[str, str], deletes: Iterable[str], created: list[str]
+) -> dict[str, Any]:
+    entries = []
+    folders: set[str] = set()
+    for rel, text in writes.items():
+        folders.update(_missing_folders(dest, rel))
+        old = _lstat(dest / rel)
+        if old is not None and stat.S_ISDIR(old.st_mode):
+            raise WriteError(str(dest / rel), "is a folder; cannot write a file there")
+        staged = work / "staged" / rel
+        _write_text(staged, text, _mode(rel, old))
+        if old is not None:
+            _backup(dest / rel, work / "backup" / rel)
+        entries.append({"path": rel, "ino": staged.stat().st_ino, "existed": old is not None})
+    removed = []
+    for rel in deletes:
+        _check_inside(dest, rel)
+        old = _lstat(dest / rel)
+        if old is not None and not stat.S_ISDIR(old.st_mode):
+            _backup(dest / rel, work / "backup" / rel)
+            removed.append(rel)
+    return {"writes": entries, "deletes": removed, "created": [*created, *sorted(folders)]}
+
+
+def _apply(dest: Path, journal: Path, plan: Mapping[str, Any]) -> None:
+    for folder in plan["created"]:
+        (dest / folder).mkdir(exist_ok=True)
+    for entry in plan["writes"]:
+        (journal / "staged" / entry["path"]).replace(dest / entry["path"])
+    for rel in plan["deletes"]:
+        (dest / rel).unlink(missing_ok=True)
+        parent = (dest / rel).parent
+        while parent != dest and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done (their handlers run afterwards)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _make_folder(dest: Path) -> list[str]:
+    """Create DEST if needed; the folders (relative to DEST, "." for itself) a rollback removes."""
+    if dest.is_dir():
+        return []
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.mkdir()
+    except OSError as exc:
+        raise WriteError(str(dest), f"cannot create the folder: {exc.strerror}") from exc
+    return ["."]
+
+
+def _missing_folders(dest: Path, rel: str) -> list[str]:
+    """The folders to create for `rel`, outermost first; refuses paths leaving DEST."""
+    _check_inside(dest, rel)
+    missing = []
+    parts = rel.split("/")[:-1]
+    for i in range(len(parts)):
+        folder = "/".join(parts[: i + 1])
+        found = _lstat(dest / folder)
+        if found is None:
+            missing.append(folder)
+        elif not (dest / folder).is_dir():
+            raise WriteError(str(dest / folder), "is a file; cannot create a folder there")
+    return missing
+
+
+def _check_inside(dest: Path, rel: str) -> None:
+    if not (dest / rel).resolve().is_relative_to(dest.resolve()) or rel.startswith("/"):
+        raise WriteError(rel, "would be written outside DEST")
+
+
+def _mode(rel: str, old: os.stat_result | None) -> int:
+    if rel.endswith(".sh"):
+        return 0o755
+    if old is not None and stat.S_ISREG(old.st_mode):
+        return stat.S_IMODE(old.st_mode)  # keep a mode the team chose
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_text(path: Path, text: str, mode: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    path.chmod(mode)
+
+
+def _backup(target: Path, backup: Path) -> None:
+    """A hard link to the current version (a copy where links are impossible)."""
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError:
+        if target.is_symlink():
+            backup.symlink_to(target.readlink())
+        else:
+            shutil.copy2(target, backup)
+
+
+def _discard(journal: Path) -> None:
+    """Remove a journal; renamed first, so a half-removed one is never taken for a journal."""
+    if not journal.exists():
+        return
+    gone = journal.with_name(f"{DISCARDED}{secrets.token_hex(6)}")
+    journal.rename(gone)
+    shutil.rmtree(gone, ignore_errors=True)
+
+
+def _remove_empty(dest: Path, folders: Iterable[str]) -> None:
+    """Remove those of `folders` (relative to DEST) that are empty, innermost first."""
+    for folder in sorted(folders, key=lambda f: (f == ".", -f.count("/"), f)):
+        path = dest / folder
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def _is_locked(folder: Path) -> bool:
+    try:
+        handle = (folder / LOCK).open("a")
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except FileNotFoundError:
+        return None
