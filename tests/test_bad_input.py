@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from infrascaffold.answer_checks import check_answers
 from infrascaffold.answers import resolve_answers
@@ -110,7 +111,7 @@ def test_bad_answers_file_is_one_line_exit_2(tmp_path: Path, name: str) -> None:
 
 def test_a_huge_value_is_shown_truncated(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
-    answers.write_text("project_name: " + "a" * 1_000_000 + "\n")
+    answers.write_text(COMPLETE.replace("shop\n", "a" * 1_000_000 + "\n", 1))
     result = run_cli(tmp_path, "new", "dest", "--answers", str(answers), "--no-input")
     (line,) = assert_one_line_errors(result)
     assert len(line) < 300 and "1000000 characters" in line
@@ -135,6 +136,13 @@ def test_set_value_with_a_newline_is_one_line(tmp_path: Path) -> None:
     assert lines
 
 
+# Every answer the pack requires without a default (a protected prod needs a domain and an e-mail).
+COMPLETE = (
+    "project_name: shop\nrepository: acme/shop-infra\n"
+    "domain: shop.example.com\nalert_email: ops@example.com\n"
+)
+
+
 def resolve(provided: dict[str, object]) -> tuple[dict[str, object], list[tuple[str, str]]]:
     env = make_environment(PACK.search_roots)
     answers, problems = resolve_answers(PACK, env, provided)
@@ -146,13 +154,13 @@ def resolve(provided: dict[str, object]) -> tuple[dict[str, object], list[tuple[
     [("owner: 1234", "1234"), ("owner: 0012", "0012"), ("owner: no", "no"), ("owner: 1e3", "1e3")],
 )
 def test_a_string_question_keeps_the_text_as_written(text: str, expected: str) -> None:
-    provided = load_yaml_text(f"project_name: shop\n{text}\n", ValueError, keep_text=True)
+    provided = load_yaml_text(f"{COMPLETE}{text}\n", ValueError, keep_text=True)
     answers, problems = resolve(provided)
     assert not problems and answers["owner"] == expected and type(answers["owner"]) is str
 
 
 def test_a_float_given_by_a_program_is_refused_with_a_hint() -> None:
-    _, problems = resolve({"project_name": float("nan")})
+    _, problems = resolve({**yaml.safe_load(COMPLETE), "project_name": float("nan")})
     assert problems == [("project_name", "must be a string, got a number nan; quote it")]
 
 
@@ -168,7 +176,8 @@ def test_only_rfc1918_ranges_are_private(cidr: str) -> None:
 
 @pytest.mark.parametrize("cidr", ["10.1.0.0/16", "172.31.0.0/16", "192.168.0.0/16"])
 def test_rfc1918_ranges_pass(cidr: str) -> None:
-    _, problems = resolve({"project_name": "shop", "environments": [{"name": "dev", "cidr": cidr}]})
+    complete = yaml.safe_load(COMPLETE)
+    _, problems = resolve({**complete, "environments": [{"name": "dev", "cidr": cidr}]})
     assert not problems
 
 

@@ -31,11 +31,11 @@ FIVE_ENVIRONMENTS = [
      "subscription_id": "22222222-2222-4222-8222-222222222222"},
     {"name": "perf", "region": "northeurope", "cidr": "10.4.0.0/24", "size": "large", "protected": False,
      "subscription_id": "23232323-2323-4232-8232-232323232323"},
-    {"name": "prod", "region": "swedencentral", "cidr": "192.168.0.0/16", "size": "large", "protected": True,
+    {"name": "prod", "region": "swedencentral", "cidr": "192.168.0.0/16", "size": "large", "protected": True, "runner": "prod-network",
      "subscription_id": "33333333-3333-4333-8333-333333333333"},
 ]  # fmt: skip
 ONE_ENVIRONMENT = [
-    {"name": "prod", "region": "eastus2", "cidr": "10.9.0.0/16", "size": "medium", "protected": True,
+    {"name": "prod", "region": "eastus2", "cidr": "10.9.0.0/16", "size": "medium", "protected": True, "runner": "prod-network",
      "subscription_id": "44444444-4444-4444-8444-444444444444"},
 ]  # fmt: skip
 GITLAB = {"ci": "gitlab-ci", "repository": "acme/platform/shop-infra"}

@@ -466,6 +466,8 @@ def test_resource_names_in_the_docs_exist_in_the_render(
             literal = literal.rstrip(".")
             if literal.endswith(("-tfstate", ".tfstate")) or "tfstate-" in literal:
                 continue  # the state bucket and key, checked against the backend files
+            if "-tfstate." in literal:
+                continue  # a service account of the GCP state project (`…@<project>-tfstate.iam…`)
             env = next((e for e in envs if f"{project}-{e}" in literal), None)
             candidates = [env] if env else envs if "<env>" in literal else []
             assert candidates, f"{path}: {literal!r} names no environment"

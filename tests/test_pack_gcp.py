@@ -24,10 +24,10 @@ FIVE_ENVIRONMENTS = [
     {"name": "qa", "region": "europe-west1", "cidr": "10.2.0.0/20", "size": "small", "protected": False},
     {"name": "staging", "region": "europe-west4", "cidr": "10.3.0.0/16", "size": "medium", "protected": False},
     {"name": "perf", "region": "europe-west4", "cidr": "10.4.0.0/21", "size": "large", "protected": False},
-    {"name": "prod", "region": "europe-west3", "cidr": "10.5.0.0/16", "size": "large", "protected": True},
+    {"name": "prod", "region": "europe-west3", "cidr": "10.5.0.0/16", "size": "large", "protected": True, "runner": "prod-network"},
 ]  # fmt: skip
 ONE_ENVIRONMENT = [
-    {"name": "prod", "region": "us-east1", "cidr": "10.9.0.0/16", "size": "medium", "protected": True,
+    {"name": "prod", "region": "us-east1", "cidr": "10.9.0.0/16", "size": "medium", "protected": True, "runner": "prod-network",
      "project_id": "acme-prod-1234"},
 ]  # fmt: skip
 UNPROTECTED_ENVIRONMENTS = [
@@ -263,9 +263,9 @@ def test_module_selection_follows_the_answers() -> None:
         "waf",
         "load-balancer",
     }
-    assert modules("containers-postgres") == containers | {"database", "dns"}
+    assert modules("containers-postgres") == containers | {"database"}
     assert modules("containers-mysql-redis-5env") == containers | {"database", "cache", "dns"}
-    assert modules("containers-bare-1env") == containers | {"dns"}
+    assert modules("containers-bare-1env") == containers
     assert modules("kubernetes-bare-1env") == base | {
         "network",
         "gke-cluster",
@@ -282,7 +282,7 @@ def test_module_selection_follows_the_answers() -> None:
         "database", "cache", "dns", "waf", "load-balancer"
     }  # fmt: skip
     assert modules("static-site-domain") == base | {"static-site", "load-balancer", "dns"}
-    assert modules("static-site-5env") == base | {"static-site", "load-balancer", "dns"}
+    assert modules("static-site-5env") == base | {"static-site", "load-balancer"}
 
 
 def test_protection_and_sizes_follow_the_environment(hcl2_warm: None) -> None:
@@ -402,7 +402,7 @@ def test_binary_authorization_has_its_api_and_a_policy_that_denies() -> None:
     policy = tree["app.tf"].split('resource "google_binary_authorization_policy" "this"')[1]
     assert 'evaluation_mode  = "ALWAYS_DENY"' in policy
     assert 'enforcement_mode = "ENFORCED_BLOCK_AND_AUDIT_LOG"' in policy
-    assert '"quay.io/argoproj/argo-rollouts:v1.8.3"' in policy
+    assert '"quay.io/argoproj/argo-rollouts:v1.8.2"' in policy
     assert (
         'evaluation_mode = "PROJECT_SINGLETON_POLICY_ENFORCE"'
         in tree["modules/gke-cluster/main.tf"]
@@ -463,7 +463,7 @@ def test_protected_environments_refuse_plain_http_and_silent_alerts_at_plan_time
     without_domain = GCP.tree("kubernetes-bare-1env")["variables.tf"]
     assert "condition     = !var.protected\n" in without_domain
     assert "needs a domain (HTTPS)" in without_domain
-    with_domain = GCP.tree("containers-postgres")["variables.tf"]
+    with_domain = GCP.tree("containers-mysql-redis-5env")["variables.tf"]
     assert "needs a domain (HTTPS)" not in with_domain
     assert 'condition     = !var.protected || var.alert_email != ""' in with_domain
 

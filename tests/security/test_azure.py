@@ -54,6 +54,11 @@ def answers(label: str) -> dict[str, Any]:
         merged.pop("cache", None)
     if merged["ci"] == "none":
         merged.pop("repository", None)
+    # A protected cluster's endpoint is private: its jobs run on a runner inside the network.
+    merged["environments"] = [
+        {**env, "runner": "prod-network"} if env["protected"] else env
+        for env in merged["environments"]
+    ]
     return merged
 
 

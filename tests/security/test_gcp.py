@@ -29,7 +29,7 @@ ENVIRONMENTS = [
     {"name": "staging", "region": "europe-west1", "cidr": "10.2.0.0/16", "size": "medium",
      "protected": False, "project_id": "acme-shop-staging"},
     {"name": "prod", "region": "europe-west1", "cidr": "10.3.0.0/16", "size": "large",
-     "protected": True, "project_id": "acme-shop-prod"},
+     "protected": True, "runner": "prod-network", "project_id": "acme-shop-prod"},
 ]  # fmt: skip
 FIXED = {"cloud": "gcp"}
 
