@@ -21,7 +21,7 @@ from typing import Any
 from infrascaffold.validate.cache_dirs import default_parse_cache, parser_fingerprint
 from infrascaffold.validate.hcl_doc import Doc, doc_from_rows, doc_to_rows
 
-CACHE_FORMAT = 1  # bump when `Doc` rows or what the parse extracts change
+CACHE_FORMAT = 2  # bump when `Doc` rows or what the parse extracts change
 # Parsing costs ~4 ms per KB and starting worker processes ~0.1 s: below this much uncached
 # text, one process is as fast.
 PARALLEL_MIN_BYTES = 128 * 1024

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infrascaffold.validate.findings import Finding
+from infrascaffold.validate.findings import Finding, Severity
+from infrascaffold.validate.hcl_fallback import PARTIAL_MODEL
 from infrascaffold.validate.repo import Repo
 
 
@@ -15,7 +16,8 @@ def check(repo: Repo) -> Iterator[Finding]:
     """Syntax errors and duplicate attributes of every parsed file."""
     for path, doc in repo.hcl.items():
         for problem in doc.problems:
-            yield Finding(problem.check, path, problem.line, problem.message)
+            severity: Severity = "warning" if problem.check == PARTIAL_MODEL else "error"
+            yield Finding(problem.check, path, problem.line, problem.message, severity)
     for path, yaml_doc in repo.yaml.items():
         if yaml_doc.problem is not None:
             problem = yaml_doc.problem
