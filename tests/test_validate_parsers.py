@@ -98,3 +98,64 @@ def test_valid_code_no_grammar_reads_keeps_its_declarations(
         ("outputs.tf", "warning"),
     }
     assert [f for f in findings if f.severity == "error"] == []
+
+
+def test_tf_json_files_declare_and_reference(tmp_path: Path) -> None:
+    tree = {
+        "variables.tf.json": '{\n  "variable": {\n    "cidr": {"type": "string"}\n  }\n}\n',
+        "main.tf.json": (
+            '{\n  "resource": {\n    "aws_vpc": {\n      "main": {\n'
+            '        "cidr_block": "${var.cidr}",\n        "tags": {"Name": "${var.nme}"}\n'
+            "      }\n    }\n  }\n}\n"
+        ),
+        "outputs.tf": 'output "id" {\n  value       = aws_vpc.main.id\n  description = "i"\n}\n',
+    }
+    errors = [f for f in validate_tree(tree, cache_dir=tmp_path) if f.severity == "error"]
+    assert [(f.check, f.path, f.line) for f in errors] == [
+        ("undeclared-reference", "main.tf.json", 6)
+    ]
+    assert "var.nme" in errors[0].message
+
+
+def test_a_broken_tf_json_is_a_syntax_error_at_its_line(tmp_path: Path) -> None:
+    tree = {"main.tf.json": '{\n  "locals": {\n    "a": 1,\n  }\n}\n'}
+    syntax = [f for f in validate_tree(tree, cache_dir=tmp_path) if f.check == "hcl-syntax"]
+    assert [(f.path, f.line) for f in syntax] == [("main.tf.json", 4)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('resource "aws_vpc" {\n}\n', "a resource block takes two labels (type and name), not 1"),
+        ('variable "a" "b" {\n}\n', "a variable block takes one label (name), not 2"),
+        ('locals "x" {\n}\n', "a locals block takes no labels, not 1"),
+    ],
+)
+def test_wrong_label_counts_are_errors(text: str, message: str, tmp_path: Path) -> None:
+    findings = validate_tree({"main.tf": text}, cache_dir=tmp_path)
+    labels = [f for f in findings if f.check == "hcl-block-labels"]
+    assert [(f.line, f.message) for f in labels] == [(1, message)]
+
+
+def test_the_resource_prefix_names_a_resource(tmp_path: Path) -> None:
+    tree = {
+        "main.tf": 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+        "locals {\n  a = resource.aws_vpc.main.id\n  b = resource.aws_vpc.other.id\n}\n"
+    }
+    undeclared = [
+        f for f in validate_tree(tree, cache_dir=tmp_path) if f.check == "undeclared-reference"
+    ]
+    assert [(f.line, f.message.split(":")[0]) for f in undeclared] == [(6, "aws_vpc.other")]
+
+
+def test_a_configuration_file_that_is_not_utf8_is_an_encoding_error(tmp_path: Path) -> None:
+    from infrascaffold.validate import validate_dir
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_bytes(b'locals {\n  a = "caf\xe9"\n}\n')
+    (root / "notes.txt").write_bytes(b"caf\xe9\n")
+    findings = validate_dir(root, cache_dir=tmp_path / "cache")
+    assert [(f.check, f.path, f.severity) for f in findings] == [
+        ("file-encoding", "main.tf", "error")
+    ]

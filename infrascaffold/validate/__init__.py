@@ -4,7 +4,7 @@ One module per check, run in the order of `validation.CHECKS`; each finding name
 
 | check | ids (severity error unless marked) |
 | --- | --- |
-| syntax | hcl-syntax, hcl-duplicate, yaml-syntax |
+| syntax | hcl-syntax, hcl-duplicate, hcl-block-labels, hcl-partial-model (warning), yaml-syntax, file-encoding |
 | references | undeclared-reference, duplicate-declaration, each-outside-for-each, count-outside-count |
 | module calls | module-source, module-unknown-argument, module-missing-argument, module-unknown-output |
 | provider schemas | schema-unknown-type, schema-unknown-argument, schema-missing-argument, schema-not-vendored (warning) |

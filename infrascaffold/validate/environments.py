@@ -28,13 +28,14 @@ def tfvars_files(repo: Repo) -> list[str]:
     return sorted(
         path
         for path, doc in repo.hcl.items()
-        if path.endswith(".tfvars") and not any(p.check == HCL_SYNTAX for p in doc.problems)
+        if path.endswith((".tfvars", ".tfvars.json"))
+        and not any(p.check == HCL_SYNTAX for p in doc.problems)
     )
 
 
 def is_auto_loaded(path: str) -> bool:
     """Terraform loads `terraform.tfvars` and `*.auto.tfvars` without being asked."""
-    name = posixpath.basename(path)
+    name = posixpath.basename(path).removesuffix(".json")
     return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
 
 

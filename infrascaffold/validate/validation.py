@@ -38,6 +38,8 @@ CHECKS: dict[str, Check] = {
     "secrets": secrets.check,
 }
 SKIPPED_DIRS = frozenset({".terraform", ".git", ".infrascaffold", "node_modules", ".venv"})
+ENCODING = "file-encoding"
+CONFIG_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tf.json", ".tfvars.json", ".yml", ".yaml")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are data or binaries, not configuration
 
 
@@ -70,17 +72,28 @@ def validate_dir(root: Path, *, cache_dir: Path | None = None) -> list[Finding]:
     """Read the text files under `root` and validate them.
 
     Skips `.git`, `.terraform`, `.infrascaffold`, `node_modules` and `.venv*` folders, binary
-    and non-UTF-8 files, and files over 2 MiB.
+    files and files over 2 MiB; a configuration file that is not UTF-8 is a `file-encoding`
+    error, other non-UTF-8 files are skipped.
     """
     if not root.exists():
         raise InfrascaffoldError(str(root), "no such folder")
     if not root.is_dir():
         raise InfrascaffoldError(str(root), "not a folder")
-    return validate_tree(read_tree(root), cache_dir=cache_dir)
+    undecodable: list[str] = []
+    findings = validate_tree(read_tree(root, undecodable), cache_dir=cache_dir)
+    return sort_findings([*findings, *(_encoding_finding(path) for path in undecodable)])
 
 
-def read_tree(root: Path) -> dict[str, str]:
-    """POSIX relative path → text of every file under `root` that reads as UTF-8 text."""
+def _encoding_finding(path: str) -> Finding:
+    return Finding(ENCODING, path, 1, "not UTF-8 text: Terraform and CI systems read only UTF-8")
+
+
+def read_tree(root: Path, undecodable: list[str] | None = None) -> dict[str, str]:
+    """POSIX relative path → text of every file under `root` that reads as UTF-8 text.
+
+    Configuration files (`.tf`, `.tfvars`, `.hcl`, `.tf.json`, YAML) that are not UTF-8 are
+    appended to `undecodable`.
+    """
     tree: dict[str, str] = {}
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".venv"))
@@ -88,9 +101,22 @@ def read_tree(root: Path) -> dict[str, str]:
         for name in names:
             path = base / name
             text = _read_text(path)
+            relative = path.relative_to(root).as_posix()
             if text is not None:
-                tree[path.relative_to(root).as_posix()] = text
+                tree[relative] = text
+            elif undecodable is not None and _undecodable_config(path):
+                undecodable.append(relative)
     return tree
+
+
+def _undecodable_config(path: Path) -> bool:
+    if not path.name.endswith(CONFIG_SUFFIXES) or not path.is_file():
+        return False
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _read_text(path: Path) -> str | None:
