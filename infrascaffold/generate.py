@@ -46,7 +46,7 @@ def generate(
     # Every problem at once: missing and mistyped answers, then what the validators find.
     raise_problems(problems + check_answers(pack, env, answers))
     tree, decisions = render_answers(pack, env, answers, previous_decisions)
-    check_render(tree)
+    check_render(tree, answers.get("environments"))
     return Generation(pack=pack, answers=answers, tree=tree, decisions=decisions)
 
 
@@ -72,11 +72,17 @@ def render_answers(
     return render_pack(pack, env, context, keep=first), tuple(decisions)
 
 
-def check_render(tree: Tree) -> None:
-    """Refuse a render with validation errors: a template bug must never reach the disk."""
-    from infrascaffold.validate import validate_tree
+def check_render(tree: Tree, environments: Any = None) -> None:
+    """Refuse a render with validation errors: a template bug must never reach the disk.
 
-    errors = [f for f in validate_tree(tree) if f.severity == "error"]
+    `environments` (the answers' list) names the environments whose networks are compared.
+    """
+    from infrascaffold.validate import validate_tree
+    from infrascaffold.validate.settings import Settings, environment_names
+
+    # everything rendered is validated, test folders included
+    settings = Settings(include=("*",), environment_names=environment_names(environments))
+    errors = [f for f in validate_tree(tree, settings=settings) if f.severity == "error"]
     if errors:
         lines = [f.format_text() for f in errors]
         raise RenderError(

@@ -22,6 +22,9 @@ from infrascaffold.validate import (
 )
 from infrascaffold.validate.findings import Finding, sort_findings
 from infrascaffold.validate.repo import Repo, build_repo
+from infrascaffold.validate.scope import in_scope, template_sources
+from infrascaffold.validate.settings import Settings, load_settings
+from infrascaffold.validate.suppress import apply_settings, wanted
 
 Check = Callable[[Repo], Iterable[Finding]]
 
@@ -43,14 +46,20 @@ CONFIG_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tf.json", ".tfvars.json", ".yml",
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are data or binaries, not configuration
 
 
-def validate_tree(tree: Mapping[str, str], *, cache_dir: Path | None = None) -> list[Finding]:
-    """Every finding about `tree` (POSIX path → text), sorted by path and line.
+def validate_tree(
+    tree: Mapping[str, str], *, cache_dir: Path | None = None, settings: Settings | None = None
+) -> list[Finding]:
+    """Every finding about `tree` (POSIX path → text) that `settings` keep, sorted by path and
+    line. Files out of scope (tests, fixtures, excluded, `templatefile` sources) are not read.
 
     Pure apart from the parse cache (`cache_dir`, default the user cache folder).
     """
+    settings = settings or Settings()
+    scoped = {path: text for path, text in tree.items() if in_scope(path, settings)}
     with _gc_paused():
-        repo = build_repo(tree, cache_dir)
-        findings = sort_findings(finding for check in CHECKS.values() for finding in check(repo))
+        repo = build_repo(scoped, cache_dir, settings, template_sources(scoped))
+        found = (finding for check in CHECKS.values() for finding in check(repo))
+        findings = sort_findings(apply_settings(found, repo))
         del repo  # freed by reference counting before the collector is back on
     return findings
 
@@ -68,8 +77,11 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def validate_dir(root: Path, *, cache_dir: Path | None = None) -> list[Finding]:
-    """Read the text files under `root` and validate them.
+def validate_dir(
+    root: Path, *, cache_dir: Path | None = None, settings: Settings | None = None
+) -> list[Finding]:
+    """Read the text files under `root` and validate them, tuned by `settings` (default: the
+    folder's `.infrascaffold.yaml` and record, `settings.load_settings`).
 
     Skips `.git`, `.terraform`, `.infrascaffold`, `node_modules` and `.venv*` folders, binary
     files and files over 2 MiB; a configuration file that is not UTF-8 is a `file-encoding`
@@ -79,9 +91,15 @@ def validate_dir(root: Path, *, cache_dir: Path | None = None) -> list[Finding]:
         raise InfrascaffoldError(str(root), "no such folder")
     if not root.is_dir():
         raise InfrascaffoldError(str(root), "not a folder")
+    settings = settings if settings is not None else load_settings(root)
     undecodable: list[str] = []
-    findings = validate_tree(read_tree(root, undecodable), cache_dir=cache_dir)
-    return sort_findings([*findings, *(_encoding_finding(path) for path in undecodable)])
+    findings = validate_tree(read_tree(root, undecodable), cache_dir=cache_dir, settings=settings)
+    encoding = [
+        _encoding_finding(path)
+        for path in undecodable
+        if in_scope(path, settings) and wanted(ENCODING, settings)
+    ]
+    return sort_findings([*findings, *encoding])
 
 
 def _encoding_finding(path: str) -> Finding:
