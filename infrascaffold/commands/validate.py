@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK
 from infrascaffold.validate import Finding, validate_dir
+from infrascaffold.validate.report_formats import FORMATS
+from infrascaffold.validate.settings import load_settings
 
 
-def run(directory: Path, output_format: str, strict: bool) -> int:
+def run(
+    directory: Path,
+    output_format: str,
+    strict: bool,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> int:
     """Validate `directory`, print the findings, return the exit code.
 
     0 when clean (warnings allowed unless `strict`), 1 when there are findings that fail;
-    a missing folder raises `InfrascaffoldError` (exit 2).
+    a missing folder raises `InfrascaffoldError` (exit 2). `select`, `ignore` and `exclude`
+    add to the folder's `.infrascaffold.yaml` settings.
     """
-    findings = validate_dir(directory)
-    if output_format == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], indent=2))
+    settings = load_settings(directory).with_flags(select, ignore, exclude)
+    findings = validate_dir(directory, settings=settings)
+    if output_format in FORMATS:
+        prefix = directory.as_posix() if directory.as_posix() != "." else ""
+        click.echo(FORMATS[output_format](findings, prefix.rstrip("/")))
     else:
         for finding in findings:
             click.echo(finding.format_text())

@@ -41,7 +41,9 @@ def check(repo: Repo) -> Iterator[Finding]:
     for path, doc in repo.hcl.items():
         for problem in doc.problems:
             severity: Severity = "warning" if problem.check == PARTIAL_MODEL else "error"
-            yield Finding(problem.check, path, problem.line, problem.message, severity)
+            yield Finding(
+                problem.check, path, problem.line, problem.message, severity, problem.column
+            )
     for module in repo.modules.values():
         for path in module.files:
             yield from _label_counts(path, module.docs[path].body.blocks)
