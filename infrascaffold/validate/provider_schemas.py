@@ -13,19 +13,22 @@ import functools
 import gzip
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, NamedTuple
 
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.hcl_doc import Block, Body
+from infrascaffold.validate.provider_versions import newer_than, required_minimums
 from infrascaffold.validate.repo import Repo
+from infrascaffold.validate.terraform_model import Module
 
 PROVIDERS = ("aws", "google", "azurerm")
 UNKNOWN_TYPE = "schema-unknown-type"
 NOT_VENDORED = "schema-not-vendored"
 UNKNOWN_ARGUMENT = "schema-unknown-argument"
 MISSING_ARGUMENT = "schema-missing-argument"
+VERSION_GAP = "schema-version-gap"
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 KIND_BY_BLOCK = {"resource": "resources", "data": "data_sources"}
@@ -77,11 +80,40 @@ def _block_schema(args: Mapping[str, Any] | None) -> BlockSchema | None:
 
 
 def check(repo: Repo) -> Iterator[Finding]:
-    """Types, arguments and required arguments of every resource and data block."""
+    """Types, arguments and required arguments of every resource and data block; findings of a
+    provider the module needs newer than the vendored schema are warnings naming the gap."""
     for module in repo.modules.values():
+        gaps = _version_gaps(module)
+        for path, line, message in gaps.values():
+            yield Finding(VERSION_GAP, path, line, message, "warning")
         for path in module.files:
             for block in _typed_blocks(module.docs[path].body):
-                yield from _check_block(path, block)
+                gap = gaps.get(provider_of(block))
+                for finding in _check_block(path, block):
+                    yield (
+                        _softened(finding, gap[2])
+                        if gap and finding.severity == "error"
+                        else finding
+                    )
+
+
+def _version_gaps(module: Module) -> dict[str, tuple[str, int, str]]:
+    """provider → (file, line, message) where the module requires a newer provider."""
+    gaps: dict[str, tuple[str, int, str]] = {}
+    for provider, (lowest, line, path) in required_minimums(module).items():
+        vendored = load_schema(provider).version
+        if newer_than(lowest, vendored):
+            message = (
+                f"{provider} {lowest} required, schemas know {vendored}: {provider} arguments"
+                " the schema lacks are warnings here"
+            )
+            gaps[provider] = (path, line, message)
+    return gaps
+
+
+def _softened(finding: Finding, gap: str) -> Finding:
+    short = gap.split(":", 1)[0]
+    return replace(finding, severity="warning", message=f"{finding.message} ({short})")
 
 
 def _typed_blocks(body: Body) -> Iterator[Block]:
