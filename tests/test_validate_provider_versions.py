@@ -61,3 +61,17 @@ def test_a_newer_required_provider_makes_schema_findings_warnings(tmp_path: Path
     ]
     assert f"aws {major}.0 required, schemas know {vendored}" in found[0].message
     assert found[1].line == 3
+
+
+def test_an_older_pinned_major_makes_schema_findings_warnings(tmp_path: Path) -> None:
+    vendored = load_schema("aws").version
+    major = int(vendored.split(".")[0]) - 1
+    aliases = "      configuration_aliases = [aws.east]\n"  # no literal value: read from the text
+    text = versions(f"~> {major}.10").replace("    }\n  }\n}\n", aliases + "    }\n  }\n}\n")
+    tree = {"versions.tf": text, "main.tf": RESOURCE}
+    found = [f for f in validate_tree(tree, cache_dir=tmp_path) if f.check.startswith("schema-")]
+    assert [(f.path, f.check, f.severity) for f in found] == [
+        ("main.tf", "schema-unknown-argument", "warning"),
+        ("versions.tf", "schema-version-gap", "warning"),
+    ]
+    assert f"aws '~> {major}.10' required, schemas know {vendored}" in found[1].message

@@ -116,6 +116,7 @@ def test_cidrs_of_known_environments_are_compared(settings: Settings, tmp_path: 
         'secret = "example-secret-value"\n',
         '# password = "hunter22hunter"\n',
         'password = "${var.db_password}"\n',
+        "password = \"[parameters('domainPassword')]\"\n",
     ],
 )
 def test_placeholders_comments_and_references_are_no_secrets(text: str, tmp_path: Path) -> None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pygohcl
-
 from infrascaffold.validate.hcl_doc import Attr, Block, Body, Doc, Problem
+from infrascaffold.validate.hcl_syntax import go_parser
 
 PARTIAL_MODEL = "hcl-partial-model"
 # How many labels Terraform's top-level blocks have; other block types are read as having none.
@@ -37,7 +36,7 @@ BLOCKS_WITHOUT_LABELS = frozenset({"terraform", "locals", "moved", "import", "re
 def fallback_doc(text: str) -> Doc:
     """What `text` declares: Terraform blocks when every top-level name is a Terraform block
     type, else (a `.tfvars` file) attributes."""
-    data = pygohcl.loads(text, keep_interpolations=True)
+    data = go_parser().loads(text, keep_interpolations=True)
     top_level_blocks = bool(data) and all(
         (name in LABELS or name in BLOCKS_WITHOUT_LABELS) and isinstance(value, dict | list)
         for name, value in data.items()

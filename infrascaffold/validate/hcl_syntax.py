@@ -8,9 +8,9 @@ syntax error is reported once, where Terraform reports it, not as knock-on error
 
 from __future__ import annotations
 
+import functools
 import re
-
-import pygohcl
+from typing import Any
 
 from infrascaffold.validate.hcl_doc import HCL_DUPLICATE, HCL_SYNTAX, Problem
 
@@ -27,6 +27,7 @@ def syntax_problems(text: str) -> list[Problem]:
 
     "Attribute redefined" is an `hcl-duplicate` problem; everything else is `hcl-syntax`.
     """
+    pygohcl = go_parser()
     try:
         pygohcl.loadb(text.encode("utf-8", "surrogatepass"))
     except pygohcl.HCLParseError as exc:
@@ -34,6 +35,19 @@ def syntax_problems(text: str) -> list[Problem]:
     except pygohcl.HCLInternalError as exc:  # the Go side failed to encode a valid parse
         return [Problem(HCL_SYNTAX, 1, f"HCL parser error: {exc}")]
     return []
+
+
+@functools.cache
+def go_parser() -> Any:
+    """The `pygohcl` module, imported when first needed.
+
+    Importing it starts the Go runtime's threads: a process that has it must never fork (a
+    forked child hangs in the Go runtime), so parse workers are started by a fork server
+    (`parse_cache`) and import it themselves.
+    """
+    import pygohcl
+
+    return pygohcl
 
 
 def _problems(error: str, text: str) -> list[Problem]:

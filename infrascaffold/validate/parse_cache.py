@@ -82,10 +82,14 @@ def _parse_many(texts: Mapping[str, str]) -> dict[str, list[Any]]:
     workers = _worker_count(len(keys), sum(len(text) for text in texts.values()))
     if workers <= 1:
         return {key: parse_rows(texts[key]) for key in keys}
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _load_parser()  # before forking, so forked workers inherit the tables
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+    # Not fork: this process may run Go (pygohcl), whose runtime a forked child inherits broken.
+    # A fork server is a fresh interpreter; its children import pygohcl themselves.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["infrascaffold.validate.hcl_parse"])
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
         parsed = pool.map(parse_rows, [texts[key] for key in keys], chunksize=4)
         return dict(zip(keys, parsed, strict=True))
 

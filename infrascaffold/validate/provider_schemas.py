@@ -19,7 +19,12 @@ from typing import Any, NamedTuple
 
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.hcl_doc import Block, Body
-from infrascaffold.validate.provider_versions import newer_than, required_minimums
+from infrascaffold.validate.provider_versions import (
+    gap,
+    minimum_version,
+    requirements,
+    version_key,
+)
 from infrascaffold.validate.repo import Repo
 from infrascaffold.validate.terraform_model import Module
 
@@ -83,7 +88,7 @@ def check(repo: Repo) -> Iterator[Finding]:
     """Types, arguments and required arguments of every resource and data block; findings of a
     provider the module needs newer than the vendored schema are warnings naming the gap."""
     for module in repo.modules.values():
-        gaps = _version_gaps(module)
+        gaps = _version_gaps(module, repo.files)
         for path, line, message in gaps.values():
             yield Finding(VERSION_GAP, path, line, message, "warning")
         for path in module.files:
@@ -97,17 +102,23 @@ def check(repo: Repo) -> Iterator[Finding]:
                     )
 
 
-def _version_gaps(module: Module) -> dict[str, tuple[str, int, str]]:
-    """provider → (file, line, message) where the module requires a newer provider."""
+def _version_gaps(module: Module, files: Mapping[str, str]) -> dict[str, tuple[str, int, str]]:
+    """provider → (file, line, message) where the module accepts no vendored version."""
     gaps: dict[str, tuple[str, int, str]] = {}
-    for provider, (lowest, line, path) in required_minimums(module).items():
+    for provider, wanted in requirements(module, files).items():
         vendored = load_schema(provider).version
-        if newer_than(lowest, vendored):
-            message = (
-                f"{provider} {lowest} required, schemas know {vendored}: {provider} arguments"
-                " the schema lacks are warnings here"
+        if gap(wanted.constraint, vendored):
+            lowest = minimum_version(wanted.constraint)
+            needed = (
+                f"{lowest} required"
+                if lowest and version_key(lowest) > version_key(vendored)
+                else f"{wanted.constraint!r} required"
             )
-            gaps[provider] = (path, line, message)
+            message = (
+                f"{provider} {needed}, schemas know {vendored}: {provider} schema findings"
+                " are warnings here"
+            )
+            gaps[provider] = (wanted.path, wanted.line, message)
     return gaps
 
 

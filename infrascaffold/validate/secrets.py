@@ -33,6 +33,7 @@ OTHER_CREDENTIAL = re.compile(rf"{CREDENTIAL_WORD}[\"']?[ \t]*[=:]{_VALUE}")
 PLACEHOLDER = re.compile(
     r"xxx|^<.*>$|\{\{|example|changeme|change_me|change-me|placeholder|dummy|redacted|your[-_]"
     r"|replace|\*\*\*|^\.\.\.|todo|fixme|secret123|password123|^(?:test|fake|sample)"
+    r"|^\[.*\]$"  # an ARM template expression: `[parameters('domainPassword')]`
 )
 _COMMENT_STARTS = ("#", "//", ";", "/*", "*")
 HCL_SUFFIXES = (".tf", ".tfvars", ".tfbackend", ".hcl")
