@@ -115,6 +115,8 @@ def test_cidrs_of_known_environments_are_compared(settings: Settings, tmp_path: 
         'api_token = "changeme"\n',
         'secret = "example-secret-value"\n',
         '# password = "hunter22hunter"\n',
+        'password = "mySecretPassword"\n',
+        'password = "foobar12"\n',
         'password = "${var.db_password}"\n',
         "password = \"[parameters('domainPassword')]\"\n",
     ],
@@ -126,6 +128,23 @@ def test_placeholders_comments_and_references_are_no_secrets(text: str, tmp_path
 def test_markdown_is_scanned_in_code_blocks_only(tmp_path: Path) -> None:
     text = (
         '# Setup\n\nSet `password: "hunter22hunter"` in prose.\n\n'
-        '```yaml\npassword: "hunter22hunter"\n```\n'
+        '```yaml\npassword: "hunter22hunter22x"\nsecret: "hunter22"\n```\n'
     )
     assert errors({"README.md": text}, tmp_path) == ["README.md:6: secret"]
+
+
+def test_yaml_with_template_markers_that_does_not_parse_is_a_template(tmp_path: Path) -> None:
+    tree = {
+        "main.tf": 'variable "kind" {}\nlocals {\n  a = templatefile("${path.module}/${var.kind}.yaml", {})\n}\n',
+        "gitlab.yaml": 'env:\n  %{~ if files != [] ~}\n  FILES: ${join(",", files)}\n  %{~ endif ~}\n',
+    }
+    assert errors(tree, tmp_path) == []
+
+
+def test_terraform_tfvars_need_not_set_every_variable(tmp_path: Path) -> None:
+    tree = {
+        "variables.tf": VARIABLES,
+        "terraform.tfvars": 'vpc_cidr = "10.1.0.0/16"\n',  # region comes from -var or TF_VAR_
+        "environments/dev.tfvars": 'vpc_cidr = "10.1.0.0/16"\n',
+    }
+    assert errors(tree, tmp_path) == ["environments/dev.tfvars:1: tfvars-missing-variable"]

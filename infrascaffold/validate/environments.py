@@ -103,14 +103,13 @@ def _against_module(module: Module, settings: Mapping[str, dict[str, Attr]]) -> 
         if is_auto_loaded(path) and posixpath.dirname(path) == module.dir
         for key in values
     }
-    only_auto = all(is_auto_loaded(path) for path in settings)
     for path, values in settings.items():
         for name, attr in values.items():
             if name not in variables:
                 message = f"{name!r} is not a variable of module {module.label}"
                 yield Finding(UNKNOWN_VARIABLE, path, attr.line, message)
-        if is_auto_loaded(path) and not only_auto:
-            continue  # the environment files complete it
+        if is_auto_loaded(path):
+            continue  # the rest may come from -var, TF_VAR_ or the environment files
         for name in sorted(required - set(values) - auto_keys):
             message = (
                 f"does not set {name!r}, a variable of module {module.label} without a default"

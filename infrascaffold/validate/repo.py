@@ -43,5 +43,15 @@ def build_repo(
         for path, text in parsed.items()
         if path.endswith(JSON_SUFFIXES)
     )
-    yaml_docs = {p: parse_yaml(t) for p, t in parsed.items() if p.endswith(YAML_SUFFIXES)}
+    yaml_docs = {
+        path: doc
+        for path, text in parsed.items()
+        if path.endswith(YAML_SUFFIXES) and not _is_template((doc := parse_yaml(text)), text)
+    }
     return Repo(tree, hcl, yaml_docs, build_modules(hcl), settings or Settings())
+
+
+def _is_template(doc: YamlDoc, text: str) -> bool:
+    """YAML that does not parse and holds HCL template markers is a `templatefile` template
+    whose call this tree does not show (its path is computed): not a YAML document."""
+    return doc.problem is not None and ("${" in text or "%{" in text)

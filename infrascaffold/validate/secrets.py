@@ -26,15 +26,18 @@ PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")
 # Searched in the lower-cased text (an ignore-case search is ten times slower): a name ending in
 # a credential word, `=` (or `:` outside HCL, where `:` is a `for` or conditional), then a
 # quoted literal that is no reference (`"${...}"`, `"%{...}"`, `"$SHELL_VARIABLE"`).
-_VALUE = r"[ \t]*\"(?!\$)(?![^\"\n]*[$%]\{)(?P<value>[^\"\s]{6,})\""
+_VALUE = r"[ \t]*\"(?!\$)(?![^\"\n]*[$%]\{)(?P<value>[^\"\s]{8,})\""
 HCL_CREDENTIAL = re.compile(rf"{CREDENTIAL_WORD}[ \t]*={_VALUE}")
 OTHER_CREDENTIAL = re.compile(rf"{CREDENTIAL_WORD}[\"']?[ \t]*[=:]{_VALUE}")
-# values that stand for a credential someone fills in, lower-cased
+# values that stand for a credential someone fills in, lower-cased: placeholder words, the
+# credential's own name (`mySecret`, `SuperSecretPassw0rd`), expressions
 PLACEHOLDER = re.compile(
-    r"xxx|^<.*>$|\{\{|example|changeme|change_me|change-me|placeholder|dummy|redacted|your[-_]"
-    r"|replace|\*\*\*|^\.\.\.|todo|fixme|secret123|password123|^(?:test|fake|sample)"
+    r"xxx|^<.*>$|\{\{|example|change_?-?me|placeholder|dummy|redacted|your|^my|mock|fake"
+    r"|sample|replace|\*\*\*|^\.\.\.|todo|fixme|^test|foo|bar"
+    r"|passw|pwd|secret|token|key"
     r"|^\[.*\]$"  # an ARM template expression: `[parameters('domainPassword')]`
 )
+MARKDOWN_MIN_LENGTH = 16  # shorter values in a README's code block are made up for the example
 _COMMENT_STARTS = ("#", "//", ";", "/*", "*")
 HCL_SUFFIXES = (".tf", ".tfvars", ".tfbackend", ".hcl")
 CREDENTIAL_VARIABLE = re.compile(rf"(?i)^[\w-]*{CREDENTIAL_WORD}$")
@@ -85,8 +88,10 @@ def _matches(text: str, hcl: bool, markdown: bool) -> Iterator[tuple[int, str]]:
     lowered = code_only(text.lower(), markdown)
     pattern = HCL_CREDENTIAL if hcl else OTHER_CREDENTIAL
     for match in pattern.finditer(lowered):
-        if not PLACEHOLDER.search(match.group("value")):
-            yield _line(lowered, match.start()), "a literal credential"
+        value = match.group("value")
+        if markdown and len(value) < MARKDOWN_MIN_LENGTH or PLACEHOLDER.search(value):
+            continue
+        yield _line(lowered, match.start()), "a literal credential"
 
 
 def code_only(text: str, markdown: bool) -> str:
