@@ -73,7 +73,7 @@ PLANTS = [
         "  network_nme  = var.network_name",
         "module-unknown-argument",
     ),
-    Plant(ROOT, "  project_id   = var.project_id\n", "", "module-missing-argument", -2),
+    Plant(ROOT, "  project_id   = var.project_id\n", "", "module-missing-argument", -3),
     Plant(ROOT, '  type  = "StringList"', "  type  = each.value", "each-outside-for-each"),
     Plant(
         ROOT,
