@@ -159,3 +159,21 @@ def test_a_configuration_file_that_is_not_utf8_is_an_encoding_error(tmp_path: Pa
     assert [(f.check, f.path, f.severity) for f in findings] == [
         ("file-encoding", "main.tf", "error")
     ]
+
+
+def test_the_shipped_parser_tables_match_the_installed_grammar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first run on a machine loads the shipped tables (scripts/ship_parser_tables.py)
+    instead of spending seconds building them."""
+    import lark
+
+    from infrascaffold.validate.hcl_parse import shipped_parser
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the tables were built, not loaded: run scripts/ship_parser_tables.py")
+
+    monkeypatch.setattr(lark.Lark, "_build_parser", no_build)
+    parser = shipped_parser()
+    assert parser is not None, "stale tables: run scripts/ship_parser_tables.py"
+    assert parser.parse("a = var.x\n") is not None

@@ -12,6 +12,9 @@ HashiCorp's parser reports an attribute set twice ("Attribute redefined"); the m
 from __future__ import annotations
 
 import functools
+import gzip
+import hashlib
+import io
 from importlib import resources
 from typing import Any, cast
 
@@ -43,7 +46,11 @@ _NOTHING_BOUND: frozenset[str] = frozenset()
 
 @functools.lru_cache(maxsize=1)
 def hcl_parser() -> Lark:
-    """python-hcl2's LALR parser without position propagation (built once per process)."""
+    """python-hcl2's LALR parser without position propagation (loaded once per process): from
+    the tables shipped in the package when they match, else from (or built into) the cache."""
+    shipped = shipped_parser()
+    if shipped is not None:
+        return shipped
     grammar = str(resources.files("hcl2").joinpath("hcl2.lark"))
     options: dict[str, Any] = {
         "parser": "lalr",
@@ -60,6 +67,31 @@ def hcl_parser() -> Lark:
     # lark checks the file against the grammar, rebuilds a stale or damaged one, and carries
     # on without a cache when it cannot write
     return Lark.open(grammar, cache=str(cache), **options)
+
+
+SHIPPED_TABLES = "hcl2-lark-tables.bin.gz"
+
+
+def tables_key() -> bytes:
+    """What shipped tables must have been built from: python-hcl2's grammar and lark's version."""
+    grammar = resources.files("hcl2").joinpath("hcl2.lark").read_bytes()
+    return hashlib.sha256(grammar + lark.__version__.encode()).hexdigest().encode()
+
+
+def shipped_parser() -> Lark | None:
+    """The parser from the tables shipped in the package (`scripts/ship_parser_tables.py`), so
+    that the first run on a machine does not spend seconds building them; None when they are
+    missing or were built from another grammar or lark."""
+    try:
+        data = gzip.decompress((resources.files(__package__) / SHIPPED_TABLES).read_bytes())
+    except (OSError, gzip.BadGzipFile):
+        return None
+    key, _, saved = data.partition(b"\n")
+    if key != tables_key():
+        return None
+    # `Lark.load` takes no options; `_load` is what lark's own cache uses to add the post-lexer
+    parser: Lark = Lark.__new__(Lark)._load(io.BytesIO(saved), postlex=PostLexer())
+    return parser
 
 
 def parse_hcl(text: str) -> Doc:
