@@ -75,3 +75,11 @@ def test_an_older_pinned_major_makes_schema_findings_warnings(tmp_path: Path) ->
         ("versions.tf", "schema-version-gap", "warning"),
     ]
     assert f"aws '~> {major}.10' required, schemas know {vendored}" in found[1].message
+
+
+def test_a_provider_object_with_references_still_counts_as_pinned(tmp_path: Path) -> None:
+    text = versions(">= 6.0").replace(
+        "    }\n  }\n}\n", "      configuration_aliases = [aws.east]\n    }\n  }\n}\n"
+    )
+    found = validate_tree({"versions.tf": text}, cache_dir=tmp_path)
+    assert [f for f in found if f.check == "provider-version"] == []
