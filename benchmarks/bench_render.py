@@ -2,12 +2,17 @@
 
 For N = 50, 500, 2,000 files, generates one synthetic template three times — an infrascaffold
 pack, a copier template and a cookiecutter template, with identical Jinja content and questions —
-then times `infrascaffold new --no-input`, `copier copy --defaults` and `cookiecutter --no-input`
-(median of RUNS runs each) and prints a Markdown table with each ratio, plus the growth of
-infrascaffold's time with N. copier and cookiecutter run from a separate environment (BENCH_VENV,
-made by `make bench`).
+and times `infrascaffold new --no-input`, `copier copy --defaults` and `cookiecutter --no-input`.
+The files are Terraform (`.tf`), which infrascaffold parses and validates before writing; a
+`.txt` row (no validation) is kept as a secondary row.
 
-Run: `.venv/bin/python benchmarks/bench_render.py [RUNS]`
+Cold: every run of every tool starts with empty caches (a fresh `XDG_CACHE_HOME`: no parse
+cache, no Jinja bytecode cache, no parser tables — a user's first render of new content; copier
+and cookiecutter keep none). Warm: one cache folder shared by the runs, after one uncounted run.
+Runs are interleaved (run i of every tool before run i+1 of any), the median of RUNS is
+reported, with the load average. copier and cookiecutter come from BENCH_VENV (`make bench`).
+
+Run: `.venv/bin/python benchmarks/bench_render.py [RUNS] [N ...]`
 """
 
 from __future__ import annotations
@@ -30,7 +35,18 @@ enable_cache: {type: bool, default: true}
 _templates_suffix: .jinja
 """
 COOKIECUTTER_JSON = '{"project_name": "shop", "owner": "team", "enable_cache": true}\n'
-BODY = """\
+TF_BODY = (
+    "# File {index} of {{{{ project_name }}}}\n"
+    "locals {{\n"
+    '  file_{index}_owner = "{{{{ owner }}}}"\n'
+    "  file_{index}_names = [\n"
+    "{{% for env in ['dev', 'staging', 'prod'] %}}"
+    '    "{{{{ project_name }}}}-{{{{ env }}}}-{{{{ loop.index }}}}",\n'
+    "{{% endfor %}}  ]\n"
+    "  file_{index}_cache = {{% if enable_cache %}}true{{% else %}}false{{% endif %}} # cache\n"
+    "}}\n"
+)
+TXT_BODY = """\
 # File {index} of {{{{ project_name }}}}
 owner: {{{{ owner }}}}
 {{% for env in ['dev', 'staging', 'prod'] %}}
@@ -38,13 +54,16 @@ owner: {{{{ owner }}}}
 {{% endfor %}}
 {{% if enable_cache %}}cache: enabled{{% else %}}cache: disabled{{% endif %}}
 """
+Command = Callable[[Path], list[str]]
 
 
-def body(index: int, prefix: str = "") -> str:
+def body(template: str, index: int, prefix: str = "") -> str:
     """One template file; `prefix` is `cookiecutter.` for cookiecutter's namespaced variables."""
-    text = BODY.format(index=index)
+    text = template.format(index=index)
     for name in ("project_name", "owner", "enable_cache"):
-        text = text.replace(name, prefix + name)
+        text = text.replace("{ " + name, "{ " + prefix + name).replace(
+            "if " + name, "if " + prefix + name
+        )
     return text
 
 
@@ -55,46 +74,36 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
-def make_templates(root: Path, n: int) -> dict[str, Path]:
-    """The three templates of N files under `root`."""
+def make_templates(root: Path, n: int, suffix: str) -> dict[str, Path]:
+    """The three templates of N `.tf` or `.txt` files under `root`."""
+    template = TF_BODY if suffix == "tf" else TXT_BODY
+    names = [f"dir{i % 20}/file{i}.{suffix}" for i in range(n)]
     pack = root / "pack"
+    questions = (
+        "  - {key: project_name, default: shop}\n  - {key: owner, default: team}\n"
+        "  - {key: enable_cache, type: bool, default: true}\n"
+    )
     write(
         pack,
         {
-            "pack.yaml": "name: bench\nversion: 1.0.0\nquestions:\n"
-            "  - {key: project_name, default: shop}\n  - {key: owner, default: team}\n"
-            "  - {key: enable_cache, type: bool, default: true}\n",
-            **{f"files/dir{i % 20}/file{i}.txt.j2": body(i) for i in range(n)},
+            "pack.yaml": f"name: bench\nversion: 1.0.0\nquestions:\n{questions}",
+            **{f"files/{name}.j2": body(template, i) for i, name in enumerate(names)},
         },
     )
     copier = root / "copier"
-    write(
-        copier,
-        {
-            "copier.yml": COPIER_YML,
-            **{f"dir{i % 20}/file{i}.txt.jinja": body(i) for i in range(n)},
-        },
-    )
+    files = {f"{name}.jinja": body(template, i) for i, name in enumerate(names)}
+    write(copier, {"copier.yml": COPIER_YML, **files})
     cookie = root / "cookiecutter"
-    write(
-        cookie,
-        {
-            "cookiecutter.json": COOKIECUTTER_JSON,
-            **{
-                f"{{{{cookiecutter.project_name}}}}/dir{i % 20}/file{i}.txt": body(
-                    i, "cookiecutter."
-                )
-                for i in range(n)
-            },
-        },
-    )
+    prefix = "{{cookiecutter.project_name}}/"
+    files = {prefix + name: body(template, i, "cookiecutter.") for i, name in enumerate(names)}
+    write(cookie, {"cookiecutter.json": COOKIECUTTER_JSON, **files})
     return {"pack": pack, "copier": copier, "cookiecutter": cookie}
 
 
-def _commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> list[Callable[[Path], list[str]]]:
-    """The three tools' commands rendering into an output folder."""
-    return [
-        lambda o: [
+def commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> dict[str, Command]:
+    """Each tool's command rendering into an output folder."""
+    return {
+        "infrascaffold": lambda o: [
             str(here / "infrascaffold"),
             "new",
             str(o),
@@ -102,7 +111,7 @@ def _commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> list[Callable[
             str(t["pack"]),
             "--no-input",
         ],
-        lambda o: [
+        "copier": lambda o: [
             str(bench_bin / "copier"),
             "copy",
             "--defaults",
@@ -110,55 +119,76 @@ def _commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> list[Callable[
             str(t["copier"]),
             str(o),
         ],
-        lambda o: [
+        "cookiecutter": lambda o: [
             str(bench_bin / "cookiecutter"),
             "--no-input",
             "-o",
             str(o),
             str(t["cookiecutter"]),
         ],
-    ]
+    }
 
 
-def median_time(run: Callable[[Path], list[str]], runs: int, work: Path) -> float:
-    times = []
-    for i in range(runs + 1):  # the first run warms caches and is not counted
-        out = work / f"out{i}"
-        start = time.perf_counter()
-        subprocess.run(run(out), check=True, capture_output=True, cwd=work)
-        if i:
-            times.append(time.perf_counter() - start)
-        shutil.rmtree(out, ignore_errors=True)
-    return statistics.median(times)
+def timed(command: list[str], work: Path, cache: Path) -> float:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=work, env=env)
+    return time.perf_counter() - start
+
+
+def interleaved(tools: dict[str, Command], runs: int, work: Path, warm: bool) -> dict[str, float]:
+    """Median seconds per tool; runs interleaved across tools."""
+    times: dict[str, list[float]] = {name: [] for name in tools}
+    shared = work / "cache-warm"
+    for i in range(runs + (1 if warm else 0)):
+        for name, command in tools.items():
+            out = work / f"out-{name}-{i}"
+            cache = shared if warm else work / f"cache-{name}-{i}"
+            seconds = timed(command(out), work, cache)
+            if not warm or i:  # a warm series does not count its first (cache-filling) run
+                times[name].append(seconds)
+            shutil.rmtree(out, ignore_errors=True)
+            if not warm:
+                shutil.rmtree(cache, ignore_errors=True)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    sizes = tuple(int(a) for a in sys.argv[2:]) or SIZES
     here = Path(sys.executable).parent
     bench_bin = Path(os.environ.get("BENCH_VENV", ".venv-bench")).resolve() / "bin"
+    print(f"load before: {os.getloadavg()[0]:.2f} (1-minute average), median of {runs} runs\n")
     print(
-        "| files | infrascaffold (s) | copier (s) | cookiecutter (s) "
+        "| files | kind | cache | infrascaffold (s) | copier (s) | cookiecutter (s) "
         "| vs copier | vs cookiecutter |"
     )
-    print("| --- | --- | --- | --- | --- | --- |")
-    growth = []
-    for n in SIZES:
-        with tempfile.TemporaryDirectory() as tmp:
-            work = Path(tmp)
-            t = make_templates(work, n)
-            commands = _commands(here, bench_bin, t)
-            ours, copier, cookie = (median_time(c, runs, work) for c in commands)
-        growth.append((n, ours))
-        print(
-            f"| {n} | {ours:.3f} | {copier:.3f} | {cookie:.3f} | {ours / copier:.2f}× "
-            f"| {ours / cookie:.2f}× |"
-        )
-    (n0, t0), (n1, t1) = growth[0], growth[-1]
-    slope = (t1 - t0) / (n1 - n0) * 1000
-    print(
-        f"\ninfrascaffold growth: {slope:.2f} ms per extra file between N={n0} and N={n1} "
-        f"({'linear' if t1 / t0 <= 1.5 * n1 / n0 else 'WORSE THAN LINEAR'})"
-    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    growth: dict[str, list[tuple[int, float]]] = {"cold": [], "warm": []}
+    for n in sizes:
+        for suffix in ("tf", "txt"):
+            for state in ("cold", "warm"):
+                if suffix == "txt" and state == "warm":
+                    continue  # the secondary row: cold only
+                with tempfile.TemporaryDirectory() as tmp:
+                    work = Path(tmp)
+                    tools = commands(here, bench_bin, make_templates(work, n, suffix))
+                    t = interleaved(tools, runs, work, state == "warm")
+                ours, copier, cookie = t["infrascaffold"], t["copier"], t["cookiecutter"]
+                if suffix == "tf":
+                    growth[state].append((n, ours))
+                print(
+                    f"| {n} | .{suffix} | {state} | {ours:.3f} | {copier:.3f} | {cookie:.3f} "
+                    f"| {ours / copier:.2f}× | {ours / cookie:.2f}× |",
+                    flush=True,
+                )
+    print(f"\nload after: {os.getloadavg()[0]:.2f}")
+    for state, points in growth.items():
+        if len(points) > 1:
+            (n0, t0), (n1, t1) = points[0], points[-1]
+            print(
+                f"infrascaffold .tf {state}: {(t1 - t0) / (n1 - n0) * 1000:.2f} ms per extra file"
+            )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     ("CLI start-up", "bench_help.py", "20"),
-    ("Rendering against copier and cookiecutter", "bench_render.py", "3"),
+    ("Rendering against copier and cookiecutter", "bench_render.py", "5"),
     ("End to end: new and update of the largest render", "bench_pipeline.py", "3"),
     ("Validation, cold and warm", "bench_validate.py", "3"),
 )

@@ -146,23 +146,49 @@ def new(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="Findings as text lines or a JSON list.",
+    help="Text lines, a JSON list, SARIF 2.1.0 (code scanning), GitHub annotations or a GitLab"
+    " Code Quality report.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--select", multiple=True, metavar="CHECK", help="Report only these check ids or groups."
+)
+@click.option("--ignore", multiple=True, metavar="CHECK", help="Never report these checks.")
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Skip these paths (globs or folders)."
+)
+@click.option("--list-checks", is_flag=True, help="Print every check id with its meaning.")
 @click.pass_context
-def validate(ctx: click.Context, directory: Path, output_format: str, strict: bool) -> None:
+def validate(
+    ctx: click.Context,
+    directory: Path,
+    output_format: str,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    list_checks: bool,
+) -> None:
     """Parse and cross-check the Terraform, tfvars and CI files of DIRECTORY.
+
+    Tune it in DIRECTORY/.infrascaffold.yaml (`validate:` select, ignore, exclude, severity,
+    tfvars, environments) or inline: `# infrascaffold: ignore[check-id] reason`.
 
     \b
     Example:
-      infrascaffold validate infra/ --format json --strict
+      infrascaffold validate infra/ --format sarif --ignore variable-description
     """
+    if list_checks:
+        from infrascaffold.validate.catalogue import format_catalogue
+
+        click.echo(format_catalogue())
+        ctx.exit(0)
     from infrascaffold.commands import validate as command
 
-    ctx.exit(command.run(directory, output_format, strict))
+    ctx.exit(command.run(directory, output_format, strict, select, ignore, exclude))
 
 
 def _update_options(func: Any) -> Any:

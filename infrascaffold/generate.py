@@ -53,7 +53,7 @@ def generate(
         raise_problems(problems + check_answers(pack, env, answers))
     with time_limit(limits):
         tree, decisions = render_answers(pack, env, answers, previous_decisions, limits)
-    check_render(tree)
+    check_render(tree, answers.get("environments"))
     return Generation(pack=pack, answers=answers, tree=tree, decisions=decisions)
 
 
@@ -87,11 +87,17 @@ def render_answers(
     return second, tuple(decisions)
 
 
-def check_render(tree: Tree) -> None:
-    """Refuse a render with validation errors: a template bug must never reach the disk."""
-    from infrascaffold.validate import validate_tree
+def check_render(tree: Tree, environments: Any = None) -> None:
+    """Refuse a render with validation errors: a template bug must never reach the disk.
 
-    errors = [f for f in validate_tree(tree) if f.severity == "error"]
+    `environments` (the answers' list) names the environments whose networks are compared.
+    """
+    from infrascaffold.validate import validate_tree
+    from infrascaffold.validate.settings import Settings, environment_names
+
+    # everything rendered is validated, test folders included
+    settings = Settings(include=("*",), environment_names=environment_names(environments))
+    errors = [f for f in validate_tree(tree, settings=settings) if f.severity == "error"]
     if errors:
         lines = [f.format_text() for f in errors]
         raise RenderError(

@@ -2,8 +2,8 @@
 
     python scripts/trim_schemas.py [SOURCE_FOLDER] [--output FOLDER]
 
-SOURCE_FOLDER (default `../shared/provider-schemas`, beside the repository) holds the full
-schemas `aws.json.gz`, `google.json.gz` and `azurerm.json.gz`, each shaped
+SOURCE_FOLDER (default `scripts/provider-schemas`; its README gives versions and sources) holds
+the full schemas `aws.json.gz`, `google.json.gz` and `azurerm.json.gz`, each shaped
 `{"provider_version", "resources": {TYPE: ARGS}, "data_sources": {TYPE: ARGS}}`. The trimmed
 file keeps the names of every type, and full ARGS only for the types the built-in packs use
 (`resource "T"` / `data "T"` in `templates/**/*.tf` and `*.tf.j2`) plus those listed in
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     """Trim every provider's schema; report listed types no provider knows."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "source", nargs="?", type=Path, default=REPO.parent / "shared" / "provider-schemas"
+        "source", nargs="?", type=Path, default=REPO / "scripts" / "provider-schemas"
     )
     parser.add_argument("--output", type=Path, default=SCHEMAS, help="default: %(default)s")
     args = parser.parse_args(argv)

@@ -8,6 +8,7 @@ import pytest
 
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.repo import build_repo
+from infrascaffold.validate.settings import load_settings
 from infrascaffold.validate.validation import CHECKS, read_tree
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
@@ -80,7 +81,7 @@ FIXTURE_OF = {"environment-cidrs": "environments"}  # two checks share one pair 
 
 def run_check(check: str, case: str, cache: Path) -> list[Finding]:
     folder = FIXTURES / FIXTURE_OF.get(check, check) / case
-    findings = CHECKS[check](build_repo(read_tree(folder), cache))
+    findings = CHECKS[check](build_repo(read_tree(folder), cache, load_settings(folder)))
     return sorted(findings, key=lambda f: (f.path, f.line, f.check))
 
 
@@ -107,7 +108,7 @@ def test_failing_fixture_has_the_expected_findings(check: str, parse_cache: Path
 def test_fixtures_show_no_other_check_errors(check: str, case: str, parse_cache: Path) -> None:
     """A fixture exercises its own check: other checks find no errors in it."""
     folder = FIXTURES / check / case
-    repo = build_repo(read_tree(folder), parse_cache)
+    repo = build_repo(read_tree(folder), parse_cache, load_settings(folder))
     own = {check, *(k for k, v in FIXTURE_OF.items() if v == check)}
     others = [
         f.format_text()

@@ -80,6 +80,7 @@ def test_json_lists_finding_objects(tmp_path: Path, capsys: pytest.CaptureFixtur
             "line": 1,
             "message": "module . has no terraform { required_version = ... }",
             "severity": "warning",
+            "column": 0,
         }
     ]
 

@@ -97,7 +97,7 @@ def test_literal_values(text: str, expected: object) -> None:
 def test_duplicate_attributes_are_problems_at_the_second_line() -> None:
     doc = parse_hcl('b "x" {\n  a = 1\n  c = 2\n  a = 3\n}\ntop = 1\ntop = 2\n')
     assert [(p.check, p.line) for p in doc.problems] == [("hcl-duplicate", 4), ("hcl-duplicate", 7)]
-    assert "first set on line 2" in doc.problems[0].message
+    assert "already set at line 2." in doc.problems[0].message
 
 
 def test_same_name_in_different_blocks_is_no_duplicate() -> None:
@@ -105,19 +105,24 @@ def test_same_name_in_different_blocks_is_no_duplicate() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "words"),
+    ("text", "line", "column", "words"),
     [
-        ("a = 1\nb = \n", 2, "end of line"),
-        ("a = 1\nb {\n  c = 1\n", 3, "end of file"),
-        ("a = 1\nb = @\n", 2, "'@'"),
-        ("a = 1 2\n", 1, "'2'"),
-        ('a = "unclosed\n', 1, "syntax error"),
+        ("a = 1\nb = \n", 2, 5, "Invalid expression"),
+        # Terraform points at the block that is never closed, not at the end of the file
+        ("a = 1\nb {\n  c = 1\n", 2, 3, "Unclosed configuration block"),
+        ("a = 1\nb = @\n", 2, 5, "Invalid character"),
+        ("a = 1 2\n", 1, 7, "Missing newline after argument"),
+        ('a = "unclosed\n', 1, 14, "Invalid multi-line string"),
     ],
 )
-def test_syntax_errors_give_one_problem_with_its_line(text: str, line: int, words: str) -> None:
+def test_syntax_errors_are_terraforms_diagnostics_at_its_positions(
+    text: str, line: int, column: int, words: str
+) -> None:
     doc = parse_hcl(text)
-    assert [(p.check, p.line) for p in doc.problems] == [("hcl-syntax", line)]
-    assert words in doc.problems[0].message
+    assert {p.check for p in doc.problems} == {"hcl-syntax"}
+    first = doc.problems[0]
+    assert (first.line, first.column) == (line, column)
+    assert first.message.startswith(words)
     assert not doc.body.attrs and not doc.body.blocks
 
 

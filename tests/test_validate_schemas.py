@@ -12,7 +12,7 @@ import pytest
 from infrascaffold.validate.provider_schemas import PROVIDERS, load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL_SCHEMAS = ROOT.parent / "shared" / "provider-schemas"
+FULL_SCHEMAS = ROOT / "scripts" / "provider-schemas"
 
 
 def trim_script() -> ModuleType:

@@ -10,6 +10,7 @@ import pytest
 
 from infrascaffold.validate import validate_dir, validate_tree
 from infrascaffold.validate.repo import build_repo
+from infrascaffold.validate.settings import load_settings
 from infrascaffold.validate.validation import CHECKS, read_tree
 from tests.builders import EXAMPLES, example_answers, render_answers
 
@@ -38,7 +39,9 @@ def test_broken_reports_each_planted_defect_once_at_its_line(parse_cache: Path) 
 
 @pytest.mark.parametrize("check", sorted(CHECKS))
 def test_broken_plants_a_defect_for_every_check(check: str, parse_cache: Path) -> None:
-    repo = build_repo(read_tree(FIXTURES / "broken"), parse_cache)
+    repo = build_repo(
+        read_tree(FIXTURES / "broken"), parse_cache, load_settings(FIXTURES / "broken")
+    )
     assert list(CHECKS[check](repo))
 
 

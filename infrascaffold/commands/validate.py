@@ -1,37 +1,49 @@
-"""`infrascaffold validate`: check a folder and print its findings as text or JSON."""
+"""`infrascaffold validate`: check a folder and print its findings (text, JSON, SARIF, …)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
-from infrascaffold.validate import Finding, validate_tree
+from infrascaffold.validate import Finding, validate_dir
 from infrascaffold.validate.ci_files import ci_kind
-from infrascaffold.validate.repo import HCL_SUFFIXES
-from infrascaffold.validate.validation import read_tree
+from infrascaffold.validate.report_formats import FORMATS
+from infrascaffold.validate.settings import load_settings
+from infrascaffold.validate.validation import SKIPPED_DIRS
+
+_TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tf.json", ".tfvars.json")
 
 
-def run(directory: Path, output_format: str, strict: bool) -> int:
+def run(
+    directory: Path,
+    output_format: str,
+    strict: bool,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> int:
     """Validate `directory`, print the findings, return the exit code.
 
     0 when clean (warnings allowed unless `strict`), 1 when there are findings that fail; a
-    missing folder, or one with nothing to validate, raises `InfrascaffoldError` (exit 2). The
+    missing folder, or one with nothing to validate, raises `InfrascaffoldError` (exit 2).
+    `select`, `ignore` and `exclude` add to the folder's `.infrascaffold.yaml` settings. The
     text format ends with one summary line: what was checked and the counts.
     """
-    tree = _read(directory)
-    terraform, ci = _counts(tree)
+    terraform, ci = _counts(directory)
     if not terraform and not ci:
         raise InfrascaffoldError(
             str(directory), "nothing to validate: no .tf, .tfvars, .hcl or CI pipeline files"
         )
-    findings = validate_tree(tree)
+    settings = load_settings(directory).with_flags(select, ignore, exclude)
+    findings = validate_dir(directory, settings=settings)
     fails = failing(findings, strict)
-    if output_format == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], indent=2))
+    if output_format in FORMATS:
+        prefix = directory.as_posix() if directory.as_posix() != "." else ""
+        click.echo(FORMATS[output_format](findings, prefix.rstrip("/")))
     else:
         for finding in findings:
             click.echo(finding.format_text())
@@ -45,17 +57,20 @@ def failing(findings: list[Finding], strict: bool) -> bool:
     return any(f.severity == "error" or strict for f in findings)
 
 
-def _read(directory: Path) -> dict[str, str]:
+def _counts(directory: Path) -> tuple[int, int]:
+    """Terraform and CI pipeline files under `directory` (by name, as `validate_dir` walks it)."""
     if not directory.exists():
         raise InfrascaffoldError(str(directory), "no such folder")
     if not directory.is_dir():
         raise InfrascaffoldError(str(directory), "not a folder")
-    return read_tree(directory)
-
-
-def _counts(tree: Mapping[str, str]) -> tuple[int, int]:
-    terraform = sum(path.endswith(HCL_SUFFIXES) for path in tree)
-    ci = sum(ci_kind(path) is not None for path in tree if path.endswith((".yml", ".yaml")))
+    terraform = ci = 0
+    for folder, dirs, names in os.walk(directory):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".venv")]
+        rel = Path(folder).relative_to(directory)
+        for name in names:
+            path = (rel / name).as_posix()
+            terraform += name.endswith(_TERRAFORM_SUFFIXES)
+            ci += name.endswith((".yml", ".yaml")) and ci_kind(path) is not None
     return terraform, ci
 
 

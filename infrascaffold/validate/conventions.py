@@ -7,7 +7,8 @@ constraint; every root module configures a backend (or `cloud`); variables have 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.repo import Repo
@@ -25,7 +26,7 @@ def check(repo: Repo) -> Iterator[Finding]:
     """Convention findings of every module, all warnings."""
     roots = {module.dir for module in root_modules(repo.modules)}
     for module in repo.modules.values():
-        yield from _versions(module)
+        yield from _versions(module, repo.files)
         if module.dir in roots:
             yield from _backend(module)
         yield from _descriptions(module)
@@ -35,7 +36,7 @@ def _warning(check: str, path: str, line: int, message: str) -> Finding:
     return Finding(check, path, line, message, "warning")
 
 
-def _versions(module: Module) -> Iterator[Finding]:
+def _versions(module: Module, files: Mapping[str, str]) -> Iterator[Finding]:
     blocks = list(module.top_blocks("terraform"))
     if not any(block.body.attr("required_version") for _, block in blocks):
         message = f"module {module.label} has no terraform {{ required_version = ... }}"
@@ -46,11 +47,24 @@ def _versions(module: Module) -> Iterator[Finding]:
                 pinned = isinstance(entry.value, str) or (
                     isinstance(entry.value, dict) and "version" in entry.value
                 )
+                if not pinned and not entry.literal:  # an object holding references
+                    pinned = _has_version(files.get(path, ""), entry.line)
                 if not pinned:
                     message = (
                         f"provider {entry.name!r} in required_providers has no version constraint"
                     )
                     yield _warning(PROVIDER_VERSION, path, entry.line, message)
+
+
+def _has_version(text: str, line: int) -> bool:
+    """Whether the object starting on `line` (`aws = { ... }`) sets `version`."""
+    lines = text.split("\n")[line - 1 :]
+    for number, content in enumerate(lines):
+        if re.match(r"\s*version\s*=", content) or (number == 0 and "version" in content):
+            return True
+        if "}" in content:
+            return False
+    return False
 
 
 def _backend(module: Module) -> Iterator[Finding]:

@@ -4,11 +4,16 @@ An environment's networks are the private CIDR strings its `.tfvars` sets under 
 networks (`vpc_cidr`, `address_space`, `subnets = { cidr = ... }`), minus those about other
 parties' ranges (`allowed_cidrs`, `vpn_peer_cidr`), and minus those inside another of its own
 (subnets of its VPC). Files that Terraform loads for every environment are not environments.
+
+Only known environments are compared: the files `validate.environments` lists, else the
+`environments/<name>.tfvars` files of the environments a generated record (or the render's
+answers) names. Two unrelated `.tfvars` files of a repository are not environments of one system.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +22,8 @@ from typing import Any
 from infrascaffold.validate.environments import is_auto_loaded, tfvars_files
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.repo import Repo
+from infrascaffold.validate.scope import matches
+from infrascaffold.validate.settings import Settings
 
 OVERLAP = "env-cidr-overlap"
 NETWORK_NAME = re.compile(r"cidr|address_space|address_prefix|ip_range|network")
@@ -40,11 +47,23 @@ class EnvNetwork:
 def check(repo: Repo) -> Iterator[Finding]:
     """Each overlap between networks of two environment files, reported on the later file."""
     envs = [
-        _outermost(_networks(repo, path)) for path in tfvars_files(repo) if not is_auto_loaded(path)
+        _outermost(_networks(repo, path))
+        for path in tfvars_files(repo)
+        if not is_auto_loaded(path) and known_environment(path, repo.settings)
     ]
     for index, later in enumerate(envs):
         for earlier in envs[:index]:
             yield from _overlaps(earlier, later)
+
+
+def known_environment(path: str, settings: Settings) -> bool:
+    """Whether `path` is the file of an environment the settings or the record know."""
+    if settings.environments is not None:
+        return matches(path, settings.environments)
+    folder, name = posixpath.split(path)
+    stem = name.removesuffix(".json").removesuffix(".tfvars")
+    in_layout = posixpath.basename(folder) == "environments"
+    return in_layout and stem in settings.environment_names
 
 
 def _overlaps(earlier: list[EnvNetwork], later: list[EnvNetwork]) -> Iterator[Finding]:

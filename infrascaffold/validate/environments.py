@@ -1,9 +1,11 @@
 """Check 6a: each `.tfvars` file matches the root module it configures; environments agree.
 
-A `.tfvars` file configures the module in its own folder, else the nearest root module above
-it, else the only root module, else the root module declaring most of its keys. It may set only
-variables that module declares, and must set every variable without a default (values in
-`terraform.tfvars` and `*.auto.tfvars` beside the module count: Terraform loads them always).
+A `.tfvars` file configures the module its settings map it to (`validate.tfvars`), else the
+module in its own folder, else, in the generated layout (`environments/<env>.tfvars`), the
+module beside the `environments/` folder. Other `.tfvars` files are not guessed at: they are not
+checked. A file may set only variables that module declares, and must set every variable
+without a default (values in `terraform.tfvars` and `*.auto.tfvars` beside the module count:
+Terraform loads them always).
 The environment files of one module set the same optional variables.
 """
 
@@ -15,7 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr
 from infrascaffold.validate.repo import Repo
-from infrascaffold.validate.terraform_model import Module, root_modules
+from infrascaffold.validate.scope import matches
+from infrascaffold.validate.terraform_model import Module
 
 UNKNOWN_VARIABLE = "tfvars-unknown-variable"
 MISSING_VARIABLE = "tfvars-missing-variable"
@@ -28,13 +31,14 @@ def tfvars_files(repo: Repo) -> list[str]:
     return sorted(
         path
         for path, doc in repo.hcl.items()
-        if path.endswith(".tfvars") and not any(p.check == HCL_SYNTAX for p in doc.problems)
+        if path.endswith((".tfvars", ".tfvars.json"))
+        and not any(p.check == HCL_SYNTAX for p in doc.problems)
     )
 
 
 def is_auto_loaded(path: str) -> bool:
     """Terraform loads `terraform.tfvars` and `*.auto.tfvars` without being asked."""
-    name = posixpath.basename(path)
+    name = posixpath.basename(path).removesuffix(".json")
     return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
 
 
@@ -43,15 +47,16 @@ def check(repo: Repo) -> Iterator[Finding]:
     files = tfvars_files(repo)
     if not files or not repo.modules:
         return
-    roots = root_modules(repo.modules)
     assigned: dict[str, list[str]] = {}
     for path in files:
-        module = _module_for(path, repo, roots)
-        if module is None:
-            message = "no root module declares the variables this file sets"
+        mapped = _mapped_folder(path, repo)
+        if mapped is not None and mapped not in repo.modules:
+            message = f"validate.tfvars maps this file to {mapped or '.'}, which is no module"
             yield Finding(NO_MODULE, path, 1, message, "warning")
-        else:
-            assigned.setdefault(module.dir, []).append(path)
+            continue
+        folder = mapped if mapped is not None else module_folder_of(path, repo.modules)
+        if folder is not None:
+            assigned.setdefault(folder, []).append(path)
     for folder, paths in assigned.items():
         module = repo.modules[folder]
         settings = {path: _settings(repo, path) for path in paths}
@@ -65,21 +70,24 @@ def _settings(repo: Repo, path: str) -> dict[str, Attr]:
     return {attr.name: attr for attr in repo.hcl[path].body.attrs}
 
 
-def _module_for(path: str, repo: Repo, roots: Sequence[Module]) -> Module | None:
+def _mapped_folder(path: str, repo: Repo) -> str | None:
+    for pattern, folder in repo.settings.tfvars.items():
+        if matches(path, [pattern]):
+            return posixpath.normpath(folder).removeprefix(".")
+    return None
+
+
+def module_folder_of(path: str, modules: Mapping[str, Module]) -> str | None:
+    """The module a `.tfvars` file configures by its place: its own folder, or the folder
+    beside the `environments/` folder it is in."""
     folder = posixpath.dirname(path)
-    if folder in repo.modules:
-        return repo.modules[folder]
-    by_dir = {module.dir: module for module in roots}
-    while folder:
-        folder = posixpath.dirname(folder)
-        if folder in by_dir:
-            return by_dir[folder]
-    if len(roots) == 1:
-        return roots[0]
-    keys = set(_settings(repo, path))
-    scored = [(len(keys & set(m.declared("variable"))), m.dir, m) for m in roots]
-    best = max(scored, default=None, key=lambda item: (item[0], item[1]))
-    return best[2] if best is not None and best[0] > 0 else None
+    if folder in modules:
+        return folder
+    if posixpath.basename(folder) == "environments":
+        parent = posixpath.dirname(folder)
+        if parent in modules:
+            return parent
+    return None
 
 
 def _against_module(module: Module, settings: Mapping[str, dict[str, Attr]]) -> Iterator[Finding]:
@@ -95,14 +103,13 @@ def _against_module(module: Module, settings: Mapping[str, dict[str, Attr]]) -> 
         if is_auto_loaded(path) and posixpath.dirname(path) == module.dir
         for key in values
     }
-    only_auto = all(is_auto_loaded(path) for path in settings)
     for path, values in settings.items():
         for name, attr in values.items():
             if name not in variables:
                 message = f"{name!r} is not a variable of module {module.label}"
                 yield Finding(UNKNOWN_VARIABLE, path, attr.line, message)
-        if is_auto_loaded(path) and not only_auto:
-            continue  # the environment files complete it
+        if is_auto_loaded(path):
+            continue  # the rest may come from -var, TF_VAR_ or the environment files
         for name in sorted(required - set(values) - auto_keys):
             message = (
                 f"does not set {name!r}, a variable of module {module.label} without a default"

@@ -18,6 +18,7 @@ class Finding:
     line: int
     message: str
     severity: Severity = "error"
+    column: int = 0  # 1-based; 0 when the check knows only the line
 
     def format_text(self) -> str:
         """`path:line: [check] message`, the line editors and CI logs understand."""
@@ -30,4 +31,6 @@ class Finding:
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """By path, then line, then check and message; exact repeats dropped."""
-    return sorted(set(findings), key=lambda f: (f.path, f.line, f.check, f.message, f.severity))
+    return sorted(
+        set(findings), key=lambda f: (f.path, f.line, f.check, f.message, f.severity, f.column)
+    )

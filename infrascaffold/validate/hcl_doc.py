@@ -67,6 +67,7 @@ class Problem(NamedTuple):
     check: str
     line: int
     message: str
+    column: int = 0  # 1-based; 0 when unknown
 
 
 class Doc(NamedTuple):

@@ -1,30 +1,33 @@
-"""Parse HCL (`.tf`, `.tfvars`, `.hcl`) with python-hcl2's grammar into a `Doc` with lines.
+"""Parse HCL (`.tf`, `.tfvars`, `.hcl`) into a `Doc` with lines: HashiCorp's parser judges the
+syntax, python-hcl2's grammar builds the model.
 
 python-hcl2's own `parses_to_tree` propagates positions into every tree node, which costs about
 40% of a parse; tokens carry their lines anyway. So the parser here is built from python-hcl2's
 own grammar file and post-lexer, minus that option: the language accepted is the same. Its
 LALR tables are cached on disk by lark (built once, in seconds, then loaded in a tenth of one).
 
-python-hcl2 keeps the last of two attributes of the same name silently; they are reported here.
+HashiCorp's parser reports an attribute set twice ("Attribute redefined"); the model keeps both.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+import hashlib
+import io
 from importlib import resources
 from typing import Any, cast
 
 import lark
 from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from infrascaffold.user_cache import user_cache_root
 from infrascaffold.validate.cache_dirs import parser_fingerprint
 from infrascaffold.validate.hcl_doc import (
     EMPTY_BODY,
     HCL_DUPLICATE,
-    HCL_SYNTAX,
     Attr,
     Block,
     Body,
@@ -32,7 +35,10 @@ from infrascaffold.validate.hcl_doc import (
     Problem,
     Ref,
 )
+from infrascaffold.validate.hcl_fallback import fallback_doc
 from infrascaffold.validate.hcl_refs import collect_refs
+from infrascaffold.validate.hcl_repair import repair
+from infrascaffold.validate.hcl_syntax import only_duplicates, syntax_problems
 from infrascaffold.validate.hcl_values import NOT_LITERAL, first_token, literal_value, token_line
 
 _NOTHING_BOUND: frozenset[str] = frozenset()
@@ -40,7 +46,11 @@ _NOTHING_BOUND: frozenset[str] = frozenset()
 
 @functools.lru_cache(maxsize=1)
 def hcl_parser() -> Lark:
-    """python-hcl2's LALR parser without position propagation (built once per process)."""
+    """python-hcl2's LALR parser without position propagation (loaded once per process): from
+    the tables shipped in the package when they match, else from (or built into) the cache."""
+    shipped = shipped_parser()
+    if shipped is not None:
+        return shipped
     grammar = str(resources.files("hcl2").joinpath("hcl2.lark"))
     options: dict[str, Any] = {
         "parser": "lalr",
@@ -59,31 +69,62 @@ def hcl_parser() -> Lark:
     return Lark.open(grammar, cache=str(cache), **options)
 
 
+SHIPPED_TABLES = "hcl2-lark-tables.bin.gz"
+
+
+def tables_key() -> bytes:
+    """What shipped tables must have been built from: python-hcl2's grammar and lark's version."""
+    grammar = resources.files("hcl2").joinpath("hcl2.lark").read_bytes()
+    return hashlib.sha256(grammar + lark.__version__.encode()).hexdigest().encode()
+
+
+def shipped_parser() -> Lark | None:
+    """The parser from the tables shipped in the package (`scripts/ship_parser_tables.py`), so
+    that the first run on a machine does not spend seconds building them; None when they are
+    missing or were built from another grammar or lark."""
+    try:
+        data = gzip.decompress((resources.files(__package__) / SHIPPED_TABLES).read_bytes())
+    except (OSError, gzip.BadGzipFile):
+        return None
+    key, _, saved = data.partition(b"\n")
+    if key != tables_key():
+        return None
+    # `Lark.load` takes no options; `_load` is what lark's own cache uses to add the post-lexer
+    parser: Lark = Lark.__new__(Lark)._load(io.BytesIO(saved), postlex=PostLexer())
+    return parser
+
+
 def parse_hcl(text: str) -> Doc:
-    """Parse one HCL file; a syntax error is a `Doc` with an empty body and one problem."""
+    """Parse one HCL file.
+
+    HashiCorp's parser (`hcl_syntax`) decides whether it is valid: a file it rejects is a `Doc`
+    with an empty body and Terraform's diagnostics. A valid file is modelled by python-hcl2's
+    grammar, retried on a line-preserving rewrite (`hcl_repair`) of what that grammar lacks,
+    and, failing both, by the declarations-only `hcl_fallback`.
+    """
+    problems = syntax_problems(text)
+    if not only_duplicates(problems):
+        return Doc(EMPTY_BODY, tuple(problems))
+    doc = _model(text)
+    if doc is None:
+        repaired = repair(text)
+        doc = _model(repaired) if repaired != text else None
+    if doc is None:
+        doc = fallback_doc(text)
+    # Terraform's own duplicate diagnostics replace the grammar's
+    kept = [problem for problem in doc.problems if problem.check != HCL_DUPLICATE]
+    return Doc(doc.body, (*problems, *kept))
+
+
+def _model(text: str) -> Doc | None:
+    """python-hcl2's model of `text`, or None when its grammar rejects the text."""
     try:
         tree = hcl_parser().parse(text + "\n")
-    except UnexpectedInput as exc:
-        last_line = max(1, len(text.splitlines()))
-        line = min(exc.line, last_line) if exc.line > 0 else last_line
-        return Doc(EMPTY_BODY, (Problem(HCL_SYNTAX, line, _syntax_message(exc)),))
+    except UnexpectedInput:
+        return None
     problems: list[Problem] = []
     body = _read_body(cast(Tree[Any], tree.children[0]), problems)
     return Doc(body, tuple(problems))
-
-
-def _syntax_message(exc: UnexpectedInput) -> str:
-    if isinstance(exc, UnexpectedCharacters):
-        return f"syntax error: unexpected character {exc.char!r}"
-    if isinstance(exc, UnexpectedToken):
-        token = exc.token
-        if token.type == "$END":
-            return "syntax error: unexpected end of file (an unclosed block or string?)"
-        shown = str(token).strip().split("\n", 1)[0]
-        if token.type == "NL_OR_COMMENT" or not shown:
-            return "syntax error: unexpected end of line (a missing value?)"
-        return f"syntax error: unexpected {shown[:40]!r}"
-    return "syntax error: unexpected end of file (an unclosed block or string?)"
 
 
 def _read_body(node: Tree[Any], problems: list[Problem]) -> Body:

@@ -23,58 +23,82 @@ _CHAINS = frozenset(
 _TEXT_REF = re.compile(r"(?<![\w.\-\"])([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)*)(?![\w(:-])")
 _TEXT_FOR = re.compile(r"%\{~?\s*for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\b")
 _TEXT_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_Todo = list[tuple[Tree[Any], frozenset[str]]]  # expressions left to walk, with their bound names
 _TEXT_KEYWORDS = frozenset({"for", "in", "if", "else", "endif", "endfor", "true", "false", "null"})
 
 
 def collect_refs(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
-    """Append to `out` every reference made by expression `node` outside the names in `bound`."""
+    """Append to `out` every reference made by expression `node` outside the names in `bound`.
+
+    Iterative (an explicit stack, depth first, in source order): a 500-term `a + b + ...` is a
+    parse tree 500 levels deep.
+    """
+    stack: _Todo = [(node, bound)]
+    while stack:
+        current, names = stack.pop()
+        todo: _Todo = []
+        _visit(current, names, out, todo)
+        stack.extend(reversed(todo))
+
+
+def _visit(node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo) -> None:
     data = node.data
     if data == "expr_term" and _is_chain_root(node):
-        _collect_chain(node, bound, out)
+        _collect_chain(node, bound, out, todo)
     else:
-        _COLLECTORS.get(data, _collect_children)(node, bound, out)
+        _COLLECTORS.get(data, _collect_children)(node, bound, out, todo)
 
 
-def _collect_identifier(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_identifier(
+    node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo
+) -> None:
     token = first_token(node)
     if token not in bound:
         out.append(Ref(str(token), (), token_line(token)))
 
 
-def _collect_call(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_call(node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo) -> None:
     for child in node.children:  # the function's name is not a reference
         if isinstance(child, Tree) and child.data == "arguments":
-            collect_refs(child, bound, out)
+            todo.append((child, bound))
 
 
-def _collect_object_key(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_object_key(
+    node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo
+) -> None:
     if not _bare_name(node.children[0]):
-        _collect_children(node, bound, out)
+        _collect_children(node, bound, out, todo)
 
 
-def _collect_template(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_template(node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo) -> None:
     token = first_token(node)
     collect_text_refs(str(token), token_line(token), bound, out)
 
 
-def _collect_string(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
-    _collect_children(node, bound | _template_loop_names(node), out)
+def _collect_string(node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo) -> None:
+    _collect_children(node, bound | _template_loop_names(node), out, todo)
 
 
-def _collect_loop_start(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
-    _collect_children(node, bound, out, skip_identifiers=True)
+def _collect_loop_start(
+    node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo
+) -> None:
+    _collect_children(node, bound, out, todo, skip_identifiers=True)
 
 
-def _collect_nothing(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_nothing(node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo) -> None:
     """Attribute names after a dot are not references."""
 
 
 def _collect_children(
-    node: Tree[Any], bound: frozenset[str], out: list[Ref], skip_identifiers: bool = False
+    node: Tree[Any],
+    bound: frozenset[str],
+    out: list[Ref],
+    todo: _Todo,
+    skip_identifiers: bool = False,
 ) -> None:
     for child in node.children:
         if isinstance(child, Tree) and not (skip_identifiers and child.data == "identifier"):
-            collect_refs(child, bound, out)
+            todo.append((child, bound))
 
 
 def _is_chain_root(node: Tree[Any]) -> bool:
@@ -82,7 +106,7 @@ def _is_chain_root(node: Tree[Any]) -> bool:
     return len(children) == 1 and isinstance(children[0], Tree) and children[0].data in _CHAINS
 
 
-def _collect_chain(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_chain(node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo) -> None:
     """`a.b[i].c`: the root name and the attribute names up to the first index or splat."""
     steps: list[Tree[Any]] = []
     current = node
@@ -100,10 +124,10 @@ def _collect_chain(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> No
         if token not in bound:
             out.append(Ref(str(token), _leading_attrs(steps), token_line(token)))
     else:
-        collect_refs(current, bound, out)
+        todo.append((current, bound))
     for step in steps:
         if step.data != "get_attr":
-            _collect_index_parts(step, bound, out)
+            _collect_index_parts(step, bound, out, todo)
 
 
 def _single_tree_child(node: Tree[Any]) -> bool:
@@ -122,27 +146,29 @@ def _leading_attrs(steps: list[Tree[Any]]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _collect_index_parts(step: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_index_parts(
+    step: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo
+) -> None:
     """Walk the expressions inside `[...]` of an index or splat step (not attribute names)."""
     if step.data == "braces_index":
-        _collect_children(step, bound, out)
+        _collect_children(step, bound, out, todo)
         return
     for child in step.children:
         if isinstance(child, Tree) and child.data == "braces_index":
-            _collect_children(child, bound, out)
+            _collect_children(child, bound, out, todo)
 
 
-def _collect_for(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
+def _collect_for(node: Tree[Any], bound: frozenset[str], out: list[Ref], todo: _Todo) -> None:
     inner = bound
     for child in node.children:
         if not isinstance(child, Tree):
             continue
         if child.data == "for_intro":
             names = [c for c in child.children if isinstance(c, Tree) and c.data == "identifier"]
-            _collect_children(child, bound, out, skip_identifiers=True)
+            _collect_children(child, bound, out, todo, skip_identifiers=True)
             inner = bound | {str(n.children[0]) for n in names}
         else:
-            collect_refs(child, inner, out)
+            todo.append((child, inner))
 
 
 def _bare_name(node: Any) -> bool:
@@ -172,7 +198,7 @@ def _template_loop_names(node: Tree[Any]) -> frozenset[str]:
     return frozenset(names)
 
 
-_COLLECTORS: dict[str, Callable[[Tree[Any], frozenset[str], list[Ref]], None]] = {
+_COLLECTORS: dict[str, Callable[[Tree[Any], frozenset[str], list[Ref], _Todo], None]] = {
     "identifier": _collect_identifier,
     "get_attr_expr_term": _collect_chain,
     "index_expr_term": _collect_chain,

@@ -21,7 +21,7 @@ from typing import Any
 from infrascaffold.validate.cache_dirs import default_parse_cache, parser_fingerprint
 from infrascaffold.validate.hcl_doc import Doc, doc_from_rows, doc_to_rows
 
-CACHE_FORMAT = 1  # bump when `Doc` rows or what the parse extracts change
+CACHE_FORMAT = 2  # bump when `Doc` rows or what the parse extracts change
 # Parsing costs ~4 ms per KB and starting worker processes ~0.1 s: below this much uncached
 # text, one process is as fast.
 PARALLEL_MIN_BYTES = 128 * 1024
@@ -82,10 +82,14 @@ def _parse_many(texts: Mapping[str, str]) -> dict[str, list[Any]]:
     workers = _worker_count(len(keys), sum(len(text) for text in texts.values()))
     if workers <= 1:
         return {key: parse_rows(texts[key]) for key in keys}
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _load_parser()  # before forking, so forked workers inherit the tables
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+    # Not fork: this process may run Go (pygohcl), whose runtime a forked child inherits broken.
+    # A fork server is a fresh interpreter; its children import pygohcl themselves.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["infrascaffold.validate.hcl_parse"])
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
         parsed = pool.map(parse_rows, [texts[key] for key in keys], chunksize=4)
         return dict(zip(keys, parsed, strict=True))
 

@@ -13,19 +13,27 @@ import functools
 import gzip
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, NamedTuple
 
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.hcl_doc import Block, Body
+from infrascaffold.validate.provider_versions import (
+    gap,
+    minimum_version,
+    requirements,
+    version_key,
+)
 from infrascaffold.validate.repo import Repo
+from infrascaffold.validate.terraform_model import Module
 
 PROVIDERS = ("aws", "google", "azurerm")
 UNKNOWN_TYPE = "schema-unknown-type"
 NOT_VENDORED = "schema-not-vendored"
 UNKNOWN_ARGUMENT = "schema-unknown-argument"
 MISSING_ARGUMENT = "schema-missing-argument"
+VERSION_GAP = "schema-version-gap"
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 KIND_BY_BLOCK = {"resource": "resources", "data": "data_sources"}
@@ -77,11 +85,46 @@ def _block_schema(args: Mapping[str, Any] | None) -> BlockSchema | None:
 
 
 def check(repo: Repo) -> Iterator[Finding]:
-    """Types, arguments and required arguments of every resource and data block."""
+    """Types, arguments and required arguments of every resource and data block; findings of a
+    provider the module needs newer than the vendored schema are warnings naming the gap."""
     for module in repo.modules.values():
+        gaps = _version_gaps(module, repo.files)
+        for path, line, message in gaps.values():
+            yield Finding(VERSION_GAP, path, line, message, "warning")
         for path in module.files:
             for block in _typed_blocks(module.docs[path].body):
-                yield from _check_block(path, block)
+                gap = gaps.get(provider_of(block))
+                for finding in _check_block(path, block):
+                    yield (
+                        _softened(finding, gap[2])
+                        if gap and finding.severity == "error"
+                        else finding
+                    )
+
+
+def _version_gaps(module: Module, files: Mapping[str, str]) -> dict[str, tuple[str, int, str]]:
+    """provider → (file, line, message) where the module accepts no vendored version."""
+    gaps: dict[str, tuple[str, int, str]] = {}
+    for provider, wanted in requirements(module, files).items():
+        vendored = load_schema(provider).version
+        if gap(wanted.constraint, vendored):
+            lowest = minimum_version(wanted.constraint)
+            needed = (
+                f"{lowest} required"
+                if lowest and version_key(lowest) > version_key(vendored)
+                else f"{wanted.constraint!r} required"
+            )
+            message = (
+                f"{provider} {needed}, schemas know {vendored}: {provider} schema findings"
+                " are warnings here"
+            )
+            gaps[provider] = (wanted.path, wanted.line, message)
+    return gaps
+
+
+def _softened(finding: Finding, gap: str) -> Finding:
+    short = gap.split(":", 1)[0]
+    return replace(finding, severity="warning", message=f"{finding.message} ({short})")
 
 
 def _typed_blocks(body: Body) -> Iterator[Block]:

@@ -31,7 +31,7 @@ def check(repo: Repo) -> Iterator[Finding]:
         for uses in module.uses:
             for ref in uses.refs:
                 if ref.attrs and ref.root not in BUILTIN_ROOTS:
-                    yield from _check_ref(ref, uses, declared, module)
+                    yield from _check_ref(_without_resource_prefix(ref), uses, declared, module)
 
 
 _KINDS = ("variable", "local", "module", "resource", "data", "ephemeral")
@@ -78,6 +78,13 @@ def _check_ref(
         yield _finding(
             UNDECLARED, uses, ref, f"{name}: no resource {name!r} in module {module.label}"
         )
+
+
+def _without_resource_prefix(ref: Ref) -> Ref:
+    """`resource.aws_vpc.main.id` is `aws_vpc.main.id` written out in full."""
+    if ref.root == "resource" and len(ref.attrs) >= 2:
+        return Ref(ref.attrs[0], ref.attrs[1:], ref.line)
+    return ref
 
 
 def _finding(check: str, uses: Uses, ref: Ref, message: str) -> Finding:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from infrascaffold.validate.hcl_doc import Doc
 from infrascaffold.validate.parse_cache import parse_all
+from infrascaffold.validate.settings import Settings
 from infrascaffold.validate.terraform_model import Module, build_modules
+from infrascaffold.validate.tf_json import JSON_SUFFIXES, parse_tf_json
 from infrascaffold.validate.yaml_docs import YamlDoc, parse_yaml
 
 HCL_SUFFIXES = (".tf", ".tfvars", ".hcl")
@@ -23,10 +25,33 @@ class Repo:
     hcl: Mapping[str, Doc]
     yaml: Mapping[str, YamlDoc]
     modules: Mapping[str, Module]
+    settings: Settings = Settings()
 
 
-def build_repo(tree: Mapping[str, str], cache_dir: Path | None = None) -> Repo:
-    """Parse the HCL files (through the parse cache) and the YAML files of `tree`."""
-    hcl = parse_all({p: t for p, t in tree.items() if p.endswith(HCL_SUFFIXES)}, cache_dir)
-    yaml_docs = {p: parse_yaml(t) for p, t in tree.items() if p.endswith(YAML_SUFFIXES)}
-    return Repo(tree, hcl, yaml_docs, build_modules(hcl))
+def build_repo(
+    tree: Mapping[str, str],
+    cache_dir: Path | None = None,
+    settings: Settings | None = None,
+    not_parsed: frozenset[str] = frozenset(),
+) -> Repo:
+    """Parse the HCL files (through the parse cache), the JSON configuration files and the YAML
+    files of `tree` (not those in `not_parsed`: templates)."""
+    parsed = {path: text for path, text in tree.items() if path not in not_parsed}
+    hcl = parse_all({p: t for p, t in parsed.items() if p.endswith(HCL_SUFFIXES)}, cache_dir)
+    hcl.update(
+        (path, parse_tf_json(text, path.endswith(".tfvars.json")))
+        for path, text in parsed.items()
+        if path.endswith(JSON_SUFFIXES)
+    )
+    yaml_docs = {
+        path: doc
+        for path, text in parsed.items()
+        if path.endswith(YAML_SUFFIXES) and not _is_template((doc := parse_yaml(text)), text)
+    }
+    return Repo(tree, hcl, yaml_docs, build_modules(hcl), settings or Settings())
+
+
+def _is_template(doc: YamlDoc, text: str) -> bool:
+    """YAML that does not parse and holds HCL template markers is a `templatefile` template
+    whose call this tree does not show (its path is computed): not a YAML document."""
+    return doc.problem is not None and ("${" in text or "%{" in text)

@@ -4,6 +4,10 @@ Line by line: AWS access key ids, private key blocks, and quoted literals assign
 ending in password, secret, token or key-like words (`password = "..."`, `api_token: "..."`);
 values that are interpolations (`"${var.x}"`, `"${{ secrets.X }}"`) are references, not secrets.
 In Terraform, a variable named like a credential must not have a literal default.
+
+Literal credentials are looked for in code only: not in comment lines, not in Markdown outside
+fenced code blocks; obvious placeholders (`XXX`, `<password>`, `example`, `changeme`, ...) are
+not credentials. Access key ids and private keys are looked for everywhere.
 """
 
 from __future__ import annotations
@@ -22,9 +26,19 @@ PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")
 # Searched in the lower-cased text (an ignore-case search is ten times slower): a name ending in
 # a credential word, `=` (or `:` outside HCL, where `:` is a `for` or conditional), then a
 # quoted literal that is no reference (`"${...}"`, `"%{...}"`, `"$SHELL_VARIABLE"`).
-_VALUE = r"[ \t]*\"(?!\$)(?![^\"\n]*[$%]\{)[^\"\s]{6,}\""
+_VALUE = r"[ \t]*\"(?!\$)(?![^\"\n]*[$%]\{)(?P<value>[^\"\s]{8,})\""
 HCL_CREDENTIAL = re.compile(rf"{CREDENTIAL_WORD}[ \t]*={_VALUE}")
 OTHER_CREDENTIAL = re.compile(rf"{CREDENTIAL_WORD}[\"']?[ \t]*[=:]{_VALUE}")
+# values that stand for a credential someone fills in, lower-cased: placeholder words, the
+# credential's own name (`mySecret`, `SuperSecretPassw0rd`), expressions
+PLACEHOLDER = re.compile(
+    r"xxx|^<.*>$|\{\{|example|change_?-?me|placeholder|dummy|redacted|your|^my|mock|fake"
+    r"|sample|replace|\*\*\*|^\.\.\.|todo|fixme|^test|foo|bar"
+    r"|passw|pwd|secret|token|key"
+    r"|^\[.*\]$"  # an ARM template expression: `[parameters('domainPassword')]`
+)
+MARKDOWN_MIN_LENGTH = 16  # shorter values in a README's code block are made up for the example
+_COMMENT_STARTS = ("#", "//", ";", "/*", "*")
 HCL_SUFFIXES = (".tf", ".tfvars", ".tfbackend", ".hcl")
 CREDENTIAL_VARIABLE = re.compile(rf"(?i)^[\w-]*{CREDENTIAL_WORD}$")
 EXAMPLE_SUFFIX = "EXAMPLE"  # AWS documents its sample keys with this suffix
@@ -57,13 +71,13 @@ def check(repo: Repo) -> Iterator[Finding]:
 def _scan_text(path: str, text: str) -> Iterator[Finding]:
     """One finding per line that holds a credential."""
     reported: set[int] = set()
-    for line, what in _matches(text, path.endswith(HCL_SUFFIXES)):
+    for line, what in _matches(text, path.endswith(HCL_SUFFIXES), path.endswith(".md")):
         if line not in reported:
             reported.add(line)
             yield Finding(SECRET, path, line, f"{what} is written in the file")
 
 
-def _matches(text: str, hcl: bool) -> Iterator[tuple[int, str]]:
+def _matches(text: str, hcl: bool, markdown: bool) -> Iterator[tuple[int, str]]:
     for match in ACCESS_KEY.finditer(text):
         start = match.start()
         boundary = start == 0 or not text[start - 1].isalnum()
@@ -71,10 +85,29 @@ def _matches(text: str, hcl: bool) -> Iterator[tuple[int, str]]:
             yield _line(text, start), "an AWS access key id"
     for match in PRIVATE_KEY.finditer(text):
         yield _line(text, match.start()), "a private key"
-    lowered = text.lower()
+    lowered = code_only(text.lower(), markdown)
     pattern = HCL_CREDENTIAL if hcl else OTHER_CREDENTIAL
     for match in pattern.finditer(lowered):
+        value = match.group("value")
+        if markdown and len(value) < MARKDOWN_MIN_LENGTH or PLACEHOLDER.search(value):
+            continue
         yield _line(lowered, match.start()), "a literal credential"
+
+
+def code_only(text: str, markdown: bool) -> str:
+    """`text` with comment lines (and, in Markdown, lines outside fenced code) blanked."""
+    kept: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if markdown and stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+            kept.append("")
+        elif (markdown and not fenced) or stripped.startswith(_COMMENT_STARTS):
+            kept.append("")
+        else:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _line(text: str, offset: int) -> int:

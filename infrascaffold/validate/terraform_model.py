@@ -1,9 +1,9 @@
 """Terraform modules of a tree: what each declares, which modules it calls, what it references.
 
-A module is a folder of `.tf` files. Declarations keep their file and line; the references of
-each top-level block (`Uses`) record whether that block has `for_each` or `count`. Names bound
-by `dynamic` blocks (`ingress.value`) are not references. Declarations and uses are
-`NamedTuple`s: a large repository has tens of thousands of them.
+A module is a folder of `.tf` and `.tf.json` files. Declarations keep their file and line; the
+references of each top-level block (`Uses`) record whether that block has `for_each` or
+`count`. Names bound by `dynamic` blocks (`ingress.value`) are not references. Declarations and
+uses are `NamedTuple`s: a large repository has tens of thousands of them.
 """
 
 from __future__ import annotations
@@ -90,14 +90,14 @@ def build_modules(docs: Mapping[str, Doc]) -> dict[str, Module]:
     """Group the parsed `.tf` files of a tree into modules, keyed by folder."""
     by_dir: dict[str, list[str]] = {}
     for path in sorted(docs):
-        if path.endswith(".tf") and not _is_override(path):
+        if path.endswith((".tf", ".tf.json")) and not _is_override(path):
             by_dir.setdefault(posixpath.dirname(path), []).append(path)
     return {folder: _module(folder, files, docs) for folder, files in by_dir.items()}
 
 
 def _is_override(path: str) -> bool:
     """`override.tf` and `*_override.tf` re-declare what other files declare, on purpose."""
-    name = posixpath.basename(path)
+    name = posixpath.basename(path).removesuffix(".json")
     return name == "override.tf" or name.endswith("_override.tf")
 
 

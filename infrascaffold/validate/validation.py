@@ -22,6 +22,9 @@ from infrascaffold.validate import (
 )
 from infrascaffold.validate.findings import Finding, sort_findings
 from infrascaffold.validate.repo import Repo, build_repo
+from infrascaffold.validate.scope import in_scope, template_sources
+from infrascaffold.validate.settings import Settings, load_settings
+from infrascaffold.validate.suppress import apply_settings, wanted
 
 Check = Callable[[Repo], Iterable[Finding]]
 
@@ -38,17 +41,25 @@ CHECKS: dict[str, Check] = {
     "secrets": secrets.check,
 }
 SKIPPED_DIRS = frozenset({".terraform", ".git", ".infrascaffold", "node_modules", ".venv"})
+ENCODING = "file-encoding"
+CONFIG_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tf.json", ".tfvars.json", ".yml", ".yaml")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are data or binaries, not configuration
 
 
-def validate_tree(tree: Mapping[str, str], *, cache_dir: Path | None = None) -> list[Finding]:
-    """Every finding about `tree` (POSIX path → text), sorted by path and line.
+def validate_tree(
+    tree: Mapping[str, str], *, cache_dir: Path | None = None, settings: Settings | None = None
+) -> list[Finding]:
+    """Every finding about `tree` (POSIX path → text) that `settings` keep, sorted by path and
+    line. Files out of scope (tests, fixtures, excluded, `templatefile` sources) are not read.
 
     Pure apart from the parse cache (`cache_dir`, default the user cache folder).
     """
+    settings = settings or Settings()
+    scoped = {path: text for path, text in tree.items() if in_scope(path, settings)}
     with _gc_paused():
-        repo = build_repo(tree, cache_dir)
-        findings = sort_findings(finding for check in CHECKS.values() for finding in check(repo))
+        repo = build_repo(scoped, cache_dir, settings, template_sources(scoped))
+        found = (finding for check in CHECKS.values() for finding in check(repo))
+        findings = sort_findings(apply_settings(found, repo))
         del repo  # freed by reference counting before the collector is back on
     return findings
 
@@ -66,21 +77,41 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def validate_dir(root: Path, *, cache_dir: Path | None = None) -> list[Finding]:
-    """Read the text files under `root` and validate them.
+def validate_dir(
+    root: Path, *, cache_dir: Path | None = None, settings: Settings | None = None
+) -> list[Finding]:
+    """Read the text files under `root` and validate them, tuned by `settings` (default: the
+    folder's `.infrascaffold.yaml` and record, `settings.load_settings`).
 
     Skips `.git`, `.terraform`, `.infrascaffold`, `node_modules` and `.venv*` folders, binary
-    and non-UTF-8 files, and files over 2 MiB.
+    files and files over 2 MiB; a configuration file that is not UTF-8 is a `file-encoding`
+    error, other non-UTF-8 files are skipped.
     """
     if not root.exists():
         raise InfrascaffoldError(str(root), "no such folder")
     if not root.is_dir():
         raise InfrascaffoldError(str(root), "not a folder")
-    return validate_tree(read_tree(root), cache_dir=cache_dir)
+    settings = settings if settings is not None else load_settings(root)
+    undecodable: list[str] = []
+    findings = validate_tree(read_tree(root, undecodable), cache_dir=cache_dir, settings=settings)
+    encoding = [
+        _encoding_finding(path)
+        for path in undecodable
+        if in_scope(path, settings) and wanted(ENCODING, settings)
+    ]
+    return sort_findings([*findings, *encoding])
 
 
-def read_tree(root: Path) -> dict[str, str]:
-    """POSIX relative path → text of every file under `root` that reads as UTF-8 text."""
+def _encoding_finding(path: str) -> Finding:
+    return Finding(ENCODING, path, 1, "not UTF-8 text: Terraform and CI systems read only UTF-8")
+
+
+def read_tree(root: Path, undecodable: list[str] | None = None) -> dict[str, str]:
+    """POSIX relative path → text of every file under `root` that reads as UTF-8 text.
+
+    Configuration files (`.tf`, `.tfvars`, `.hcl`, `.tf.json`, YAML) that are not UTF-8 are
+    appended to `undecodable`.
+    """
     tree: dict[str, str] = {}
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".venv"))
@@ -88,9 +119,22 @@ def read_tree(root: Path) -> dict[str, str]:
         for name in names:
             path = base / name
             text = _read_text(path)
+            relative = path.relative_to(root).as_posix()
             if text is not None:
-                tree[path.relative_to(root).as_posix()] = text
+                tree[relative] = text
+            elif undecodable is not None and _undecodable_config(path):
+                undecodable.append(relative)
     return tree
+
+
+def _undecodable_config(path: Path) -> bool:
+    if not path.name.endswith(CONFIG_SUFFIXES) or not path.is_file():
+        return False
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _read_text(path: Path) -> str | None:
