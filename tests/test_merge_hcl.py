@@ -519,3 +519,52 @@ def test_block_merge_never_loses_a_users_line(
     if keep_structure:
         deleted = {line for line in base if line and (line not in ours or line not in theirs)}
         assert not deleted & set(outside)
+
+
+# Unlabeled blocks that repeat (locals, moved, import, ...) merge block by block -----------------
+
+TWO_LOCALS = (
+    "locals {\n"
+    '  name = "app"\n'
+    "}\n"
+    "\n"
+    'resource "aws_s3_bucket" "logs" {\n'
+    "  bucket = local.name\n"
+    "}\n"
+    "\n"
+    "locals {\n"
+    "  port = 8080\n"
+    "}\n"
+)
+
+
+def test_two_locals_blocks_edited_on_both_sides_merge_cleanly() -> None:
+    ours = TWO_LOCALS.replace('name = "app"', 'name = "shop"')
+    theirs = TWO_LOCALS.replace("port = 8080", "port = 8443")
+    result = merge_hcl(TWO_LOCALS, ours, theirs)
+    assert result == MergeResult(
+        TWO_LOCALS.replace('name = "app"', 'name = "shop"').replace("port = 8080", "port = 8443"),
+        0,
+    )
+    assert [item.key for item in split_items(TWO_LOCALS)][1:-1] == [
+        "locals",
+        "resource.aws_s3_bucket.logs",
+        "locals#2",
+    ]
+
+
+def test_moved_blocks_are_keyed_by_their_source_address() -> None:
+    base = "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"
+    keys = [item.key for item in split_items(base + "\n" + base.replace(".a", ".c"))]
+    assert keys[1:-1] == ["moved(from=aws_s3_bucket.a)", "moved(from=aws_s3_bucket.c)"]
+    # The template adds a moved block before the one the user edited: both are kept.
+    ours = base.replace("aws_s3_bucket.b", "aws_s3_bucket.user")
+    theirs = "moved {\n  from = aws_s3_bucket.x\n  to   = aws_s3_bucket.y\n}\n\n" + base
+    result = merge_hcl(base, ours, theirs)
+    assert result.conflicts == 0
+    assert "aws_s3_bucket.user" in result.text and "aws_s3_bucket.x" in result.text
+
+
+def test_a_repeated_attribute_still_falls_back() -> None:
+    with pytest.raises(HclSplitError):
+        split_items("locals = 1\nlocals = 2\n")
