@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from infrascaffold.hcl_align import merge_code
+from infrascaffold.hcl_keys import key_repeated_blocks
 from infrascaffold.merge import (
     DEFAULT_LABELS,
     MergeResult,
@@ -76,10 +78,6 @@ _STRING_TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# A top-level block without labels, such as `locals {`.
-_UNLABELED_BLOCK = re.compile(r"[A-Za-z_][\w-]*[ \t]*\{")
-# The attribute naming the address a repeatable unlabeled block acts on.
-_ADDRESS_ATTRIBUTES = {"moved": "from", "removed": "from", "import": "to"}
 _CLOSERS: dict[str, tuple[str, ...]] = {"}": ("{", "${"), "]": ("[",), ")": ("(",)}
 
 
@@ -149,41 +147,11 @@ def split_items(text: str) -> list[Item]:
             head, trivia = _split_head(trivia)
         items.append(Item(statement.key, "".join(trivia), statement.text))
         trivia = []
-    items = _key_repeated_blocks(items)
+    items = key_repeated_blocks(items)
     items = [Item(_HEAD, "".join(head or []), ""), *items, Item(_TAIL, "".join(trivia), "")]
     if len({item.key for item in items}) != len(items):
         raise HclSplitError("duplicate key")
     return items
-
-
-def _key_repeated_blocks(items: list[Item]) -> list[Item]:
-    """Give each unlabeled block (`locals`, `moved`, `import`, `removed`, `terraform`) its own key.
-
-    `moved`, `import` and `removed` blocks are keyed by the address they act on, so adding one
-    before another does not shift the rest; other unlabeled blocks by their position among blocks
-    of their kind (`locals`, `locals#2`, ...). Attributes and labeled blocks keep their key: a
-    repeated one is an error that `split_items` reports.
-    """
-    seen: dict[str, int] = {}
-    keyed = []
-    for item in items:
-        key = item.key
-        if "." not in key and _UNLABELED_BLOCK.match(item.code):
-            identity = _block_identity(key, item.code)
-            seen[identity] = seen.get(identity, 0) + 1
-            count = seen[identity]
-            key = identity if count == 1 else f"{identity}#{count}"
-        keyed.append(Item(key, item.trivia, item.code))
-    return keyed
-
-
-def _block_identity(kind: str, code: str) -> str:
-    """`moved(from=aws_s3_bucket.a)` for blocks that name an address, else the block type."""
-    attribute = _ADDRESS_ATTRIBUTES.get(kind)
-    if attribute is None:
-        return kind
-    found = re.search(rf"^[ \t]*{attribute}[ \t]*=[ \t]*([^\n#]*?)[ \t]*$", code, re.MULTILINE)
-    return f"{kind}({attribute}={found.group(1)})" if found else kind
 
 
 def _split_head(trivia: list[str]) -> tuple[list[str], list[str]]:
@@ -379,7 +347,7 @@ def _merge_item(
     if base is None:
         return merge_three_way("", ours.text, theirs.text, labels=labels)
     trivia = merge_three_way(base.trivia, ours.trivia, theirs.trivia, labels=labels)
-    code = merge_three_way(base.code, ours.code, theirs.code, labels=labels)
+    code = merge_code(base.code, ours.code, theirs.code, labels)
     # Trivia always ends with a newline: statements end at one, and only the tail ends the file.
     return MergeResult(trivia.text + code.text, trivia.conflicts + code.conflicts)
 
