@@ -153,6 +153,11 @@ def _update_options(func: Any) -> Any:
             show_default=True,
             help="Report format.",
         ),
+        click.option(
+            "--allow-rebuild",
+            is_flag=True,
+            help="Allow a change of cloud (a rebuild: new state backend, every resource replaced).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
