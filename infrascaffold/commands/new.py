@@ -41,7 +41,10 @@ def run(
         ask = make_asker(make_environment(pack.search_roots))
     result = generate(pack, provided, overrides, ask)
     public = public_answers(pack, result.answers)
-    files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
+    recorded = record_files(
+        pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref
+    )
+    files = {**result.tree, **recorded}
     if dry_run:
         _print_plan(dest, result.tree, files)
         return EXIT_OK

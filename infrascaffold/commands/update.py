@@ -23,6 +23,7 @@ from infrascaffold.git_unmerged import ConflictSides, register_unmerged
 from infrascaffold.merge import has_conflict_markers
 from infrascaffold.migrations import migrate_answers
 from infrascaffold.pack import Pack, load_pack
+from infrascaffold.pack_releases import pack_reference, release_notice
 from infrascaffold.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.update import UpdatePlan, plan_update
 from infrascaffold.update_review import merged_tree, refuse_rebuild, review_merged
@@ -54,7 +55,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
     if options.check and marked:
         return _report_markers(marked, options.output_format)
     refuse_unresolved_conflicts(marked)
-    pack = load_pack(options.pack_ref or pack_ref_of(record))
+    pack = load_pack(options.pack_ref or pack_ref_of(record, directory))
     provided = migrate_answers(record.answers, record.pack_version, pack.migrations)
     if options.answers_file:
         provided.update(load_answers_file(options.answers_file))
@@ -64,15 +65,23 @@ def run(directory: Path, options: UpdateOptions) -> int:
     result = generate(pack, provided, overrides, previous_decisions=record.decisions)
     ours = read_files(directory, set(record.base) | set(result.tree))
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
+    notice = release_notice(record.pack_meta, pack.name, pack.version)
     if options.check:
-        return _report_check(plan, pack, record, options.output_format)
+        return _report_check(plan, pack, record, options.output_format, notice)
     findings = review_merged(merged_tree(ours, plan), result.tree)
     _report(plan, pack, record, options, findings)
+    if notice and options.output_format == "text":
+        click.echo(notice)
     if options.show_diff:
         _print_diff(plan, ours)
     if not options.dry_run:
         new_record = record_files(
-            pack, public_answers(pack, result.answers), result.tree, result.decisions
+            pack,
+            public_answers(pack, result.answers),
+            result.tree,
+            result.decisions,
+            dest=directory,
+            requested=options.pack_ref or _recorded_request(record),
         )
         writes = {**plan.writes(), **_record_writes(directory, new_record)}
         deletes = plan.deletes() + [f"{BASE_DIR}/{p}" for p in record.base if p not in result.tree]
@@ -97,13 +106,20 @@ def _register_conflicts(
         click.echo("the conflicted files are marked unmerged in git (see `git status`)", err=True)
 
 
-def pack_ref_of(record: Record) -> str:
-    """The pack reference to load for a record: a built-in name or the recorded folder."""
-    if record.pack_source.startswith("builtin:"):
-        return record.pack_source.removeprefix("builtin:")
-    if not Path(record.pack_source).is_dir():
+def pack_ref_of(record: Record, directory: Path) -> str:
+    """The pack reference to load for a record: built-in, entry point, git, or folder."""
+    ref = pack_reference(record.pack_source, directory)
+    if ref is None:
         raise InfrascaffoldError(record.pack_source, "the recorded pack is gone; pass --pack")
-    return record.pack_source
+    return ref
+
+
+def _recorded_request(record: Record) -> str | None:
+    """The git ref recorded last time, so an update at the same commit keeps it."""
+    git = record.pack_meta.get("git")
+    if isinstance(git, Mapping) and git.get("url") and git.get("ref"):
+        return f"git+{git['url']}@{git['ref']}"
+    return None
 
 
 def files_with_markers(directory: Path, record: Record) -> list[str]:
@@ -201,13 +217,18 @@ def _report_text(
         click.echo("the merged files fail validation: fix the findings above", err=True)
 
 
-def _report_check(plan: UpdatePlan, pack: Pack, record: Record, output_format: str) -> int:
+def _report_check(
+    plan: UpdatePlan, pack: Pack, record: Record, output_format: str, notice: str | None
+) -> int:
     stale = [f"{c.action:<13} {c.path}" for c in plan.changing]
     if pack.version != record.pack_version:
         stale.append(f"pack {pack.name} {record.pack_version} → {pack.version} is available")
+    if notice:
+        stale.append(notice)
     if output_format == "json":
         summary = _summary(plan, pack, record)
         summary["status"] = "stale" if stale else "up-to-date"
+        summary["available"] = notice
         click.echo(json.dumps(summary, indent=2))
         return EXIT_FINDINGS if stale else EXIT_OK
     for line in stale:
