@@ -154,6 +154,15 @@ def _update_options(func: Any) -> Any:
             help="Report format.",
         ),
         click.option(
+            "--defaults", is_flag=True, help="Take defaults for new questions; no prompt."
+        ),
+        click.option(
+            "--no-input", is_flag=True, help="Never prompt; missing required answers are errors."
+        ),
+        click.option(
+            "--reask", is_flag=True, help="Ask every question again, recorded answers as defaults."
+        ),
+        click.option(
             "--allow-rebuild",
             is_flag=True,
             help="Allow a change of cloud (a rebuild: new state backend, every resource replaced).",
@@ -181,6 +190,8 @@ def update(ctx: click.Context, /, directory: Path, **options: Any) -> None:
     """
     from infrascaffold.commands import update as command
 
+    quiet = [options.pop("defaults"), options.pop("no_input"), options["check"]]
+    options["interactive"] = not any(quiet) and sys.stdin.isatty()
     ctx.exit(command.run(directory, command.UpdateOptions(**options)))
 
 

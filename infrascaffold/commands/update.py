@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from infrascaffold.answers import (
+    Asker,
     apply_overrides,
     load_answers_file,
     parse_set_option,
@@ -20,10 +21,12 @@ from infrascaffold.answers import (
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
 from infrascaffold.generate import generate
 from infrascaffold.git_unmerged import ConflictSides, register_unmerged
+from infrascaffold.jinja_env import make_environment
 from infrascaffold.merge import has_conflict_markers
 from infrascaffold.migrations import migrate_answers
 from infrascaffold.pack import Pack, load_pack
 from infrascaffold.pack_releases import pack_reference, release_notice
+from infrascaffold.questions import Question
 from infrascaffold.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.update import UpdatePlan, plan_update
 from infrascaffold.update_review import merged_tree, refuse_rebuild, review_merged
@@ -44,6 +47,8 @@ class UpdateOptions:
     check: bool = False
     output_format: str = "text"
     allow_rebuild: bool = False
+    interactive: bool = False  # ask new questions in the terminal (as `new` does)
+    reask: bool = False  # ask every question, recorded answers as defaults
 
 
 def run(directory: Path, options: UpdateOptions) -> int:
@@ -56,13 +61,15 @@ def run(directory: Path, options: UpdateOptions) -> int:
         return _report_markers(marked, options.output_format)
     refuse_unresolved_conflicts(marked)
     pack = load_pack(options.pack_ref or pack_ref_of(record, directory))
-    provided = migrate_answers(record.answers, record.pack_version, pack.migrations)
-    if options.answers_file:
-        provided.update(load_answers_file(options.answers_file))
+    recorded = migrate_answers(record.answers, record.pack_version, pack.migrations)
+    given = load_answers_file(options.answers_file) if options.answers_file else {}
     overrides = [parse_set_option(item) for item in options.sets]
-    wanted = apply_overrides(pack, provided, overrides)
+    wanted = apply_overrides(pack, {**recorded, **given}, overrides)
     refuse_rebuild(record.answers, wanted, allowed=options.allow_rebuild)
-    result = generate(pack, provided, overrides, previous_decisions=record.decisions)
+    ask = _asker(pack, recorded, options) if options.interactive else None
+    # --reask in a terminal asks every question, the recorded answers as defaults.
+    provided = dict(given) if options.reask and ask else {**recorded, **given}
+    result = generate(pack, provided, overrides, ask, previous_decisions=record.decisions)
     ours = read_files(directory, set(record.base) | set(result.tree))
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     notice = release_notice(record.pack_meta, pack.name, pack.version)
@@ -104,6 +111,19 @@ def _register_conflicts(
     }
     if register_unmerged(directory, sides):
         click.echo("the conflicted files are marked unmerged in git (see `git status`)", err=True)
+
+
+def _asker(pack: Pack, recorded: Mapping[str, Any], options: UpdateOptions) -> Asker:
+    from infrascaffold.interview import make_asker
+
+    ask = make_asker(make_environment(pack.search_roots))
+    if not options.reask:
+        return ask
+
+    def reask(question: Question, default: Any, ctx: Mapping[str, Any], path: str) -> Any:
+        return ask(question, recorded.get(question.key, default), ctx, path)
+
+    return reask
 
 
 def pack_ref_of(record: Record, directory: Path) -> str:
