@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class UpdateOptions:
     allow_rebuild: bool = False
     interactive: bool = False  # ask new questions in the terminal (as `new` does)
     reask: bool = False  # ask every question, recorded answers as defaults
+    changes: Mapping[str, Any] = field(default_factory=dict)  # answers set by `env add|remove`
 
 
 def run(directory: Path, options: UpdateOptions) -> int:
@@ -63,6 +64,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
     pack = load_pack(options.pack_ref or pack_ref_of(record, directory))
     recorded = migrate_answers(record.answers, record.pack_version, pack.migrations)
     given = load_answers_file(options.answers_file) if options.answers_file else {}
+    given.update(options.changes)
     overrides = [parse_set_option(item) for item in options.sets]
     wanted = apply_overrides(pack, {**recorded, **given}, overrides)
     refuse_rebuild(record.answers, wanted, allowed=options.allow_rebuild)
