@@ -72,14 +72,17 @@ def newest_release(url: str) -> Release | None:
     if shutil.which("git") is None:
         return None
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    listed = subprocess.run(
-        ["git", "ls-remote", "--tags", "--refs", "--", url],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=60,
-    )
+    try:
+        listed = subprocess.run(
+            ["git", "ls-remote", "--tags", "--refs", "--", url],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=30,
+        )
+    except subprocess.TimeoutExpired:
+        return None  # an unreachable remote must not stop an update of the recorded commit
     if listed.returncode != 0:
         return None
     tags = [line.rpartition("refs/tags/")[2] for line in listed.stdout.splitlines()]
