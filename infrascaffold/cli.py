@@ -228,6 +228,20 @@ def _update_options(func: Any) -> Any:
             show_default=True,
             help="Report format.",
         ),
+        click.option(
+            "--defaults", is_flag=True, help="Take defaults for new questions; no prompt."
+        ),
+        click.option(
+            "--no-input", is_flag=True, help="Never prompt; missing required answers are errors."
+        ),
+        click.option(
+            "--reask", is_flag=True, help="Ask every question again, recorded answers as defaults."
+        ),
+        click.option(
+            "--allow-rebuild",
+            is_flag=True,
+            help="Allow a change of cloud (a rebuild: new state backend, every resource replaced).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -251,10 +265,49 @@ def update(ctx: click.Context, /, directory: Path, **options: Any) -> None:
     """
     from infrascaffold.commands import update as command
 
+    quiet = [options.pop("defaults"), options.pop("no_input"), options["check"]]
+    options["interactive"] = not any(quiet) and sys.stdin.isatty()
     ctx.exit(command.run(directory, command.UpdateOptions(**options)))
 
 
 cli.add_command(update, name="regen")
+
+
+@cli.group()
+def env() -> None:
+    """Add or remove an environment (an answer change applied with `update`)."""
+
+
+@env.command("add")
+@click.argument("name")
+@click.option("--after", help="Promote after this environment (default: last).")
+@click.option("--region", help="Region (default: the one of the environment it follows).")
+@click.option("--cidr", help="Network CIDR (default: the first free /16 of 10.0.0.0/8).")
+@click.option("--dir", "directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.pass_context
+def env_add(ctx: click.Context, /, name: str, directory: Path, dry_run: bool, **where: Any) -> None:
+    """Add environment NAME, e.g. `infrascaffold env add qa --after dev`."""
+    from infrascaffold.commands import env as command
+    from infrascaffold.commands.update import UpdateOptions
+
+    options = UpdateOptions(dry_run=dry_run)
+    ctx.exit(command.run_add(directory, name, options=options, **where))
+
+
+@env.command("remove")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Remove even though its state is not known destroyed.")
+@click.option("--dir", "directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.pass_context
+def env_remove(ctx: click.Context, name: str, directory: Path, force: bool, dry_run: bool) -> None:
+    """Remove environment NAME after its destroy (see docs/runbooks/destroy-environment.md)."""
+    from infrascaffold.commands import env as command
+    from infrascaffold.commands.update import UpdateOptions
+
+    options = UpdateOptions(dry_run=dry_run)
+    ctx.exit(command.run_remove(directory, name, force=force, options=options))
 
 
 @cli.command()

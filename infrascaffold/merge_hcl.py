@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from infrascaffold.hcl_align import merge_code
+from infrascaffold.hcl_keys import key_repeated_blocks
 from infrascaffold.merge import (
     DEFAULT_LABELS,
     MergeResult,
@@ -145,6 +147,7 @@ def split_items(text: str) -> list[Item]:
             head, trivia = _split_head(trivia)
         items.append(Item(statement.key, "".join(trivia), statement.text))
         trivia = []
+    items = key_repeated_blocks(items)
     items = [Item(_HEAD, "".join(head or []), ""), *items, Item(_TAIL, "".join(trivia), "")]
     if len({item.key for item in items}) != len(items):
         raise HclSplitError("duplicate key")
@@ -344,7 +347,7 @@ def _merge_item(
     if base is None:
         return merge_three_way("", ours.text, theirs.text, labels=labels)
     trivia = merge_three_way(base.trivia, ours.trivia, theirs.trivia, labels=labels)
-    code = merge_three_way(base.code, ours.code, theirs.code, labels=labels)
+    code = merge_code(base.code, ours.code, theirs.code, labels)
     # Trivia always ends with a newline: statements end at one, and only the tail ends the file.
     return MergeResult(trivia.text + code.text, trivia.conflicts + code.conflicts)
 

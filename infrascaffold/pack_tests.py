@@ -1,6 +1,8 @@
 """`template test`: render a pack's cases and compare them with their expected trees.
 
 A case is `tests/<case>/answers.yaml` and `tests/<case>/expected/` (the render, record excluded).
+A case with `tests/<case>/migrate-from.yaml` (`version: 0.9.0`) holds answers recorded by that
+older version: the pack's migrations are applied to them first, as `update` would.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from pathlib import Path
 from infrascaffold.answers import load_answers_file
 from infrascaffold.errors import PackError
 from infrascaffold.generate import generate
+from infrascaffold.migrations import migrate_answers
 from infrascaffold.pack import Pack
 from infrascaffold.render import Tree
 
 CASES_DIR = "tests"
+MIGRATE_FROM = "migrate-from.yaml"
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,15 @@ def case_folders(pack_root: Path) -> list[Path]:
 
 
 def render_case(pack: Pack, case: Path) -> Tree:
-    """The validated render of one case's answers."""
-    return generate(pack, load_answers_file(case / "answers.yaml")).tree
+    """The validated render of one case's answers (migrated first when the case says so)."""
+    answers = load_answers_file(case / "answers.yaml")
+    origin = case / MIGRATE_FROM
+    if origin.is_file():
+        version = load_answers_file(origin).get("version")
+        if not isinstance(version, str | int | float):
+            raise PackError(str(origin), "needs `version: X.Y.Z`, the version that recorded them")
+        answers = migrate_answers(answers, str(version), pack.migrations)
+    return generate(pack, answers).tree
 
 
 def read_expected(case: Path) -> dict[str, str]:

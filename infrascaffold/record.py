@@ -5,7 +5,7 @@ so the record reads well in git diffs."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from infrascaffold import __version__
 from infrascaffold.decisions import Decision, decisions_from_records
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.pack import Pack
+from infrascaffold.pack_releases import git_details, recorded_source
 
 RECORD_DIR = ".infrascaffold"
 BASE_DIR = f"{RECORD_DIR}/base"
@@ -34,6 +35,7 @@ class Record:
     answers: Mapping[str, Any]
     base: Mapping[str, str]
     decisions: tuple[Decision, ...] = ()
+    pack_meta: Mapping[str, Any] = field(default_factory=dict)
 
 
 def record_files(
@@ -41,14 +43,24 @@ def record_files(
     answers: Mapping[str, Any],
     tree: Mapping[str, str],
     decisions: Sequence[Decision] = (),
+    *,
+    dest: Path | None = None,
+    requested: str | None = None,
 ) -> dict[str, str]:
-    """The record's files, as tree entries to be written with the render."""
-    meta = {
+    """The record's files, as tree entries to be written with the render.
+
+    With `dest`, a folder pack is recorded relative to it; `requested` (the `--pack` value) gives
+    a git pack's ref, recorded with the commit it resolved to.
+    """
+    meta: dict[str, Any] = {
         "pack": pack.name,
         "version": pack.version,
-        "source": pack.source,
+        "source": recorded_source(pack.source, dest),
         "infrascaffold_version": __version__,
     }
+    git = git_details(pack.source, requested)
+    if git is not None:
+        meta["git"] = git
     files = {
         PACK_FILE: _dump(meta),
         ANSWERS_FILE: "# Answers recorded by infrascaffold (secrets are never recorded).\n"
@@ -80,6 +92,7 @@ def load_record(dest: Path) -> Record:
         answers=answers,
         base=base,
         decisions=tuple(_load_decisions(dest)),
+        pack_meta=meta,
     )
 
 

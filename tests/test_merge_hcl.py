@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infrascaffold.hcl_align import align, normalise
 from infrascaffold.merge import MergeResult, merge_three_way
 from infrascaffold.merge_hcl import HclSplitError, merge_hcl, split_items
 from tests.test_merge import Edit, apply_edits, conflict, edits, is_subsequence, resolve
@@ -519,3 +522,117 @@ def test_block_merge_never_loses_a_users_line(
     if keep_structure:
         deleted = {line for line in base if line and (line not in ours or line not in theirs)}
         assert not deleted & set(outside)
+
+
+# Unlabeled blocks that repeat (locals, moved, import, ...) merge block by block -----------------
+
+TWO_LOCALS = (
+    "locals {\n"
+    '  name = "app"\n'
+    "}\n"
+    "\n"
+    'resource "aws_s3_bucket" "logs" {\n'
+    "  bucket = local.name\n"
+    "}\n"
+    "\n"
+    "locals {\n"
+    "  port = 8080\n"
+    "}\n"
+)
+
+
+def test_two_locals_blocks_edited_on_both_sides_merge_cleanly() -> None:
+    ours = TWO_LOCALS.replace('name = "app"', 'name = "shop"')
+    theirs = TWO_LOCALS.replace("port = 8080", "port = 8443")
+    result = merge_hcl(TWO_LOCALS, ours, theirs)
+    assert result == MergeResult(
+        TWO_LOCALS.replace('name = "app"', 'name = "shop"').replace("port = 8080", "port = 8443"),
+        0,
+    )
+    assert [item.key for item in split_items(TWO_LOCALS)][1:-1] == [
+        "locals",
+        "resource.aws_s3_bucket.logs",
+        "locals#2",
+    ]
+
+
+def test_moved_blocks_are_keyed_by_their_source_address() -> None:
+    base = "moved {\n  from = aws_s3_bucket.a\n  to   = aws_s3_bucket.b\n}\n"
+    keys = [item.key for item in split_items(base + "\n" + base.replace(".a", ".c"))]
+    assert keys[1:-1] == ["moved(from=aws_s3_bucket.a)", "moved(from=aws_s3_bucket.c)"]
+    # The template adds a moved block before the one the user edited: both are kept.
+    ours = base.replace("aws_s3_bucket.b", "aws_s3_bucket.user")
+    theirs = "moved {\n  from = aws_s3_bucket.x\n  to   = aws_s3_bucket.y\n}\n\n" + base
+    result = merge_hcl(base, ours, theirs)
+    assert result.conflicts == 0
+    assert "aws_s3_bucket.user" in result.text and "aws_s3_bucket.x" in result.text
+
+
+def test_a_repeated_attribute_still_falls_back() -> None:
+    with pytest.raises(HclSplitError):
+        split_items("locals = 1\nlocals = 2\n")
+
+
+# Alignment by terraform fmt never conflicts -------------------------------------------------
+
+ALIGNED = (
+    'resource "aws_db_instance" "main" {\n'
+    '  engine         = "postgres"\n'
+    '  instance_class = "db.t4g.micro"\n'
+    "  storage        = 20\n"
+    "}\n"
+)
+
+
+def test_an_alignment_only_change_does_not_conflict_with_a_neighbouring_edit() -> None:
+    ours = ALIGNED.replace('"db.t4g.micro"', '"db.r6g.large"')
+    # The template adds a longer key: terraform fmt re-pads every line of the group.
+    theirs = (
+        'resource "aws_db_instance" "main" {\n'
+        '  engine                  = "postgres"\n'
+        '  instance_class          = "db.t4g.micro"\n'
+        "  storage                 = 20\n"
+        "  backup_retention_period = 7\n"
+        "}\n"
+    )
+    result = merge_hcl(ALIGNED, ours, theirs)
+    expected = theirs.replace('"db.t4g.micro"', '"db.r6g.large"')
+    assert result == MergeResult(expected, 0)
+    if shutil.which("terraform"):
+        fmt = subprocess.run(
+            ["terraform", "fmt", "-check", "-"],
+            input=result.text,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_a_real_conflict_next_to_a_realignment_still_conflicts() -> None:
+    ours = ALIGNED.replace("20", "50")
+    theirs = ALIGNED.replace("storage        = 20", "storage        = 100")
+    assert merge_hcl(ALIGNED, ours, theirs).conflicts == 1
+
+
+def test_alignment_follows_terraform_fmt_groups() -> None:
+    text = (
+        "a = 1\n"
+        "bbb = {\n"
+        "  c = 1\n"
+        "  dddd = 2\n"
+        "}\n"
+        "e = 2\n"
+        "# comment\n"
+        "ff = 3\n"
+        "g = 4\n"
+        "\n"
+        "hhhh = 5\n"
+        "i = <<EOT\n"
+        "x = 1\n"
+        "EOT\n"
+    )
+    aligned = "".join(align(normalise(text.splitlines(keepends=True))))
+    assert aligned == text.replace("  c = 1", "  c    = 1").replace("g = 4", "g  = 4").replace(
+        "i = <<EOT", "i    = <<EOT"
+    )

@@ -48,7 +48,10 @@ def run(
         ask = make_asker(make_environment(pack.search_roots))
     result = generate(pack, provided, overrides, ask, limits=limits)
     public = public_answers(pack, result.answers)
-    files = {**result.tree, **record_files(pack, public, result.tree, result.decisions)}
+    recorded = record_files(
+        pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref
+    )
+    files = {**result.tree, **recorded}
     try:
         refuse_overwrites(dest, files, force=force)
     except WriteError as exc:

@@ -5,20 +5,32 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
 
-from infrascaffold.answers import load_answers_file, parse_set_option, public_answers
+from infrascaffold.answers import (
+    Asker,
+    apply_overrides,
+    load_answers_file,
+    parse_set_option,
+    public_answers,
+)
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
 from infrascaffold.generate import generate
+from infrascaffold.git_unmerged import ConflictSides, register_unmerged
+from infrascaffold.jinja_env import make_environment
 from infrascaffold.merge import has_conflict_markers
 from infrascaffold.migrations import migrate_answers
 from infrascaffold.pack import Pack, load_pack
+from infrascaffold.pack_releases import pack_reference, release_notice
+from infrascaffold.questions import Question
 from infrascaffold.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.update import UpdatePlan, plan_update
+from infrascaffold.update_review import merged_tree, refuse_rebuild, review_merged
+from infrascaffold.validate import Finding
 from infrascaffold.writer import apply_changes, clean_up
 
 
@@ -34,57 +46,133 @@ class UpdateOptions:
     show_diff: bool = False
     check: bool = False
     output_format: str = "text"
+    allow_rebuild: bool = False
+    interactive: bool = False  # ask new questions in the terminal (as `new` does)
+    reask: bool = False  # ask every question, recorded answers as defaults
+    changes: Mapping[str, Any] = field(default_factory=dict)  # answers set by `env add|remove`
 
 
 def run(directory: Path, options: UpdateOptions) -> int:
-    """Update DIRECTORY; exit 1 when conflicts remain (or, with --check, when it is stale)."""
+    """Update DIRECTORY; exit 1 when conflicts or merged errors remain (or, with --check, stale)."""
     if not directory.is_dir():
         raise InfrascaffoldError(str(directory), "no such folder")
     clean_up(directory)  # roll back a killed earlier run before reading the team's files
     record = load_record(directory)
-    refuse_unresolved_conflicts(directory, record)
-    pack = load_pack(options.pack_ref or pack_ref_of(record))
-    provided = migrate_answers(record.answers, record.pack_version, pack.migrations)
-    if options.answers_file:
-        provided.update(load_answers_file(options.answers_file))
+    marked = files_with_markers(directory, record)
+    if options.check and marked:
+        return _report_markers(marked, options.output_format)
+    refuse_unresolved_conflicts(marked)
+    pack = load_pack(options.pack_ref or pack_ref_of(record, directory))
+    recorded = migrate_answers(record.answers, record.pack_version, pack.migrations)
+    given = load_answers_file(options.answers_file) if options.answers_file else {}
+    given.update(options.changes)
     overrides = [parse_set_option(item) for item in options.sets]
-    result = generate(pack, provided, overrides, previous_decisions=record.decisions)
+    wanted = apply_overrides(pack, {**recorded, **given}, overrides)
+    refuse_rebuild(record.answers, wanted, allowed=options.allow_rebuild)
+    ask = _asker(pack, recorded, options) if options.interactive else None
+    # --reask in a terminal asks every question, the recorded answers as defaults.
+    provided = dict(given) if options.reask and ask else {**recorded, **given}
+    result = generate(pack, provided, overrides, ask, previous_decisions=record.decisions)
     ours = read_files(directory, set(record.base) | set(result.tree))
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
-    new_record = record_files(
-        pack, public_answers(pack, result.answers), result.tree, result.decisions
-    )
+    notice = release_notice(record.pack_meta, pack.name, pack.version)
     if options.check:
-        return _report_check(plan, pack, record)
-    _report(plan, pack, record, options.output_format)
+        return _report_check(plan, pack, record, options.output_format, notice)
+    findings = review_merged(merged_tree(ours, plan), result.tree)
+    _report(plan, pack, record, options, findings)
+    if notice and options.output_format == "text":
+        click.echo(notice)
     if options.show_diff:
         _print_diff(plan, ours)
     if not options.dry_run:
+        new_record = record_files(
+            pack,
+            public_answers(pack, result.answers),
+            result.tree,
+            result.decisions,
+            dest=directory,
+            requested=options.pack_ref or _recorded_request(record),
+        )
         writes = {**plan.writes(), **_record_writes(directory, new_record)}
         deletes = plan.deletes() + [f"{BASE_DIR}/{p}" for p in record.base if p not in result.tree]
         apply_changes(directory, writes, deletes)
-    return EXIT_FINDINGS if plan.conflicts else EXIT_OK
+        _register_conflicts(directory, plan, record.base, ours, result.tree)
+    failed = plan.conflicts or any(f.severity == "error" for f in findings)
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def pack_ref_of(record: Record) -> str:
-    """The pack reference to load for a record: a built-in name or the recorded folder."""
-    if record.pack_source.startswith("builtin:"):
-        return record.pack_source.removeprefix("builtin:")
-    if not Path(record.pack_source).is_dir():
+def _register_conflicts(
+    directory: Path,
+    plan: UpdatePlan,
+    base: Mapping[str, str],
+    ours: Mapping[str, str],
+    theirs: Mapping[str, str],
+) -> None:
+    sides = {
+        c.path: ConflictSides(base.get(c.path), ours.get(c.path, ""), theirs.get(c.path, ""))
+        for c in plan.conflicts
+    }
+    if register_unmerged(directory, sides):
+        click.echo("the conflicted files are marked unmerged in git (see `git status`)", err=True)
+
+
+def _asker(pack: Pack, recorded: Mapping[str, Any], options: UpdateOptions) -> Asker:
+    from infrascaffold.interview import make_asker
+
+    ask = make_asker(make_environment(pack.search_roots))
+    if not options.reask:
+        return ask
+
+    def reask(question: Question, default: Any, ctx: Mapping[str, Any], path: str) -> Any:
+        return ask(question, recorded.get(question.key, default), ctx, path)
+
+    return reask
+
+
+def pack_ref_of(record: Record, directory: Path) -> str:
+    """The pack reference to load for a record: built-in, entry point, git, or folder."""
+    ref = pack_reference(record.pack_source, directory)
+    if ref is None:
         raise InfrascaffoldError(record.pack_source, "the recorded pack is gone; pass --pack")
-    return record.pack_source
+    return ref
 
 
-def refuse_unresolved_conflicts(directory: Path, record: Record) -> None:
-    """An earlier update's conflict markers must be resolved before the next update."""
+def _recorded_request(record: Record) -> str | None:
+    """The git ref recorded last time, so an update at the same commit keeps it."""
+    git = record.pack_meta.get("git")
+    if isinstance(git, Mapping) and git.get("url") and git.get("ref"):
+        return f"git+{git['url']}@{git['ref']}"
+    return None
+
+
+def files_with_markers(directory: Path, record: Record) -> list[str]:
+    """The generated files (paths relative to DIRECTORY) that hold conflict markers."""
+    marked = []
     for rel in sorted(record.base):
         path = directory / rel
         if path.is_file() and has_conflict_markers(
             path.read_text(encoding="utf-8", errors="replace")
         ):
-            raise InfrascaffoldError(
-                str(path), "holds unresolved conflict markers; resolve them, then update again"
-            )
+            marked.append(rel)
+    return marked
+
+
+def refuse_unresolved_conflicts(marked: list[str]) -> None:
+    """An earlier update's conflict markers must be resolved before the next update."""
+    if marked:
+        raise InfrascaffoldError(
+            marked[0], "holds unresolved conflict markers; resolve them, then update again"
+        )
+
+
+def _report_markers(marked: list[str], output_format: str) -> int:
+    if output_format == "json":
+        click.echo(json.dumps({"status": "conflicts", "conflicted": marked}, indent=2))
+    else:
+        for rel in marked:
+            click.echo(f"conflict      {rel}")
+        click.echo("unresolved conflict markers: resolve them, then run `infrascaffold update`")
+    return EXIT_FINDINGS
 
 
 def read_files(directory: Path, paths: set[str]) -> dict[str, str]:
@@ -110,29 +198,62 @@ def _record_writes(directory: Path, new_record: Mapping[str, str]) -> dict[str, 
     return writes
 
 
-def _report(plan: UpdatePlan, pack: Pack, record: Record, output_format: str) -> None:
-    if output_format == "json":
-        click.echo(json.dumps(_summary(plan, pack, record), indent=2))
+def _report(
+    plan: UpdatePlan,
+    pack: Pack,
+    record: Record,
+    options: UpdateOptions,
+    findings: list[Finding],
+) -> None:
+    if options.output_format == "json":
+        data = _summary(plan, pack, record)
+        data["dry_run"] = options.dry_run
+        data["findings"] = [f.as_dict() for f in findings]
+        click.echo(json.dumps(data, indent=2))
         return
+    _report_text(plan, pack, record, options.dry_run, findings)
+
+
+def _report_text(
+    plan: UpdatePlan, pack: Pack, record: Record, dry_run: bool, findings: list[Finding]
+) -> None:
     for change in plan.changes:
         if change.action != "unchanged":
             extra = f" ({change.conflicts} conflict(s))" if change.conflicts else ""
             click.echo(f"{change.action:<13} {change.path}{extra}")
     counts = _counts(plan)
     summary = ", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to change"
-    click.echo(f"update from {pack.name} {record.pack_version} to {pack.version}: {summary}")
-    if plan.conflicts:
+    prefix = "dry run: " if dry_run else ""
+    versions = f"{pack.name} {record.pack_version} to {pack.version}"
+    click.echo(f"{prefix}update from {versions}: {summary}")
+    for finding in findings:
+        click.echo(finding.format_text())
+    if plan.conflicts and dry_run:
+        click.echo("dry run: the files above would get conflict markers; nothing was written.")
+    elif plan.conflicts:
         click.echo(
             "Conflicts remain: resolve the <<<<<<< / >>>>>>> markers in the files above, "
             "then run `infrascaffold update` again.",
             err=True,
         )
+    if any(f.severity == "error" for f in findings):
+        click.echo("the merged files fail validation: fix the findings above", err=True)
 
 
-def _report_check(plan: UpdatePlan, pack: Pack, record: Record) -> int:
+def _report_check(
+    plan: UpdatePlan, pack: Pack, record: Record, output_format: str, notice: str | None
+) -> int:
     stale = [f"{c.action:<13} {c.path}" for c in plan.changing]
     if pack.version != record.pack_version:
         stale.append(f"pack {pack.name} {record.pack_version} → {pack.version} is available")
+    if notice:
+        stale.append(notice)
+    if output_format == "json":
+        summary = _summary(plan, pack, record)
+        summary["status"] = "stale" if stale else "up-to-date"
+        summary["available"] = notice
+        click.echo(json.dumps(summary, indent=2))
+        return EXIT_FINDINGS if stale else EXIT_OK
     for line in stale:
         click.echo(line)
     click.echo("stale: run `infrascaffold update`" if stale else "up to date")
