@@ -288,7 +288,6 @@ def test_graph_of_a_rendered_gcp_tree(hcl2_warm: None) -> None:
         "m_network": "network",
         "m_observability": "observability",
         "m_database": "data",
-        "m_dns": "edge",
     }
     assert entry_points(architecture) == ["m_load_balancer"]  # not the WAF, not the backend
     edges = {(e.source, e.target) for e in architecture.edges}

@@ -17,19 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run infrascaffold as a separate process; the one place to switch to the console script."""
-    code = (
-        "import sys, click\n"
-        "from infrascaffold.cli import cli\n"
-        "try:\n"
-        "    code = cli.main(standalone_mode=False)\n"
-        "except click.ClickException as exc:\n"
-        "    exc.show()\n"
-        "    code = exc.exit_code\n"
-        "sys.exit(code)\n"
-    )
+    """Run the `infrascaffold` console script of this environment as a separate process."""
     return subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [str(Path(sys.executable).with_name("infrascaffold")), *args],
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,

@@ -87,7 +87,8 @@ def test_flags_add_to_the_config(tmp_path: Path, capsys: pytest.CaptureFixture[s
     root = build_file_tree(tmp_path / "repo", {"main.tf": MAIN})
     assert command.run(root, "text", False, select=["conventions"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "main.tf:22: [output-description] output 'd' has no description"
+        "main.tf:22: [output-description] output 'd' has no description",
+        "OK: 1 Terraform file, 0 CI files checked: 0 error(s), 1 warning(s)",
     ]
     assert command.run(root, "text", False, ignore=["undeclared-reference"]) == 0
     assert command.run(root, "text", False, exclude=["main.tf"]) == 0
