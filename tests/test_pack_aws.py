@@ -17,14 +17,14 @@ from tests import terraform_checks as tc
 from tests.terraform_checks import Cloud, unquote
 
 FIVE_ENVIRONMENTS = [
-    {"name": "dev", "region": "eu-west-1", "cidr": "10.1.0.0/16", "size": "small", "protected": False},
-    {"name": "qa", "region": "eu-west-1", "cidr": "10.2.0.0/20", "size": "small", "protected": False},
-    {"name": "staging", "region": "eu-west-2", "cidr": "10.3.0.0/16", "size": "medium", "protected": False},
-    {"name": "perf", "region": "eu-west-2", "cidr": "10.4.0.0/24", "size": "large", "protected": False},
-    {"name": "prod", "region": "eu-central-1", "cidr": "10.5.0.0/16", "size": "large", "protected": True},
+    {"name": "dev", "region": "eu-west-1", "cidr": "10.1.0.0/16", "size": "small", "account_id": "111111111111", "protected": False},
+    {"name": "qa", "region": "eu-west-1", "cidr": "10.2.0.0/20", "size": "small", "account_id": "222222222222", "protected": False},
+    {"name": "staging", "region": "eu-west-2", "cidr": "10.3.0.0/16", "size": "medium", "account_id": "333333333333", "protected": False},
+    {"name": "perf", "region": "eu-west-2", "cidr": "10.4.0.0/24", "size": "large", "account_id": "444444444444", "protected": False},
+    {"name": "prod", "region": "eu-central-1", "cidr": "10.5.0.0/16", "size": "large", "account_id": "555555555555", "protected": True},
 ]  # fmt: skip
 ONE_ENVIRONMENT = [
-    {"name": "prod", "region": "us-west-1", "cidr": "10.9.0.0/16", "size": "medium", "protected": True},
+    {"name": "prod", "region": "us-west-1", "cidr": "10.9.0.0/16", "size": "medium", "account_id": "666666666666", "protected": True},
 ]  # fmt: skip
 GITLAB = {"ci": "gitlab-ci", "repository": "acme/platform/shop-infra"}
 
@@ -45,7 +45,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "kubernetes-mysql-redis": ("aws-kubernetes-canary", {}),
     "kubernetes-bare-1env": (
         "aws-kubernetes-canary",
-        {"database": "none", "cache": "none", "deploy_strategy": "rolling", "domain": "",
+        {"database": "none", "cache": "none", "deploy_strategy": "rolling",
          "ci": "github-actions", "repository": "acme/payments", "environments": ONE_ENVIRONMENT},
     ),
     "kubernetes-postgres-5env": (
@@ -67,7 +67,8 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "static-site-domain": ("aws-static-site", {}),
     "static-site-5env": (
         "aws-static-site",
-        {"domain": "", "deploy_strategy": "canary", "environments": FIVE_ENVIRONMENTS, **GITLAB},
+        {"domain": "site.example.org", "deploy_strategy": "canary", "aws_state_account_id": "777777777777",
+         "environments": FIVE_ENVIRONMENTS, **GITLAB},
     ),
 }  # fmt: skip
 CHECKOV_COMBOS = ["containers-mysql-redis-5env", "kubernetes-mysql-redis",
@@ -129,8 +130,12 @@ def test_every_environment_has_tfvars_and_a_backend(combo: str, hcl2_warm: None)
     keys = set()
     for env in environments:
         backend = AWS.docs(combo)[f"environments/{env['name']}.backend.hcl"]
-        assert backend["use_lockfile"] is True and backend["encrypt"] is True
-        keys.add(unquote(backend["key"]))
+        # No encryption header: the bucket's default (the state key by ARN) applies cross-account.
+        assert backend["use_lockfile"] is True and "kms_key_id" not in backend
+        key = unquote(backend["key"])
+        assert key.startswith(f"{env['name']}/"), "state outside the environment's prefix"
+        assert unquote(backend["workspace_key_prefix"]).startswith(f"{env['name']}/")
+        keys.add(key)
     assert len(keys) == len(environments), "environments share a state key"
 
 
@@ -177,9 +182,9 @@ def test_no_long_lived_credentials(combo: str) -> None:
 def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     problems = tc.ci_answer_problems(AWS, FIVE_ENVIRONMENTS)
     assert not problems, "\n".join(problems)
-    ci = AWS.tree("containers-postgres")["bootstrap/ci.tf"]
-    assert '"repo:${var.repository}:environment:${name}"' in ci
-    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in ci
+    account = AWS.tree("containers-postgres")["bootstrap/modules/environment-account/main.tf"]
+    assert '["repo:${var.repository}:environment:${var.environment}"]' in account
+    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in account
 
 
 def test_module_selection_follows_the_answers() -> None:
@@ -191,15 +196,13 @@ def test_module_selection_follows_the_answers() -> None:
         "waf",
         "log-bucket",
         "database",
-    }
-    assert modules("containers-mysql-redis-5env") == modules("containers-postgres") | {
-        "cache",
         "dns",
     }
-    assert modules("kubernetes-bare-1env") == base | {"network", "eks-cluster", "waf"}
-    assert modules("serverless-bare") == base | {"network", "lambda-api"}
+    assert modules("containers-mysql-redis-5env") == modules("containers-postgres") | {"cache"}
+    assert modules("kubernetes-bare-1env") == base | {"network", "eks-cluster", "waf", "dns"}
+    assert modules("serverless-bare") == base | {"network", "lambda-api", "dns"}
     assert modules("static-site-domain") == base | {"static-site", "log-bucket", "dns"}
-    assert modules("static-site-5env") == base | {"static-site", "log-bucket"}
+    assert modules("static-site-5env") == base | {"static-site", "log-bucket", "dns"}
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,10 @@ data "aws_iam_policy_document" "cluster_assume" {
 }
 
 resource "aws_iam_role" "cluster" {
-  name               = "${var.name}-eks-cluster"
-  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
+  name                 = "${var.name}-eks-cluster"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.cluster_assume.json
 }
 
 # AmazonEKSClusterPolicy, plus the policies of the AWS-managed load balancer and block storage
@@ -188,8 +190,10 @@ data "aws_iam_policy_document" "node_assume" {
 }
 
 resource "aws_iam_role" "node" {
-  name               = "${var.name}-eks-node"
-  assume_role_policy = data.aws_iam_policy_document.node_assume.json
+  name                 = "${var.name}-eks-node"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.node_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "node" {
@@ -313,8 +317,10 @@ data "aws_iam_policy_document" "pod_identity_assume" {
 }
 
 resource "aws_iam_role" "cloudwatch_agent" {
-  name               = "${var.name}-eks-cloudwatch-agent"
-  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+  name                 = "${var.name}-eks-cloudwatch-agent"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.pod_identity_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "cloudwatch_agent" {
@@ -341,8 +347,10 @@ resource "aws_eks_addon" "cloudwatch_observability" {
 ################################################################################
 
 resource "aws_iam_role" "app" {
-  name               = "${var.name}-eks-app"
-  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+  name                 = "${var.name}-eks-app"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.pod_identity_assume.json
 }
 
 data "aws_iam_policy_document" "app" {
