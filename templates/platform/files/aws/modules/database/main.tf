@@ -53,8 +53,10 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
   to_port                      = local.engine.port
 }
 
+# name_prefix: with create_before_destroy, a replacement group is created before the old one is
+# deleted, so a fixed name fails with DBParameterGroupAlreadyExists.
 resource "aws_db_parameter_group" "this" {
-  name        = var.name
+  name_prefix = "${var.name}-"
   family      = local.engine.family
   description = "Parameters of ${var.name}"
 

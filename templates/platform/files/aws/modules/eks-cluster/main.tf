@@ -161,8 +161,22 @@ resource "aws_eks_access_entry" "viewer" {
   type          = "STANDARD"
 }
 
-# Read-only, Secrets included: what `terraform plan` needs to read the Helm releases.
+# Read-only without Secrets (AmazonEKSViewPolicy) across the cluster; with them only in the
+# argo-rollouts namespace, where Helm keeps its release records (as Secrets) that a plan of the
+# add-ons stack reads.
 resource "aws_eks_access_policy_association" "viewer" {
+  for_each = aws_eks_access_entry.viewer
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value.principal_arn
+  policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+resource "aws_eks_access_policy_association" "viewer_helm_releases" {
   for_each = aws_eks_access_entry.viewer
 
   cluster_name  = aws_eks_cluster.this.name
@@ -170,7 +184,8 @@ resource "aws_eks_access_policy_association" "viewer" {
   policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"
 
   access_scope {
-    type = "cluster"
+    type       = "namespace"
+    namespaces = var.helm_release_namespaces
   }
 }
 

@@ -152,3 +152,9 @@ variable "permissions_boundary_arn" {
   description = "Permissions boundary every role of the module carries (bootstrap/ creates it)."
   type        = string
 }
+
+variable "helm_release_namespaces" {
+  description = "Namespaces whose Secrets (Helm release records) the viewer roles may read; nothing else of the cluster's Secrets."
+  type        = list(string)
+  default     = ["argo-rollouts"]
+}

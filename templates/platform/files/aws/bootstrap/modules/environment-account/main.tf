@@ -32,9 +32,13 @@ locals {
 
   # Runtime roles: <path><project>-<env>-*; the path keeps every CI role (path "/") out of the
   # pattern, and "<env>-" cannot reach another environment's roles, which live in another account.
-  runtime_role_arns = "arn:${local.partition}:iam::${local.account_id}:role${var.runtime_role_path}*"
-  boundary_arn      = aws_iam_policy.runtime_boundary.arn
-  state_prefix      = "${var.state_bucket_arn}/${var.environment}/"
+  runtime_role_arns   = "arn:${local.partition}:iam::${local.account_id}:role${var.runtime_role_path}*"
+  boundary_arn        = aws_iam_policy.runtime_boundary.arn
+  state_prefix        = "${var.state_bucket_arn}/${var.environment}/"
+  secret_read_actions = ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"]
+  plan_readable_secrets = [
+    for name in var.plan_readable_secret_names : "arn:${local.partition}:secretsmanager:*:${local.account_id}:secret:${name}-*"
+  ]
 
   # Services the root stack manages. IAM is not among them: see the IAM statements below.
   deploy_services = [
@@ -320,23 +324,64 @@ data "aws_iam_policy_document" "plan" {
     resources = [var.state_kms_key_arn]
   }
 
+  # Secrets whose value is in the state anyway (the Redis AUTH token: ElastiCache has no
+  # write-only token argument), so refreshing their version shows a plan nothing it cannot read.
+  dynamic "statement" {
+    for_each = length(local.plan_readable_secrets) > 0 ? [1] : []
+
+    content {
+      sid       = "RefreshSecretsTheStateHolds"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = local.plan_readable_secrets
+    }
+  }
+
   # ReadOnlyAccess reads no secret value today; these denials keep it so whatever AWS adds to it.
   # SSM SecureString parameters need kms:Decrypt, denied below on every key but the state's.
+  dynamic "statement" {
+    for_each = length(local.plan_readable_secrets) > 0 ? [] : [1]
+
+    content {
+      sid       = "NoSecretValues"
+      effect    = "Deny"
+      actions   = local.secret_read_actions
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.plan_readable_secrets) > 0 ? [1] : []
+
+    content {
+      sid           = "NoOtherSecretValues"
+      effect        = "Deny"
+      actions       = local.secret_read_actions
+      not_resources = local.plan_readable_secrets
+    }
+  }
+
   statement {
-    sid    = "NoSecretValues"
-    effect = "Deny"
-    actions = [
-      "secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue",
-      "ecr:GetAuthorizationToken", "rds-db:connect", "elasticache:Connect",
-    ]
+    sid       = "NoDatabaseOrRegistryCredentials"
+    effect    = "Deny"
+    actions   = ["ecr:GetAuthorizationToken", "rds-db:connect", "elasticache:Connect"]
     resources = ["*"]
   }
 
   statement {
-    sid           = "DecryptOnlyItsState"
+    sid           = "DecryptOnlyItsStateAndThoseSecrets"
     effect        = "Deny"
     actions       = ["kms:Decrypt"]
     not_resources = [var.state_kms_key_arn]
+
+    dynamic "condition" {
+      for_each = length(local.plan_readable_secrets) > 0 ? [1] : []
+
+      content {
+        test     = "StringNotLike"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.*.amazonaws.com"]
+      }
+    }
   }
 }
 

@@ -62,3 +62,9 @@ variable "state_keys" {
   description = "State keys of the environment's root stacks, relative to its \"<env>/\" prefix."
   type        = list(string)
 }
+
+variable "plan_readable_secret_names" {
+  description = "Secrets the plan role may read because their value is in the state anyway (the Redis AUTH token); empty for none."
+  type        = list(string)
+  default     = []
+}
