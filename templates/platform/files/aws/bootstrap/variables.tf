@@ -123,3 +123,8 @@ variable "runtime_boundary_name" {
   description = "Name of the permissions boundary policy every runtime role carries."
   type        = string
 }
+
+variable "deploy_services" {
+  description = "Service prefixes (IAM apart) whose every action each deploy role may take in its account."
+  type        = list(string)
+}

@@ -40,15 +40,9 @@ locals {
     for name in var.plan_readable_secret_names : "arn:${local.partition}:secretsmanager:*:${local.account_id}:secret:${name}-*"
   ]
 
-  # Services the root stack manages. IAM is not among them: see the IAM statements below.
-  deploy_services = [
-    "acm", "apigateway", "application-autoscaling", "autoscaling", "cloudfront", "cloudwatch",
-    "ec2", "ecr", "ecs", "eks", "elasticache", "elasticloadbalancing", "events", "kms", "lambda",
-    "logs", "rds", "route53", "s3", "secretsmanager", "sns", "ssm", "tag", "wafv2", "xray",
-  ]
   # What the runtime roles (tasks, functions, EKS control plane and nodes, RDS monitoring, flow
   # logs) use; IAM for PassRole and service-linked roles (the EKS control plane's), see below.
-  runtime_services = concat(local.deploy_services, ["iam", "rds-db", "elasticache", "sts", "ssmmessages"])
+  runtime_services = concat(var.deploy_services, ["iam", "rds-db", "elasticache", "sts", "ssmmessages"])
 
   # Every IAM write but passing a role and creating a service-linked role (EKS creates the load
   # balancer's on first use).
@@ -182,7 +176,7 @@ resource "aws_iam_role" "deploy" {
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "TheStacksServices"
-    actions   = [for service in local.deploy_services : "${service}:*"]
+    actions   = [for service in var.deploy_services : "${service}:*"]
     resources = ["*"]
   }
 

@@ -68,3 +68,8 @@ variable "plan_readable_secret_names" {
   type        = list(string)
   default     = []
 }
+
+variable "deploy_services" {
+  description = "Service prefixes (IAM apart) whose every action the deploy role may take in the account."
+  type        = list(string)
+}
