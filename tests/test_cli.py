@@ -87,7 +87,12 @@ def test_no_input_lists_every_missing_key(tmp_path: Path) -> None:
 
 
 def test_defaults_take_defaults(tmp_path: Path) -> None:
-    code, _, err = run("new", str(tmp_path / "out"), "--defaults", "--set", "project_name=shop")
+    sets = [f"environments.{i}.account_id={str(i + 1) * 12}" for i in range(3)]
+    sets.append("aws_state_account_id=999999999999")
+    code, _, err = run(
+        "new", str(tmp_path / "out"), "--defaults", "--set", "project_name=shop",
+        *[arg for item in sets for arg in ("--set", item)],
+    )  # fmt: skip
     assert code == 0, err
 
 
