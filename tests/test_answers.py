@@ -183,7 +183,9 @@ slugs = st.from_regex(r"[a-z][a-z0-9]{2,10}", fullmatch=True)
 @settings(max_examples=50, deadline=None)
 def test_later_layers_always_win(file_owner: str, set_owner: str | None, project: str) -> None:
     sets = [f"owner={set_owner}"] if set_owner else []
-    answers, problems = resolve({"project_name": project, "owner": file_owner}, *sets, *AWS_ACCOUNTS)
+    answers, problems = resolve(
+        {"project_name": project, "owner": file_owner}, *sets, *AWS_ACCOUNTS
+    )
     assert problems == []
     assert answers["owner"] == (set_owner or file_owner)
     assert answers["project_name"] == project

@@ -230,3 +230,55 @@ def test_infrascaffold_validation_finds_nothing(combo: str) -> None:
 def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
     problems = tc.checkov_problems(AWS, CHECKOV_COMBOS, tmp_path)
     assert not problems, "\n".join(problems)
+
+
+# --- first apply and first push (issue 17) ------------------------------------------------------
+
+
+def test_first_apply_blockers_are_fixed(hcl2_warm: None) -> None:
+    kubernetes = AWS.tree("kubernetes-mysql-redis")
+    secrets = kubernetes["modules/secrets/main.tf"]
+    # The Auto Scaling service-linked role launches the EKS nodes with CMK-encrypted volumes.
+    assert "AWSServiceRoleForAutoScaling" in secrets and "kms:GrantIsForAWSResource" in secrets
+    assert "ebs_for_autoscaling         = true" in kubernetes["main.tf"]
+    assert "ebs_for_autoscaling" not in AWS.tree("containers-postgres")["main.tf"]
+    # name_prefix: create_before_destroy would otherwise collide on the fixed name.
+    database = AWS.tree("containers-postgres")["modules/database/main.tf"]
+    group = database.split('resource "aws_db_parameter_group" "this" {')[1].split("\n}\n")[0]
+    assert 'name_prefix = "${var.name}-"' in group and "create_before_destroy = true" in group
+    # ECS canary_configuration needs provider 6.21.
+    for combo in ("containers-postgres", "serverless-bare"):
+        assert 'version = ">= 6.21, < 7.0"' in AWS.tree(combo)["versions.tf"]
+    assert 'version = ">= 6.21, < 7.0"' in AWS.tree(combo)["bootstrap/versions.tf"]
+    # The Lambda placeholder zip is written inside the working directory at plan time, where the
+    # apply of the same job (after the same init) finds it.
+    lambda_main = AWS.tree("serverless-bare")["modules/lambda-api/main.tf"]
+    assert 'output_path = "${path.root}/.terraform/tmp/' in lambda_main
+
+
+def test_redis_token_rotation_ends_with_set() -> None:
+    tree = render_answers_full("containers-mysql-redis-5env")
+    runbook = next(text for path, text in tree.items() if path.endswith("rotate-secrets.md"))
+    assert "--auth-token-update-strategy SET" in runbook
+    assert runbook.index("-replace=module.cache.random_password.auth_token") < runbook.index(
+        "--auth-token-update-strategy SET"
+    )
+    outputs = tree["outputs.tf"]
+    assert 'output "cache_replication_group_id"' in outputs
+    assert 'output "cache_auth_secret_arn"' in outputs
+
+
+def test_create_environment_reapplies_the_bootstrap() -> None:
+    tree = render_answers_full("containers-postgres")
+    runbook = next(text for path, text in tree.items() if path.endswith("create-environment.md"))
+    assert ".account_id=" in runbook
+    assert runbook.index("terraform -chdir=bootstrap apply") < runbook.index(
+        "terraform init -reconfigure"
+    )
+
+
+def render_answers_full(combo: str) -> dict[str, str]:
+    """The whole render of `combo` (docs included), not only the cloud's files."""
+    from tests.builders import render_answers
+
+    return dict(render_answers(AWS.answers(combo)))

@@ -36,7 +36,8 @@ def test_edits_are_kept_and_a_new_environment_appears_everywhere(infra: Path) ->
     dev = infra / "environments" / "dev.tfvars"
     dev.write_text(
         dev.read_text().replace(
-            'alert_email        = "ops@example.com"', 'alert_email        = "dev-oncall@example.com"'
+            'alert_email        = "ops@example.com"',
+            'alert_email        = "dev-oncall@example.com"',
         )
     )
     assert "dev-oncall@example.com" in dev.read_text()
