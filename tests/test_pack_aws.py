@@ -282,3 +282,16 @@ def render_answers_full(combo: str) -> dict[str, str]:
     from tests.builders import render_answers
 
     return dict(render_answers(AWS.answers(combo)))
+
+
+def test_ecs_injects_the_app_secret_only_once_it_has_a_value() -> None:
+    app = AWS.tree("containers-postgres")["app.tf"]
+    assert 'data "aws_secretsmanager_secret_versions" "app"' in app
+    assert 'contains(version.version_stages, "AWSCURRENT")' in app
+    assert "local.app_secret_ready ? { APP_SECRETS = module.secrets.app_secret_arn } : {}" in app
+    runbook = next(
+        text
+        for path, text in render_answers_full("containers-postgres").items()
+        if path.endswith("create-environment.md")
+    )
+    assert runbook.index("terraform -chdir=bootstrap apply") < runbook.index("put-secret-value")
