@@ -54,6 +54,8 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"Deployment strategy", DOWN + DOWN + ENTER)  # canary
     answer(child, r"DNS domain")
     answer(child, r"E-mail address")
+    for n in range(3):  # AWS: each environment's own account (no default)
+        answer(child, r"AWS account ID of the environment", f"{n + 1}" * 12 + ENTER)
     child.expect(r"#2 prod")
     answer(child, r"edit the list or choose Done", DOWN + ENTER)  # Add
     answer(child, r"Environment name", "qa" + ENTER)
@@ -61,12 +63,15 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"Network CIDR", "10.20.0.0/16" + ENTER)  # overlaps staging: re-asked at Done
     answer(child, r"Size")
     answer(child, r"Protected")
+    answer(child, r"AWS account ID of the environment", "444444444444" + ENTER)
     answer(child, r"edit the list or choose Done", ENTER)
     child.expect(r"overlaps environments\[1\]\.cidr")
     # Remove staging (#1): Done, Add, Edit #0, Rename #0, Remove #0, Edit #1, Rename #1, Remove #1
     answer(child, r"edit the list or choose Done", DOWN * 7 + ENTER)
     child.expect(r"#2 qa")
     answer(child, r"edit the list or choose Done", ENTER)
+    answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
+    answer(child, r"OIDC provider")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before

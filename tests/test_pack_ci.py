@@ -68,10 +68,17 @@ CURRENT_ACTIONS = {
     "anchore/sbom-action": "v0",
 }
 ONE_ENVIRONMENT = [
-    {"name": "live", "region": "us-east-1", "cidr": "10.60.0.0/16", "protected": True},
-]
+    {"name": "live", "region": "us-east-1", "cidr": "10.60.0.0/16", "protected": True,
+     "account_id": "777777777777"},
+]  # fmt: skip
 SIX_ENVIRONMENTS = [
-    {"name": name, "region": region, "cidr": f"10.{i}.0.0/16", "protected": protected}
+    {
+        "name": name,
+        "region": region,
+        "cidr": f"10.{i}.0.0/16",
+        "protected": protected,
+        "account_id": f"{i + 1}" * 12,
+    }
     for i, (name, region, protected) in enumerate(
         [
             ("dev", "eu-west-1", False),
@@ -415,9 +422,8 @@ def test_authentication_is_keyless() -> None:
     assert roles > 0
     for _, path, doc in documents():
         if path == GITLAB:
-            assert doc[".cloud-auth"]["id_tokens"] == {
-                "AWS_ID_TOKEN": {"aud": "https://gitlab.com"}
-            }
+            # The audience is the instance's own URL: self-managed GitLab works (bootstrap's gitlab_url).
+            assert doc[".cloud-auth"]["id_tokens"] == {"AWS_ID_TOKEN": {"aud": "$CI_SERVER_URL"}}
     for where, name, job in all_gitlab_jobs():
         if "id_tokens" in job and "AWS_ID_TOKEN" in job["id_tokens"]:
             # AWS_ROLE_ARN is a CI/CD variable scoped to the job's environment.
