@@ -315,3 +315,27 @@ def test_security_doc_lists_every_identity_from_the_same_data() -> None:
         for service in tfvars["deploy_services"] if MATRIX[combo]["ci"] != "none" else []:
             assert unquote(service) in page
         assert "bootstrap/ci.tf" in text
+
+
+def test_security_doc_names_the_trusted_subjects_as_code() -> None:
+    from infrascaffold.jinja_env import make_environment
+
+    pack = load_pack("platform")
+    template = make_environment(pack.search_roots).get_template(
+        "partials/docs/aws/security-identities.md.j2"
+    )
+    combo = next(c for c in MATRIX if MATRIX[c]["ci"] == "github-actions")
+    context = {**MATRIX[combo], "has_cache": False, "aws_state_bucket": "b",
+               "aws_state_kms_alias": "alias/k", "aws_runtime_role_path": "/shop/runtime/",
+               "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"},
+               "aws_state_keys": {".": "terraform.tfstate"},
+               "aws_runtime_boundary": "shop-runtime-boundary", "aws_deploy_services": ["ec2"]}  # fmt: skip
+    page = template.render(context)
+    assert "`repo:acme/shop-infra:environment:prod` only" in page
+    prod_plan = next(line for line in page.splitlines() if line.startswith("| `shop-prod-ci-plan`"))
+    assert (
+        "pull_request" not in prod_plan
+        and "`repo:acme/shop-infra:ref:refs/heads/main`" in prod_plan
+    )
+    dev_plan = next(line for line in page.splitlines() if line.startswith("| `shop-dev-ci-plan`"))
+    assert "`repo:acme/shop-infra:pull_request`" in dev_plan
