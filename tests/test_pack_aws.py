@@ -295,3 +295,11 @@ def test_ecs_injects_the_app_secret_only_once_it_has_a_value() -> None:
         if path.endswith("create-environment.md")
     )
     assert runbook.index("terraform -chdir=bootstrap apply") < runbook.index("put-secret-value")
+
+
+def test_the_aws_credentials_action_is_pinned_to_a_commit() -> None:
+    partial = (tc.ROOT / "templates/platform/partials/ci/aws/github-auth.yml.j2").read_text()
+    assert (
+        "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3"
+        in partial
+    )
