@@ -303,3 +303,14 @@ def test_the_aws_credentials_action_is_pinned_to_a_commit() -> None:
         "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3"
         in partial
     )
+
+
+def test_ecs_deploys_build_on_terraforms_latest_revision() -> None:
+    tree = render_answers_full("containers-postgres")
+    assert 'output "ecs_task_definition_arn"' in tree["outputs.tf"]
+    workflows = "\n".join(text for path, text in tree.items() if path.startswith(".github/"))
+    assert "base=$(terraform output -raw ecs_task_definition_arn)" in workflows
+    assert 'describe-task-definition --task-definition "$base"' in workflows
+    rollback = next(text for path, text in tree.items() if path.endswith("runbooks/rollback.md"))
+    assert "rollback-to" in rollback and "- 1))" not in rollback
+    assert '--family-prefix "${FAMILY%:*}"' in rollback
