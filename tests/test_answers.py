@@ -26,6 +26,15 @@ PACK = load_pack("platform")
 ENV = make_environment(PACK.search_roots)
 
 
+# AWS (the default cloud) needs an account per environment and one for the state: no default.
+AWS_ACCOUNTS = (
+    "environments.0.account_id=111111111111",
+    "environments.1.account_id=222222222222",
+    "environments.2.account_id=333333333333",
+    "aws_state_account_id=999999999999",
+)
+
+
 def resolve(provided: dict[str, Any], *sets: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     layered = apply_overrides(PACK, provided, [parse_set_option(s) for s in sets])
     return resolve_answers(PACK, ENV, layered)
@@ -33,11 +42,12 @@ def resolve(provided: dict[str, Any], *sets: str) -> tuple[dict[str, Any], list[
 
 def test_defaults_fill_everything_but_the_required_project_name() -> None:
     answers, problems = resolve({})
-    # The repository the CI identities trust is never guessed.
-    assert problems == [
-        ("project_name", "is required and has no default"),
-        ("repository", "is required and has no default"),
-    ]
+    # The repository the CI identities trust is never guessed; AWS accounts have no default.
+    assert problems[0] == ("project_name", "is required and has no default")
+    assert {path for path, _ in problems[1:]} == {
+        "repository", "environments[0].account_id", "environments[1].account_id",
+        "environments[2].account_id", "aws_state_account_id",
+    }  # fmt: skip
     assert answers["cloud"] == "aws"
     assert [e["name"] for e in answers["environments"]] == ["dev", "staging", "prod"]
 
@@ -72,7 +82,9 @@ def test_layers_file_then_set(tmp_path: Path) -> None:
         / "a.yml"
     )
     provided = load_answers_file(path)
-    answers, problems = resolve(provided, "owner=two", "environments.1.region=eu-west-3")
+    answers, problems = resolve(
+        provided, "owner=two", "environments.1.region=eu-west-3", *AWS_ACCOUNTS
+    )
     assert problems == []
     assert answers["owner"] == "two"
     assert answers["environments"][1]["region"] == "eu-west-3"
@@ -84,6 +96,8 @@ def test_set_can_append_a_record() -> None:
         {"project_name": "shop", "repository": "acme/shop"},
         "environments.3.name=qa",
         "environments.3.cidr=10.40.0.0/16",
+        "environments.3.account_id=444444444444",
+        *AWS_ACCOUNTS,
     )
     assert problems == []
     assert answers["environments"][3] == {
@@ -93,6 +107,7 @@ def test_set_can_append_a_record() -> None:
         "size": "small",
         "protected": False,
         "runner": "",
+        "account_id": "444444444444",
     }
 
 
@@ -182,8 +197,9 @@ slugs = st.from_regex(r"[a-z][a-z0-9]{2,10}", fullmatch=True)
 @settings(max_examples=50, deadline=None)
 def test_later_layers_always_win(file_owner: str, set_owner: str | None, project: str) -> None:
     sets = [f"owner={set_owner}"] if set_owner else []
-    provided = {"project_name": project, "owner": file_owner, "repository": "acme/shop"}
-    answers, problems = resolve(provided, *sets)
+    answers, problems = resolve(
+        {"project_name": project, "owner": file_owner, "repository": "acme/shop"}, *sets, *AWS_ACCOUNTS
+    )
     assert problems == []
     assert answers["owner"] == (set_owner or file_owner)
     assert answers["project_name"] == project

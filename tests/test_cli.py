@@ -87,9 +87,11 @@ def test_no_input_lists_every_missing_key(tmp_path: Path) -> None:
 
 
 def test_defaults_take_defaults(tmp_path: Path) -> None:
-    # The default prod is protected: it needs a domain and an alert e-mail; no repository is guessed.
+    # The default prod is protected: it needs a domain and an alert e-mail; no repository is guessed;
+    # AWS accounts have no default.
     given = ["project_name=shop", "repository=acme/shop", "domain=shop.example.com"]
-    given += ["alert_email=oncall@example.com"]
+    given += ["alert_email=oncall@example.com", "aws_state_account_id=999999999999"]
+    given += [f"environments.{i}.account_id={str(i + 1) * 12}" for i in range(3)]
     sets = [arg for value in given for arg in ("--set", value)]
     code, _, err = run("new", str(tmp_path / "out"), "--defaults", *sets)
     assert code == 0, err

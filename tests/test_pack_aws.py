@@ -17,14 +17,14 @@ from tests import terraform_checks as tc
 from tests.terraform_checks import Cloud, unquote
 
 FIVE_ENVIRONMENTS = [
-    {"name": "dev", "region": "eu-west-1", "cidr": "10.1.0.0/16", "size": "small", "protected": False},
-    {"name": "qa", "region": "eu-west-1", "cidr": "10.2.0.0/20", "size": "small", "protected": False},
-    {"name": "staging", "region": "eu-west-2", "cidr": "10.3.0.0/16", "size": "medium", "protected": False},
-    {"name": "perf", "region": "eu-west-2", "cidr": "10.4.0.0/24", "size": "large", "protected": False},
-    {"name": "prod", "region": "eu-central-1", "cidr": "10.5.0.0/16", "size": "large", "protected": True},
+    {"name": "dev", "region": "eu-west-1", "cidr": "10.1.0.0/16", "size": "small", "account_id": "111111111111", "protected": False},
+    {"name": "qa", "region": "eu-west-1", "cidr": "10.2.0.0/20", "size": "small", "account_id": "222222222222", "protected": False},
+    {"name": "staging", "region": "eu-west-2", "cidr": "10.3.0.0/16", "size": "medium", "account_id": "333333333333", "protected": False},
+    {"name": "perf", "region": "eu-west-2", "cidr": "10.4.0.0/24", "size": "large", "account_id": "444444444444", "protected": False},
+    {"name": "prod", "region": "eu-central-1", "cidr": "10.5.0.0/16", "size": "large", "account_id": "555555555555", "protected": True},
 ]  # fmt: skip
 ONE_ENVIRONMENT = [
-    {"name": "prod", "region": "us-west-1", "cidr": "10.9.0.0/16", "size": "medium", "protected": True},
+    {"name": "prod", "region": "us-west-1", "cidr": "10.9.0.0/16", "size": "medium", "account_id": "666666666666", "protected": True},
 ]  # fmt: skip
 GITLAB = {"ci": "gitlab-ci", "repository": "acme/platform/shop-infra"}
 
@@ -45,7 +45,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "kubernetes-mysql-redis": ("aws-kubernetes-canary", {}),
     "kubernetes-bare-1env": (
         "aws-kubernetes-canary",
-        {"database": "none", "cache": "none", "deploy_strategy": "rolling", "domain": "",
+        {"database": "none", "cache": "none", "deploy_strategy": "rolling",
          "ci": "github-actions", "repository": "acme/payments", "environments": ONE_ENVIRONMENT},
     ),
     "kubernetes-postgres-5env": (
@@ -67,7 +67,8 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "static-site-domain": ("aws-static-site", {}),
     "static-site-5env": (
         "aws-static-site",
-        {"domain": "", "deploy_strategy": "canary", "environments": FIVE_ENVIRONMENTS, **GITLAB},
+        {"domain": "site.example.org", "deploy_strategy": "canary", "aws_state_account_id": "777777777777",
+         "environments": FIVE_ENVIRONMENTS, **GITLAB},
     ),
 }  # fmt: skip
 CHECKOV_COMBOS = ["containers-mysql-redis-5env", "kubernetes-mysql-redis",
@@ -129,8 +130,12 @@ def test_every_environment_has_tfvars_and_a_backend(combo: str, hcl2_warm: None)
     keys = set()
     for env in environments:
         backend = AWS.docs(combo)[f"environments/{env['name']}.backend.hcl"]
-        assert backend["use_lockfile"] is True and backend["encrypt"] is True
-        keys.add(unquote(backend["key"]))
+        # No encryption header: the bucket's default (the state key by ARN) applies cross-account.
+        assert backend["use_lockfile"] is True and "kms_key_id" not in backend
+        key = unquote(backend["key"])
+        assert key.startswith(f"{env['name']}/"), "state outside the environment's prefix"
+        assert unquote(backend["workspace_key_prefix"]).startswith(f"{env['name']}/")
+        keys.add(key)
     assert len(keys) == len(environments), "environments share a state key"
 
 
@@ -177,9 +182,9 @@ def test_no_long_lived_credentials(combo: str) -> None:
 def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     problems = tc.ci_answer_problems(AWS, FIVE_ENVIRONMENTS)
     assert not problems, "\n".join(problems)
-    ci = AWS.tree("containers-postgres")["bootstrap/ci.tf"]
-    assert '"repo:${var.repository}:environment:${name}"' in ci
-    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in ci
+    account = AWS.tree("containers-postgres")["bootstrap/modules/environment-account/main.tf"]
+    assert '["repo:${var.repository}:environment:${var.environment}"]' in account
+    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in account
 
 
 def test_module_selection_follows_the_answers() -> None:
@@ -191,15 +196,13 @@ def test_module_selection_follows_the_answers() -> None:
         "waf",
         "log-bucket",
         "database",
-    }
-    assert modules("containers-mysql-redis-5env") == modules("containers-postgres") | {
-        "cache",
         "dns",
     }
-    assert modules("kubernetes-bare-1env") == base | {"network", "eks-cluster", "waf"}
-    assert modules("serverless-bare") == base | {"network", "lambda-api"}
+    assert modules("containers-mysql-redis-5env") == modules("containers-postgres") | {"cache"}
+    assert modules("kubernetes-bare-1env") == base | {"network", "eks-cluster", "waf", "dns"}
+    assert modules("serverless-bare") == base | {"network", "lambda-api", "dns"}
     assert modules("static-site-domain") == base | {"static-site", "log-bucket", "dns"}
-    assert modules("static-site-5env") == base | {"static-site", "log-bucket"}
+    assert modules("static-site-5env") == base | {"static-site", "log-bucket", "dns"}
 
 
 @pytest.mark.parametrize(
@@ -227,3 +230,87 @@ def test_infrascaffold_validation_finds_nothing(combo: str) -> None:
 def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
     problems = tc.checkov_problems(AWS, CHECKOV_COMBOS, tmp_path)
     assert not problems, "\n".join(problems)
+
+
+# --- first apply and first push (issue 17) ------------------------------------------------------
+
+
+def test_first_apply_blockers_are_fixed(hcl2_warm: None) -> None:
+    kubernetes = AWS.tree("kubernetes-mysql-redis")
+    secrets = kubernetes["modules/secrets/main.tf"]
+    # The Auto Scaling service-linked role launches the EKS nodes with CMK-encrypted volumes.
+    assert "AWSServiceRoleForAutoScaling" in secrets and "kms:GrantIsForAWSResource" in secrets
+    assert "ebs_for_autoscaling         = true" in kubernetes["main.tf"]
+    assert "ebs_for_autoscaling" not in AWS.tree("containers-postgres")["main.tf"]
+    # name_prefix: create_before_destroy would otherwise collide on the fixed name.
+    database = AWS.tree("containers-postgres")["modules/database/main.tf"]
+    group = database.split('resource "aws_db_parameter_group" "this" {')[1].split("\n}\n")[0]
+    assert 'name_prefix = "${var.name}-"' in group and "create_before_destroy = true" in group
+    # ECS canary_configuration needs provider 6.21.
+    for combo in ("containers-postgres", "serverless-bare"):
+        assert 'version = ">= 6.21, < 7.0"' in AWS.tree(combo)["versions.tf"]
+    assert 'version = ">= 6.21, < 7.0"' in AWS.tree(combo)["bootstrap/versions.tf"]
+    # The Lambda placeholder zip is written inside the working directory at plan time, where the
+    # apply of the same job (after the same init) finds it.
+    lambda_main = AWS.tree("serverless-bare")["modules/lambda-api/main.tf"]
+    assert 'output_path = "${path.root}/.terraform/tmp/' in lambda_main
+
+
+def test_redis_token_rotation_ends_with_set() -> None:
+    tree = render_answers_full("containers-mysql-redis-5env")
+    runbook = next(text for path, text in tree.items() if path.endswith("rotate-secrets.md"))
+    assert "--auth-token-update-strategy SET" in runbook
+    assert runbook.index("-replace=module.cache.random_password.auth_token") < runbook.index(
+        "--auth-token-update-strategy SET"
+    )
+    outputs = tree["outputs.tf"]
+    assert 'output "cache_replication_group_id"' in outputs
+    assert 'output "cache_auth_secret_arn"' in outputs
+
+
+def test_create_environment_reapplies_the_bootstrap() -> None:
+    tree = render_answers_full("containers-postgres")
+    runbook = next(text for path, text in tree.items() if path.endswith("create-environment.md"))
+    assert ".account_id=" in runbook
+    assert runbook.index("terraform -chdir=bootstrap apply") < runbook.index(
+        "terraform init -reconfigure"
+    )
+
+
+def render_answers_full(combo: str) -> dict[str, str]:
+    """The whole render of `combo` (docs included), not only the cloud's files."""
+    from tests.builders import render_answers
+
+    return dict(render_answers(AWS.answers(combo)))
+
+
+def test_ecs_injects_the_app_secret_only_once_it_has_a_value() -> None:
+    app = AWS.tree("containers-postgres")["app.tf"]
+    assert 'data "aws_secretsmanager_secret_versions" "app"' in app
+    assert 'contains(version.version_stages, "AWSCURRENT")' in app
+    assert "local.app_secret_ready ? { APP_SECRETS = module.secrets.app_secret_arn } : {}" in app
+    runbook = next(
+        text
+        for path, text in render_answers_full("containers-postgres").items()
+        if path.endswith("create-environment.md")
+    )
+    assert runbook.index("terraform -chdir=bootstrap apply") < runbook.index("put-secret-value")
+
+
+def test_the_aws_credentials_action_is_pinned_to_a_commit() -> None:
+    partial = (tc.ROOT / "templates/platform/partials/ci/aws/github-auth.yml.j2").read_text()
+    assert (
+        "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3"
+        in partial
+    )
+
+
+def test_ecs_deploys_build_on_terraforms_latest_revision() -> None:
+    tree = render_answers_full("containers-postgres")
+    assert 'output "ecs_task_definition_arn"' in tree["outputs.tf"]
+    workflows = "\n".join(text for path, text in tree.items() if path.startswith(".github/"))
+    assert "base=$(terraform output -raw ecs_task_definition_arn)" in workflows
+    assert 'describe-task-definition --task-definition "$base"' in workflows
+    rollback = next(text for path, text in tree.items() if path.endswith("runbooks/rollback.md"))
+    assert "rollback-to" in rollback and "- 1))" not in rollback
+    assert '--family-prefix "${FAMILY%:*}"' in rollback

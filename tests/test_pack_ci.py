@@ -76,10 +76,12 @@ ONE_ENVIRONMENT = [
         "cidr": "10.60.0.0/16",
         "protected": True,
         "runner": "live-net",
+        "account_id": "777777777777",
     },
 ]
 SIX_ENVIRONMENTS = [
-    {"name": name, "region": region, "cidr": f"10.{i}.0.0/16", "protected": protected}
+    {"name": name, "region": region, "cidr": f"10.{i}.0.0/16", "protected": protected,
+     "account_id": f"{i + 1}" * 12}
     | ({"runner": f"{name}-net"} if protected else {})
     for i, (name, region, protected) in enumerate(
         [

@@ -128,6 +128,8 @@ def _matrix() -> list[dict[str, Any]]:
             answers["repository"] = "acme/shop-infra"
         if cloud == "azure":
             answers["azure_management_subscription_id"] = "99999999-9999-4999-8999-999999999999"
+        if cloud == "aws":
+            answers["aws_state_account_id"] = "999999999999"
         cases.append(answers)
     return cases
 
@@ -141,6 +143,8 @@ def _environments(cloud: str, project: str, many: bool) -> list[dict[str, Any]]:
             env["project_id"] = f"acme-{project}-{env['name']}"
         elif cloud == "azure":
             env["subscription_id"] = f"{n:08x}-0000-4000-8000-{n:012x}"
+        elif cloud == "aws":
+            env["account_id"] = f"{n}" * 12
     return environments
 
 

@@ -36,7 +36,7 @@ def test_edits_are_kept_and_a_new_environment_appears_everywhere(infra: Path) ->
     dev = infra / "environments" / "dev.tfvars"
     dev.write_text(
         dev.read_text().replace(
-            'alert_email        = "oncall@example.com"',
+            'alert_email        = "ops@example.com"',
             'alert_email        = "dev-oncall@example.com"',
         )
     )
@@ -49,6 +49,8 @@ def test_edits_are_kept_and_a_new_environment_appears_everywhere(infra: Path) ->
         "environments.3.name=qa",
         "--set",
         "environments.3.cidr=10.40.0.0/16",
+        "--set",
+        "environments.3.account_id=444444444444",
     )
     assert code == 0, out + err
 
