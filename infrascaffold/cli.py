@@ -283,11 +283,22 @@ def env() -> None:
 @click.option("--after", help="Promote after this environment (default: last).")
 @click.option("--region", help="Region (default: the one of the environment it follows).")
 @click.option("--cidr", help="Network CIDR (default: the first free /16 of 10.0.0.0/8).")
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Another field of the new record, e.g. account_id=444444444444 (AWS).",
+)
 @click.option("--dir", "directory", default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.pass_context
 def env_add(ctx: click.Context, /, name: str, directory: Path, dry_run: bool, **where: Any) -> None:
-    """Add environment NAME, e.g. `infrascaffold env add qa --after dev`."""
+    """Add environment NAME, e.g. `infrascaffold env add qa --after dev`.
+
+    AWS and Azure environments need their own account or subscription:
+    `--field account_id=444444444444` or `--field subscription_id=GUID`.
+    """
     from infrascaffold.commands import env as command
     from infrascaffold.commands.update import UpdateOptions
 

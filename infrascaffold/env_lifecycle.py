@@ -27,8 +27,10 @@ def add_environment(
     after: str | None = None,
     region: str | None = None,
     cidr: str | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The list with NAME inserted after AFTER (default: last), unprotected, with a free CIDR."""
+    """The list with NAME inserted after AFTER (default: last), unprotected, with a free CIDR;
+    `fields` sets more of the record (an AWS `account_id`, an Azure `subscription_id`)."""
     envs = [dict(copy.deepcopy(e)) for e in environments]
     names = [str(e.get("name")) for e in envs]
     if name in names:
@@ -41,6 +43,7 @@ def add_environment(
         record["region"] = region
     record["cidr"] = cidr or free_cidr([str(e["cidr"]) for e in envs if e.get("cidr")])
     record["protected"] = False
+    record.update(fields or {})
     envs.insert(index, record)
     return envs
 

@@ -111,7 +111,12 @@ def test_bad_answers_file_is_one_line_exit_2(tmp_path: Path, name: str) -> None:
 
 def test_a_huge_value_is_shown_truncated(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
-    answers.write_text(COMPLETE.replace("shop\n", "a" * 1_000_000 + "\n", 1))
+    # Projects named explicitly: the huge name is the only cause, so the only line.
+    answers.write_text(
+        COMPLETE.replace("shop\n", "a" * 1_000_000 + "\n", 1)
+        + "gcp_state_project_id: shop-state\n"
+        + "environments: [{name: dev, cidr: 10.1.0.0/16, project_id: shop-dev-1}]\n"
+    )
     result = run_cli(tmp_path, "new", "dest", "--answers", str(answers), "--no-input")
     (line,) = assert_one_line_errors(result)
     assert len(line) < 300 and "1000000 characters" in line
@@ -136,9 +141,10 @@ def test_set_value_with_a_newline_is_one_line(tmp_path: Path) -> None:
     assert lines
 
 
-# Every answer the pack requires without a default (a protected prod needs a domain and an e-mail).
+# Every answer the pack requires without a default (a protected prod needs a domain and an e-mail;
+# GCP derives its projects from the project name, AWS would need account ids).
 COMPLETE = (
-    "project_name: shop\nrepository: acme/shop-infra\n"
+    "project_name: shop\ncloud: gcp\nrepository: acme/shop-infra\n"
     "domain: shop.example.com\nalert_email: ops@example.com\n"
 )
 

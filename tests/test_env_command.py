@@ -30,7 +30,10 @@ def test_env_add_after_dev_lands_in_promotion_order_everywhere(tmp_path: Path) -
     dest = tmp_path / "infra"
     answers = EXAMPLES / "aws-containers.yml"
     assert run_cli("new", str(dest), "--answers", str(answers), "--no-input").returncode == 0
-    done = run_cli("env", "add", "qa", "--after", "dev", "--dir", str(dest))
+    done = run_cli(
+        "env", "add", "qa", "--after", "dev", "--field", "account_id=444444444444",
+        "--dir", str(dest),
+    )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     recorded = yaml.safe_load((dest / ".infrascaffold" / "answers.yaml").read_text())
     names = [e["name"] for e in recorded["environments"]]

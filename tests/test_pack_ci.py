@@ -616,12 +616,13 @@ def test_github_environments_follow_the_answers(environments: list[dict[str, Any
 
 
 def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any]]) -> None:
+    # AWS renders one root stack (the addons stack of GCP and Azure is in tests/security/test_ci.py).
     files = render_ci("gitlab-ci", "kubernetes", "blue-green", environments)
     jobs = gitlab_jobs(yaml.safe_load(files[GITLAB]))
     names = [env["name"] for env in environments]
     for stage in ("plan", "apply", "drift"):
         assert [j for j in jobs if j.startswith(f"{stage}:")] == [
-            f"{stage}:{n}{s}" for n in names for s in ("", ":addons")
+            f"{stage}:{n}" for n in names
         ]
     for stage in ("deploy", "rollback"):
         assert [j for j in jobs if j.startswith(f"{stage}:")] == [f"{stage}:{n}" for n in names]
@@ -629,24 +630,18 @@ def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any
         name, before = env["name"], names[:i][-1:]
         plan, apply, deploy = jobs[f"plan:{name}"], jobs[f"apply:{name}"], jobs[f"deploy:{name}"]
         rollback, drift = jobs[f"rollback:{name}"], jobs[f"drift:{name}"]
-        addons_plan, addons_apply = jobs[f"plan:{name}:addons"], jobs[f"apply:{name}:addons"]
-        for job in (plan, apply, deploy, rollback, drift, addons_plan, addons_apply):
+        for job in (plan, apply, deploy, rollback, drift):
             assert job["variables"]["TF_ENV"] == name
             assert job["variables"]["CLOUD_REGION"] == env["region"]
             assert job.get("tags") == ([env["runner"]] if env.get("runner") else None), name
         assert "environment" not in plan and "environment" not in drift
         assert apply["environment"] == rollback["environment"] == {"name": name}
-        assert addons_apply["environment"] == {"name": name}
         assert deploy["environment"]["name"] == name
-        after = [{"job": f"apply:{n}:addons", "artifacts": False} for n in before]
+        after = [{"job": f"apply:{n}", "artifacts": False} for n in before]
         assert apply["needs"] == [f"plan:{name}", *after]
-        assert addons_apply["needs"] == [
-            f"plan:{name}:addons",
-            {"job": f"apply:{name}", "artifacts": False},
-        ]
         after = [{"job": f"deploy:{n}", "artifacts": False} for n in before]
         assert deploy["needs"] == ["build", *after]
-        for job in (plan, apply, addons_plan, addons_apply):
+        for job in (plan, apply):
             assert job["resource_group"] == f"terraform-{name}"
         assert deploy["resource_group"] == rollback["resource_group"] == f"deploy-{name}"
         for job in (apply, deploy):

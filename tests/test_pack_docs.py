@@ -433,6 +433,11 @@ def resource_names(tree: Mapping[str, str], prefix: str) -> set[str]:
         # bootstrap/ names each environment's resources (CI identities) by project and key
         for template in re.findall(r'"(\$\{var\.project_name\}-\$\{each\.key\}[^"\n]*)"', text):
             found.add(prefix + template.split("}", 2)[2])
+        # bootstrap's per-environment modules name them by project and environment
+        for template in re.findall(
+            r'"(\$\{var\.project_name\}-\$\{var\.environment\}[^"\n]*)"', text
+        ):
+            found.add(prefix + template.split("}", 2)[2])
         if re.search(r"^\s*(?:name|dashboard_name|family)\s*=\s*var\.name\s*$", text, re.MULTILINE):
             found.add(prefix)
     return found
@@ -470,6 +475,8 @@ def test_resource_names_in_the_docs_exist_in_the_render(
             literal = literal.rstrip(".")
             if literal.endswith(("-tfstate", ".tfstate")) or "tfstate-" in literal:
                 continue  # the state bucket and key, checked against the backend files
+            if literal.endswith("-runtime-boundary"):
+                continue  # AWS: one boundary policy of that name in every environment's account
             if "-tfstate." in literal:
                 continue  # a service account of the GCP state project (`…@<project>-tfstate.iam…`)
             env = next((e for e in envs if f"{project}-{e}" in literal), None)

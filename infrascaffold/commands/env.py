@@ -29,11 +29,13 @@ def run_add(
     after: str | None,
     region: str | None,
     cidr: str | None,
+    fields: tuple[str, ...] = (),
     options: update.UpdateOptions,
 ) -> int:
-    """Insert NAME in promotion order and update DIRECTORY."""
+    """Insert NAME in promotion order and update DIRECTORY; `fields` are KEY=VALUE pairs."""
     envs = _environments(directory)
-    changed = add_environment(envs, name, after=after, region=region, cidr=cidr)
+    given = dict(_field(item) for item in fields)
+    changed = add_environment(envs, name, after=after, region=region, cidr=cidr, fields=given)
     added = next(e for e in changed if e["name"] == name)
     click.echo(f"adding environment {name} ({added['cidr']}) to {directory}")
     return update.run(directory, replace(options, changes={"environments": changed}))
@@ -51,6 +53,15 @@ def run_remove(directory: Path, name: str, *, force: bool, options: update.Updat
             f"{DESTROYED_DIR}/{name}), or pass --force",
         )
     return update.run(directory, replace(options, changes={"environments": changed}))
+
+
+def _field(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise InfrascaffoldError(
+            f"--field {item}", "expected KEY=VALUE, e.g. account_id=444444444444"
+        )
+    return key.strip(), value
 
 
 def _environments(directory: Path) -> list[dict[str, object]]:

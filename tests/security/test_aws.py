@@ -23,9 +23,9 @@ ENVIRONMENTS = [
     {"name": "dev", "region": "eu-west-1", "cidr": "10.1.0.0/16", "size": "small",
      "account_id": "111111111111", "protected": False},
     {"name": "prod", "region": "eu-west-1", "cidr": "10.2.0.0/16", "size": "large",
-     "account_id": "222222222222", "protected": True},
+     "account_id": "222222222222", "protected": True, "runner": "prod-network"},
     {"name": "prod-dr", "region": "eu-central-1", "cidr": "10.3.0.0/16", "size": "large",
-     "account_id": "333333333333", "protected": True},
+     "account_id": "333333333333", "protected": True, "runner": "prod-dr-network"},
 ]  # fmt: skip
 BASE = {"project_name": "shop", "owner": "platform-team", "cloud": "aws",
         "repository": "acme/shop-infra", "domain": "shop.example.com",
