@@ -36,6 +36,26 @@ variable "region" {
   type        = string
 }
 
+variable "account_id" {
+  description = "The environment's own AWS account: the provider refuses to work in any other."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be a 12-digit AWS account ID."
+  }
+}
+
+variable "runtime_role_path" {
+  description = "IAM path of the application's runtime roles (bootstrap/ lets the CI deploy role manage this path only)."
+  type        = string
+}
+
+variable "runtime_boundary_name" {
+  description = "Permissions boundary policy (created by bootstrap/) every runtime role carries."
+  type        = string
+}
+
 variable "protected" {
   description = "Production-grade safety: deletion protection, Multi-AZ, one NAT gateway per AZ, longer retention, private Kubernetes API."
   type        = bool
@@ -52,9 +72,14 @@ variable "log_retention_days" {
 }
 
 variable "alert_email" {
-  description = "E-mail address subscribed to the alarm topic; empty for none."
+  description = "E-mail address subscribed to the alarm topic; empty for none (refused in protected environments)."
   type        = string
   default     = ""
+
+  validation {
+    condition     = !var.protected || var.alert_email != ""
+    error_message = "alert_email must be set in a protected environment: its alarms need a subscriber."
+  }
 }
 
 variable "deployment_strategy" {
@@ -75,6 +100,16 @@ variable "vpc_cidr" {
 variable "az_count" {
   description = "Availability zones the network spans (2 or 3)."
   type        = number
+}
+
+variable "hosted_zone_name" {
+  description = "Existing public Route 53 hosted zone the application's records go in."
+  type        = string
+}
+
+variable "domain_name" {
+  description = "Fully qualified name of the application in this environment."
+  type        = string
 }
 
 variable "ecs_task_cpu" {

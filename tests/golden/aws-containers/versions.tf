@@ -3,9 +3,10 @@ terraform {
   required_version = ">= 1.11"
 
   required_providers {
+    # ECS canary_configuration (and so the CANARY strategy) needs 6.21 (provider v6.21.0 release).
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 6.0"
+      version = ">= 6.21, < 7.0"
     }
   }
 }

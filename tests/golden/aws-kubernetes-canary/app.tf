@@ -13,6 +13,9 @@ module "waf" {
 module "app" {
   source = "./modules/eks-cluster"
 
+  iam_role_path            = local.runtime_role_path
+  permissions_boundary_arn = local.runtime_boundary_arn
+
   name                   = local.name
   private_subnet_ids     = module.network.private_subnet_ids
   endpoint_public_access = !var.protected

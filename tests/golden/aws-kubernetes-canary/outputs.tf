@@ -45,6 +45,16 @@ output "database_secret_arn" {
   value       = module.database.master_user_secret_arn
 }
 
+output "cache_replication_group_id" {
+  description = "ElastiCache replication group of the Redis cache (AUTH token rotation ends with a SET on it)."
+  value       = module.cache.replication_group_id
+}
+
+output "cache_auth_secret_arn" {
+  description = "Secrets Manager secret holding the Redis AUTH token."
+  value       = module.cache.auth_secret_arn
+}
+
 output "alarm_topic_arn" {
   description = "SNS topic every alarm notifies."
   value       = module.observability.alarm_topic_arn

@@ -6,10 +6,10 @@ module "registry" {
 
   name                       = local.name
   unique_suffix              = local.unique_suffix
-  location                   = azurerm_resource_group.this.location
-  resource_group_name        = azurerm_resource_group.this.name
+  location                   = data.azurerm_resource_group.this.location
+  resource_group_name        = data.azurerm_resource_group.this.name
   sku                        = var.container_registry_sku
-  pull_principal_ids         = { app = azurerm_user_assigned_identity.app.principal_id }
+  pull_principal_ids         = { app = data.azurerm_user_assigned_identity.app.principal_id }
   log_analytics_workspace_id = module.observability.log_analytics_workspace_id
   tags                       = local.tags
 }
@@ -18,10 +18,10 @@ module "app" {
   source = "./modules/container-app"
 
   name                       = local.name
-  location                   = azurerm_resource_group.this.location
-  resource_group_name        = azurerm_resource_group.this.name
+  location                   = data.azurerm_resource_group.this.location
+  resource_group_name        = data.azurerm_resource_group.this.name
   subnet_id                  = module.network.workload_subnet_id
-  identity_id                = azurerm_user_assigned_identity.app.id
+  identity_id                = data.azurerm_user_assigned_identity.app.id
   registry_login_server      = module.registry.login_server
   deployment_strategy        = var.deployment_strategy
   cpu                        = var.container_app_cpu
@@ -38,7 +38,7 @@ module "app" {
     module.database.app_environment,
     {
       APP_ENVIRONMENT                       = var.environment
-      AZURE_CLIENT_ID                       = azurerm_user_assigned_identity.app.client_id
+      AZURE_CLIENT_ID                       = data.azurerm_user_assigned_identity.app.client_id
       KEY_VAULT_URI                         = module.key_vault.key_vault_uri
       APPLICATIONINSIGHTS_CONNECTION_STRING = module.observability.application_insights_connection_string
     },
@@ -49,4 +49,22 @@ module "app" {
   )
 
   depends_on = [module.registry, module.key_vault]
+}
+
+# The custom domain: Front Door serves it with a managed certificate (apex included) and
+# forwards to the Container App's own HTTPS host name.
+module "frontdoor" {
+  source = "./modules/frontdoor"
+
+  name                         = local.name
+  unique_suffix                = local.unique_suffix
+  resource_group_name          = data.azurerm_resource_group.this.name
+  origin_host_name             = module.app.fqdn
+  domain_name                  = var.domain_name
+  dns_zone_name                = data.azurerm_dns_zone.this.name
+  dns_zone_id                  = data.azurerm_dns_zone.this.id
+  dns_zone_resource_group_name = data.azurerm_dns_zone.this.resource_group_name
+  log_analytics_workspace_id   = module.observability.log_analytics_workspace_id
+  action_group_id              = module.observability.action_group_id
+  tags                         = local.tags
 }

@@ -2,7 +2,7 @@
 
 output "region" {
   description = "Azure region (location) of the environment."
-  value       = azurerm_resource_group.this.location
+  value       = data.azurerm_resource_group.this.location
 }
 
 output "name_prefix" {
@@ -12,12 +12,12 @@ output "name_prefix" {
 
 output "resource_group_name" {
   description = "Resource group holding every resource of the environment."
-  value       = azurerm_resource_group.this.name
+  value       = data.azurerm_resource_group.this.name
 }
 
 output "app_url" {
   description = "Public URL of the application."
-  value       = "https://${module.app.fqdn}"
+  value       = "https://${var.domain_name}"
 }
 
 output "container_registry_login_server" {
@@ -32,7 +32,7 @@ output "container_registry_name" {
 
 output "app_identity_client_id" {
   description = "Client ID of the application's managed identity (AZURE_CLIENT_ID; the azure.workload.identity/client-id annotation on AKS)."
-  value       = azurerm_user_assigned_identity.app.client_id
+  value       = data.azurerm_user_assigned_identity.app.client_id
 }
 
 output "container_app_name" {
@@ -43,6 +43,16 @@ output "container_app_name" {
 output "container_app_revision_mode" {
   description = "Single (rolling) or Multiple (blue-green, canary: the pipeline sets the traffic weights)."
   value       = module.app.revision_mode
+}
+
+output "frontdoor_profile_name" {
+  description = "Front Door profile serving the application."
+  value       = module.frontdoor.profile_name
+}
+
+output "frontdoor_endpoint_name" {
+  description = "Front Door endpoint (az afd endpoint purge --profile-name <profile> --endpoint-name <value>)."
+  value       = module.frontdoor.endpoint_name
 }
 
 output "database_server_name" {

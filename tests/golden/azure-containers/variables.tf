@@ -87,6 +87,16 @@ variable "allowed_ip_ranges" {
   type        = list(string)
 }
 
+variable "dns_zone_name" {
+  description = "Existing public Azure DNS zone (in the environment's subscription) the application's records go in."
+  type        = string
+}
+
+variable "domain_name" {
+  description = "Fully qualified name of the application in this environment."
+  type        = string
+}
+
 variable "container_registry_sku" {
   description = "Container registry SKU: Standard or Premium (zone redundancy, retention of untagged manifests)."
   type        = string

@@ -7,8 +7,8 @@ module "registry" {
 
   name                       = local.name
   unique_suffix              = local.unique_suffix
-  location                   = azurerm_resource_group.this.location
-  resource_group_name        = azurerm_resource_group.this.name
+  location                   = data.azurerm_resource_group.this.location
+  resource_group_name        = data.azurerm_resource_group.this.name
   sku                        = var.container_registry_sku
   log_analytics_workspace_id = module.observability.log_analytics_workspace_id
   tags                       = local.tags
@@ -18,8 +18,8 @@ module "app" {
   source = "./modules/aks-cluster"
 
   name                       = local.name
-  location                   = azurerm_resource_group.this.location
-  resource_group_name        = azurerm_resource_group.this.name
+  location                   = data.azurerm_resource_group.this.location
+  resource_group_name        = data.azurerm_resource_group.this.name
   sku_tier                   = var.protected ? "Standard" : "Free"
   private_cluster            = var.protected
   creator_admin_access       = var.aks_creator_admin_access
@@ -32,34 +32,9 @@ module "app" {
   node_min                   = var.aks_node_min
   node_max                   = var.aks_node_max
   registry_id                = module.registry.registry_id
-  app_identity_id            = azurerm_user_assigned_identity.app.id
+  app_identity_id            = data.azurerm_user_assigned_identity.app.id
   dns_zone_ids               = [data.azurerm_dns_zone.this.id]
   log_analytics_workspace_id = module.observability.log_analytics_workspace_id
   action_group_id            = module.observability.action_group_id
   tags                       = local.tags
-}
-
-# Blue-green and canary: Argo Rollouts runs the Rollout resources of the application (a
-# preview and an active Service, or canary steps with analysis) and aborts back to the stable
-# version on failure. The chart version pins controller v1.8.3, the kubectl plugin the pipeline uses.
-resource "helm_release" "argo_rollouts" {
-  count = var.deployment_strategy == "rolling" ? 0 : 1
-
-  name             = "argo-rollouts"
-  namespace        = "argo-rollouts"
-  create_namespace = true
-  repository       = "https://argoproj.github.io/argo-helm"
-  chart            = "argo-rollouts"
-  version          = "2.40.5"
-  atomic           = true
-  wait             = true
-
-  set = [
-    {
-      name  = "controller.replicas"
-      value = "2"
-    },
-  ]
-
-  depends_on = [module.app]
 }

@@ -13,25 +13,23 @@ locals {
   })
 }
 
-resource "azurerm_resource_group" "this" {
-  name     = local.name
-  location = var.location
-  tags     = local.tags
+# The resource group and the runtime identities are created by bootstrap/ (the deploy identity
+# holds its roles on this group and may grant roles to these identities only).
+data "azurerm_resource_group" "this" {
+  name = local.name
 }
 
 # The application's identity: pulls images, reads Key Vault, signs in to the database (Entra
 # ID), sends telemetry. No credentials anywhere.
-resource "azurerm_user_assigned_identity" "app" {
+data "azurerm_user_assigned_identity" "app" {
   name                = "${local.name}-app"
-  location            = azurerm_resource_group.this.location
-  resource_group_name = azurerm_resource_group.this.name
-  tags                = local.tags
+  resource_group_name = data.azurerm_resource_group.this.name
 }
 
 resource "azurerm_role_assignment" "app_telemetry" {
   scope                            = module.observability.application_insights_id
   role_definition_name             = "Monitoring Metrics Publisher"
-  principal_id                     = azurerm_user_assigned_identity.app.principal_id
+  principal_id                     = data.azurerm_user_assigned_identity.app.principal_id
   principal_type                   = "ServicePrincipal"
   skip_service_principal_aad_check = true
   description                      = "The application of ${local.name} sends telemetry (Application Insights)"
@@ -41,8 +39,8 @@ module "observability" {
   source = "./modules/observability"
 
   name                = local.name
-  location            = azurerm_resource_group.this.location
-  resource_group_name = azurerm_resource_group.this.name
+  location            = data.azurerm_resource_group.this.location
+  resource_group_name = data.azurerm_resource_group.this.name
   retention_days      = var.log_retention_days
   alert_email         = var.alert_email
   tags                = local.tags
@@ -52,8 +50,8 @@ module "network" {
   source = "./modules/network"
 
   name                       = local.name
-  location                   = azurerm_resource_group.this.location
-  resource_group_name        = azurerm_resource_group.this.name
+  location                   = data.azurerm_resource_group.this.location
+  resource_group_name        = data.azurerm_resource_group.this.name
   address_space              = var.vnet_cidr
   workload_delegation        = null
   public_ingress_ports       = [443]
@@ -68,12 +66,13 @@ module "key_vault" {
 
   name                        = local.name
   unique_suffix               = local.unique_suffix
-  location                    = azurerm_resource_group.this.location
-  resource_group_name         = azurerm_resource_group.this.name
+  location                    = data.azurerm_resource_group.this.location
+  resource_group_name         = data.azurerm_resource_group.this.name
   purge_protection            = var.protected
+  deny_public_network         = var.protected
   allowed_ip_ranges           = var.allowed_ip_ranges
   allowed_subnet_ids          = [module.network.workload_subnet_id]
-  secret_reader_principal_ids = { app = azurerm_user_assigned_identity.app.principal_id }
+  secret_reader_principal_ids = { app = data.azurerm_user_assigned_identity.app.principal_id }
   virtual_network_id          = module.network.virtual_network_id
   private_endpoint_subnet_id  = module.network.endpoints_subnet_id
   log_analytics_workspace_id  = module.observability.log_analytics_workspace_id
@@ -87,8 +86,8 @@ module "database" {
 
   name                       = local.name
   unique_suffix              = local.unique_suffix
-  location                   = azurerm_resource_group.this.location
-  resource_group_name        = azurerm_resource_group.this.name
+  location                   = data.azurerm_resource_group.this.location
+  resource_group_name        = data.azurerm_resource_group.this.name
   engine                     = var.database_engine
   database_name              = replace(var.project_name, "-", "_")
   sku_name                   = var.database_sku
@@ -99,8 +98,8 @@ module "database" {
   delete_lock                = var.protected
   subnet_id                  = module.network.database_subnet_id
   virtual_network_id         = module.network.virtual_network_id
-  app_identity_name          = azurerm_user_assigned_identity.app.name
-  app_principal_id           = azurerm_user_assigned_identity.app.principal_id
+  app_identity_name          = data.azurerm_user_assigned_identity.app.name
+  app_principal_id           = data.azurerm_user_assigned_identity.app.principal_id
   key_vault_id               = module.key_vault.key_vault_id
   log_analytics_workspace_id = module.observability.log_analytics_workspace_id
   action_group_id            = module.observability.action_group_id
@@ -113,8 +112,8 @@ module "cache" {
 
   name                       = local.name
   unique_suffix              = local.unique_suffix
-  location                   = azurerm_resource_group.this.location
-  resource_group_name        = azurerm_resource_group.this.name
+  location                   = data.azurerm_resource_group.this.location
+  resource_group_name        = data.azurerm_resource_group.this.name
   sku_name                   = var.cache_sku
   high_availability          = var.protected
   persistence                = var.protected

@@ -2,7 +2,7 @@
 
 output "region" {
   description = "Azure region (location) of the environment."
-  value       = azurerm_resource_group.this.location
+  value       = data.azurerm_resource_group.this.location
 }
 
 output "name_prefix" {
@@ -12,7 +12,7 @@ output "name_prefix" {
 
 output "resource_group_name" {
   description = "Resource group holding every resource of the environment."
-  value       = azurerm_resource_group.this.name
+  value       = data.azurerm_resource_group.this.name
 }
 
 output "app_url" {
@@ -32,7 +32,7 @@ output "container_registry_name" {
 
 output "app_identity_client_id" {
   description = "Client ID of the application's managed identity (AZURE_CLIENT_ID; the azure.workload.identity/client-id annotation on AKS)."
-  value       = azurerm_user_assigned_identity.app.client_id
+  value       = data.azurerm_user_assigned_identity.app.client_id
 }
 
 output "aks_cluster_name" {
@@ -57,7 +57,7 @@ output "app_environment" {
     module.cache.app_environment,
     {
       APP_ENVIRONMENT = var.environment
-      AZURE_CLIENT_ID = azurerm_user_assigned_identity.app.client_id
+      AZURE_CLIENT_ID = data.azurerm_user_assigned_identity.app.client_id
       KEY_VAULT_URI   = module.key_vault.key_vault_uri
     },
   )

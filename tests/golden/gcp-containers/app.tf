@@ -49,6 +49,15 @@ module "load_balancer" {
 
   name                  = local.name
   default_backend       = module.app.backend_service_id
+  domain_name           = var.domain_name
   notification_channels = module.observability.notification_channel_ids
   labels                = local.labels
+}
+
+module "dns" {
+  source = "./modules/dns"
+
+  zone_name   = var.dns_zone_name
+  domain_name = var.domain_name
+  ip_address  = module.load_balancer.ip_address
 }

@@ -35,6 +35,7 @@ module "observability" {
   project_id         = var.project_id
   log_retention_days = var.log_retention_days
   alert_email        = var.alert_email
+  protected          = var.protected
   error_log          = module.app.error_log
   labels             = local.labels
   dashboard_widgets = concat(

@@ -17,7 +17,7 @@ output "name_prefix" {
 
 output "app_url" {
   description = "Public URL of the application."
-  value       = module.load_balancer.url
+  value       = "https://${var.domain_name}"
 }
 
 output "container_repository_url" {

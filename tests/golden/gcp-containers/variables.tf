@@ -67,9 +67,14 @@ variable "log_retention_days" {
 }
 
 variable "alert_email" {
-  description = "E-mail address alerts are sent to; empty for none."
+  description = "E-mail address alerts are sent to; empty for none (not allowed in a protected environment)."
   type        = string
   default     = ""
+
+  validation {
+    condition     = !var.protected || var.alert_email != ""
+    error_message = "A protected environment needs alert_email: its alerts must notify someone."
+  }
 }
 
 variable "deployment_strategy" {
@@ -84,6 +89,16 @@ variable "deployment_strategy" {
 
 variable "network_cidr" {
   description = "IPv4 CIDR block of the environment (/16 to /24); every range of its network is carved from it."
+  type        = string
+}
+
+variable "domain_name" {
+  description = "Fully qualified name of the application in this environment."
+  type        = string
+}
+
+variable "dns_zone_name" {
+  description = "Name of the existing Cloud DNS public zone, in the environment's project, that serves domain_name."
   type        = string
 }
 

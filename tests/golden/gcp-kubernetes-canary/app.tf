@@ -1,6 +1,7 @@
 # The application: a GKE Standard cluster with a node pool sized per environment; workloads are
 # deployed by the pipeline with kubectl (rolling) or Argo Rollouts (blue-green, canary) and
-# published by a GKE Ingress on a reserved address, behind a Cloud Armor policy.
+# published by a GKE Ingress on a reserved address, behind a Cloud Armor policy. Cluster add-ons
+# (Helm releases, Kubernetes objects) are the addons/ stack's, applied after this one.
 
 module "registry" {
   source = "./modules/container-registry"
@@ -35,37 +36,39 @@ module "app" {
   deletion_protection   = var.protected
   notification_channels = module.observability.notification_channel_ids
   labels                = local.labels
+
+  # Protected environments: a private control plane, reached by runners in the VPC only.
+  control_plane_external_access = !var.protected
+
   secret_ids = merge(
     { app = module.secrets.app_secret_id },
     { database = module.database.password_secret_id },
-    { cache = module.cache.auth_secret_id },
   )
 }
 
-# Blue-green and canary: Argo Rollouts runs the Rollout resources of the application (a preview
-# and an active Service, or canary steps) and aborts back to the stable version on failure. The
-# chart version pins controller v1.8.3, the kubectl plugin the pipeline uses.
-resource "helm_release" "argo_rollouts" {
-  count = var.deployment_strategy == "rolling" ? 0 : 1
+# Binary Authorization: the cluster enforces the project's policy
+# (PROJECT_SINGLETON_POLICY_ENFORCE), and the policy admits only images of this environment's
+# repository (where the pipeline promotes each release) and the Argo Rollouts controller of the
+# addons/ stack; everything else is denied and logged. Google-maintained system images stay
+# admitted (global_policy_evaluation_mode). The API is enabled by bootstrap.
+resource "google_binary_authorization_policy" "this" {
+  description                   = "Only ${local.name} images from its own Artifact Registry repository"
+  global_policy_evaluation_mode = "ENABLE"
 
-  name             = "argo-rollouts"
-  namespace        = "argo-rollouts"
-  create_namespace = true
-  repository       = "https://argoproj.github.io/argo-helm"
-  chart            = "argo-rollouts"
-  version          = "2.40.5"
-  atomic           = true
-  wait             = true
+  admission_whitelist_patterns {
+    name_pattern = "${module.registry.repository_url}/**"
+  }
 
-  set = [
-    {
-      name  = "controller.replicas"
-      value = "2"
-    },
-  ]
+  admission_whitelist_patterns {
+    name_pattern = "quay.io/argoproj/argo-rollouts:v1.8.2"
+  }
 
-  depends_on = [module.app]
+  default_admission_rule {
+    evaluation_mode  = "ALWAYS_DENY"
+    enforcement_mode = "ENFORCED_BLOCK_AND_AUDIT_LOG"
+  }
 }
+
 
 # The application's Ingress serves the domain with a Google-managed certificate (a
 # ManagedCertificate resource beside it); the record points at the Ingress's reserved address.

@@ -35,6 +35,7 @@ module "observability" {
   project_id         = var.project_id
   log_retention_days = var.log_retention_days
   alert_email        = var.alert_email
+  protected          = var.protected
   error_log          = module.app.error_log
   labels             = local.labels
   dashboard_widgets = concat(
@@ -76,7 +77,6 @@ module "cache" {
   memory_size_gb        = var.cache_memory_gb
   high_availability     = var.protected
   snapshot_period       = var.protected ? "TWELVE_HOURS" : null
-  deletion_protection   = var.protected
   notification_channels = module.observability.notification_channel_ids
   labels                = local.labels
 }

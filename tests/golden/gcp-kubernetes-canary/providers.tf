@@ -5,14 +5,3 @@ provider "google" {
   region         = var.region
   default_labels = local.labels
 }
-
-# Installs cluster add-ons shipped as Helm charts through the cluster's DNS endpoint, with the
-# access token of the identity running Terraform (IAM decides: roles/container.admin).
-data "google_client_config" "current" {}
-
-provider "helm" {
-  kubernetes = {
-    host  = "https://${module.app.dns_endpoint}"
-    token = data.google_client_config.current.access_token
-  }
-}

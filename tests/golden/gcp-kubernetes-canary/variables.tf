@@ -67,9 +67,14 @@ variable "log_retention_days" {
 }
 
 variable "alert_email" {
-  description = "E-mail address alerts are sent to; empty for none."
+  description = "E-mail address alerts are sent to; empty for none (not allowed in a protected environment)."
   type        = string
   default     = ""
+
+  validation {
+    condition     = !var.protected || var.alert_email != ""
+    error_message = "A protected environment needs alert_email: its alerts must notify someone."
+  }
 }
 
 variable "deployment_strategy" {

@@ -12,9 +12,5 @@ terraform {
       source  = "hashicorp/random"
       version = "~> 3.7"
     }
-    helm = {
-      source  = "hashicorp/helm"
-      version = "~> 3.0"
-    }
   }
 }

@@ -1,12 +1,20 @@
 project_name      = "shop"
 owner             = "platform-team"
 region            = "eu-west-1"
-state_bucket_name = "shop-tfstate-acme-shop-infra"
+state_account_id  = "999999999999"
+state_bucket_name = "shop-tfstate-999999999999"
+state_keys        = ["terraform.tfstate", "addons/terraform.tfstate"]
 ci_provider       = "github-actions"
-repository        = "acme/shop-infra"
+
+repository           = "acme/shop-infra"
+create_oidc_provider = true
+
+runtime_role_path     = "/shop/runtime/"
+runtime_boundary_name = "shop-runtime-boundary"
+deploy_services       = ["acm", "apigateway", "application-autoscaling", "autoscaling", "cloudfront", "cloudwatch", "ec2", "ecr", "ecs", "eks", "elasticache", "elasticloadbalancing", "events", "kms", "lambda", "logs", "rds", "route53", "s3", "secretsmanager", "sns", "ssm", "tag", "wafv2", "xray"]
 
 environments = [
-  { name = "dev", region = "eu-west-1", protected = false },
-  { name = "staging", region = "eu-west-1", protected = false },
-  { name = "prod", region = "eu-west-1", protected = true },
+  { name = "dev", region = "eu-west-1", account_id = "111111111111", protected = false },
+  { name = "staging", region = "eu-west-1", account_id = "222222222222", protected = false },
+  { name = "prod", region = "eu-west-1", account_id = "333333333333", protected = true },
 ]

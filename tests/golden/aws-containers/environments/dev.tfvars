@@ -2,16 +2,23 @@ project_name = "shop"
 environment  = "dev"
 owner        = "platform-team"
 region       = "eu-west-1"
+account_id   = "111111111111"
 protected    = false
 extra_tags   = {}
 
+runtime_role_path     = "/shop/runtime/"
+runtime_boundary_name = "shop-runtime-boundary"
+
 log_retention_days = 365
-alert_email        = ""
+alert_email        = "ops@example.com"
 
 deployment_strategy = "rolling"
 
 vpc_cidr = "10.10.0.0/16"
 az_count = 2
+
+hosted_zone_name = "shop.example.com"
+domain_name      = "dev.shop.example.com"
 
 ecs_task_cpu    = 256
 ecs_task_memory = 512

@@ -2,16 +2,23 @@ project_name = "shop"
 environment  = "prod"
 owner        = "platform-team"
 region       = "eu-west-1"
+account_id   = "333333333333"
 protected    = true
 extra_tags   = {}
 
+runtime_role_path     = "/shop/runtime/"
+runtime_boundary_name = "shop-runtime-boundary"
+
 log_retention_days = 731
-alert_email        = ""
+alert_email        = "ops@example.com"
 
 deployment_strategy = "rolling"
 
 vpc_cidr = "10.30.0.0/16"
 az_count = 3
+
+hosted_zone_name = "shop.example.com"
+domain_name      = "shop.example.com"
 
 ecs_task_cpu    = 1024
 ecs_task_memory = 2048

@@ -1,6 +1,6 @@
-bucket       = "payments-tfstate-acme-platform-payments-infra"
+# The bootstrap's own state, in the state bucket. No encryption header: the bucket's default
+# encryption (the state key, by ARN) applies and its policy refuses any other.
+bucket       = "payments-tfstate-999999999999"
 key          = "bootstrap/terraform.tfstate"
 region       = "us-east-1"
-encrypt      = true
-kms_key_id   = "alias/payments-tfstate"
 use_lockfile = true

@@ -2,8 +2,12 @@ project_name = "payments"
 environment  = "prod"
 owner        = "payments-team"
 region       = "us-east-1"
+account_id   = "555555555555"
 protected    = true
 extra_tags   = {}
+
+runtime_role_path     = "/payments/runtime/"
+runtime_boundary_name = "payments-runtime-boundary"
 
 log_retention_days = 731
 alert_email        = "oncall@example.com"
@@ -20,7 +24,7 @@ eks_node_instance_types  = ["m7i.xlarge"]
 eks_node_min             = 3
 eks_node_desired         = 3
 eks_node_max             = 12
-eks_admin_role_names     = ["payments-prod-ci"]
+eks_admin_role_names     = ["payments-prod-ci-deploy"]
 eks_viewer_role_names    = ["payments-prod-ci-plan"]
 eks_creator_admin_access = false
 

@@ -2,8 +2,12 @@ project_name = "payments"
 environment  = "staging"
 owner        = "payments-team"
 region       = "us-east-1"
+account_id   = "444444444444"
 protected    = false
 extra_tags   = {}
+
+runtime_role_path     = "/payments/runtime/"
+runtime_boundary_name = "payments-runtime-boundary"
 
 log_retention_days = 365
 alert_email        = "oncall@example.com"
@@ -20,7 +24,7 @@ eks_node_instance_types  = ["m7i.large"]
 eks_node_min             = 2
 eks_node_desired         = 3
 eks_node_max             = 6
-eks_admin_role_names     = ["payments-staging-ci"]
+eks_admin_role_names     = ["payments-staging-ci-deploy"]
 eks_viewer_role_names    = ["payments-staging-ci-plan"]
 eks_creator_admin_access = false
 

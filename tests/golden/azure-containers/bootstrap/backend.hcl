@@ -1,6 +1,6 @@
-subscription_id      = "11111111-1111-4111-8111-111111111111"
+subscription_id      = "99999999-9999-4999-8999-999999999999"
 resource_group_name  = "shop-tfstate"
 storage_account_name = "shoptfstateacmeshopinfra"
-container_name       = "tfstate"
-key                  = "bootstrap/terraform.tfstate"
+container_name       = "bootstrap"
+key                  = "terraform.tfstate"
 use_azuread_auth     = true

@@ -12,8 +12,9 @@ locals {
 }
 
 ################################################################################
-# State: one storage account, one container, one key per environment (<env>/terraform.tfstate),
-# locked with blob leases; Entra ID only (no shared keys), versioned, soft-deleted
+# State, in the management subscription: one storage account, one container per environment
+# (tfstate-<env>: the only scope its CI identities hold a role on in this subscription) and one
+# for this stack; locked with blob leases; Entra ID only (no shared keys), versioned, soft-deleted
 ################################################################################
 
 resource "azurerm_resource_group" "state" {
@@ -68,11 +69,57 @@ resource "azurerm_storage_account" "state" {
   }
 }
 
+# One container per environment: a role assignment on the container is the whole boundary, with
+# no condition to get wrong (prefix conditions do not cover blob leases and listings alike).
 resource "azurerm_storage_container" "state" {
   # checkov:skip=CKV2_AZURE_21: blob reads and writes are logged by the account's diagnostic setting below
-  name                  = var.state_container
+  for_each = local.environments
+
+  name                  = "${var.state_container_prefix}${each.key}"
   storage_account_id    = azurerm_storage_account.state.id
   container_access_type = "private"
+}
+
+resource "azurerm_storage_container" "bootstrap" {
+  # checkov:skip=CKV2_AZURE_21: blob reads and writes are logged by the account's diagnostic setting below
+  name                  = "bootstrap"
+  storage_account_id    = azurerm_storage_account.state.id
+  container_access_type = "private"
+}
+
+# An empty state per environment and stack, so that a plan identity (Storage Blob Data Reader)
+# never has to write one: the azurerm backend writes an empty state when the key is missing.
+resource "azurerm_storage_blob" "empty_state" {
+  for_each = {
+    for pair in setproduct(keys(local.environments), var.stacks) : "${pair[0]}/${pair[1]}" => {
+      environment = pair[0]
+      key         = pair[1] == "." ? "terraform.tfstate" : "${pair[1]}.tfstate"
+    }
+  }
+
+  name                   = each.value.key
+  storage_account_name   = azurerm_storage_account.state.name
+  storage_container_name = azurerm_storage_container.state[each.value.environment].name
+  type                   = "Block"
+  content_type           = "application/json"
+  source_content = jsonencode({
+    version           = 4
+    terraform_version = "1.6.0"
+    serial            = 0
+    lineage           = uuidv5("url", "https://${var.state_storage_account}/${each.key}")
+    outputs           = {}
+    resources         = []
+    check_results     = null
+  })
+
+  lifecycle {
+    # Terraform owns the content from the first apply on.
+    ignore_changes = [source_content, content_md5, metadata]
+  }
+
+  # Data-plane write as the operator: Owner has no blob data actions. A role takes up to a few
+  # minutes to apply: a 403 here on the first apply goes away when apply is run again.
+  depends_on = [azurerm_role_assignment.operator_state]
 }
 
 resource "azurerm_management_lock" "state" {
@@ -122,9 +169,9 @@ resource "azurerm_monitor_diagnostic_setting" "state" {
   }
 }
 
-# Whoever runs bootstrap migrates its state into the account, and keeps access to every key.
+# Whoever runs bootstrap migrates its state into the account, and keeps access to every state.
 resource "azurerm_role_assignment" "operator_state" {
-  scope                = azurerm_storage_container.state.id
+  scope                = azurerm_storage_account.state.id
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = data.azurerm_client_config.current.object_id
   description          = "The operator who ran bootstrap reads and writes every state of ${var.project_name}"

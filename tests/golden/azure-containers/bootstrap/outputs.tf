@@ -4,7 +4,7 @@ output "tenant_id" {
 }
 
 output "state_subscription_id" {
-  description = "Subscription holding the state (environments/*.backend.hcl)."
+  description = "The management subscription, holding the state (environments/*.backend.hcl) and the CI identities."
   value       = var.state_subscription_id
 }
 
@@ -14,13 +14,13 @@ output "state_resource_group" {
 }
 
 output "state_storage_account" {
-  description = "Storage account holding the state of every environment (<env>/terraform.tfstate)."
+  description = "Storage account holding the state of every environment (container tfstate-<env>)."
   value       = azurerm_storage_account.state.name
 }
 
-output "state_container" {
-  description = "Blob container of the state files."
-  value       = azurerm_storage_container.state.name
+output "state_containers" {
+  description = "State container of each environment (environment => container)."
+  value       = { for name, container in azurerm_storage_container.state : name => container.name }
 }
 
 output "ci_client_ids" {
@@ -29,7 +29,7 @@ output "ci_client_ids" {
 }
 
 output "plan_client_ids" {
-  description = "Read-only plan identity of each environment (environment => client ID): the AZURE_CLIENT_ID of the <env>-plan environment (GitHub) or the plan jobs' variable (GitLab)."
+  description = "Read-only plan identity of each environment (environment => client ID): the AZURE_PLAN_CLIENT_IDS repository variable (GitHub) or AZURE_PLAN_CLIENT_ID_<ENV> (GitLab)."
   value       = { for name, identity in azurerm_user_assigned_identity.plan : name => identity.client_id }
 }
 

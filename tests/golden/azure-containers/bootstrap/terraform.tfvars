@@ -1,15 +1,15 @@
 project_name          = "shop"
 owner                 = "platform-team"
 location              = "westeurope"
-state_subscription_id = "11111111-1111-4111-8111-111111111111"
+state_subscription_id = "99999999-9999-4999-8999-999999999999"
 state_resource_group  = "shop-tfstate"
 state_storage_account = "shoptfstateacmeshopinfra"
-state_container       = "tfstate"
 ci_provider           = "github-actions"
+stacks                = ["."]
 repository            = "acme/shop-infra"
 
 environments = [
-  { name = "dev", subscription_id = "11111111-1111-4111-8111-111111111111", protected = false },
-  { name = "staging", subscription_id = "22222222-2222-4222-8222-222222222222", protected = false },
-  { name = "prod", subscription_id = "33333333-3333-4333-8333-333333333333", protected = true },
+  { name = "dev", subscription_id = "11111111-1111-4111-8111-111111111111", location = "westeurope", protected = false },
+  { name = "staging", subscription_id = "22222222-2222-4222-8222-222222222222", location = "westeurope", protected = false },
+  { name = "prod", subscription_id = "33333333-3333-4333-8333-333333333333", location = "westeurope", protected = true },
 ]

@@ -19,12 +19,12 @@ variable "location" {
 }
 
 variable "state_subscription_id" {
-  description = "Subscription holding the state and the CI identities (the first environment's)."
+  description = "The management subscription: the state and the CI identities, and no environment."
   type        = string
 
   validation {
     condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.state_subscription_id)) && var.state_subscription_id != "00000000-0000-0000-0000-000000000000"
-    error_message = "state_subscription_id must be a subscription GUID: replace the placeholder in bootstrap/terraform.tfvars."
+    error_message = "state_subscription_id must be the management subscription's GUID."
   }
 }
 
@@ -43,10 +43,16 @@ variable "state_storage_account" {
   }
 }
 
-variable "state_container" {
-  description = "Blob container of the state files."
+variable "state_container_prefix" {
+  description = "Prefix of the per-environment state containers (<prefix><env>)."
   type        = string
-  default     = "tfstate"
+  default     = "tfstate-"
+}
+
+variable "stacks" {
+  description = "Root stacks of every environment, in apply order (\".\" is the main one; others keep <stack>.tfstate)."
+  type        = list(string)
+  default     = ["."]
 }
 
 variable "state_replication_type" {
@@ -61,10 +67,11 @@ variable "state_replication_type" {
 }
 
 variable "environments" {
-  description = "Environments in promotion order; each gets its own state key and CI identities, with roles in its subscription."
+  description = "Environments in promotion order; each gets its own state container, CI identities and resource group in its own subscription."
   type = list(object({
     name            = string
     subscription_id = string
+    location        = string
     protected       = bool
   }))
 
@@ -75,7 +82,12 @@ variable "environments" {
 
   validation {
     condition     = alltrue([for env in var.environments : can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", env.subscription_id)) && env.subscription_id != "00000000-0000-0000-0000-000000000000"])
-    error_message = "every environment needs its subscription GUID: replace the placeholders in bootstrap/terraform.tfvars."
+    error_message = "every environment needs its subscription GUID."
+  }
+
+  validation {
+    condition     = length(distinct([for env in var.environments : env.subscription_id])) == length(var.environments) && !contains([for env in var.environments : env.subscription_id], var.state_subscription_id)
+    error_message = "every environment needs a subscription of its own, none of them the management subscription."
   }
 }
 

@@ -7,11 +7,14 @@ protected       = false
 extra_tags      = {}
 
 log_retention_days  = 90
-alert_email         = ""
+alert_email         = "oncall@example.com"
 deployment_strategy = "rolling"
 
 vnet_cidr         = "10.10.0.0/16"
 allowed_ip_ranges = []
+
+dns_zone_name = "shop.example.com"
+domain_name   = "dev.shop.example.com"
 
 container_registry_sku = "Standard"
 

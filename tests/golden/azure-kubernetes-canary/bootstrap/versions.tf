@@ -9,9 +9,9 @@ terraform {
   }
 }
 
-# The state subscription (the first environment's). Role assignments in the other environments'
-# subscriptions are made through their scopes: whoever runs bootstrap needs Owner (or User Access
-# Administrator) on every environment subscription.
+# The management subscription (state and CI identities). Each environment's subscription has a
+# provider of its own (environments.tf): whoever runs bootstrap needs Owner on the management
+# subscription and on every environment subscription.
 provider "azurerm" {
   subscription_id                 = var.state_subscription_id
   resource_provider_registrations = "none"

@@ -1,9 +1,9 @@
-# State of this environment in the storage account created by bootstrap/ (one key per
-# environment), read and written with Entra ID.
+# State of this environment in the storage account created by bootstrap/ (management
+# subscription), in the environment's own container, read and written with Entra ID.
 # terraform init -backend-config=environments/<env>.backend.hcl
-subscription_id      = "44444444-4444-4444-8444-444444444444"
+subscription_id      = "99999999-9999-4999-8999-999999999999"
 resource_group_name  = "payments-tfstate"
 storage_account_name = "paymentstfstateacmeplatf"
-container_name       = "tfstate"
-key                  = "prod/terraform.tfstate"
+container_name       = "tfstate-prod"
+key                  = "terraform.tfstate"
 use_azuread_auth     = true

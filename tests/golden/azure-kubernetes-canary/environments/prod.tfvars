@@ -1,7 +1,7 @@
 project_name    = "payments"
 environment     = "prod"
 owner           = "payments-team"
-subscription_id = "44444444-4444-4444-8444-444444444444"
+subscription_id = "55555555-5555-4555-8555-555555555555"
 location        = "northeurope"
 protected       = true
 extra_tags      = {}

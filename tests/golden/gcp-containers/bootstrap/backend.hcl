@@ -1,2 +1,2 @@
 bucket = "shop-tfstate-acme-shop-infra"
-prefix = "bootstrap"
+prefix = "_bootstrap"

@@ -15,7 +15,7 @@ locals {
     ],
     {
       containers  = ["run.googleapis.com", "artifactregistry.googleapis.com", "containerscanning.googleapis.com"]
-      kubernetes  = ["container.googleapis.com", "artifactregistry.googleapis.com", "containerscanning.googleapis.com"]
+      kubernetes  = ["container.googleapis.com", "artifactregistry.googleapis.com", "containerscanning.googleapis.com", "binaryauthorization.googleapis.com", "containeranalysis.googleapis.com"]
       serverless  = ["cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com", "artifactregistry.googleapis.com", "containerscanning.googleapis.com", "storage.googleapis.com"]
       static-site = ["storage.googleapis.com"]
     }[var.compute],
@@ -54,8 +54,11 @@ resource "google_project_service" "this" {
 }
 
 ################################################################################
-# State: one bucket, one prefix per environment (<env>/default.tfstate), natively locked by the
-# GCS backend; versioned, encrypted with a customer-managed key, never public
+# State: one bucket in the state project, one prefix per environment (<env>/default.tfstate,
+# <env>/addons/default.tfstate), natively locked by the GCS backend; versioned, encrypted with a
+# customer-managed key, never public. Each environment's identities reach their prefix only
+# (IAM conditions, ci.tf); this stack's own state is under _bootstrap/, which no environment
+# name can match (names start with a letter).
 ################################################################################
 
 resource "google_kms_key_ring" "state" {
@@ -130,6 +133,12 @@ resource "google_storage_bucket" "state" {
 
   lifecycle {
     prevent_destroy = true
+
+    # An environment's deploy identity administers its project: the state cannot live there.
+    precondition {
+      condition     = !contains([for env in var.environments : env.project_id], var.state_project_id)
+      error_message = "state_project_id must be a project of its own, not an environment's project_id."
+    }
   }
 
   depends_on = [google_kms_crypto_key_iam_member.state_storage]

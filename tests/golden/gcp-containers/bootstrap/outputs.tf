@@ -1,5 +1,5 @@
 output "state_bucket" {
-  description = "Bucket holding the state of every environment (<env>/default.tfstate)."
+  description = "Bucket holding the state of every environment (<env>/default.tfstate), in the state project."
   value       = google_storage_bucket.state.name
 }
 
@@ -14,11 +14,16 @@ output "workload_identity_provider" {
 }
 
 output "ci_service_accounts" {
-  description = "Deploy service account of each environment (environment => e-mail): the GCP_SERVICE_ACCOUNT variable of the environment in the CI system."
+  description = "Deploy service account of each environment (environment => e-mail), in the state project: the GCP_SERVICE_ACCOUNT variable of the environment in the CI system."
   value       = { for name, account in google_service_account.deploy : name => account.email }
 }
 
 output "plan_service_accounts" {
-  description = "Read-only plan service account of each environment (environment => e-mail): the GCP_SERVICE_ACCOUNT variable of the <env>-plan environment (GitHub environment, GitLab environment scope)."
+  description = "Read-only plan service account of each environment (environment => e-mail), in the state project: the identity of the plan jobs, which run without a CI environment."
   value       = { for name, account in google_service_account.plan : name => account.email }
+}
+
+output "runtime_service_accounts" {
+  description = "Runtime service accounts of each environment (<env>/<suffix> => e-mail): the only ones its deploy identity may act as."
+  value       = { for key, account in google_service_account.runtime : key => account.email }
 }

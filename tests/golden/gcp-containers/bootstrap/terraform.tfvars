@@ -1,12 +1,12 @@
 project_name      = "shop"
 owner             = "platform-team"
-state_project_id  = "acme-shop-prod"
+state_project_id  = "acme-shop-tfstate"
 state_location    = "europe-west1"
 state_bucket_name = "shop-tfstate-acme-shop-infra"
 compute           = "containers"
 database          = "postgres"
 cache             = "none"
-dns_enabled       = false
+dns_enabled       = true
 ci_provider       = "github-actions"
 repository        = "acme/shop-infra"
 

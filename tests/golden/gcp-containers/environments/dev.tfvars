@@ -12,6 +12,9 @@ deployment_strategy = "rolling"
 
 network_cidr = "10.10.0.0/16"
 
+domain_name   = "dev.shop.example.com"
+dns_zone_name = "dev-shop-example-com"
+
 run_cpu           = "1"
 run_memory        = "512Mi"
 run_min_instances = 0

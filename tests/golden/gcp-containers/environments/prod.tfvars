@@ -12,6 +12,9 @@ deployment_strategy = "rolling"
 
 network_cidr = "10.30.0.0/16"
 
+domain_name   = "shop.example.com"
+dns_zone_name = "shop-example-com"
+
 run_cpu           = "2"
 run_memory        = "2Gi"
 run_min_instances = 2

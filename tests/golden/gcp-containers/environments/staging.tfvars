@@ -12,6 +12,9 @@ deployment_strategy = "rolling"
 
 network_cidr = "10.20.0.0/16"
 
+domain_name   = "staging.shop.example.com"
+dns_zone_name = "staging-shop-example-com"
+
 run_cpu           = "1"
 run_memory        = "1Gi"
 run_min_instances = 1

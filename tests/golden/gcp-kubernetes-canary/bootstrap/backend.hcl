@@ -1,2 +1,2 @@
 bucket = "payments-tfstate-acme-platform-payments-infra"
-prefix = "bootstrap"
+prefix = "_bootstrap"

@@ -1,7 +1,9 @@
 ################################################################################
-# CI identity: a Workload Identity Federation pool trusting the CI system's OIDC tokens for this
-# repository only and, per environment, a deploy service account (plan, apply, deploy) and a
-# read-only plan service account (pull/merge request plans, drift checks). No keys anywhere.
+# CI identities: a Workload Identity Federation pool trusting the CI system's OIDC tokens for this
+# repository only and, per environment, a deploy service account (apply, deploy, rollback) and a
+# read-only plan service account. They live in the state/tooling project, which no environment
+# identity administers: a deploy identity cannot edit itself, another environment's identity or
+# the pool. No keys anywhere.
 ################################################################################
 
 locals {
@@ -10,93 +12,62 @@ locals {
 
   ci_environments = local.ci_enabled ? local.environments : {}
 
-  # Token claims as attributes. GitHub names the job's environment in the subject; GitLab names
-  # the ref there, and the environment in its own claim, so both are mapped into `deployment`.
+  # Token claims as attributes. GitHub: the subject names the environment of a job that has one
+  # (repo:<repository>:environment:<env>), else the event or ref; matched exactly below. GitLab:
+  # a deploy job's environment, whether GitLab protects it, and the ref it runs on are mapped
+  # into `deploy`; a job without an environment (plans) maps its ref into `plan`. GitLab writes
+  # ref_protected and environment_protected as "true"/"false": string() accepts either form.
   attribute_mapping = local.github ? {
     "google.subject"       = "assertion.sub"
     "attribute.repository" = "assertion.repository"
     } : {
-    "google.subject"        = "assertion.sub"
-    "attribute.repository"  = "assertion.project_path"
-    "attribute.environment" = "has(assertion.environment) ? assertion.environment : 'none'"
-    "attribute.deployment"  = "assertion.ref_type + ':' + assertion.ref + ':' + (has(assertion.environment) ? assertion.environment : 'none')"
+    "google.subject"       = "assertion.sub"
+    "attribute.repository" = "assertion.project_path"
+    "attribute.deploy"     = "has(assertion.environment) ? assertion.environment + ':' + string(assertion.environment_protected) + ':' + assertion.ref_type + ':' + assertion.ref + ':' + string(assertion.ref_protected) : 'none'"
+    "attribute.plan"       = "has(assertion.environment) ? 'none' : assertion.ref_type + ':' + assertion.ref + ':' + string(assertion.ref_protected)"
   }
   attribute_condition = local.github ? "assertion.repository == '${var.repository}'" : "assertion.project_path == '${var.repository}'"
 
-  # GitHub: each deploy identity trusts the jobs of its environment (subject
-  # repo:<repository>:environment:<env>), each plan identity those of <env>-plan. GitLab: deploy
-  # identities trust the protected default branch (the subject's
-  # project_path:<repository>:ref_type:branch:ref:<default branch>) when the job deploys to their
-  # environment, plan identities the jobs of the <env>-plan environment on any ref.
-  pool = one(google_iam_workload_identity_pool.ci[*].name)
+  # Without CI there is no pool (and no principal is used): coalesce keeps the strings valid.
+  pool      = coalesce(one(google_iam_workload_identity_pool.ci[*].name), "none")
+  subject   = "principal://iam.googleapis.com/${local.pool}/subject"
+  attribute = "principalSet://iam.googleapis.com/${local.pool}/attribute"
+
+  # Who may impersonate each identity (the CI job → identity contract in docs/SECURITY.md).
+  # Deploy of <env>: only jobs of the <env> environment on the default branch; GitLab also
+  # requires the ref to be protected, and the environment to be protected when <env> is.
   deploy_principals = {
     for name, env in local.ci_environments : name => (
       local.github
-      ? "principal://iam.googleapis.com/${local.pool}/subject/repo:${var.repository}:environment:${name}"
-      : "principalSet://iam.googleapis.com/${local.pool}/attribute.deployment/branch:${var.default_branch}:${name}"
+      ? ["${local.subject}/repo:${var.repository}:environment:${name}"]
+      : [for protected in(env.protected ? ["true"] : ["true", "false"]) : "${local.attribute}.deploy/${name}:${protected}:branch:${var.default_branch}:true"]
     )
   }
+  # Plan of <env>: the default branch (pushes, the drift schedule) always; pull/merge requests
+  # only for an environment that is not protected.
   plan_principals = {
     for name, env in local.ci_environments : name => (
       local.github
-      ? "principal://iam.googleapis.com/${local.pool}/subject/repo:${var.repository}:environment:${name}-plan"
-      : "principalSet://iam.googleapis.com/${local.pool}/attribute.environment/${name}-plan"
+      ? concat(
+        ["${local.subject}/repo:${var.repository}:ref:refs/heads/${var.default_branch}"],
+        env.protected ? [] : ["${local.subject}/repo:${var.repository}:pull_request"],
+      )
+      : (
+        env.protected
+        ? ["${local.attribute}.plan/branch:${var.default_branch}:true"]
+        : ["${local.attribute}.repository/${var.repository}"]
+      )
     )
   }
+  deploy_federation = merge([for name, members in local.deploy_principals : { for member in members : "${name} ${member}" => { env = name, member = member } }]...)
+  plan_federation   = merge([for name, members in local.plan_principals : { for member in members : "${name} ${member}" => { env = name, member = member } }]...)
 
-  # What the deploy identities need to apply the stack and deploy the application, in their
-  # environment's project only. Project IAM is limited to the roles the stack grants (below).
-  deploy_roles = distinct(concat(
-    [
-      "roles/compute.loadBalancerAdmin",
-      "roles/compute.networkAdmin",
-      "roles/compute.securityAdmin",
-      "roles/iam.serviceAccountAdmin",
-      "roles/iam.serviceAccountUser",
-      "roles/logging.configWriter",
-      "roles/logging.viewer",
-      "roles/monitoring.editor",
-      "roles/secretmanager.admin",
-      "roles/serviceusage.serviceUsageConsumer",
-    ],
-    {
-      containers  = ["roles/run.admin", "roles/artifactregistry.admin"]
-      kubernetes  = ["roles/container.admin", "roles/artifactregistry.admin"]
-      serverless  = ["roles/cloudfunctions.admin", "roles/run.admin", "roles/artifactregistry.admin", "roles/storage.admin"]
-      static-site = ["roles/storage.admin"]
-    }[var.compute],
-    var.database != "none" ? ["roles/cloudsql.admin", "roles/servicenetworking.networksAdmin"] : [],
-    var.cache != "none" ? ["roles/redis.admin", "roles/servicenetworking.networksAdmin"] : [],
-    var.compute == "serverless" && (var.database != "none" || var.cache != "none") ? ["roles/vpcaccess.admin"] : [],
-    var.dns_enabled ? ["roles/dns.admin"] : [],
-  ))
-  # The only project-level roles the stack grants (to its own service accounts).
+  # Project roles in the environment's own project (data/gcp_iam.yaml of the template pack; the
+  # same list is in docs/SECURITY.md). No project-wide service account admin or user: the
+  # deploy identity acts only as the runtime service accounts (runtime.tf).
+  deploy_roles    = ["roles/compute.loadBalancerAdmin", "roles/compute.networkAdmin", "roles/compute.securityAdmin", "roles/iam.serviceAccountViewer", "roles/logging.configWriter", "roles/logging.viewer", "roles/monitoring.editor", "roles/secretmanager.admin", "roles/serviceusage.serviceUsageConsumer", "roles/container.admin", "roles/artifactregistry.admin", "roles/binaryauthorization.policyEditor", "roles/cloudsql.admin", "roles/servicenetworking.networksAdmin", "roles/redis.admin", "roles/dns.admin"]
+  plan_roles      = ["roles/compute.viewer", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer", "roles/logging.viewer", "roles/monitoring.viewer", "roles/secretmanager.viewer", "roles/serviceusage.serviceUsageConsumer", "roles/container.viewer", "roles/artifactregistry.reader", "roles/binaryauthorization.policyViewer", "roles/cloudsql.viewer", "roles/redis.viewer", "roles/dns.reader"]
   grantable_roles = ["roles/container.defaultNodeServiceAccount", "roles/logging.logWriter"]
-
-  # What the plan identities need to refresh the state: read everything, change nothing. Secret
-  # versions are read too (as the deploy identity would): Terraform refreshes them.
-  plan_roles = distinct(concat(
-    [
-      "roles/compute.viewer",
-      "roles/iam.securityReviewer",
-      "roles/iam.serviceAccountViewer",
-      "roles/logging.viewer",
-      "roles/monitoring.viewer",
-      "roles/secretmanager.secretAccessor",
-      "roles/secretmanager.viewer",
-      "roles/serviceusage.serviceUsageConsumer",
-    ],
-    {
-      containers  = ["roles/run.viewer", "roles/artifactregistry.reader"]
-      kubernetes  = ["roles/container.viewer", "roles/artifactregistry.reader"]
-      serverless  = ["roles/cloudfunctions.viewer", "roles/run.viewer", "roles/artifactregistry.reader", "roles/storage.objectViewer", "roles/storage.bucketViewer"]
-      static-site = ["roles/storage.objectViewer", "roles/storage.bucketViewer"]
-    }[var.compute],
-    var.database != "none" ? ["roles/cloudsql.viewer"] : [],
-    var.cache != "none" ? ["roles/redis.viewer"] : [],
-    var.compute == "serverless" && (var.database != "none" || var.cache != "none") ? ["roles/vpcaccess.viewer"] : [],
-    var.dns_enabled ? ["roles/dns.reader"] : [],
-  ))
 
   deploy_grants = { for pair in setproduct(keys(local.ci_environments), local.deploy_roles) : "${pair[0]}/${pair[1]}" => { env = pair[0], role = pair[1] } }
   plan_grants   = { for pair in setproduct(keys(local.ci_environments), local.plan_roles) : "${pair[0]}/${pair[1]}" => { env = pair[0], role = pair[1] } }
@@ -107,6 +78,7 @@ locals {
 resource "google_iam_workload_identity_pool" "ci" {
   count = local.ci_enabled ? 1 : 0
 
+  project                   = var.state_project_id
   workload_identity_pool_id = "${var.project_name}-ci"
   display_name              = "${var.project_name} CI"
   description               = "CI jobs of ${var.repository}"
@@ -122,10 +94,11 @@ resource "google_iam_workload_identity_pool" "ci" {
 }
 
 # Audience: GitHub tokens carry the provider's own resource name (the default), GitLab ID tokens
-# the instance URL (id_tokens aud in .gitlab-ci.yml).
+# the instance URL (id_tokens aud: $CI_SERVER_URL in .gitlab-ci.yml).
 resource "google_iam_workload_identity_pool_provider" "ci" {
   count = local.ci_enabled ? 1 : 0
 
+  project                            = var.state_project_id
   workload_identity_pool_id          = google_iam_workload_identity_pool.ci[0].workload_identity_pool_id
   workload_identity_pool_provider_id = local.github ? "github" : "gitlab"
   display_name                       = local.github ? "GitHub Actions" : "GitLab CI"
@@ -146,18 +119,18 @@ resource "google_iam_workload_identity_pool_provider" "ci" {
 resource "google_service_account" "deploy" {
   for_each = local.ci_environments
 
-  project      = each.value.project_id
+  project      = var.state_project_id
   account_id   = "ci-deploy-${each.key}"
   display_name = "CI deploy (${each.key})"
-  description  = "Plans, applies and deploys ${var.project_name} ${each.key} from ${var.repository}"
+  description  = "Applies and deploys ${var.project_name} ${each.key} from ${var.repository}"
 }
 
 resource "google_service_account_iam_member" "deploy_federation" {
-  for_each = local.ci_environments
+  for_each = local.deploy_federation
 
-  service_account_id = google_service_account.deploy[each.key].name
+  service_account_id = google_service_account.deploy[each.value.env].name
   role               = "roles/iam.workloadIdentityUser"
-  member             = local.deploy_principals[each.key]
+  member             = each.value.member
 }
 
 resource "google_project_iam_member" "deploy" {
@@ -184,6 +157,8 @@ resource "google_project_iam_member" "deploy_grants" {
   }
 }
 
+# The state bucket is in the state project: object rights on this environment's prefix only
+# (<env>/ holds <env>/default.tfstate and, for kubernetes, <env>/addons/default.tfstate).
 resource "google_storage_bucket_iam_member" "deploy_state" {
   for_each = local.ci_environments
 
@@ -205,18 +180,18 @@ resource "google_storage_bucket_iam_member" "deploy_state" {
 resource "google_service_account" "plan" {
   for_each = local.ci_environments
 
-  project      = each.value.project_id
+  project      = var.state_project_id
   account_id   = "ci-plan-${each.key}"
   display_name = "CI plan (${each.key}, read-only)"
-  description  = "Plans ${var.project_name} ${each.key} (read-only) for ${var.repository}"
+  description  = "Plans ${var.project_name} ${each.key} (read-only, no secret values) for ${var.repository}"
 }
 
 resource "google_service_account_iam_member" "plan_federation" {
-  for_each = local.ci_environments
+  for_each = local.plan_federation
 
-  service_account_id = google_service_account.plan[each.key].name
+  service_account_id = google_service_account.plan[each.value.env].name
   role               = "roles/iam.workloadIdentityUser"
-  member             = local.plan_principals[each.key]
+  member             = each.value.member
 }
 
 resource "google_project_iam_member" "plan" {
@@ -225,25 +200,6 @@ resource "google_project_iam_member" "plan" {
   project = local.environments[each.value.env].project_id
   role    = each.value.role
   member  = google_service_account.plan[each.value.env].member
-}
-
-# Terraform reads Helm releases (Kubernetes Secrets) when it refreshes the state.
-resource "google_project_iam_custom_role" "plan_kubernetes_secrets" {
-  for_each = var.compute == "kubernetes" ? local.ci_environments : {}
-
-  project     = each.value.project_id
-  role_id     = "ciPlanKubernetesSecrets_${replace(each.key, "-", "_")}"
-  title       = "CI plan: read Kubernetes Secrets"
-  description = "Lets the read-only CI identity refresh Helm releases"
-  permissions = ["container.secrets.get", "container.secrets.list"]
-}
-
-resource "google_project_iam_member" "plan_kubernetes_secrets" {
-  for_each = google_project_iam_custom_role.plan_kubernetes_secrets
-
-  project = each.value.project
-  role    = each.value.name
-  member  = google_service_account.plan[each.key].member
 }
 
 resource "google_storage_bucket_iam_member" "plan_state" {
@@ -260,6 +216,9 @@ resource "google_storage_bucket_iam_member" "plan_state" {
   }
 }
 
+# `terraform plan` takes the state lock (<prefix>/default.tflock): the only object a plan
+# identity may create or delete. The state object itself exists from bootstrap (state.tf), so
+# the backend never needs to write an empty one on a first plan.
 resource "google_storage_bucket_iam_member" "plan_lock" {
   for_each = local.ci_environments
 
@@ -269,7 +228,7 @@ resource "google_storage_bucket_iam_member" "plan_lock" {
 
   condition {
     title       = "lock-of-${each.key}"
-    description = "The state lock of ${each.key} only"
-    expression  = "resource.name == '${local.state_objects}/${each.key}/default.tflock'"
+    description = "The state locks of ${each.key} only"
+    expression  = "resource.name.startsWith('${local.state_objects}/${each.key}/') && resource.name.endsWith('/default.tflock')"
   }
 }

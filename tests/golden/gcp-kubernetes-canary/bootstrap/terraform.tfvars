@@ -1,6 +1,6 @@
 project_name      = "payments"
 owner             = "payments-team"
-state_project_id  = "acme-payments-prod"
+state_project_id  = "acme-payments-tfstate"
 state_location    = "us-central1"
 state_bucket_name = "payments-tfstate-acme-platform-payments-infra"
 compute           = "kubernetes"

@@ -14,7 +14,7 @@ variable "owner" {
 }
 
 variable "state_project_id" {
-  description = "Project holding the state bucket, its key and the CI identity pool (by default the last environment's; a dedicated administration project is better)."
+  description = "The state/tooling project: the state bucket, its key, the CI identity pool and the CI service accounts. Never an environment's project: no environment identity administers it."
   type        = string
 }
 
@@ -108,7 +108,7 @@ variable "repository" {
 }
 
 variable "default_branch" {
-  description = "GitLab: the protected branch whose pipelines may apply and deploy."
+  description = "The branch whose pipelines may apply and deploy, and plan protected environments (protected on GitLab)."
   type        = string
   default     = "main"
 }

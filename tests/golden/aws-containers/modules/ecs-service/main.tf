@@ -104,8 +104,10 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-ecs-execution"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  name                 = "${var.name}-ecs-execution"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "execution" {
@@ -139,8 +141,10 @@ resource "aws_iam_role_policy" "execution" {
 
 # The application's own AWS permissions go here (attach policies to this role).
 resource "aws_iam_role" "task" {
-  name               = "${var.name}-ecs-task"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  name                 = "${var.name}-ecs-task"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
 # Blue/green and canary: ECS rewrites the production listener rule and swaps target groups.
@@ -158,8 +162,10 @@ data "aws_iam_policy_document" "ecs_assume" {
 resource "aws_iam_role" "load_balancer" {
   count = local.progressive ? 1 : 0
 
-  name               = "${var.name}-ecs-load-balancer"
-  assume_role_policy = data.aws_iam_policy_document.ecs_assume.json
+  name                 = "${var.name}-ecs-load-balancer"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.ecs_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "load_balancer" {

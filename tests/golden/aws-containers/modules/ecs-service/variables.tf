@@ -263,3 +263,13 @@ variable "latency_threshold_seconds" {
   type        = number
   default     = 1
 }
+
+variable "iam_role_path" {
+  description = "IAM path of the module's roles: the runtime-role path the CI deploy role may manage."
+  type        = string
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary every role of the module carries (bootstrap/ creates it)."
+  type        = string
+}

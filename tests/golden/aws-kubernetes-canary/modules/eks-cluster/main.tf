@@ -35,8 +35,10 @@ data "aws_iam_policy_document" "cluster_assume" {
 }
 
 resource "aws_iam_role" "cluster" {
-  name               = "${var.name}-eks-cluster"
-  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
+  name                 = "${var.name}-eks-cluster"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.cluster_assume.json
 }
 
 # AmazonEKSClusterPolicy, plus the policies of the AWS-managed load balancer and block storage
@@ -159,8 +161,22 @@ resource "aws_eks_access_entry" "viewer" {
   type          = "STANDARD"
 }
 
-# Read-only, Secrets included: what `terraform plan` needs to read the Helm releases.
+# Read-only without Secrets (AmazonEKSViewPolicy) across the cluster; with them only in the
+# argo-rollouts namespace, where Helm keeps its release records (as Secrets) that a plan of the
+# add-ons stack reads.
 resource "aws_eks_access_policy_association" "viewer" {
+  for_each = aws_eks_access_entry.viewer
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value.principal_arn
+  policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+resource "aws_eks_access_policy_association" "viewer_helm_releases" {
   for_each = aws_eks_access_entry.viewer
 
   cluster_name  = aws_eks_cluster.this.name
@@ -168,7 +184,8 @@ resource "aws_eks_access_policy_association" "viewer" {
   policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"
 
   access_scope {
-    type = "cluster"
+    type       = "namespace"
+    namespaces = var.helm_release_namespaces
   }
 }
 
@@ -188,8 +205,10 @@ data "aws_iam_policy_document" "node_assume" {
 }
 
 resource "aws_iam_role" "node" {
-  name               = "${var.name}-eks-node"
-  assume_role_policy = data.aws_iam_policy_document.node_assume.json
+  name                 = "${var.name}-eks-node"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.node_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "node" {
@@ -313,8 +332,10 @@ data "aws_iam_policy_document" "pod_identity_assume" {
 }
 
 resource "aws_iam_role" "cloudwatch_agent" {
-  name               = "${var.name}-eks-cloudwatch-agent"
-  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+  name                 = "${var.name}-eks-cloudwatch-agent"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.pod_identity_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "cloudwatch_agent" {
@@ -341,8 +362,10 @@ resource "aws_eks_addon" "cloudwatch_observability" {
 ################################################################################
 
 resource "aws_iam_role" "app" {
-  name               = "${var.name}-eks-app"
-  assume_role_policy = data.aws_iam_policy_document.pod_identity_assume.json
+  name                 = "${var.name}-eks-app"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.pod_identity_assume.json
 }
 
 data "aws_iam_policy_document" "app" {

@@ -136,3 +136,9 @@ variable "tags" {
   description = "Tags of every resource."
   type        = map(string)
 }
+
+variable "password_version" {
+  description = "MySQL: version of the generated administrator password; raise it to rotate the password (write-only, in no state)."
+  type        = number
+  default     = 1
+}

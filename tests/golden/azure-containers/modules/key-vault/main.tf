@@ -7,11 +7,12 @@ locals {
 
 # The application's secrets (third-party credentials, API keys) and the generated credentials of
 # the data stores. Access is Azure RBAC only (no access policies): the application's identity
-# reads (Key Vault Secrets User), the deploy identity writes (Key Vault Secrets Officer, granted
-# by bootstrap/). Values set by their owners (`az keyvault secret set`) never pass through Terraform.
+# reads (Key Vault Secrets User), the deploy identity writes (Key Vault Secrets Officer on its
+# environment's resource group, granted by bootstrap/ when the stack writes credentials). Values
+# set by their owners (`az keyvault secret set`) never pass through Terraform.
 resource "azurerm_key_vault" "this" {
-  # checkov:skip=CKV_AZURE_189: the firewall below decides; public access stays on so that Terraform on hosted CI runners (no fixed address) can write the generated credentials
-  # checkov:skip=CKV_AZURE_109: with no allowed_ip_ranges the firewall allows every address: hosted CI runners have no fixed one; every data-plane call still needs an Entra ID role
+  # checkov:skip=CKV_AZURE_189: the firewall below decides (deny by default in protected environments, which reach the vault through its private endpoint); public access stays on for allowed_ip_ranges
+  # checkov:skip=CKV_AZURE_109: unprotected environments without allowed_ip_ranges allow every address (hosted CI runners have none fixed); every data-plane call still needs an Entra ID role
   name                          = local.vault_name
   location                      = var.location
   resource_group_name           = var.resource_group_name
@@ -24,7 +25,8 @@ resource "azurerm_key_vault" "this" {
   tags                          = var.tags
 
   network_acls {
-    default_action             = length(var.allowed_ip_ranges) > 0 ? "Deny" : "Allow"
+    # Protected environments: deny, always; their jobs run on a runner in the virtual network.
+    default_action             = var.deny_public_network || length(var.allowed_ip_ranges) > 0 ? "Deny" : "Allow"
     bypass                     = "AzureServices"
     ip_rules                   = var.allowed_ip_ranges
     virtual_network_subnet_ids = var.allowed_subnet_ids

@@ -71,3 +71,8 @@ variable "tags" {
   description = "Tags of every resource."
   type        = map(string)
 }
+
+variable "deny_public_network" {
+  description = "Deny every address not in allowed_ip_ranges or allowed_subnet_ids (protected environments: their jobs reach the vault through the private endpoint)."
+  type        = bool
+}

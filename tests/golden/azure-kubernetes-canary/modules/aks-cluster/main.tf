@@ -13,20 +13,24 @@ locals {
 }
 
 ################################################################################
-# Control plane identity: manages the cluster's resources in the workload subnet
+# Control plane and kubelet identities: created by bootstrap/ (the deploy identity may grant
+# roles to these only), which also lets the control plane operate the kubelet identity
 ################################################################################
 
-resource "azurerm_user_assigned_identity" "cluster" {
+data "azurerm_user_assigned_identity" "cluster" {
   name                = "${var.name}-aks"
-  location            = var.location
   resource_group_name = var.resource_group_name
-  tags                = var.tags
+}
+
+data "azurerm_user_assigned_identity" "kubelet" {
+  name                = "${var.name}-aks-kubelet"
+  resource_group_name = var.resource_group_name
 }
 
 resource "azurerm_role_assignment" "cluster_network" {
   scope                            = var.subnet_id
   role_definition_name             = "Network Contributor"
-  principal_id                     = azurerm_user_assigned_identity.cluster.principal_id
+  principal_id                     = data.azurerm_user_assigned_identity.cluster.principal_id
   principal_type                   = "ServicePrincipal"
   skip_service_principal_aad_check = true
   description                      = "The AKS control plane of ${var.name} joins nodes and load balancers to the subnet"
@@ -70,7 +74,13 @@ resource "azurerm_kubernetes_cluster" "this" {
 
   identity {
     type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.cluster.id]
+    identity_ids = [data.azurerm_user_assigned_identity.cluster.id]
+  }
+
+  kubelet_identity {
+    user_assigned_identity_id = data.azurerm_user_assigned_identity.kubelet.id
+    client_id                 = data.azurerm_user_assigned_identity.kubelet.client_id
+    object_id                 = data.azurerm_user_assigned_identity.kubelet.principal_id
   }
 
   azure_active_directory_role_based_access_control {

@@ -39,11 +39,12 @@ resource "azurerm_managed_redis" "this" {
 
 resource "azurerm_key_vault_secret" "access_key" {
   # checkov:skip=CKV_AZURE_41: the key has no expiry date: it is regenerated with az redisenterprise database regenerate-key (docs/azure-layout.md), and an expired secret would stop the application
-  name         = "redis-access-key"
-  value        = azurerm_managed_redis.this.default_database[0].primary_access_key
-  key_vault_id = var.key_vault_id
-  content_type = "text/plain; Azure Managed Redis access key"
-  tags         = var.tags
+  name             = "redis-access-key"
+  value_wo         = azurerm_managed_redis.this.default_database[0].primary_access_key
+  value_wo_version = 1
+  key_vault_id     = var.key_vault_id
+  content_type     = "text/plain; Azure Managed Redis access key"
+  tags             = var.tags
 }
 
 ################################################################################

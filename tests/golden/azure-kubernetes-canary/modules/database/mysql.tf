@@ -20,10 +20,12 @@ locals {
 }
 
 ################################################################################
-# MySQL: a generated administrator password, kept in Key Vault for the application
+# MySQL: a generated administrator password, kept in Key Vault for the application. It is
+# ephemeral and written through write-only arguments: it is in no state and no plan file. It
+# changes when password_version changes (docs/runbooks/rotate-secrets.md).
 ################################################################################
 
-resource "random_password" "mysql" {
+ephemeral "random_password" "mysql" {
   length      = 40
   special     = false
   min_lower   = 4
@@ -35,19 +37,20 @@ resource "azurerm_mysql_flexible_server" "this" {
   # checkov:skip=CKV_AZURE_205: geo-redundant backups follow var.geo_redundant_backup (on in protected environments)
   # checkov:skip=CKV_AZURE_53: public_network_access = "Disabled" below (the azurerm 4 argument; the check reads the older public_network_access_enabled)
   # checkov:skip=CKV2_AZURE_56: private access is VNet integration (the delegated subnet and its private DNS zone), which excludes private endpoints
-  name                         = local.server_name
-  location                     = var.location
-  resource_group_name          = var.resource_group_name
-  version                      = "8.0.21"
-  sku_name                     = var.sku_name
-  delegated_subnet_id          = var.subnet_id
-  private_dns_zone_id          = azurerm_private_dns_zone.this.id
-  administrator_login          = local.database_user
-  administrator_password       = random_password.mysql.result
-  public_network_access        = "Disabled"
-  backup_retention_days        = var.backup_retention_days
-  geo_redundant_backup_enabled = var.geo_redundant_backup
-  tags                         = var.tags
+  name                              = local.server_name
+  location                          = var.location
+  resource_group_name               = var.resource_group_name
+  version                           = "8.0.21"
+  sku_name                          = var.sku_name
+  delegated_subnet_id               = var.subnet_id
+  private_dns_zone_id               = azurerm_private_dns_zone.this.id
+  administrator_login               = local.database_user
+  administrator_password_wo         = ephemeral.random_password.mysql.result
+  administrator_password_wo_version = var.password_version
+  public_network_access             = "Disabled"
+  backup_retention_days             = var.backup_retention_days
+  geo_redundant_backup_enabled      = var.geo_redundant_backup
+  tags                              = var.tags
 
   storage {
     size_gb            = var.storage_gb
@@ -94,11 +97,12 @@ resource "azurerm_mysql_flexible_database" "this" {
 }
 
 resource "azurerm_key_vault_secret" "mysql_password" {
-  # checkov:skip=CKV_AZURE_41: the password has no expiry date: it changes when random_password.mysql is replaced, and an expired secret would stop the application
-  name         = "database-password"
-  value        = random_password.mysql.result
-  key_vault_id = var.key_vault_id
-  content_type = "text/plain; MySQL administrator ${local.database_user}"
-  tags         = var.tags
+  # checkov:skip=CKV_AZURE_41: the password has no expiry date: it changes with password_version, and an expired secret would stop the application
+  name             = "database-password"
+  value_wo         = ephemeral.random_password.mysql.result
+  value_wo_version = var.password_version
+  key_vault_id     = var.key_vault_id
+  content_type     = "text/plain; MySQL administrator ${local.database_user}"
+  tags             = var.tags
 }
 

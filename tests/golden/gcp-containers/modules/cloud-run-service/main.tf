@@ -8,10 +8,10 @@ locals {
 # Identity: a dedicated service account that may only read the secrets it is given
 ################################################################################
 
-resource "google_service_account" "app" {
-  account_id   = "${local.sa_prefix}-run"
-  display_name = "${var.name} application (Cloud Run)"
-  description  = "Runtime identity of the ${var.name} Cloud Run service; grant the application's own permissions to it."
+# Created by bootstrap (runtime.tf), which lets the deploy identity act as it (and as no other
+# service account of the project).
+data "google_service_account" "app" {
+  account_id = "${local.sa_prefix}-run"
 }
 
 resource "google_secret_manager_secret_iam_member" "app" {
@@ -19,7 +19,7 @@ resource "google_secret_manager_secret_iam_member" "app" {
 
   secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.app.member
+  member    = "serviceAccount:${data.google_service_account.app.email}"
 }
 
 ################################################################################
@@ -43,7 +43,7 @@ resource "google_cloud_run_v2_service" "this" {
   invoker_iam_disabled = true
 
   template {
-    service_account                  = google_service_account.app.email
+    service_account                  = data.google_service_account.app.email
     execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
     timeout                          = "${var.request_timeout_seconds}s"
     max_instance_request_concurrency = var.concurrency

@@ -15,7 +15,7 @@ output "backend_service_id" {
 
 output "service_account_email" {
   description = "E-mail of the service's runtime service account."
-  value       = google_service_account.app.email
+  value       = data.google_service_account.app.email
 }
 
 output "error_log" {

@@ -27,6 +27,8 @@ resource "google_monitoring_notification_channel" "email" {
 locals {
   notification_channels = google_monitoring_notification_channel.email[*].id
   error_metric_type     = "logging.googleapis.com/user/${google_logging_metric.app_errors.name}"
+  # The same metric in PromQL: the domain's dots become underscores, its first slash a colon.
+  error_metric_promql = "logging_googleapis_com:user_${google_logging_metric.app_errors.name}"
 }
 
 ################################################################################
@@ -34,7 +36,7 @@ locals {
 ################################################################################
 
 resource "google_logging_metric" "app_errors" {
-  name        = "${var.name}-app-errors"
+  name        = "${replace(var.name, "-", "_")}_app_errors"
   description = "Error log entries of the application of ${var.name}"
   filter      = var.error_log.filter
 
@@ -53,30 +55,34 @@ resource "google_monitoring_alert_policy" "app_errors" {
   notification_channels = local.notification_channels
   user_labels           = var.labels
 
+  # Cloud Monitoring refuses a condition on a log-based metric it has not registered yet ("404
+  # Cannot find metric(s)" for up to 10 minutes after the metric is created,
+  # hashicorp/terraform-provider-google#11102): no depends_on or fixed sleep reliably covers
+  # that. A PromQL condition can skip the metric existence check (disable_metric_validation);
+  # depends_on still orders the metric first.
   conditions {
     display_name = "More than ${var.error_log_threshold} error log entries a minute for 5 minutes"
 
-    condition_threshold {
-      filter          = "metric.type=\"${local.error_metric_type}\" AND resource.type=\"${var.error_log.resource_type}\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = var.error_log_threshold
-      duration        = "300s"
-
-      aggregations {
-        alignment_period     = "60s"
-        per_series_aligner   = "ALIGN_SUM"
-        cross_series_reducer = "REDUCE_SUM"
-      }
-
-      trigger {
-        count = 1
-      }
+    condition_prometheus_query_language {
+      query                     = "sum(rate(${local.error_metric_promql}{monitored_resource=\"${var.error_log.resource_type}\"}[1m])) * 60 > ${var.error_log_threshold}"
+      duration                  = "300s"
+      evaluation_interval       = "60s"
+      disable_metric_validation = true
     }
   }
 
   alert_strategy {
     auto_close = "1800s"
   }
+
+  lifecycle {
+    precondition {
+      condition     = !var.protected || length(local.notification_channels) > 0
+      error_message = "A protected environment needs alert_email: its alerts must notify someone."
+    }
+  }
+
+  depends_on = [google_logging_metric.app_errors]
 
   documentation {
     mime_type = "text/markdown"

@@ -55,3 +55,9 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "protected" {
+  description = "The environment is protected: its alerts must have a notification channel (alert_email)."
+  type        = bool
+  default     = false
+}

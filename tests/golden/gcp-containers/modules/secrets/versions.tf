@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.6"
+  # Write-only arguments (secret_data_wo): Terraform 1.11.
+  required_version = ">= 1.11"
 
   required_providers {
     google = {

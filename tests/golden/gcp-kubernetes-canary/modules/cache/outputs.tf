@@ -13,11 +13,6 @@ output "port" {
   value       = google_redis_instance.this.port
 }
 
-output "auth_secret_id" {
-  description = "Secret Manager secret holding the AUTH string (projects/<project>/secrets/<name>)."
-  value       = google_secret_manager_secret_version.auth.secret
-}
-
 output "app_environment" {
   description = "Connection settings for the application's environment; REDIS_CA_CERT is the certificate authority TLS clients verify the server with."
   value = {
@@ -25,13 +20,6 @@ output "app_environment" {
     REDIS_PORT    = tostring(google_redis_instance.this.port)
     REDIS_TLS     = "true"
     REDIS_CA_CERT = google_redis_instance.this.server_ca_certs[0].cert
-  }
-}
-
-output "app_secrets" {
-  description = "Credentials for the application's environment (variable => Secret Manager secret ID)."
-  value = {
-    REDIS_AUTH = google_secret_manager_secret_version.auth.secret
   }
 }
 

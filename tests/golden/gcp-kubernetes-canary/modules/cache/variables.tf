@@ -4,7 +4,7 @@ variable "name" {
 }
 
 variable "region" {
-  description = "Region of the instance and of the AUTH secret's only replica."
+  description = "Region of the instance."
   type        = string
 }
 
@@ -45,11 +45,6 @@ variable "snapshot_period" {
   }
 }
 
-variable "deletion_protection" {
-  description = "Protect the AUTH secret from deletion."
-  type        = bool
-  default     = true
-}
 
 variable "notification_channels" {
   description = "Notification channels of the alert policies."

@@ -19,13 +19,12 @@ data "google_compute_zones" "available" {
 }
 
 ################################################################################
-# Node identity: a dedicated service account instead of the Compute Engine default one
+# Node identity: a dedicated service account instead of the Compute Engine default one, created
+# by bootstrap (runtime.tf), which lets the deploy identity act as it and as no other account
 ################################################################################
 
-resource "google_service_account" "nodes" {
-  account_id   = "${local.sa_prefix}-nodes"
-  display_name = "${var.name} GKE nodes"
-  description  = "Identity of the nodes of ${local.cluster_name}: logs, metrics and image pulls only."
+data "google_service_account" "nodes" {
+  account_id = "${local.sa_prefix}-nodes"
 }
 
 resource "google_project_iam_member" "nodes" {
@@ -33,7 +32,7 @@ resource "google_project_iam_member" "nodes" {
 
   project = var.project_id
   role    = each.value
-  member  = google_service_account.nodes.member
+  member  = "serviceAccount:${data.google_service_account.nodes.email}"
 }
 
 ################################################################################
@@ -78,9 +77,12 @@ resource "google_container_cluster" "this" {
     enable_private_endpoint = true
   }
 
+  # Protected environments keep the control plane private: its DNS endpoint takes no traffic
+  # from outside Google Cloud, so their CI jobs run on self-hosted runners in the environment's
+  # VPC (docs/SECURITY.md); the others accept it, IAM-authorized.
   control_plane_endpoints_config {
     dns_endpoint_config {
-      allow_external_traffic = true
+      allow_external_traffic = var.control_plane_external_access
     }
   }
 
@@ -162,7 +164,7 @@ resource "google_container_cluster" "this" {
   }
 
   node_config {
-    service_account = google_service_account.nodes.email
+    service_account = data.google_service_account.nodes.email
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
     image_type      = "COS_CONTAINERD"
 
@@ -217,7 +219,7 @@ resource "google_container_node_pool" "default" {
     image_type      = "COS_CONTAINERD"
     disk_type       = "pd-balanced"
     disk_size_gb    = var.node_disk_size_gb
-    service_account = google_service_account.nodes.email
+    service_account = data.google_service_account.nodes.email
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
     resource_labels = var.labels
 
@@ -245,16 +247,21 @@ resource "google_container_node_pool" "default" {
 # The application's identity (Workload Identity) and its public address
 ################################################################################
 
-resource "google_service_account" "app" {
-  account_id   = "${local.sa_prefix}-app"
-  display_name = "${var.name} application (GKE)"
-  description  = "Identity of the application's pods (Kubernetes service account ${var.app_namespace}/${var.app_service_account}); grant the application's own permissions to it."
+# Created by bootstrap (runtime.tf): the identity of the application's pods (Kubernetes service
+# account app_namespace/app_service_account).
+data "google_service_account" "app" {
+  account_id = "${local.sa_prefix}-app"
 }
 
+# The member names the cluster's workload identity pool (<project>.svc.id.goog), which GKE
+# creates with the first cluster of the project that enables Workload Identity: before it
+# exists the grant fails ("Identity Pool does not exist"), hence the dependency on the cluster.
 resource "google_service_account_iam_member" "app_workload_identity" {
-  service_account_id = google_service_account.app.name
+  service_account_id = data.google_service_account.app.name
   role               = "roles/iam.workloadIdentityUser"
-  member             = "serviceAccount:${var.project_id}.svc.id.goog[${var.app_namespace}/${var.app_service_account}]"
+  member             = "serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.app_namespace}/${var.app_service_account}]"
+
+  depends_on = [google_container_cluster.this]
 }
 
 resource "google_secret_manager_secret_iam_member" "app" {
@@ -262,7 +269,7 @@ resource "google_secret_manager_secret_iam_member" "app" {
 
   secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.app.member
+  member    = "serviceAccount:${data.google_service_account.app.email}"
 }
 
 # The application's Ingress takes this address (kubernetes.io/ingress.global-static-ip-name), so

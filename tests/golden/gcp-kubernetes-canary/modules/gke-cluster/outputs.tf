@@ -9,18 +9,18 @@ output "location" {
 }
 
 output "dns_endpoint" {
-  description = "DNS name of the control plane endpoint (IAM-authorized, reachable from anywhere)."
+  description = "DNS name of the control plane endpoint (IAM-authorized; from outside Google Cloud only when control_plane_external_access)."
   value       = google_container_cluster.this.control_plane_endpoints_config[0].dns_endpoint_config[0].endpoint
 }
 
 output "node_service_account_member" {
   description = "IAM member of the nodes' service account (it pulls the images)."
-  value       = google_service_account.nodes.member
+  value       = "serviceAccount:${data.google_service_account.nodes.email}"
 }
 
 output "app_service_account_email" {
   description = "Google service account of the application's pods (annotation iam.gke.io/gcp-service-account)."
-  value       = google_service_account.app.email
+  value       = data.google_service_account.app.email
 }
 
 output "app_kubernetes_service_account" {

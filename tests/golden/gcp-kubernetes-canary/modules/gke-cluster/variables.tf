@@ -133,3 +133,9 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "control_plane_external_access" {
+  description = "The control plane's DNS endpoint accepts IAM-authorized traffic from outside Google Cloud (false: only from the VPC, e.g. self-hosted CI runners in it)."
+  type        = bool
+  default     = false
+}

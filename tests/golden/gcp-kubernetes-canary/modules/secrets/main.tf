@@ -17,8 +17,11 @@ resource "google_secret_manager_secret" "app" {
 }
 
 # An empty JSON object, so that the application starts before its owners add the real values
-# (a new version each; the application reads the latest).
+# (a new version each; the application reads the latest). Write-only: with secret_data empty,
+# refreshing the version reads its metadata only, never its value (:access), so the read-only
+# plan identity needs no secret accessor role.
 resource "google_secret_manager_secret_version" "initial" {
-  secret      = google_secret_manager_secret.app.id
-  secret_data = "{}"
+  secret                 = google_secret_manager_secret.app.id
+  secret_data_wo         = "{}"
+  secret_data_wo_version = 1
 }

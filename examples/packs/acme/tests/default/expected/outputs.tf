@@ -12,7 +12,7 @@ output "name_prefix" {
 
 output "app_url" {
   description = "Public URL of the application."
-  value       = "http://${module.app.load_balancer_dns_name}"
+  value       = "https://${var.domain_name}"
 }
 
 output "container_repository_url" {
@@ -33,6 +33,11 @@ output "ecs_service_name" {
 output "ecs_task_family" {
   description = "Task definition family the pipeline registers new revisions in."
   value       = module.app.task_family
+}
+
+output "ecs_task_definition_arn" {
+  description = "Terraform's latest task definition revision: the pipeline swaps the image into it, so Terraform's changes reach the next deploy."
+  value       = module.app.task_definition_arn
 }
 
 output "ecs_container_name" {

@@ -13,6 +13,9 @@ module "waf" {
 module "app" {
   source = "./modules/eks-cluster"
 
+  iam_role_path            = local.runtime_role_path
+  permissions_boundary_arn = local.runtime_boundary_arn
+
   name                   = local.name
   private_subnet_ids     = module.network.private_subnet_ids
   endpoint_public_access = !var.protected
@@ -59,4 +62,13 @@ resource "helm_release" "argo_rollouts" {
   ]
 
   depends_on = [module.app]
+}
+
+# The certificate of the application's Ingress (alb.ingress.kubernetes.io/certificate-arn); the
+# DNS record follows the load balancer the Ingress creates.
+module "dns" {
+  source = "./modules/dns"
+
+  zone_name   = var.hosted_zone_name
+  domain_name = var.domain_name
 }

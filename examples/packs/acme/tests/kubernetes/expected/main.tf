@@ -1,5 +1,12 @@
+data "aws_partition" "current" {}
+
 locals {
   name = "${var.project_name}-${var.environment}"
+
+  # Roles of the application (bootstrap/ gives the CI deploy role IAM writes on this path only,
+  # and only with this boundary attached).
+  runtime_role_path    = var.runtime_role_path
+  runtime_boundary_arn = "arn:${data.aws_partition.current.partition}:iam::${var.account_id}:policy/${var.runtime_boundary_name}"
 
   default_tags = merge(var.extra_tags, {
     project     = var.project_name
@@ -15,10 +22,14 @@ module "secrets" {
   name                        = local.name
   key_deletion_window_days    = var.protected ? 30 : 7
   secret_recovery_window_days = var.protected ? 30 : 0
+  ebs_for_autoscaling         = true
 }
 
 module "network" {
   source = "./modules/network"
+
+  iam_role_path            = local.runtime_role_path
+  permissions_boundary_arn = local.runtime_boundary_arn
 
   name                    = local.name
   cidr_block              = var.vpc_cidr
@@ -43,6 +54,9 @@ module "observability" {
 
 module "database" {
   source = "./modules/database"
+
+  iam_role_path            = local.runtime_role_path
+  permissions_boundary_arn = local.runtime_boundary_arn
 
   name                         = local.name
   engine                       = var.database_engine

@@ -12,7 +12,7 @@ output "name_prefix" {
 
 output "app_url" {
   description = "Public URL of the application."
-  value       = null # published by the application's Ingress (AWS Load Balancer Controller)
+  value       = "https://${var.domain_name}"
 }
 
 output "container_repository_url" {
@@ -35,9 +35,24 @@ output "waf_web_acl_arn" {
   value       = module.waf.web_acl_arn
 }
 
+output "certificate_arn" {
+  description = "Certificate for the application's Ingress (annotation alb.ingress.kubernetes.io/certificate-arn)."
+  value       = module.dns.certificate_arn
+}
+
 output "database_secret_arn" {
   description = "Secrets Manager secret with the database master credentials (managed and rotated by RDS)."
   value       = module.database.master_user_secret_arn
+}
+
+output "cache_replication_group_id" {
+  description = "ElastiCache replication group of the Redis cache (AUTH token rotation ends with a SET on it)."
+  value       = module.cache.replication_group_id
+}
+
+output "cache_auth_secret_arn" {
+  description = "Secrets Manager secret holding the Redis AUTH token."
+  value       = module.cache.auth_secret_arn
 }
 
 output "alarm_topic_arn" {

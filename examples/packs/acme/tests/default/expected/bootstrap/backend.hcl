@@ -1,6 +1,6 @@
-bucket       = "acme-shop-tfstate-acme-shop-infra"
+# The bootstrap's own state, in the state bucket. No encryption header: the bucket's default
+# encryption (the state key, by ARN) applies and its policy refuses any other.
+bucket       = "acme-shop-tfstate-999999999999"
 key          = "bootstrap/terraform.tfstate"
 region       = "eu-west-1"
-encrypt      = true
-kms_key_id   = "alias/acme-shop-tfstate"
 use_lockfile = true

@@ -1,11 +1,19 @@
 project_name      = "acme-shop"
 owner             = "acme-platform"
 region            = "eu-west-1"
-state_bucket_name = "acme-shop-tfstate-acme-shop-infra"
+state_account_id  = "999999999999"
+state_bucket_name = "acme-shop-tfstate-999999999999"
+state_keys        = ["terraform.tfstate", "addons/terraform.tfstate"]
 ci_provider       = "github-actions"
-repository        = "acme/shop-infra"
+
+repository           = "acme/shop-infra"
+create_oidc_provider = true
+
+runtime_role_path     = "/acme-shop/runtime/"
+runtime_boundary_name = "acme-shop-runtime-boundary"
+deploy_services       = ["acm", "apigateway", "application-autoscaling", "autoscaling", "cloudfront", "cloudwatch", "ec2", "ecr", "ecs", "eks", "elasticache", "elasticloadbalancing", "events", "kms", "lambda", "logs", "rds", "route53", "s3", "secretsmanager", "sns", "ssm", "tag", "wafv2", "xray"]
 
 environments = [
-  { name = "dev", region = "eu-west-1", protected = false },
-  { name = "prod", region = "eu-central-1", protected = true },
+  { name = "dev", region = "eu-west-1", account_id = "111111111111", protected = false },
+  { name = "prod", region = "eu-central-1", account_id = "222222222222", protected = true },
 ]

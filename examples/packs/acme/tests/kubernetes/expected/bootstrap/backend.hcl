@@ -1,6 +1,6 @@
-bucket       = "acme-payments-tfstate-acme-payments-infra"
+# The bootstrap's own state, in the state bucket. No encryption header: the bucket's default
+# encryption (the state key, by ARN) applies and its policy refuses any other.
+bucket       = "acme-payments-tfstate-999999999999"
 key          = "bootstrap/terraform.tfstate"
 region       = "eu-central-1"
-encrypt      = true
-kms_key_id   = "alias/acme-payments-tfstate"
 use_lockfile = true

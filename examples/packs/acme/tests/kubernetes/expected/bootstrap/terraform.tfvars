@@ -1,11 +1,19 @@
 project_name      = "acme-payments"
 owner             = "acme-platform"
 region            = "eu-central-1"
-state_bucket_name = "acme-payments-tfstate-acme-payments-infra"
+state_account_id  = "999999999999"
+state_bucket_name = "acme-payments-tfstate-999999999999"
+state_keys        = ["terraform.tfstate", "addons/terraform.tfstate"]
 ci_provider       = "github-actions"
-repository        = "acme/payments-infra"
+
+repository           = "acme/payments-infra"
+create_oidc_provider = true
+
+runtime_role_path     = "/acme-payments/runtime/"
+runtime_boundary_name = "acme-payments-runtime-boundary"
+deploy_services       = ["acm", "apigateway", "application-autoscaling", "autoscaling", "cloudfront", "cloudwatch", "ec2", "ecr", "ecs", "eks", "elasticache", "elasticloadbalancing", "events", "kms", "lambda", "logs", "rds", "route53", "s3", "secretsmanager", "sns", "ssm", "tag", "wafv2", "xray"]
 
 environments = [
-  { name = "staging", region = "eu-central-1", protected = false },
-  { name = "prod", region = "eu-central-1", protected = true },
+  { name = "staging", region = "eu-central-1", account_id = "333333333333", protected = false },
+  { name = "prod", region = "eu-central-1", account_id = "444444444444", protected = true },
 ]

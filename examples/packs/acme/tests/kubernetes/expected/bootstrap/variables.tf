@@ -18,6 +18,22 @@ variable "region" {
   type        = string
 }
 
+variable "partition" {
+  description = "AWS partition of every account (aws, aws-us-gov, aws-cn)."
+  type        = string
+  default     = "aws"
+}
+
+variable "state_account_id" {
+  description = "The state account: holds the state bucket and its key; no environment's account."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.state_account_id))
+    error_message = "state_account_id must be a 12-digit AWS account ID."
+  }
+}
+
 variable "state_bucket_name" {
   description = "Name of the state bucket (globally unique); environments/*.backend.hcl name it too."
   type        = string
@@ -28,18 +44,35 @@ variable "state_bucket_name" {
   }
 }
 
+variable "state_keys" {
+  description = "State key of each root stack under an environment's \"<env>/\" prefix."
+  type        = list(string)
+}
+
 variable "environments" {
-  description = "Environments in promotion order; each gets its own state key and CI roles."
+  description = "Environments in promotion order, each in its own AWS account."
   type = list(object({
-    name      = string
-    region    = string
-    protected = bool
+    name       = string
+    region     = string
+    account_id = string
+    protected  = bool
   }))
 
   validation {
     condition     = length(var.environments) >= 1 && length(var.environments) == length(distinct([for env in var.environments : env.name]))
     error_message = "environments needs at least one environment, each with a unique name."
   }
+
+  validation {
+    condition     = length(distinct([for env in var.environments : env.account_id])) == length(var.environments) && !contains([for env in var.environments : env.account_id], var.state_account_id)
+    error_message = "every environment needs an AWS account of its own, distinct from state_account_id."
+  }
+}
+
+variable "environment_admin_role_name" {
+  description = "Role the operator running the bootstrap assumes in each environment's account (AWS Organizations creates OrganizationAccountAccessRole)."
+  type        = string
+  default     = "OrganizationAccountAccessRole"
 }
 
 variable "ci_provider" {
@@ -64,7 +97,7 @@ variable "repository" {
 }
 
 variable "default_branch" {
-  description = "GitLab: the protected branch whose pipelines may apply and deploy."
+  description = "The protected default branch: plans of protected environments and (GitLab) applies run only there."
   type        = string
   default     = "main"
 }
@@ -73,4 +106,25 @@ variable "gitlab_url" {
   description = "GitLab: URL of the instance issuing the ID tokens (also their audience)."
   type        = string
   default     = "https://gitlab.com"
+}
+
+variable "create_oidc_provider" {
+  description = "Create the CI system's OIDC provider in each environment account; false uses the account's existing one (an account holds one per issuer)."
+  type        = bool
+  default     = true
+}
+
+variable "runtime_role_path" {
+  description = "IAM path of the application's runtime roles, the only roles a deploy role may create or change."
+  type        = string
+}
+
+variable "runtime_boundary_name" {
+  description = "Name of the permissions boundary policy every runtime role carries."
+  type        = string
+}
+
+variable "deploy_services" {
+  description = "Service prefixes (IAM apart) whose every action each deploy role may take in its account."
+  type        = list(string)
 }

@@ -2,22 +2,29 @@ project_name = "acme-payments"
 environment  = "prod"
 owner        = "acme-platform"
 region       = "eu-central-1"
+account_id   = "444444444444"
 protected    = true
 extra_tags   = { cost-center = "cc-4242", data-classification = "confidential" }
 
+runtime_role_path     = "/acme-payments/runtime/"
+runtime_boundary_name = "acme-payments-runtime-boundary"
+
 log_retention_days = 731
-alert_email        = ""
+alert_email        = "oncall@acme.example"
 
 deployment_strategy = "canary"
 
 vpc_cidr = "10.50.0.0/16"
 az_count = 3
 
+hosted_zone_name = "payments.acme.example"
+domain_name      = "payments.acme.example"
+
 eks_node_instance_types  = ["m7i.xlarge"]
 eks_node_min             = 3
 eks_node_desired         = 3
 eks_node_max             = 12
-eks_admin_role_names     = ["acme-payments-prod-ci"]
+eks_admin_role_names     = ["acme-payments-prod-ci-deploy"]
 eks_viewer_role_names    = ["acme-payments-prod-ci-plan"]
 eks_creator_admin_access = false
 

@@ -53,8 +53,10 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
   to_port                      = local.engine.port
 }
 
+# name_prefix: with create_before_destroy, a replacement group is created before the old one is
+# deleted, so a fixed name fails with DBParameterGroupAlreadyExists.
 resource "aws_db_parameter_group" "this" {
-  name        = var.name
+  name_prefix = "${var.name}-"
   family      = local.engine.family
   description = "Parameters of ${var.name}"
 
@@ -94,8 +96,10 @@ data "aws_iam_policy_document" "monitoring_assume" {
 }
 
 resource "aws_iam_role" "monitoring" {
-  name               = "${var.name}-rds-monitoring"
-  assume_role_policy = data.aws_iam_policy_document.monitoring_assume.json
+  name                 = "${var.name}-rds-monitoring"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.monitoring_assume.json
 }
 
 resource "aws_iam_role_policy_attachment" "monitoring" {

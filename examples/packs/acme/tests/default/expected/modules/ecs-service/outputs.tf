@@ -13,6 +13,11 @@ output "task_family" {
   value       = aws_ecs_task_definition.this.family
 }
 
+output "task_definition_arn" {
+  description = "Latest task definition revision Terraform registered (environment, secrets, CPU, memory, logging): each deploy builds its revision from it."
+  value       = aws_ecs_task_definition.this.arn
+}
+
 output "container_name" {
   description = "Name of the application container in the task definition."
   value       = local.container_name

@@ -142,3 +142,19 @@ variable "alarm_topic_arn" {
   description = "ARN of the SNS topic alarms notify."
   type        = string
 }
+
+variable "iam_role_path" {
+  description = "IAM path of the module's roles: the runtime-role path the CI deploy role may manage."
+  type        = string
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary every role of the module carries (bootstrap/ creates it)."
+  type        = string
+}
+
+variable "helm_release_namespaces" {
+  description = "Namespaces whose Secrets (Helm release records) the viewer roles may read; nothing else of the cluster's Secrets."
+  type        = list(string)
+  default     = ["argo-rollouts"]
+}

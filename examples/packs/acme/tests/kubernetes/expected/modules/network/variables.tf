@@ -45,3 +45,13 @@ variable "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the flow log group."
   type        = string
 }
+
+variable "iam_role_path" {
+  description = "IAM path of the module's roles: the runtime-role path the CI deploy role may manage."
+  type        = string
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary every role of the module carries (bootstrap/ creates it)."
+  type        = string
+}

@@ -8,6 +8,37 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = coalesce(var.region, data.aws_region.current.region)
   partition  = data.aws_partition.current.partition
+
+  # The EC2 Auto Scaling service-linked role launches the EKS nodes, whose EBS volumes use this
+  # key: without these statements the instances fail ("EBS volumes are encrypted with an
+  # inaccessible AWS KMS key"). Matched by aws:PrincipalArn, since a key policy naming the role
+  # as principal is refused while the role does not exist yet (a new account's first node group).
+  autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+  autoscaling_statements = var.ebs_for_autoscaling ? [
+    {
+      Sid       = "AutoScalingUsesTheKeyForNodeVolumes"
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "kms:CallerAccount" = local.account_id }
+        ArnEquals    = { "aws:PrincipalArn" = local.autoscaling_role_arn }
+      }
+    },
+    {
+      Sid       = "AutoScalingGrantsTheKeyToEc2"
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = "kms:CreateGrant"
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "kms:CallerAccount" = local.account_id }
+        ArnEquals    = { "aws:PrincipalArn" = local.autoscaling_role_arn }
+        Bool         = { "kms:GrantIsForAWSResource" = "true" }
+      }
+    },
+  ] : []
 }
 
 # One customer managed key per environment: log groups, the alarm topic, secrets, the database,
@@ -21,7 +52,7 @@ resource "aws_kms_key" "this" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat(local.autoscaling_statements, [
       {
         Sid       = "AccountAdministersThroughIAM"
         Effect    = "Allow"
@@ -51,7 +82,7 @@ resource "aws_kms_key" "this" {
           StringEquals = { "aws:SourceAccount" = local.account_id }
         }
       },
-    ]
+    ])
   })
 }
 

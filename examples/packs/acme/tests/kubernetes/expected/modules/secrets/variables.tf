@@ -36,3 +36,9 @@ variable "region" {
   type        = string
   default     = null
 }
+
+variable "ebs_for_autoscaling" {
+  description = "Let the EC2 Auto Scaling service-linked role use the key for the EBS volumes of the instances it launches (EKS managed node groups)."
+  type        = bool
+  default     = false
+}

@@ -1,0 +1,75 @@
+variable "project_name" {
+  description = "Project slug: the first part of every role name."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment whose account the provider works in."
+  type        = string
+}
+
+variable "protected" {
+  description = "Protected environments plan only from the default branch, never from a pull or merge request."
+  type        = bool
+}
+
+variable "ci_provider" {
+  description = "github-actions, gitlab-ci or none (then no OIDC provider and no CI role)."
+  type        = string
+}
+
+variable "repository" {
+  description = "Repository path on the CI host whose jobs the roles trust."
+  type        = string
+}
+
+variable "default_branch" {
+  description = "The protected default branch: the only ref whose pipelines plan protected environments and (GitLab) apply."
+  type        = string
+}
+
+variable "gitlab_url" {
+  description = "GitLab: URL of the instance issuing the ID tokens (also their audience)."
+  type        = string
+}
+
+variable "create_oidc_provider" {
+  description = "Create the CI system's OIDC provider in the account; false uses the one the account already has."
+  type        = bool
+}
+
+variable "runtime_role_path" {
+  description = "IAM path of the application's runtime roles: the only roles the deploy role may create or change."
+  type        = string
+}
+
+variable "runtime_boundary_name" {
+  description = "Name of the permissions boundary every runtime role must carry."
+  type        = string
+}
+
+variable "state_bucket_arn" {
+  description = "ARN of the state bucket (in the state account)."
+  type        = string
+}
+
+variable "state_kms_key_arn" {
+  description = "ARN of the state key (in the state account)."
+  type        = string
+}
+
+variable "state_keys" {
+  description = "State keys of the environment's root stacks, relative to its \"<env>/\" prefix."
+  type        = list(string)
+}
+
+variable "plan_readable_secret_names" {
+  description = "Secrets the plan role may read because their value is in the state anyway (the Redis AUTH token); empty for none."
+  type        = list(string)
+  default     = []
+}
+
+variable "deploy_services" {
+  description = "Service prefixes (IAM apart) whose every action the deploy role may take in the account."
+  type        = list(string)
+}

@@ -1,0 +1,6 @@
+project_name         = "payments"
+environment          = "prod"
+project_id           = "acme-payments-prod"
+region               = "us-central1"
+deployment_strategy  = "canary"
+plan_service_account = "ci-plan-prod@acme-payments-tfstate.iam.gserviceaccount.com"

@@ -1,0 +1,6 @@
+project_name         = "payments"
+environment          = "staging"
+project_id           = "acme-payments-staging"
+region               = "us-central1"
+deployment_strategy  = "canary"
+plan_service_account = "ci-plan-staging@acme-payments-tfstate.iam.gserviceaccount.com"
