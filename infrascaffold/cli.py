@@ -260,7 +260,7 @@ def update(ctx: click.Context, /, directory: Path, **options: Any) -> None:
     \b
     Example:
       infrascaffold update infra/ --set environments.3.name=qa \\
-        --set environments.3.cidr=10.40.0.0/16
+        --set environments.3.cidr=10.40.0.0/16 --set environments.3.account_id=444444444444
       infrascaffold update infra/ --check
     """
     from infrascaffold.commands import update as command

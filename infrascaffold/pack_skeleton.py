@@ -85,9 +85,21 @@ OVERLAY_FILES = {
 - Cost center: `{{ cost_center }}` (tag every resource with it).
 - Approved regions: eu-west-1, eu-central-1.
 """,
-    "tests/default/answers.yaml": (
-        "project_name: demo\nrepository: acme/demo\ncost_center: cc-1234\n"
-    ),
+    # Every answer the base requires without a default: a protected prod needs a domain, an
+    # alert e-mail and (on Kubernetes) a runner in its network; AWS, an account per environment.
+    "tests/default/answers.yaml": """\
+project_name: demo
+repository: acme/demo
+cost_center: cc-1234
+domain: demo.example.com
+alert_email: oncall@example.com
+aws_state_account_id: "999999999999"
+environments:
+  - {name: dev, region: eu-west-1, cidr: 10.10.0.0/16, size: small, account_id: "111111111111",
+     protected: false}
+  - {name: prod, region: eu-central-1, cidr: 10.30.0.0/16, size: large, account_id: "222222222222",
+     protected: true, runner: prod-network}
+""",
 }
 
 

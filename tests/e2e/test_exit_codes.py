@@ -191,12 +191,12 @@ CASES = [
         "no pack.yaml here",
     ),
     Case(2, "template test", lambda e: ["template", "test", e.folder({"f": "x"})], "pack.yaml"),
-    # 70: internal error
+    # A pack's own template error is bad input of that pack, named with its file.
     Case(
-        70,
+        2,
         "new",
         lambda e: ["new", "out", "--pack", e.folder(BUGGY_PACK, "pack"), "--no-input"],
-        "unexpected ZeroDivisionError",
+        "files/README.md.j2",
     ),
 ]
 
@@ -216,10 +216,39 @@ def test_exit_code(case: Case, installed: Installed, work: Path, rendered: Path)
         assert len(errors) == 1, result.stderr
 
 
+# 70: an internal error (a bug). The installed program has none to trigger on purpose, so one is
+# injected: the installed package's own `main()` runs with `validate` patched to raise.
+FAULT = (
+    "import sys, infrascaffold.commands.validate as v\n"
+    "def boom(*args, **kwargs):\n"
+    "    raise ZeroDivisionError('injected')\n"
+    "v.run = boom\n"
+    "from infrascaffold.cli import main\n"
+    "sys.argv[0] = 'infrascaffold'\n"
+    "main()\n"
+)
+
+
+def run_with_fault(installed: Installed, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(installed.python), "-c", FAULT, *args],
+        cwd=work,
+        env=installed.env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_an_internal_error_exits_70_with_one_line(installed: Installed, work: Path) -> None:
+    result = run_with_fault(installed, work, "validate", ".")
+    assert result.returncode == 70, result.stderr
+    assert "unexpected ZeroDivisionError" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_debug_shows_the_traceback_of_an_internal_error(installed: Installed, work: Path) -> None:
-    build_file_tree(work / "pack", BUGGY_PACK)
-    result = installed.run("--debug", "new", "out", "--pack", "pack", "--no-input", cwd=work)
-    assert result.returncode != 0 and "Traceback" in result.stderr
+    result = run_with_fault(installed, work, "--debug", "validate", ".")
+    assert result.returncode == 70 and "Traceback" in result.stderr
     assert "ZeroDivisionError" in result.stderr
 
 

@@ -39,6 +39,8 @@ def test_render_and_validate(
     installed: Installed, work: Path, cloud: str, compute: str, ci: str
 ) -> None:
     sets = ["--set", f"compute={compute}", "--set", f"ci={ci}"]
+    if compute == "kubernetes":  # the protected prod's private cluster: a runner in its network
+        sets += ["--set", "environments.2.runner=prod-network"]
     new = installed.run(
         "new", "infra", "--example", f"{cloud}-containers", *sets, "--no-input", cwd=work
     )
