@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -445,8 +446,9 @@ def run_cli(args: list[str]) -> int:
         click.echo("Terminated; nothing was written.", err=True)
         return EXIT_TERMINATED
     except Exception as exc:  # noqa: BLE001 - the one top-level handler
-        if "--debug" in args:
-            raise
+        if "--debug" in args:  # the traceback, and still the internal error's exit code
+            traceback.print_exc()
+            return EXIT_INTERNAL
         click.echo(
             f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
             err=True,
