@@ -541,7 +541,9 @@ def environments(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
 
 def job_text(text: str, job: str) -> str:
     """The text of one job of a rendered workflow, to read its comments."""
-    match = re.search(rf"^  {re.escape(job)}:\n(.*?)(?=^\n|\Z)", text, re.M | re.S)
+    match = re.search(
+        rf"^  (?:{re.escape(job)}|\"{re.escape(job)}\"):\n(.*?)(?=^\n|\Z)", text, re.M | re.S
+    )
     assert match, job
     return match.group(1)
 
