@@ -189,7 +189,11 @@ def test_downloaded_binaries_are_checked_against_a_pinned_sha256(combo: Combo) -
             continue
         for match in re.finditer(r'curl -fsSLo "(\$tools/[\w-]+)"', text):
             target = match.group(1)
-            check = re.compile(rf'echo "[0-9a-f]{{64}}  {re.escape(target)}" \| sha256sum -c -')
+            # the digest is one shell word (`| sh`), quoted or bare, before the quoted target
+            digest, quoted = r"[0-9a-f]{64}", re.escape(target)
+            check = re.compile(
+                rf'echo (?:"{digest}  {quoted}"|{digest}"  {quoted}") \| sha256sum -c -'
+            )
             assert check.search(text, match.end()), f"{'-'.join(combo)} {path}: {target}"
 
 
