@@ -27,7 +27,7 @@ def add_environment(
     after: str | None = None,
     region: str | None = None,
     cidr: str | None = None,
-    fields: Mapping[str, str] | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The list with NAME inserted after AFTER (default: last), unprotected, with a free CIDR;
     `fields` sets more of the record (an AWS `account_id`, an Azure `subscription_id`)."""

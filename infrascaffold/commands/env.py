@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from infrascaffold.answers import parse_set_option
 from infrascaffold.commands import update
 from infrascaffold.env_lifecycle import add_environment, remove_environment
 from infrascaffold.errors import InfrascaffoldError
@@ -55,13 +56,12 @@ def run_remove(directory: Path, name: str, *, force: bool, options: update.Updat
     return update.run(directory, replace(options, changes={"environments": changed}))
 
 
-def _field(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
-    if not sep or not key.strip():
-        raise InfrascaffoldError(
-            f"--field {item}", "expected KEY=VALUE, e.g. account_id=444444444444"
-        )
-    return key.strip(), value
+def _field(item: str) -> tuple[str, object]:
+    """One `--field KEY=VALUE` of the new record, parsed as `--set` parses its values."""
+    parts, value = parse_set_option(item)
+    if len(parts) != 1:
+        raise InfrascaffoldError(f"--field {item}", "a field of the new record, e.g. account_id=…")
+    return str(parts[0]), value
 
 
 def _environments(directory: Path) -> list[dict[str, object]]:

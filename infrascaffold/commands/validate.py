@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from infrascaffold.validate import Finding, validate_dir
 from infrascaffold.validate.ci_files import ci_kind
 from infrascaffold.validate.report_formats import FORMATS
 from infrascaffold.validate.settings import load_settings
-from infrascaffold.validate.validation import SKIPPED_DIRS
+from infrascaffold.validate.validation import walk_files
 
 _TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tf.json", ".tfvars.json")
 
@@ -64,13 +63,9 @@ def _counts(directory: Path) -> tuple[int, int]:
     if not directory.is_dir():
         raise InfrascaffoldError(str(directory), "not a folder")
     terraform = ci = 0
-    for folder, dirs, names in os.walk(directory):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".venv")]
-        rel = Path(folder).relative_to(directory)
-        for name in names:
-            path = (rel / name).as_posix()
-            terraform += name.endswith(_TERRAFORM_SUFFIXES)
-            ci += name.endswith((".yml", ".yaml")) and ci_kind(path) is not None
+    for _, path in walk_files(directory):
+        terraform += path.endswith(_TERRAFORM_SUFFIXES)
+        ci += path.endswith((".yml", ".yaml")) and ci_kind(path) is not None
     return terraform, ci
 
 

@@ -113,18 +113,24 @@ def read_tree(root: Path, undecodable: list[str] | None = None) -> dict[str, str
     appended to `undecodable`.
     """
     tree: dict[str, str] = {}
+    for path, relative in walk_files(root):
+        text = _read_text(path)
+        if text is not None:
+            tree[relative] = text
+        elif undecodable is not None and _undecodable_config(path):
+            undecodable.append(relative)
+    return tree
+
+
+def walk_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """Every file under `root` that validation reads, with its POSIX path relative to `root`
+    (the `SKIPPED_DIRS` and `.venv*` folders left out)."""
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".venv"))
         base = Path(folder)
         for name in names:
             path = base / name
-            text = _read_text(path)
-            relative = path.relative_to(root).as_posix()
-            if text is not None:
-                tree[relative] = text
-            elif undecodable is not None and _undecodable_config(path):
-                undecodable.append(relative)
-    return tree
+            yield path, path.relative_to(root).as_posix()
 
 
 def _undecodable_config(path: Path) -> bool:
