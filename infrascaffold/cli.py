@@ -116,14 +116,14 @@ def new(
       infrascaffold new infra/ --answers answers.yml --no-input \\
         --set environments.1.region=eu-west-3
     """
+    from infrascaffold.answers.examples import example_path
     from infrascaffold.commands import new as command
-    from infrascaffold.examples import example_path
 
     if example and answers_file:
         raise click.UsageError("give either --answers or --example, not both")
     if example:
         answers_file = example_path(example)
-    from infrascaffold.limits import MB, Limits
+    from infrascaffold.render.limits import MB, Limits
 
     limits = Limits(max_output_size * MB, max_files, max_render_time)
     interactive = not (defaults or no_input) and sys.stdin.isatty()

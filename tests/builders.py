@@ -9,12 +9,13 @@ from typing import Any
 
 import yaml
 
-from infrascaffold.answer_checks import check_answers
-from infrascaffold.answers import apply_overrides, raise_problems, resolve_answers
-from infrascaffold.generate import render_answers as render_resolved
-from infrascaffold.jinja_env import make_environment
-from infrascaffold.pack import Pack, load_pack, load_pack_from
-from infrascaffold.render import Tree
+from infrascaffold.answers.checks import check_answers
+from infrascaffold.answers.layering import apply_overrides, raise_problems, resolve_answers
+from infrascaffold.pack.manifest import load_pack, load_pack_from
+from infrascaffold.pack.model import Pack
+from infrascaffold.render.files import Tree
+from infrascaffold.render.pipeline import render_answers as render_resolved
+from infrascaffold.templating.environment import make_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "answers"

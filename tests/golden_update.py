@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import shutil
 
-from infrascaffold.pack import load_pack_from
-from infrascaffold.pack_tests import case_folders, render_case
-from infrascaffold.writer import replace_tree
+from infrascaffold.authoring.tests import case_folders, render_case
+from infrascaffold.pack.manifest import load_pack_from
+from infrascaffold.write.writer import replace_tree
 from tests.builders import ROOT, example_answers, render_answers
 
 GOLDEN = ROOT / "tests" / "golden"

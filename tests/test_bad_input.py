@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from infrascaffold.answer_checks import check_answers
-from infrascaffold.answers import resolve_answers
+from infrascaffold.answers.checks import check_answers
+from infrascaffold.answers.layering import resolve_answers
 from infrascaffold.errors import shown
-from infrascaffold.jinja_env import make_environment
-from infrascaffold.pack import load_pack
-from infrascaffold.untrusted_yaml import load_yaml_text
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.untrusted_yaml import load_yaml_text
+from infrascaffold.templating.environment import make_environment
 
 PACK = load_pack("platform")
 BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(

@@ -221,7 +221,7 @@ def test_sigterm_exits_143_with_a_message() -> None:
 def test_update_rolls_back_what_a_killed_run_left_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from infrascaffold import journal
+    from infrascaffold.write import journal
 
     dest = tmp_path / "infra"
     assert run("new", str(dest), "--answers", EXAMPLE, "--no-input")[0] == 0
@@ -248,7 +248,7 @@ def test_update_rolls_back_what_a_killed_run_left_first(
 def test_an_interview_refused_for_overwrites_keeps_the_answers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from infrascaffold import interview
+    from infrascaffold.answers import interview
     from infrascaffold.commands import new as command
     from infrascaffold.errors import WriteError
 

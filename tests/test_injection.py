@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from infrascaffold.pack import Pack, load_pack_from
+from infrascaffold.pack.manifest import load_pack_from
+from infrascaffold.pack.model import Pack
 from infrascaffold.validate import validate_tree
 from tests.builders import build_file_tree, example_answers, render_answers
 

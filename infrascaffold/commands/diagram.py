@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from infrascaffold.diagram import architecture_from_folder
-from infrascaffold.diagram_formats import FORMATS
+from infrascaffold.diagram.build import architecture_from_folder
+from infrascaffold.diagram.formats import FORMATS
 from infrascaffold.errors import EXIT_OK, InfrascaffoldError
 
 

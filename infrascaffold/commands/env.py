@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
-from infrascaffold.answers import parse_set_option
+from infrascaffold.answers.layering import parse_set_option
 from infrascaffold.commands import update
-from infrascaffold.env_lifecycle import add_environment, remove_environment
 from infrascaffold.errors import InfrascaffoldError
-from infrascaffold.record import RECORD_DIR, load_record
+from infrascaffold.update.env_lifecycle import add_environment, remove_environment
+from infrascaffold.write.record import RECORD_DIR, load_record
 
 DESTROYED_DIR = f"{RECORD_DIR}/destroyed"
 RUNBOOK = "docs/runbooks/destroy-environment.md"

@@ -9,16 +9,16 @@ from typing import Any
 import click
 import yaml
 
-from infrascaffold.answers import load_answers_file, parse_set_option, public_answers
+from infrascaffold.answers.layering import load_answers_file, parse_set_option, public_answers
 from infrascaffold.errors import EXIT_OK, WriteError
-from infrascaffold.generate import generate
-from infrascaffold.jinja_env import make_environment
-from infrascaffold.limits import DEFAULT_LIMITS, Limits
-from infrascaffold.pack import load_pack
-from infrascaffold.record import record_files
-from infrascaffold.tasks import require_trust, run_tasks
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.tasks import require_trust, run_tasks
+from infrascaffold.render.limits import DEFAULT_LIMITS, Limits
+from infrascaffold.render.pipeline import generate
+from infrascaffold.templating.environment import make_environment
 from infrascaffold.user_cache import user_cache_root
-from infrascaffold.writer import apply_changes, check_folder, clean_up, refuse_overwrites
+from infrascaffold.write.record import record_files
+from infrascaffold.write.writer import apply_changes, check_folder, clean_up, refuse_overwrites
 
 
 def run(
@@ -43,7 +43,7 @@ def run(
     overrides = [parse_set_option(item) for item in sets]
     ask = None
     if interactive:
-        from infrascaffold.interview import make_asker
+        from infrascaffold.answers.interview import make_asker
 
         ask = make_asker(make_environment(pack.search_roots))
     result = generate(pack, provided, overrides, ask, limits=limits)

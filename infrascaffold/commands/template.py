@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
-from infrascaffold.answers import load_answers_file
+from infrascaffold.answers.examples import list_examples
+from infrascaffold.answers.layering import load_answers_file
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.authoring.lint import lint_renders, lint_static
+from infrascaffold.authoring.skeleton import skeleton_files
+from infrascaffold.authoring.tests import case_folders, render_case, run_case
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
-from infrascaffold.examples import list_examples
-from infrascaffold.pack import load_pack, load_pack_from
-from infrascaffold.pack_lint import lint_renders, lint_static
-from infrascaffold.pack_skeleton import skeleton_files
-from infrascaffold.pack_tests import case_folders, render_case, run_case
-from infrascaffold.sources import BUILTIN_PACKS, installed_packs
+from infrascaffold.pack.manifest import load_pack, load_pack_from
+from infrascaffold.pack.sources import BUILTIN_PACKS, installed_packs
 from infrascaffold.validate.findings import Finding
-from infrascaffold.writer import replace_tree, write_tree
+from infrascaffold.write.writer import replace_tree, write_tree
 
 
 def run_list() -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from infrascaffold.answers import (
+from infrascaffold.answers.layering import (
     Asker,
     apply_overrides,
     load_answers_file,
@@ -19,19 +19,20 @@ from infrascaffold.answers import (
     public_answers,
 )
 from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
-from infrascaffold.generate import generate
-from infrascaffold.git_unmerged import ConflictSides, register_unmerged
-from infrascaffold.jinja_env import make_environment
-from infrascaffold.merge import has_conflict_markers
-from infrascaffold.migrations import migrate_answers
-from infrascaffold.pack import Pack, load_pack
-from infrascaffold.pack_releases import pack_reference, release_notice
-from infrascaffold.questions import Question
-from infrascaffold.record import BASE_DIR, Record, load_record, record_files
-from infrascaffold.update import UpdatePlan, plan_update
-from infrascaffold.update_review import merged_tree, refuse_rebuild, review_merged
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.migrations import migrate_answers
+from infrascaffold.pack.model import Pack
+from infrascaffold.pack.questions import Question
+from infrascaffold.pack.releases import pack_reference, release_notice
+from infrascaffold.render.pipeline import generate
+from infrascaffold.templating.environment import make_environment
+from infrascaffold.update.git_unmerged import ConflictSides, register_unmerged
+from infrascaffold.update.lines import has_conflict_markers
+from infrascaffold.update.plan import UpdatePlan, plan_update
+from infrascaffold.update.review import merged_tree, refuse_rebuild, review_merged
 from infrascaffold.validate import Finding
-from infrascaffold.writer import apply_changes, clean_up
+from infrascaffold.write.record import BASE_DIR, Record, load_record, record_files
+from infrascaffold.write.writer import apply_changes, clean_up
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def _register_conflicts(
 
 
 def _asker(pack: Pack, recorded: Mapping[str, Any], options: UpdateOptions) -> Asker:
-    from infrascaffold.interview import make_asker
+    from infrascaffold.answers.interview import make_asker
 
     ask = make_asker(make_environment(pack.search_roots))
     if not options.reask:

@@ -10,7 +10,7 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from infrascaffold.pack import is_build_dropping
+from infrascaffold.pack.model import is_build_dropping
 from tests.e2e.conftest import Installed
 
 SERVERLESS = ("aws-serverless-bluegreen",)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from infrascaffold.pack import load_pack
+from infrascaffold.pack.manifest import load_pack
 from tests.e2e.conftest import Installed
 
 CLOUDS = ("aws", "gcp", "azure")

@@ -1,6 +1,6 @@
 """Principles 1-7 of the security model (issue 16), asserted on every AWS render of the matrix.
 
-The matrix is the pairwise cover `template lint` uses (infrascaffold/answer_matrix.py) with the
+The matrix is the pairwise cover `template lint` uses (infrascaffold/answers/matrix.py) with the
 cloud fixed to AWS, over three environments whose names share a prefix (prod, prod-dr): the
 policies are read from the parsed render and their `${...}` references resolved from its tfvars.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
-from infrascaffold.pack import load_pack
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.pack.manifest import load_pack
 from tests.builders import render_answers
 from tests.terraform_checks import labelled, parse_hcl, unquote
 
@@ -288,7 +288,7 @@ def test_protected_environments_have_https_and_an_alarm_subscriber(combo: str) -
 
 
 def test_security_doc_lists_every_identity_from_the_same_data() -> None:
-    from infrascaffold.jinja_env import make_environment
+    from infrascaffold.templating.environment import make_environment
 
     pack = load_pack("platform")
     env = make_environment(pack.search_roots)
@@ -318,7 +318,7 @@ def test_security_doc_lists_every_identity_from_the_same_data() -> None:
 
 
 def test_security_doc_names_the_trusted_subjects_as_code() -> None:
-    from infrascaffold.jinja_env import make_environment
+    from infrascaffold.templating.environment import make_environment
 
     pack = load_pack("platform")
     template = make_environment(pack.search_roots).get_template(

@@ -1,6 +1,6 @@
 """The security model of every Azure render of the answer matrix (issue 16, principles 1-7).
 
-The pairwise matrix of `template lint` (infrascaffold/answer_matrix.py) over the pack's choice and
+The pairwise matrix of `template lint` (infrascaffold/answers/matrix.py) over the pack's choice and
 bool questions with `cloud: azure`, on the Azure example answers: each render's bootstrap, root
 stack, add-ons stack and pipelines are parsed and judged. The helpers stay in this module.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
-from infrascaffold.pack import load_pack
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.pack.manifest import load_pack
 from tests.builders import example_answers, render_answers
 from tests.terraform_checks import labelled, parse_hcl, unquote
 

@@ -23,11 +23,12 @@ from typing import Any
 import pytest
 import yaml
 
-from infrascaffold.answer_checks import check_answers
-from infrascaffold.answers import apply_overrides, raise_problems, resolve_answers
-from infrascaffold.generate import render_answers
-from infrascaffold.jinja_env import make_environment
-from infrascaffold.pack import Pack, load_pack
+from infrascaffold.answers.checks import check_answers
+from infrascaffold.answers.layering import apply_overrides, raise_problems, resolve_answers
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.model import Pack
+from infrascaffold.render.pipeline import render_answers
+from infrascaffold.templating.environment import make_environment
 from tests.builders import ROOT, example_answers, write_tree_to
 
 Combo = tuple[str, str, str, str]

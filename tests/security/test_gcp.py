@@ -1,6 +1,6 @@
 """The security model of every GCP render (issue 16, principles 1-7), judged on the render.
 
-The answer sets are the pairwise matrix `template lint` uses (infrascaffold/answer_matrix.py)
+The answer sets are the pairwise matrix `template lint` uses (infrascaffold/answers/matrix.py)
 over the GCP example, with three environments (one protected) in projects of their own, a
 domain and an alert e-mail (protected environments require both). Each assertion reads the
 rendered Terraform, pipeline or docs: nothing here restates the templates' own logic.
@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from infrascaffold.answer_matrix import matrix_questions, pairwise_sets
-from infrascaffold.answers import apply_overrides, resolve_answers
-from infrascaffold.context import build_context
-from infrascaffold.jinja_env import make_environment
-from infrascaffold.pack import load_pack
+from infrascaffold.answers.layering import apply_overrides, resolve_answers
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.render.context import build_context
+from infrascaffold.templating.environment import make_environment
 from tests.builders import example_answers, render_answers
 from tests.terraform_checks import blocks, parse_hcl, unquote
 

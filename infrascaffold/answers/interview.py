@@ -1,0 +1,172 @@
+"""The interactive interview: one prompt per question, invalid answers re-asked with the reason.
+
+Only `make_asker` is used by the rest of the package; it returns the `Asker` callback that
+`answers.resolve_answers` calls for every question that has no answer yet.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+import click
+from jinja2.sandbox import SandboxedEnvironment
+
+from infrascaffold.answers.checks import check_value
+from infrascaffold.answers.layering import Asker, default_value
+from infrascaffold.pack.questions import MISSING, Question
+
+_DONE = "Done"
+
+
+def make_asker(env: SandboxedEnvironment) -> Asker:
+    """An `Asker` that prompts on the terminal (questionary menus and text prompts)."""
+
+    def ask(question: Question, default: Any, ctx: Mapping[str, Any], path: str) -> Any:
+        if question.type == "list":
+            return _ask_records(env, question, default, ctx, path)
+        return _ask_value(env, question, default, ctx, path)
+
+    return ask
+
+
+def _ask_value(
+    env: SandboxedEnvironment, question: Question, default: Any, ctx: Mapping[str, Any], path: str
+) -> Any:
+    import questionary  # imported on first prompt only: it is slow to import
+
+    title = f"{question.help or question.key} ({path})"
+    if question.type == "choice":
+        choices = [str(c) for c in question.choices]
+        initial = str(default) if default is not MISSING and str(default) in choices else None
+        picked = questionary.select(title, choices=choices, default=initial).unsafe_ask()
+        return question.choices[choices.index(picked)]
+    if question.type == "multichoice":
+        chosen = default if isinstance(default, list) else []
+        boxes = [questionary.Choice(str(c), value=c, checked=c in chosen) for c in question.choices]
+        return questionary.checkbox(title, choices=boxes).unsafe_ask()
+    if question.type == "bool":
+        return questionary.confirm(
+            title, default=bool(default) if default is not MISSING else False
+        ).unsafe_ask()
+
+    def validate(text: str) -> bool | str:
+        value = _parse_text(question, text)
+        if value is None:
+            return "enter a whole number" if question.type == "int" else "an answer is required"
+        problems = check_value(env, question, value, ctx, path)
+        return problems[0][1] if problems else True
+
+    prompt = questionary.password if question.secret else questionary.text
+    initial_text = "" if default is MISSING or default is None else str(default)
+    text = prompt(title, default=initial_text, validate=validate).unsafe_ask()
+    return _parse_text(question, text)
+
+
+def _parse_text(question: Question, text: str) -> Any:
+    text = text.strip()
+    if question.type == "int":
+        return int(text) if text.lstrip("-").isdigit() else None
+    return text if text or question.has_default else None
+
+
+def _ask_records(
+    env: SandboxedEnvironment, question: Question, default: Any, ctx: Mapping[str, Any], path: str
+) -> list[dict[str, Any]]:
+    """Edit a list of records (environments): add, edit, rename, remove, then Done."""
+    import questionary
+
+    records: list[dict[str, Any]] = copy.deepcopy(default) if isinstance(default, list) else []
+    records = [_fill_record(env, question, r, ctx, f"{path}[{i}]") for i, r in enumerate(records)]
+    while True:
+        click.echo(_summary(question, records))
+        action = questionary.select(
+            f"{question.help or question.key}: edit the list or choose Done",
+            choices=_actions(records, question),
+        ).unsafe_ask()
+        if action == _DONE:
+            problems = check_value(env, question, records, ctx, path)
+            if not problems:
+                return records
+            for where, reason in problems:
+                click.echo(f"  ✗ {where}: {reason}")
+            continue
+        verb, _, index = action.partition(" #")
+        records = _apply_action(env, question, records, verb, index, ctx, path)
+
+
+def _actions(records: list[dict[str, Any]], question: Question) -> list[str]:
+    actions = [_DONE]
+    if question.max_items is None or len(records) < question.max_items:
+        actions.append("Add")
+    for i, record in enumerate(records):
+        label = record.get("name", i)
+        actions += [f"Edit #{i} {label}", f"Rename #{i} {label}", f"Remove #{i} {label}"]
+    return actions
+
+
+def _apply_action(
+    env: SandboxedEnvironment,
+    question: Question,
+    records: list[dict[str, Any]],
+    verb: str,
+    index: str,
+    ctx: Mapping[str, Any],
+    path: str,
+) -> list[dict[str, Any]]:
+    import questionary
+
+    if verb == "Add":
+        new = _fill_record(env, question, {}, ctx, f"{path}[{len(records)}]", ask_all=True)
+        return [*records, new]
+    i = int(index.split()[0])
+    if verb == "Remove":
+        return records[:i] + records[i + 1 :]
+    if verb == "Rename":
+        name_field = next(f for f in question.fields if f.key == "name")
+        records[i]["name"] = _ask_value(
+            env, name_field, records[i].get("name", MISSING), ctx, f"{path}[{i}].name"
+        )
+        return records
+    if verb == "Edit":
+        records[i] = _fill_record(env, question, records[i], ctx, f"{path}[{i}]", ask_all=True)
+        return records
+    questionary.print(f"unknown action {verb}")
+    return records
+
+
+def _fill_record(
+    env: SandboxedEnvironment,
+    question: Question,
+    record: Mapping[str, Any],
+    ctx: Mapping[str, Any],
+    path: str,
+    *,
+    ask_all: bool = False,
+) -> dict[str, Any]:
+    """Give every field a value: ask for each (`ask_all`), or take defaults for missing ones."""
+    from infrascaffold.templating.environment import evaluate
+
+    out: dict[str, Any] = dict(record)
+    for field in question.fields:
+        field_ctx = {**ctx, "item": out}
+        if field.when and not evaluate(env, field.when, field_ctx):
+            continue
+        current = out.get(field.key, MISSING)
+        if current is MISSING and field.has_default:
+            current = default_value(env, field, field_ctx)
+        if ask_all or current is MISSING:
+            current = _ask_value(env, field, current, field_ctx, f"{path}.{field.key}")
+        out[field.key] = current
+    return out
+
+
+def _summary(question: Question, records: list[dict[str, Any]]) -> str:
+    if not records:
+        return f"{question.key}: (none yet)"
+    lines = [f"{question.key}:"]
+    for i, record in enumerate(records):
+        fields = ", ".join(f"{k}={v}" for k, v in record.items() if k != "name")
+        lines.append(f"  #{i} {record.get('name', '?')}: {fields}")
+    return "\n".join(lines)

@@ -1,0 +1,74 @@
+"""Answer sets for `template lint`: every choice value at least once, pairs across questions.
+
+A greedy all-pairs cover over the pack's choice and bool questions: each new set takes, question
+by question, the value that covers the most pairs not yet covered. Capped, since every set is a
+full render and validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+from typing import Any
+
+from infrascaffold.pack.questions import Question
+
+Pair = tuple[str, Any, str, Any]
+
+
+def matrix_questions(questions: Sequence[Question], fixed: Mapping[str, Any]) -> list[Question]:
+    """The questions the matrix varies: choice and bool ones the pack does not fix."""
+    return [q for q in questions if q.type in ("choice", "bool") and q.key not in fixed]
+
+
+def values_of(question: Question) -> list[Any]:
+    """The values a varied question can take."""
+    return list(question.choices) if question.type == "choice" else [False, True]
+
+
+def pairwise_sets(questions: Sequence[Question], limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` answer sets covering every value, then as many value pairs as fit."""
+    if not questions:
+        return [{}]
+    uncovered = _all_pairs(questions)
+    unseen = {(q.key, v) for q in questions for v in values_of(q)}
+    sets: list[dict[str, Any]] = []
+    while (uncovered or unseen) and len(sets) < limit:
+        chosen = _next_set(questions, uncovered, unseen)
+        sets.append(chosen)
+        unseen -= set(chosen.items())
+        uncovered -= _pairs_of(chosen, questions)
+    return sets
+
+
+def _all_pairs(questions: Sequence[Question]) -> set[Pair]:
+    return {
+        (a.key, va, b.key, vb)
+        for a, b in combinations(questions, 2)
+        for va in values_of(a)
+        for vb in values_of(b)
+    }
+
+
+def _pairs_of(chosen: Mapping[str, Any], questions: Sequence[Question]) -> set[Pair]:
+    return {(a.key, chosen[a.key], b.key, chosen[b.key]) for a, b in combinations(questions, 2)}
+
+
+def _next_set(
+    questions: Sequence[Question], uncovered: set[Pair], unseen: set[tuple[str, Any]]
+) -> dict[str, Any]:
+    chosen: dict[str, Any] = {}
+    for question in questions:
+
+        def gain(value: Any, q: Question = question) -> tuple[bool, int, int]:
+            new_pairs = sum(
+                (key, picked, q.key, value) in uncovered or (q.key, value, key, picked) in uncovered
+                for key, picked in chosen.items()
+            )
+            potential = sum(
+                (a, va) == (q.key, value) or (b, vb) == (q.key, value) for a, va, b, vb in uncovered
+            )
+            return ((q.key, value) in unseen, new_pairs, potential)
+
+        chosen[question.key] = max(values_of(question), key=gain)
+    return chosen

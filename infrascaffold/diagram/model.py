@@ -1,0 +1,67 @@
+"""The architecture graph's values: resources, components (nodes), edges, and the graph.
+
+The builder (`build`) derives them from rendered Terraform; the writers (`formats`) draw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A `resource` block; `name` and `description` are its real ones in the chosen environment,
+    when they follow from the tfvars (None otherwise)."""
+
+    type: str
+    label: str
+    kind: str
+    name: str | None = None
+    description: str | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.type}.{self.label}"
+
+
+@dataclass(frozen=True)
+class Component:
+    """A node of the diagram: a module call of the root (or one kind of its resources), or a
+    resource of the root itself."""
+
+    id: str
+    label: str
+    kind: str
+    source: str = ""
+    resources: tuple[Resource, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`source` feeds `target`: the target's arguments reference the source's outputs."""
+
+    source: str
+    target: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """The graph of one Terraform root, labelled for one environment when one was chosen."""
+
+    components: tuple[Component, ...]
+    edges: tuple[Edge, ...]
+    environment: str | None = None
+    region: str | None = None
+    cidr: str | None = None
+
+    @property
+    def title(self) -> str:
+        details = [d for d in (self.environment, self.region, self.cidr) if d]
+        return " · ".join(details) if details else "Terraform root"
+
+    def resources(self) -> Iterator[Resource]:
+        """Every resource of the root, its modules' included."""
+        for component in self.components:
+            yield from component.resources

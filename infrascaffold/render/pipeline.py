@@ -1,0 +1,109 @@
+"""The pure pipeline shared by `new` and `update`: pack → answers → context → tree → validation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
+
+from infrascaffold.answers.checks import check_answers
+from infrascaffold.answers.layering import Asker, apply_overrides, raise_problems, resolve_answers
+from infrascaffold.errors import InfrascaffoldError, PackError, RenderError
+from infrascaffold.pack.decisions import Decision, log_decisions
+from infrascaffold.pack.model import Pack
+from infrascaffold.pack.sources import MANIFEST
+from infrascaffold.render.context import build_context
+from infrascaffold.render.files import Tree, render_pack
+from infrascaffold.render.limits import DEFAULT_LIMITS, Limits, RenderBudget, time_limit
+from infrascaffold.templating.environment import EVALUATION_ERRORS, failure_text, make_environment
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The outcome of a render that passed validation: ready to be written or merged."""
+
+    pack: Pack
+    answers: Mapping[str, Any]
+    tree: Tree
+    decisions: tuple[Decision, ...] = ()
+
+
+def generate(
+    pack: Pack,
+    provided: Mapping[str, Any],
+    overrides: Sequence[tuple[list[str | int], Any]] = (),
+    ask: Asker | None = None,
+    previous_decisions: Sequence[Decision] = (),
+    limits: Limits = DEFAULT_LIMITS,
+) -> Generation:
+    """Resolve and check the answers, render the pack and validate the render.
+
+    `previous_decisions` is the decision log of an earlier render (for `update`). Resolving
+    (without an interview) and rendering run within `limits`.
+    """
+    env = make_environment(pack.search_roots)
+    layered = apply_overrides(pack, provided, list(overrides))
+    with time_limit(limits, "answers") if ask is None else nullcontext():
+        answers, problems = resolve_answers(pack, env, layered, ask)
+        # Every problem at once: missing and mistyped answers, then what the validators find.
+        raise_problems(problems + check_answers(pack, env, answers))
+    with time_limit(limits):
+        tree, decisions = render_answers(pack, env, answers, previous_decisions, limits)
+    check_render(tree, answers.get("environments"))
+    return Generation(pack=pack, answers=answers, tree=tree, decisions=decisions)
+
+
+def render_answers(
+    pack: Pack,
+    env: SandboxedEnvironment,
+    answers: Mapping[str, Any],
+    previous_decisions: Sequence[Decision] = (),
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[Tree, tuple[Decision, ...]]:
+    """Render resolved answers (no validation): the tree and the updated decision log."""
+    deadline = time.monotonic() + limits.max_seconds
+    try:
+        context = build_context(pack, env, answers)
+        decisions = log_decisions(pack.decisions, env, context, previous_decisions)
+    except EVALUATION_ERRORS as exc:  # `{{ 1/0 }}` in a context value or a decision
+        raise PackError(f"{pack.root / MANIFEST}: context or decisions", failure_text(exc)) from exc
+    context["decisions"] = [d.as_dict() for d in decisions]
+    first = render_pack(pack, env, context, budget=RenderBudget(limits, deadline))
+    from infrascaffold.diagram.build import (
+        architecture_context,  # heavy (HCL parser): when rendering
+    )
+
+    # Docs embed the architecture derived from the rendered Terraform, so they stay true to it:
+    # render, derive, then render what waits for it (rules with `when: architecture is defined`);
+    # files of the first pass keep their text.
+    try:
+        context["architecture"] = architecture_context(first)
+    except InfrascaffoldError:
+        check_render(first)  # a render that cannot be read: report the findings that say why
+        raise
+    second = render_pack(pack, env, context, keep=first, budget=RenderBudget(limits, deadline))
+    return second, tuple(decisions)
+
+
+def check_render(tree: Tree, environments: Any = None) -> None:
+    """Refuse a render with validation errors: a template bug must never reach the disk.
+
+    `environments` (the answers' list) names the environments whose networks are compared.
+    """
+    from infrascaffold.validate import validate_tree
+    from infrascaffold.validate.settings import Settings, environment_names
+
+    # everything rendered is validated, test folders included
+    settings = Settings(include=("*",), environment_names=environment_names(environments))
+    errors = [f for f in validate_tree(tree, settings=settings) if f.severity == "error"]
+    if errors:
+        lines = [f.format_text() for f in errors]
+        raise RenderError(
+            "render",
+            f"the rendered files fail validation ({len(errors)} error(s)); nothing was written:\n"
+            + "\n".join(lines),
+        )

@@ -1,0 +1,205 @@
+"""Answer layering: defaults < answers file < --set; resolution of defaults and conditions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infrascaffold.answers.layering import (
+    apply_overrides,
+    load_answers_file,
+    parse_set_option,
+    public_answers,
+    resolve_answers,
+)
+from infrascaffold.errors import AnswerError
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.untrusted_yaml import plain
+from infrascaffold.templating.environment import make_environment
+from tests.builders import build_file_tree, pack_from
+
+PACK = load_pack("platform")
+ENV = make_environment(PACK.search_roots)
+
+
+# AWS (the default cloud) needs an account per environment and one for the state: no default.
+AWS_ACCOUNTS = (
+    "environments.0.account_id=111111111111",
+    "environments.1.account_id=222222222222",
+    "environments.2.account_id=333333333333",
+    "aws_state_account_id=999999999999",
+)
+
+
+def resolve(provided: dict[str, Any], *sets: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    layered = apply_overrides(PACK, provided, [parse_set_option(s) for s in sets])
+    return resolve_answers(PACK, ENV, layered)
+
+
+def test_defaults_fill_everything_but_the_required_project_name() -> None:
+    answers, problems = resolve({})
+    # The repository the CI identities trust is never guessed; AWS accounts have no default.
+    assert problems[0] == ("project_name", "is required and has no default")
+    assert {path for path, _ in problems[1:]} == {
+        "repository", "environments[0].account_id", "environments[1].account_id",
+        "environments[2].account_id", "aws_state_account_id",
+    }  # fmt: skip
+    assert answers["cloud"] == "aws"
+    assert [e["name"] for e in answers["environments"]] == ["dev", "staging", "prod"]
+
+
+def test_region_default_follows_the_chosen_cloud() -> None:
+    answers, _ = resolve({"project_name": "shop", "cloud": "gcp"})
+    assert {e["region"] for e in answers["environments"]} == {"europe-west1"}
+    assert answers["environments"][0]["project_id"] == "shop-dev"
+    answers, _ = resolve({"project_name": "shop", "cloud": "azure"})
+    assert answers["environments"][0]["region"] == "westeurope"
+    assert "project_id" not in answers["environments"][0]
+
+
+def test_jinja_default_uses_earlier_answers() -> None:
+    answers, _ = resolve({"project_name": "shop", "cloud": "gcp", "owner": "Web Team"})
+    assert answers["environments"][2]["project_id"] == "shop-prod"
+    # No default is guessed for the repository from the owner and project.
+    assert "repository" not in answers
+
+
+def test_when_skips_questions_that_do_not_apply() -> None:
+    answers, _ = resolve({"project_name": "site", "compute": "static-site", "ci": "none"})
+    assert "database" not in answers and "cache" not in answers and "repository" not in answers
+
+
+def test_layers_file_then_set(tmp_path: Path) -> None:
+    path = (
+        build_file_tree(
+            tmp_path,
+            {"a.yml": "project_name: shop\ncloud: aws\nowner: one\nrepository: acme/shop\n"},
+        )
+        / "a.yml"
+    )
+    provided = load_answers_file(path)
+    answers, problems = resolve(
+        provided, "owner=two", "environments.1.region=eu-west-3", *AWS_ACCOUNTS
+    )
+    assert problems == []
+    assert answers["owner"] == "two"
+    assert answers["environments"][1]["region"] == "eu-west-3"
+    assert answers["environments"][0]["region"] == "eu-west-1"
+
+
+def test_set_can_append_a_record() -> None:
+    answers, problems = resolve(
+        {"project_name": "shop", "repository": "acme/shop"},
+        "environments.3.name=qa",
+        "environments.3.cidr=10.40.0.0/16",
+        "environments.3.account_id=444444444444",
+        *AWS_ACCOUNTS,
+    )
+    assert problems == []
+    assert answers["environments"][3] == {
+        "name": "qa",
+        "region": "eu-west-1",
+        "cidr": "10.40.0.0/16",
+        "size": "small",
+        "protected": False,
+        "runner": "",
+        "account_id": "444444444444",
+    }
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("a=1", (["a"], 1)),
+        ("a=true", (["a"], True)),
+        ("a=x y", (["a"], "x y")),
+        ("a.0.b=", (["a", 0, "b"], "")),
+        ("a=[1, 2]", (["a"], "[1, 2]")),
+        ("a=null", (["a"], None)),
+        ("a={x: 1}", (["a"], "{x: 1}")),
+        ("a=10.0.0.0/16", (["a"], "10.0.0.0/16")),
+    ],
+)
+def test_parse_set_option(item: str, expected: tuple[list[Any], Any]) -> None:
+    parts, value = parse_set_option(item)
+    assert (parts, plain(value)) == expected
+
+
+def test_set_option_keeps_the_text_a_string_question_gets() -> None:
+    _, value = parse_set_option("a=0012")
+    assert str(value) == "0012" and plain(value) == 10
+
+
+@pytest.mark.parametrize("item", ["novalue", "=1", ".a=1", "0.a=1"])
+def test_parse_set_option_rejects_malformed(item: str) -> None:
+    with pytest.raises(AnswerError):
+        parse_set_option(item)
+
+
+def test_set_past_the_end_of_a_list_is_an_error() -> None:
+    with pytest.raises(AnswerError, match="past the end"):
+        resolve({"project_name": "shop"}, "environments.7.name=x")
+
+
+def test_unknown_keys_and_wrong_types_are_reported_together() -> None:
+    _, problems = resolve(
+        {"project_name": "shop", "colud": "aws", "environments": [{"name": 3, "zone": 1}]}
+    )
+    assert ("colud", "not a question of pack platform") in problems
+    assert ("environments[0].zone", "unknown field") in problems
+    assert ("environments[0].cidr", "is required and has no default") in problems
+    assert any(path == "environments[0].name" for path, _ in problems) is False  # 3 becomes "3"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n", "must be a YAML mapping"),
+        ("a: [\n", "invalid YAML"),
+    ],
+)
+def test_load_answers_file_errors_name_the_file(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "answers.yml"
+    path.write_text(text)
+    with pytest.raises(AnswerError, match=message) as info:
+        load_answers_file(path)
+    assert info.value.problems[0][0] == str(path)
+
+
+def test_missing_answers_file() -> None:
+    with pytest.raises(AnswerError, match="No such file"):
+        load_answers_file(Path("/nonexistent/answers.yml"))
+
+
+def test_public_answers_drop_secrets(tmp_path: Path) -> None:
+    build_file_tree(
+        tmp_path,
+        {
+            "pack.yaml": "name: p\nversion: 1.0.0\nquestions:\n"
+            "  - {key: user, default: u}\n  - {key: token, secret: true, default: t}\n",
+            "files/x.txt": "x\n",
+        },
+    )
+    pack = pack_from(tmp_path)
+    answers, _ = resolve_answers(pack, make_environment(pack.search_roots), {})
+    assert answers == {"user": "u", "token": "t"}
+    assert public_answers(pack, answers) == {"user": "u"}
+
+
+slugs = st.from_regex(r"[a-z][a-z0-9]{2,10}", fullmatch=True)
+
+
+@given(file_owner=slugs, set_owner=st.one_of(st.none(), slugs), project=slugs)
+@settings(max_examples=50, deadline=None)
+def test_later_layers_always_win(file_owner: str, set_owner: str | None, project: str) -> None:
+    sets = [f"owner={set_owner}"] if set_owner else []
+    answers, problems = resolve(
+        {"project_name": project, "owner": file_owner, "repository": "acme/shop"}, *sets, *AWS_ACCOUNTS
+    )
+    assert problems == []
+    assert answers["owner"] == (set_owner or file_owner)
+    assert answers["project_name"] == project

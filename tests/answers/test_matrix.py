@@ -1,0 +1,37 @@
+"""The pairwise answer matrix of `template lint`."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets, values_of
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.questions import Question
+
+
+def test_every_value_and_every_pair_is_covered() -> None:
+    questions = [
+        Question("a", "choice", choices=(1, 2, 3)),
+        Question("b", "choice", choices=("x", "y")),
+        Question("c", "bool"),
+    ]
+    sets = pairwise_sets(questions, limit=50)
+    for q1, q2 in combinations(questions, 2):
+        for v1 in values_of(q1):
+            for v2 in values_of(q2):
+                assert any(s[q1.key] == v1 and s[q2.key] == v2 for s in sets)
+    assert len(sets) <= 9  # far fewer than the 12 combinations
+
+
+def test_cap_still_covers_every_value_first() -> None:
+    pack = load_pack("platform")
+    questions = matrix_questions(pack.questions, {"cloud": "aws"})
+    assert "cloud" not in {q.key for q in questions}
+    sets = pairwise_sets(questions, limit=4)
+    assert len(sets) == 4
+    for q in questions:
+        assert {s[q.key] for s in sets} == set(values_of(q))
+
+
+def test_no_questions_means_one_render() -> None:
+    assert pairwise_sets([], 5) == [{}]

@@ -1,0 +1,195 @@
+"""`template lint`: each finding on a broken fixture pack, and a clean pack passing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from infrascaffold.authoring import lint_escaping
+from infrascaffold.authoring.lint import lint_renders, lint_static
+from infrascaffold.cli import cli
+from infrascaffold.pack.manifest import load_pack
+from tests.builders import build_file_tree
+
+CLEAN = """\
+name: clean
+version: 1.0.0
+questions:
+  - {key: project, default: demo}
+  - {key: flavour, type: choice, choices: [a, b], default: a}
+  - {key: extra, type: bool, default: false, when: "flavour == 'b'"}
+  - key: envs
+    type: list
+    default: [{name: dev}]
+    fields: [{key: name}]
+files:
+  - {path: envs, for_each: envs, as: env}
+  - {path: extra.md.j2, when: "extra"}
+"""
+CLEAN_FILES = {
+    "files/README.md.j2": "# {{ project }} ({{ flavour }})\n",
+    "files/extra.md.j2": "extra\n",
+    "files/envs/{{ env.name }}.md.j2": "{% import 'partials/m.j2' as m %}{{ m.title(env.name) }}\n",
+    "partials/m.j2": "{% macro title(t) %}# {{ t }}{% endmacro %}",
+}
+
+
+def lint(
+    tmp_path: Path, manifest: str = CLEAN, files: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    build_file_tree(tmp_path, {"pack.yaml": manifest, **CLEAN_FILES, **(files or {})})
+    return [(f.check, f.message) for f in lint_static(load_pack(str(tmp_path)))]
+
+
+def test_clean_pack_has_no_findings(tmp_path: Path) -> None:
+    assert lint(tmp_path) == []
+    pack = load_pack(str(tmp_path))
+    assert lint_renders(pack, {}, limit=8) == []
+
+
+def test_syntax_error_in_a_template(tmp_path: Path) -> None:
+    findings = lint(tmp_path, files={"files/bad.md.j2": "ok\n{% if %}\n"})
+    assert [c for c, _ in findings] == ["template-syntax"]
+
+
+def test_undeclared_name(tmp_path: Path) -> None:
+    findings = lint(tmp_path, files={"files/bad.md.j2": "{{ projetc }}\n"})
+    assert findings == [("undeclared-name", "'projetc' is not a question or context value")]
+
+
+def test_unused_question(tmp_path: Path) -> None:
+    manifest = CLEAN.replace("questions:\n", "questions:\n  - {key: forgotten, default: x}\n")
+    assert lint(tmp_path, manifest) == [
+        ("unused-question", "question 'forgotten' is used by no template")
+    ]
+
+
+def test_when_naming_an_unknown_answer(tmp_path: Path) -> None:
+    manifest = CLEAN.replace('when: "extra"}', 'when: "extra and colour == 1"}')
+    findings = lint(tmp_path, manifest)
+    assert findings == [
+        (
+            "when-unknown",
+            "file rule extra.md.j2: `extra and colour == 1` names unknown answer 'colour'",
+        )
+    ]
+
+
+def test_matrix_render_failure_is_reported_with_its_answers(tmp_path: Path) -> None:
+    build_file_tree(
+        tmp_path, {"pack.yaml": CLEAN, **CLEAN_FILES, "files/extra.md.j2": "{{ envs[3].name }}\n"}
+    )
+    findings = lint_renders(load_pack(str(tmp_path)), {}, limit=8)
+    assert len(findings) == 1
+    assert findings[0].check == "matrix-render" and "flavour=b" in findings[0].message
+
+
+def test_lint_command_exit_codes(tmp_path: Path) -> None:
+    build_file_tree(tmp_path / "good", {"pack.yaml": CLEAN, **CLEAN_FILES})
+    result = CliRunner().invoke(cli, ["template", "lint", str(tmp_path / "good")])
+    assert result.exit_code == 0, result.output
+    build_file_tree(tmp_path / "bad", {"pack.yaml": "name: x\nversion: nope\n"})
+    result = CliRunner().invoke(cli, ["template", "lint", str(tmp_path / "bad")])
+    assert result.exit_code == 1 and "[manifest]" in result.output
+    result = CliRunner().invoke(cli, ["template", "lint", str(tmp_path / "none")])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("payload", ["{{ ''.__class__.__mro__ }}", "{{ lipsum.__globals__ }}"])
+def test_hostile_template_fails_in_the_sandbox(tmp_path: Path, payload: str) -> None:
+    build_file_tree(tmp_path, {"pack.yaml": CLEAN, **CLEAN_FILES, "files/evil.md.j2": payload})
+    findings = lint_renders(load_pack(str(tmp_path)), {}, limit=2)
+    assert findings and all(
+        "unsafe" in f.message or "access to attribute" in f.message for f in findings
+    )
+
+
+# --- escaping: every interpolation in HCL, YAML and shell has its filter --------------------
+
+ESCAPING_FILES = {
+    "files/main.tf.j2": (
+        "name = {{ project_name }}\n"  # 1: flagged
+        "tag  = {{ project_name | hcl }}\n"
+        "# {{ project_name | comment }}\n"
+        "n    = {{ envs | length }}\n"
+    ),
+    "files/ci.yml.j2": (
+        "name: {{ project_name | yaml }}\n"
+        "run: echo {{ project_name | sh }}\n"
+        "job-{{ project_name }}:\n"  # 3: flagged
+        "x: {{ project_name | comment }}\n"  # 4: flagged (not after #)
+        "{% include 'partials/setup.txt.j2' %}\n"
+    ),
+    "files/run.sh.j2": (
+        "echo {{ project_name | sh }}\n"
+        'echo "{{ project_name }}"\n'  # 2: flagged
+        "{% set word = project_name | sh %}echo {{ word }}\n"
+    ),
+    "files/README.md.j2": (
+        "# {{ project_name }}\n"  # prose: not checked
+        "```sh\n"
+        "make plan NAME={{ project_name }}\n"  # 3: flagged
+        "make plan NAME={{ project_name | sh }}\n"
+        "```\n"
+    ),
+    "partials/setup.txt.j2": "# repo:{{ project_name }}\n# {{ project_name | comment }}\n",
+}
+ESCAPING_MANIFEST = """\
+name: esc
+version: 1.0.0
+questions:
+  - {key: project_name, default: shop}
+  - {key: envs, type: list, default: [], fields: [{key: name}]}
+"""
+
+
+def test_unescaped_interpolations_are_flagged_per_language(tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {"pack.yaml": ESCAPING_MANIFEST, **ESCAPING_FILES})
+    found = {
+        (f.path, f.line)
+        for f in lint_static(load_pack(str(tmp_path)))
+        if f.check == "unescaped-interpolation"
+    }
+    assert found == {
+        ("files/main.tf.j2", 1),
+        ("files/ci.yml.j2", 3),
+        ("files/ci.yml.j2", 4),
+        ("files/run.sh.j2", 2),
+        ("files/README.md.j2", 3),
+        ("partials/setup.txt.j2", 1),  # checked as YAML: the language of its includer
+    }
+
+
+def test_unescaped_interpolation_is_a_warning_until_the_builtin_pack_is_clean(
+    tmp_path: Path,
+) -> None:
+    """Switch: set `lint_escaping.SEVERITY = "error"` and drop the xfail below."""
+    build_file_tree(tmp_path, {"pack.yaml": ESCAPING_MANIFEST, **ESCAPING_FILES})
+    flagged = [
+        f for f in lint_static(load_pack(str(tmp_path))) if f.check == "unescaped-interpolation"
+    ]
+    assert flagged and {f.severity for f in flagged} == {lint_escaping.SEVERITY}
+
+
+def builtin_offenders() -> list[str]:
+    return [
+        f.format_text()
+        for f in lint_static(load_pack("platform"))
+        if f.check == "unescaped-interpolation"
+    ]
+
+
+def test_fixed_offenders_of_the_builtin_pack_stay_fixed() -> None:
+    fixed = ("-setup.txt.j2", "/state-recovery.md.j2")
+    assert [o for o in builtin_offenders() if any(f in o.split(":")[0] for f in fixed)] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates rewritten by the cloud and CI engineers still have unescaped "
+    "interpolations (listed by `infrascaffold template lint templates/platform`)",
+)
+def test_builtin_pack_has_no_unescaped_interpolation() -> None:
+    assert builtin_offenders() == []
