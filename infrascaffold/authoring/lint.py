@@ -18,7 +18,7 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
-from infrascaffold.authoring.lint_escaping import Template, lint_escaping
+from infrascaffold.authoring.lint_escaping import Template, lint_escaping, literal_context
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.pack.model import Pack, is_build_dropping
 from infrascaffold.render.files import matching_rules
@@ -66,7 +66,8 @@ def lint_static(pack: Pack) -> list[Finding]:
     findings += _check_conditions(env, pack, known)
     findings += _unused_questions(pack, [text for _, text, _ in parsed])
     own = {rel for rel, path in _templates(pack) if path.is_relative_to(pack.root)}
-    escaping = lint_escaping(Template(rel, text, ast) for rel, text, ast in parsed)
+    templates = (Template(rel, text, ast) for rel, text, ast in parsed)
+    escaping = lint_escaping(templates, literals=literal_context(pack.context))
     findings += [f for f in escaping if f.path in own]  # a base pack's files are its own
     return findings
 

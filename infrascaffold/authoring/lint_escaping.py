@@ -6,13 +6,15 @@ that language, whatever the pack's validators allow, since an overlay may drop t
 
 | language | filters |
 | --- | --- |
-| HCL | `hcl` |
+| HCL | `hcl`, or `ident` (a label or reference: the value only if it is an identifier) |
 | YAML | `yaml`, or `sh` (a shell word in a `run: |` block: `sh` output is always one line) |
 | shell, Markdown shell blocks | `sh` |
 | any of them, after `#` on the line | `comment` (one line, every line break escaped) |
 
 Literals, numbers (`length`, `int`, `loop.index`), tests and comparisons, macro calls (the macro's
-body is checked where it is defined) and names `{% set %}` to an escaped value pass. A partial
+body is checked where it is defined) and names `{% set %}` to an escaped value pass, and so do the
+pack's own literals: a manifest `context:` entry that is a literal (`{'a': {'n': 60}}[answer]`: an
+answer may pick one, never write one), a loop variable over one, and arithmetic on them. A partial
 without a language suffix (`setup.txt.j2`) is checked in the language of the files including it.
 """
 
@@ -22,14 +24,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from jinja2 import nodes
+from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from infrascaffold.validate.findings import Finding, Severity
 
 CHECK = "unescaped-interpolation"
-# A warning while the built-in pack still has offenders; "error" once it has none (see
-# docs/authoring.md): `template lint` then exits 1 on any unescaped interpolation.
-SEVERITY: Severity = "warning"
+# An error: `template lint` exits 1 on any unescaped interpolation (see docs/authoring.md).
+SEVERITY: Severity = "error"
 
 LANGUAGES = {
     ".tf": "hcl",
@@ -40,7 +41,7 @@ LANGUAGES = {
     ".sh": "sh",
     ".md": "md",
 }
-ESCAPES = {"hcl": {"hcl"}, "yaml": {"yaml", "sh"}, "sh": {"sh"}}
+ESCAPES = {"hcl": {"hcl", "ident"}, "yaml": {"yaml", "sh"}, "sh": {"sh"}}
 NUMERIC_FILTERS = {"length", "count", "int", "abs", "round", "float"}
 WRAPPERS = {"indent", "trim"}  # keep an escaped value escaped
 _SHELL_FENCE = re.compile(r"^\s*(```+|~~~+)\s*(sh|bash|shell|console|zsh)\b")
@@ -65,8 +66,15 @@ def language_of(name: str) -> str | None:
     return None
 
 
-def lint_escaping(templates: Iterable[Template], severity: Severity = SEVERITY) -> list[Finding]:
-    """A finding per interpolation without the escaping filter its language needs."""
+def lint_escaping(
+    templates: Iterable[Template],
+    severity: Severity = SEVERITY,
+    literals: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """A finding per interpolation without the escaping filter its language needs.
+
+    `literals`: names whose value is the pack's own literal (see `literal_context`).
+    """
     parsed = list(templates)
     inherited = _inherited_languages(parsed)
     findings: list[Finding] = []
@@ -74,14 +82,31 @@ def lint_escaping(templates: Iterable[Template], severity: Severity = SEVERITY) 
         own = language_of(template.name)
         languages = {own} if own else inherited.get(template.name, set())
         for language in sorted(lang for lang in languages if lang):
-            findings += _check(template, language, severity)
+            findings += _check(template, language, severity, literals)
     return findings
 
 
-def _check(template: Template, language: str, severity: Severity) -> list[Finding]:
+def literal_context(context: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The manifest `context:` names (in order) whose expression only ever yields a literal."""
+    parser = Environment()
+    found: set[str] = set()
+    for name, source in context:
+        try:
+            output = parser.parse("{{ " + source + " }}").body[0]
+        except TemplateSyntaxError:
+            continue
+        scope = _Scope(frozenset(), frozenset(), frozenset(found))
+        if isinstance(output, nodes.Output) and all(scope.literal(n) for n in output.nodes):
+            found.add(name)
+    return frozenset(found)
+
+
+def _check(
+    template: Template, language: str, severity: Severity, literals: frozenset[str]
+) -> list[Finding]:
     lines = template.text.splitlines()
     fenced = _shell_lines(lines) if language == "md" else None
-    scope = _Scope.of(template.ast)
+    scope = _Scope.of(template.ast, literals)
     findings = []
     flagged: set[int] = set()
     for expr in _interpolations(template.ast):
@@ -131,25 +156,49 @@ def _interpolations(ast: nodes.Template) -> Iterator[nodes.Expr]:
 
 @dataclass(frozen=True)
 class _Scope:
-    """Names a template defines: macros, imported templates, names set to escaped values."""
+    """Names a template defines: macros, imported templates, names set to escaped values.
+
+    `literals`: names of the pack's own literals (context entries, loop variables over them).
+    """
 
     callables: frozenset[str]
     escaped_names: frozenset[str]
+    literals: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, ast: nodes.Template) -> _Scope:
+    def of(cls, ast: nodes.Template, literals: frozenset[str] = frozenset()) -> _Scope:
         callables = {m.name for m in ast.find_all(nodes.Macro)} | {"caller", "super", "self"}
         callables |= {i.target for i in ast.find_all(nodes.Import)}
         for imported in ast.find_all(nodes.FromImport):
             callables |= {n if isinstance(n, str) else n[1] for n in imported.names}
-        plain = cls(frozenset(callables), frozenset())
+        known = set(literals)
+        for loop in ast.find_all(nodes.For):  # outer loops first: nested ones may use them
+            scope = cls(frozenset(), frozenset(), frozenset(known))
+            if isinstance(loop.target, nodes.Name) and scope.literal(loop.iter):
+                known.add(loop.target.name)
+        plain = cls(frozenset(callables), frozenset(), frozenset(known))
         escaped = {
             assign.target.name
             for assign in ast.find_all(nodes.Assign)
             if isinstance(assign.target, nodes.Name)
             and any(plain.escaped(assign.node, lang, in_comment=False) for lang in ESCAPES)
         }
-        return cls(frozenset(callables), frozenset(escaped))
+        return cls(frozenset(callables), frozenset(escaped), frozenset(known))
+
+    def literal(self, expr: nodes.Node) -> bool:
+        """Whether `expr` only ever yields the pack's own text or numbers, never an answer's."""
+        if isinstance(expr, nodes.Const):
+            return True
+        if isinstance(expr, nodes.Name):
+            return expr.name in self.literals
+        if isinstance(expr, nodes.Getattr):
+            return _root_name(expr) == "loop" or self.literal(expr.node)
+        if isinstance(expr, nodes.Getitem):  # the subscript only picks one of the literals
+            return self.literal(expr.node)
+        if isinstance(expr, nodes.CondExpr):  # the test only picks a branch
+            return all(self.literal(b) for b in (expr.expr1, expr.expr2) if b is not None)
+        parts = _operands(expr)
+        return parts is not None and all(self.literal(part) for part in parts)
 
     def escaped(self, expr: nodes.Node, language: str, *, in_comment: bool) -> bool:
         """Whether `expr` can only ever write an escaped (or harmless) value."""
@@ -167,9 +216,9 @@ class _Scope:
             return all(self.escaped(n, language, in_comment=in_comment) for n in parts)
         if isinstance(expr, nodes.Call):
             return _root_name(expr.node) in self.callables
-        if isinstance(expr, nodes.Getattr) and _root_name(expr) == "loop":
+        if isinstance(expr, nodes.Name) and expr.name in self.escaped_names:
             return True
-        return isinstance(expr, nodes.Name) and expr.name in self.escaped_names
+        return self.literal(expr)
 
     def _filtered(self, expr: nodes.Filter, language: str, *, in_comment: bool) -> bool:
         if expr.name in ESCAPES.get(language, set()) or expr.name in NUMERIC_FILTERS:
@@ -178,8 +227,23 @@ class _Scope:
             return in_comment
         if expr.name in WRAPPERS and expr.node is not None:
             return self.escaped(expr.node, language, in_comment=in_comment)
-        inputs = [expr.node, *expr.args, *(k.value for k in expr.kwargs)]
-        return all(isinstance(n, nodes.Const) for n in inputs)  # `"%-18s" | format("env")`
+        return self.literal(expr)  # `"%-18s" | format("env")`, `steps | join(", ")`
+
+
+_ARITHMETIC = (nodes.BinExpr, nodes.UnaryExpr, nodes.Concat)
+
+
+def _operands(expr: nodes.Node) -> list[nodes.Node] | None:
+    """The parts a literal list, map, filter or arithmetic is built of (None: anything else)."""
+    if isinstance(expr, nodes.List | nodes.Tuple):
+        return list(expr.items)
+    if isinstance(expr, nodes.Dict):
+        return [part for pair in expr.items for part in (pair.key, pair.value)]
+    if isinstance(expr, nodes.Filter) and expr.node is not None:
+        return [expr.node, *expr.args, *(k.value for k in expr.kwargs)]
+    if isinstance(expr, _ARITHMETIC):
+        return list(expr.iter_child_nodes())
+    return None
 
 
 def _root_name(node: nodes.Node) -> str | None:

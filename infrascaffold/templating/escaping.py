@@ -55,6 +55,18 @@ def hcl(value: Any) -> str:
     return hcl_string(str(value))
 
 
+def ident(value: Any) -> str:
+    """An HCL identifier (a block label's part, a `provider.alias` reference) written as is.
+
+    Only a value that is an identifier passes; anything else (a space, a quote, `${`) is refused,
+    since no quoting can make it a reference.
+    """
+    text = str(value)
+    if not _HCL_IDENT.fullmatch(text):
+        raise ValueError(f"{text!r} is not an HCL identifier (letters, digits, '_' and '-')")
+    return text
+
+
 def _hcl_key(key: Any) -> str:
     key = str(key)
     return key if _HCL_IDENT.match(key) else hcl_string(key)
@@ -142,4 +154,4 @@ def md(value: Any) -> str:
     return re.sub(r"([`*_<>\[\]])", r"\\\1", text)
 
 
-FILTERS = {"hcl": hcl, "yaml": yaml, "sh": sh, "md": md, "comment": comment}
+FILTERS = {"hcl": hcl, "ident": ident, "yaml": yaml, "sh": sh, "md": md, "comment": comment}

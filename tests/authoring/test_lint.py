@@ -162,15 +162,73 @@ def test_unescaped_interpolations_are_flagged_per_language(tmp_path: Path) -> No
     }
 
 
-def test_unescaped_interpolation_is_a_warning_until_the_builtin_pack_is_clean(
-    tmp_path: Path,
-) -> None:
-    """Switch: set `lint_escaping.SEVERITY = "error"` and drop the xfail below."""
+def test_unescaped_interpolation_is_an_error_failing_the_lint_command(tmp_path: Path) -> None:
     build_file_tree(tmp_path, {"pack.yaml": ESCAPING_MANIFEST, **ESCAPING_FILES})
     flagged = [
         f for f in lint_static(load_pack(str(tmp_path))) if f.check == "unescaped-interpolation"
     ]
-    assert flagged and {f.severity for f in flagged} == {lint_escaping.SEVERITY}
+    assert flagged and {f.severity for f in flagged} == {"error"} == {lint_escaping.SEVERITY}
+    result = CliRunner().invoke(cli, ["template", "lint", str(tmp_path)])
+    assert result.exit_code == 1 and "[unescaped-interpolation]" in result.output
+
+
+LITERAL_MANIFEST = """\
+name: lit
+version: 1.0.0
+questions:
+  - {key: project_name, default: shop}
+  - {key: speed, type: choice, choices: [slow, fast], default: slow}
+  - {key: envs, type: list, default: [], fields: [{key: name}]}
+context:
+  rollout: "{'slow': {'steps': [25, 100], 'wait': 60}, 'fast': {'steps': [100], 'wait': 5}}[speed]"
+  waits: "[rollout.wait, rollout.wait * 2]"
+  label: "project_name ~ '-' ~ speed"
+  picked: "{'slow': project_name}[speed]"
+"""
+
+
+def test_the_packs_own_literals_need_no_filter(tmp_path: Path) -> None:
+    """A context literal (an answer only picks one), loops over it and arithmetic on it pass."""
+    files = {
+        "files/run.sh.j2": (
+            "sleep {{ rollout.wait }}\n"
+            "sleep {{ waits[1] }}\n"
+            "{% for p in rollout.steps %}w={{ '%.2f' % (p / 100) }}{% endfor %}\n"
+            "echo {{ rollout.steps | join(' ') }}\n"
+            "echo {{ label }}\n"  # 5: answer-derived context
+            "echo {{ picked }}\n"  # 6: a literal map whose value is an answer
+            "{% for e in envs %}echo {{ e.name }}{% endfor %}\n"  # 7: a loop over answers
+            "echo {{ speed ~ rollout.wait }}\n"  # 8: an answer concatenated with a literal
+            "echo {{ '%s' % project_name }}\n"  # 9: arithmetic on an answer
+        ),
+    }
+    build_file_tree(tmp_path, {"pack.yaml": LITERAL_MANIFEST, **files})
+    found = [
+        f.line
+        for f in lint_static(load_pack(str(tmp_path)))
+        if f.check == "unescaped-interpolation"
+    ]
+    assert found == [5, 6, 7, 8, 9]
+
+
+def test_ident_escapes_hcl_labels_only(tmp_path: Path) -> None:
+    files = {
+        "files/main.tf.j2": (
+            "{% for e in envs %}\n"
+            "module \"m_{{ e.name | replace('-', '_') | ident }}\" {\n"
+            "  providers = { aws = aws.{{ e.name | ident }} }\n"
+            "}\n"
+            "{% endfor %}\n"
+        ),
+        "files/run.sh.j2": "echo {{ project_name | ident }}\n",  # 1: not shell quoting
+    }
+    build_file_tree(tmp_path, {"pack.yaml": LITERAL_MANIFEST, **files})
+    found = [
+        (f.path, f.line)
+        for f in lint_static(load_pack(str(tmp_path)))
+        if f.check == "unescaped-interpolation"
+    ]
+    assert found == [("files/run.sh.j2", 1)]
 
 
 def builtin_offenders() -> list[str]:
@@ -186,10 +244,5 @@ def test_fixed_offenders_of_the_builtin_pack_stay_fixed() -> None:
     assert [o for o in builtin_offenders() if any(f in o.split(":")[0] for f in fixed)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates rewritten by the cloud and CI engineers still have unescaped "
-    "interpolations (listed by `infrascaffold template lint templates/platform`)",
-)
 def test_builtin_pack_has_no_unescaped_interpolation() -> None:
     assert builtin_offenders() == []

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infrascaffold.templating.escaping import comment, hcl, hcl_string, md, sh
+from infrascaffold.templating.escaping import comment, hcl, hcl_string, ident, md, sh
 from infrascaffold.templating.escaping import yaml as yaml_literal
 
 INJECTIONS = [
@@ -116,3 +116,10 @@ def test_comment_keeps_text_on_one_line() -> None:
 def test_md_escapes_table_cells() -> None:
     assert md("a|b\nc") == "a\\|b c"
     assert md("<script>") == "\\<script\\>"
+
+
+def test_ident_writes_identifiers_and_refuses_anything_else() -> None:
+    assert ident("prod-eu") == "prod-eu" and ident("account_prod_eu") == "account_prod_eu"
+    for value in ["prod eu", 'a"b', "a${b}", "1st", "", "dev\n", "a.b"]:
+        with pytest.raises(ValueError, match="not an HCL identifier"):
+            ident(value)
