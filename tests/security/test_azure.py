@@ -13,11 +13,12 @@ from functools import cache
 from typing import Any
 
 import pytest
+import yaml
 
 from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
 from infrascaffold.pack.manifest import load_pack
 from tests.builders import example_answers, render_answers
-from tests.terraform_checks import labelled, parse_hcl, unquote
+from tests.terraform_checks import labelled, parse_hcl, provider_schema, unquote
 
 Doc = dict[str, Any]
 MANAGEMENT = "99999999-9999-4999-8999-999999999999"
@@ -285,6 +286,66 @@ def test_deploy_subjects_name_the_environment_and_pr_plans_skip_protected(label:
     if answers(label)["ci"] == "gitlab-ci":
         # Entra ID cannot bind a GitLab token to its environment: the gap is written down.
         assert "Residual gap (GitLab)" in tree(label)["docs/azure-layout.md"]
+
+
+GITLAB = [label for label in COMBOS if answers(label)["ci"] == "gitlab-ci"]
+
+
+def job_rules(jobs: Doc, name: str) -> list[Doc]:
+    """The rules of GitLab job `name`: its own, else the last template it extends that has some."""
+    job = jobs[name]
+    if "rules" in job:
+        return list(job["rules"])
+    parents = job.get("extends", [])
+    for parent in reversed([parents] if isinstance(parents, str) else parents):
+        if rules := job_rules(jobs, parent):
+            return rules
+    return []
+
+
+@pytest.mark.parametrize("label", GITLAB)
+def test_gitlab_deploy_identities_bind_what_entra_can_and_state_the_rest(label: str) -> None:
+    # What Entra ID can match: azurerm's credential has `subject` only (exact sub); flexible
+    # claims matching is azuread-only, on app registrations. If azurerm grows it, use it here.
+    schema = provider_schema("azurerm")["resources"]["azurerm_federated_identity_credential"]
+    assert schema["subject"] == {"optional": False} and "claims_matching_expression" not in schema
+    ci = tree(label)["bootstrap/ci.tf"]
+    deploy = ci.split("deploy_subjects = {")[1].split("\n  }\n")[0]
+    assert (
+        deploy.count(': "project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"')
+        == 1
+    )
+    environments = [env["name"] for env in answers(label)["environments"]]
+    # Per-environment jobs: each job of environment E is E's own (TF_ENV) and runs on the
+    # default branch only, never in merge request or other-branch pipelines.
+    jobs = yaml.safe_load(tree(label)[".gitlab-ci.yml"])
+    gated = {
+        name: job for name, job in jobs.items() if isinstance(job, dict) and "environment" in job
+    }
+    assert {name.split(":")[0] for name in gated} == {"apply", "deploy", "rollback"}
+    for name, job in gated.items():
+        assert job["environment"]["name"] == job["variables"]["TF_ENV"] == name.split(":")[1]
+        live = [rule for rule in job_rules(jobs, name) if rule.get("when") != "never"]
+        assert live and all(
+            "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rule["if"] for rule in live
+        ), name
+        assert "merge_request_event" not in str(live)
+    assert {name.split(":")[1] for name in gated} == set(environments)
+    # The residual gap, precisely: which identities share which subject, why, and what holds.
+    subject = f"project_path:{answers(label)['repository']}:ref_type:branch:ref:main"
+    for path in ("docs/SECURITY.md", "docs/azure-layout.md"):
+        # The md filter escapes underscores, inside code spans too.
+        gap = tree(label)[path].split("**Residual gap (GitLab):")[1].replace("\\_", "_")
+        assert f"Every deploy identity trusts the same subject, `{subject}`" in gap
+        for env in environments:
+            assert f"`{answers(label)['project_name']}-{env}-ci`" in gap.split("Why")[0]
+        for fact in ("`environment`, `environment_protected` and `ref_protected`",
+                     "`ci_id_token_sub_claim_components`", "`claimsMatchingExpression`",
+                     "`azuread_application_flexible_federated_identity_credential`",
+                     "without the approval of its GitLab protected environment",
+                     "`apply:<env>`, `deploy:<env>` and `rollback:<env>`",
+                     "Protect the default branch", "`.gitlab-ci.yml` under code owners"):  # fmt: skip
+            assert fact in gap, (path, fact)
 
 
 # --- 5. plans and state never expose secrets ---------------------------------------------------

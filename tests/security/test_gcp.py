@@ -8,6 +8,7 @@ rendered Terraform, pipeline or docs: nothing here restates the templates' own l
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -304,6 +305,69 @@ def test_deploy_identities_trust_only_their_environment(answers: dict[str, Any])
         assert "string(assertion.ref_protected)" in mapping
         # The ID token's audience is the instance the pool trusts, gitlab.com or self-managed.
         assert "aud: $CI_SERVER_URL" in tree[".gitlab-ci.yml"]
+
+
+def gitlab_deploy_attribute(expression: str, claims: Mapping[str, str]) -> str:
+    """The pool's `attribute.deploy` for a GitLab token: evaluates the one CEL shape it uses,
+    `has(assertion.X) ? <terms joined by +> : '<fallback>'`, terms being 'literal',
+    assertion.Y or string(assertion.Y). Any other shape fails the test."""
+    match = re.fullmatch(r"has\(assertion\.(\w+)\) \? (.+) : '(\w+)'", expression)
+    assert match, expression
+    claim, terms, fallback = match.groups()
+    if claim not in claims:
+        return fallback
+    parts = []
+    for term in terms.split(" + "):
+        literal = re.fullmatch(r"'([^']*)'", term)
+        claim_ref = re.fullmatch(r"(?:string\()?assertion\.(\w+)\)?", term)
+        assert literal or claim_ref, term
+        parts.append(literal[1] if literal else claims[claim_ref[1]] if claim_ref else "")
+    return "".join(parts)
+
+
+@combos
+def test_gitlab_deploy_identities_accept_only_their_protected_environment(
+    answers: dict[str, Any],
+) -> None:
+    if answers["ci"] != "gitlab-ci":
+        pytest.skip("GitLab ID tokens only")
+    tree = render(answers)
+    ci = tree["bootstrap/ci.tf"]
+    expression = re.search(r'"attribute\.deploy"\s*=\s*"([^"]+)"', ci)
+    assert expression, "no attribute.deploy mapping"
+    deploy = bootstrap_locals(tree)["deploy_principals"]
+    member = re.search(r'"\$\{local\.attribute\}\.deploy/([^"]+)"', deploy)
+    choices = re.search(r"env\.protected \? (\[[^]]*\]) : (\[[^]]*\])", deploy)
+    assert member and choices
+    template, when_protected, otherwise = member[1], choices[1], choices[2]
+    # Each deploy service account is federated with its own environment's members only.
+    assert "google_service_account.deploy[each.value.env].name" in ci
+    assert "member             = each.value.member" in ci
+
+    def members(env: dict[str, Any]) -> set[str]:
+        values: list[str] = json.loads(when_protected if env["protected"] else otherwise)
+        return {template.replace("${name}", env["name"]).replace("${protected}", value)
+                .replace("${var.default_branch}", "main") for value in values}  # fmt: skip
+
+    def accepted(claims: dict[str, str]) -> set[str]:
+        value = gitlab_deploy_attribute(expression[1], claims)
+        return {str(env["name"]) for env in ENVIRONMENTS if value in members(env)}
+
+    main = {"project_path": answers["repository"], "ref_type": "branch", "ref": "main",
+            "ref_protected": "true"}  # fmt: skip
+    for env in ENVIRONMENTS:
+        job = {**main, "environment": env["name"], "environment_protected": "true"}
+        assert accepted(job) == {env["name"]}
+        # A protected environment that GitLab no longer protects, a job on another branch, an
+        # unprotected main, a tag named main: none of them signs in.
+        assert accepted({**job, "environment_protected": "false"}) == (
+            set() if env["protected"] else {env["name"]}
+        )
+        assert accepted({**job, "ref": "feature", "ref_protected": "false"}) == set()
+        assert accepted({**job, "ref_protected": "false"}) == set()
+        assert accepted({**job, "ref_type": "tag"}) == set()
+    # Plans and other jobs with no environment map to 'none': no deploy identity.
+    assert accepted(main) == set()
 
 
 # --- 5. plans and state never carry secrets; cluster credentials at connection time ------------
