@@ -16,10 +16,13 @@ locals {
   ci_environments = local.ci_enabled ? local.environments : {}
 
   # GitHub: the gated jobs (environment: <env>) present repo:R:environment:<env>, nothing else
-  # does. GitLab: the subject names the ref, never the environment, and Entra ID matches subjects
-  # exactly: the deploy identity trusts the protected default branch; GitLab's protected
-  # environments and environment-scoped AZURE_CLIENT_ID keep it out of other environments' jobs
-  # (docs/SECURITY.md states the gap).
+  # does. GitLab: no Entra ID credential can name the environment. The ID token's sub is
+  # project_path:ref_type:ref (ci_id_token_sub_claim_components can drop or reorder those, never
+  # add environment), this resource matches sub exactly (subject is its only matcher in azurerm
+  # 4.x), and flexible credentials (claimsMatchingExpression, azuread on app registrations only)
+  # widen sub with wildcards but cannot read GitLab's environment claims. So every deploy identity
+  # trusts the default branch only; GitLab's protected default branch, protected environments and
+  # environment-scoped AZURE_CLIENT_ID are the binding (docs/SECURITY.md states the gap).
   deploy_subjects = {
     for name, env in local.ci_environments : name => (
       local.github
