@@ -34,6 +34,48 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def _limit_options(func: Any) -> Any:
+    """The render limits `new` and `update` share (a hostile pack cannot fill the disk)."""
+    options = [
+        click.option(
+            "--max-output-size",
+            type=click.IntRange(min=1),
+            default=100,
+            show_default=True,
+            metavar="MB",
+            help="Refuse a render larger than this many megabytes.",
+        ),
+        click.option(
+            "--max-files",
+            type=click.IntRange(min=1),
+            default=20_000,
+            show_default=True,
+            help="Refuse a render of more files.",
+        ),
+        click.option(
+            "--max-render-time",
+            type=click.FloatRange(min=0, min_open=True),
+            default=120.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="Stop a render that takes longer.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _limits(options: dict[str, Any]) -> Any:
+    """The `Limits` of the limit options, taken out of `options`."""
+    from infrascaffold.render.limits import MB, Limits
+
+    size, files, seconds = (
+        options.pop(k) for k in ("max_output_size", "max_files", "max_render_time")
+    )
+    return Limits(size * MB, files, seconds)
+
+
 @cli.command()
 @click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
@@ -68,29 +110,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--dry-run", is_flag=True, help="Print the files that would be written; write nothing."
 )
 @click.option("--trust", is_flag=True, help="Run the post-render tasks the pack declares.")
-@click.option(
-    "--max-output-size",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    metavar="MB",
-    help="Refuse a render larger than this many megabytes.",
-)
-@click.option(
-    "--max-files",
-    type=click.IntRange(min=1),
-    default=20_000,
-    show_default=True,
-    help="Refuse a render of more files.",
-)
-@click.option(
-    "--max-render-time",
-    type=click.FloatRange(min=0, min_open=True),
-    default=120.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Stop a render that takes longer.",
-)
+@_limit_options
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -123,9 +143,13 @@ def new(
         raise click.UsageError("give either --answers or --example, not both")
     if example:
         answers_file = example_path(example)
-    from infrascaffold.render.limits import MB, Limits
-
-    limits = Limits(max_output_size * MB, max_files, max_render_time)
+    limits = _limits(
+        {
+            "max_output_size": max_output_size,
+            "max_files": max_files,
+            "max_render_time": max_render_time,
+        }
+    )
     interactive = not (defaults or no_input) and sys.stdin.isatty()
     ctx.exit(
         command.run(
@@ -193,7 +217,7 @@ def validate(
 
 
 def _update_options(func: Any) -> Any:
-    options = [
+    options: list[Any] = [
         click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False)),
         click.option("--pack", "pack_ref", help="Pack to update to (default: the recorded one)."),
         click.option(
@@ -239,6 +263,12 @@ def _update_options(func: Any) -> Any:
             "--reask", is_flag=True, help="Ask every question again, recorded answers as defaults."
         ),
         click.option(
+            "--trust",
+            is_flag=True,
+            help="Trust the pack: it may extend a remote (git) pack. Tasks run only on `new`.",
+        ),
+        _limit_options,
+        click.option(
             "--allow-rebuild",
             is_flag=True,
             help="Allow a change of cloud (a rebuild: new state backend, every resource replaced).",
@@ -268,6 +298,7 @@ def update(ctx: click.Context, /, directory: Path, **options: Any) -> None:
 
     quiet = [options.pop("defaults"), options.pop("no_input"), options["check"]]
     options["interactive"] = not any(quiet) and sys.stdin.isatty()
+    options["limits"] = _limits(options)
     ctx.exit(command.run(directory, command.UpdateOptions(**options)))
 
 

@@ -24,6 +24,7 @@ from infrascaffold.pack.migrations import migrate_answers
 from infrascaffold.pack.model import Pack
 from infrascaffold.pack.questions import Question
 from infrascaffold.pack.releases import pack_reference, release_notice
+from infrascaffold.render.limits import DEFAULT_LIMITS, Limits
 from infrascaffold.render.pipeline import generate
 from infrascaffold.templating.environment import make_environment
 from infrascaffold.update.git_unmerged import ConflictSides, register_unmerged
@@ -51,6 +52,8 @@ class UpdateOptions:
     interactive: bool = False  # ask new questions in the terminal (as `new` does)
     reask: bool = False  # ask every question, recorded answers as defaults
     changes: Mapping[str, Any] = field(default_factory=dict)  # answers set by `env add|remove`
+    trust: bool = False  # the pack may extend a remote (git) pack, as `new --trust`
+    limits: Limits = DEFAULT_LIMITS  # bounds of the render, as `new --max-*`
 
 
 def run(directory: Path, options: UpdateOptions) -> int:
@@ -63,7 +66,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
     if options.check and marked:
         return _report_markers(marked, options.output_format)
     refuse_unresolved_conflicts(marked)
-    pack = load_pack(options.pack_ref or pack_ref_of(record, directory))
+    pack = load_pack(options.pack_ref or pack_ref_of(record, directory), trusted=options.trust)
     recorded = migrate_answers(record.answers, record.pack_version, pack.migrations)
     given = load_answers_file(options.answers_file) if options.answers_file else {}
     given.update(options.changes)
@@ -73,7 +76,9 @@ def run(directory: Path, options: UpdateOptions) -> int:
     ask = _asker(pack, recorded, options) if options.interactive else None
     # --reask in a terminal asks every question, the recorded answers as defaults.
     provided = dict(given) if options.reask and ask else {**recorded, **given}
-    result = generate(pack, provided, overrides, ask, previous_decisions=record.decisions)
+    result = generate(
+        pack, provided, overrides, ask, previous_decisions=record.decisions, limits=options.limits
+    )
     ours = read_files(directory, set(record.base) | set(result.tree))
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     notice = release_notice(record.pack_meta, pack.name, pack.version)
