@@ -235,13 +235,14 @@ def test_merge_file_dispatches_on_suffix(path: str, block_level: bool) -> None:
 
 
 def test_merges_100_files_of_300_lines_well_under_a_second() -> None:
+    """The merge's own cost: CPU time of this process, so a loaded CI machine cannot fail it."""
     rng = random.Random(7)
     files = [_edited_file(rng) for _ in range(100)]
     for path in ("main.tf", "notes.txt"):
-        start = time.perf_counter()
+        start = time.process_time()
         for base, ours, theirs in files:
             merge_file(path, base, ours, theirs)
-        assert time.perf_counter() - start < 1.0, path
+        assert time.process_time() - start < 1.0, path
 
 
 def _edited_file(rng: random.Random) -> tuple[str, str, str]:
