@@ -258,7 +258,7 @@ def interview(installed: Installed, work: Path) -> pexpect.spawn:
         str(installed.exe),
         ["new", "infra"],
         cwd=str(work),
-        env=installed.env(TERM="xterm"),
+        env=installed.env(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1"),  # no CPR wait on a loaded machine
         encoding="utf-8",
         timeout=60,
         dimensions=(40, 160),
