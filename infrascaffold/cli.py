@@ -6,7 +6,7 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from infrascaffold.errors import (
     EXIT_TERMINATED,
     Terminated,
 )
+
+if TYPE_CHECKING:  # imported when a command runs: start-up stays fast
+    from infrascaffold.render.limits import Limits
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,14 +69,14 @@ def _limit_options(func: Any) -> Any:
     return func
 
 
-def _limits(options: dict[str, Any]) -> Any:
-    """The `Limits` of the limit options, taken out of `options`."""
+LIMIT_OPTIONS = ("max_output_size", "max_files", "max_render_time")
+
+
+def _limits(max_output_size: int, max_files: int, max_render_time: float) -> Limits:
+    """The `Limits` of the values of the limit options."""
     from infrascaffold.render.limits import MB, Limits
 
-    size, files, seconds = (
-        options.pop(k) for k in ("max_output_size", "max_files", "max_render_time")
-    )
-    return Limits(size * MB, files, seconds)
+    return Limits(max_output_size * MB, max_files, max_render_time)
 
 
 @cli.command()
@@ -143,13 +146,7 @@ def new(
         raise click.UsageError("give either --answers or --example, not both")
     if example:
         answers_file = example_path(example)
-    limits = _limits(
-        {
-            "max_output_size": max_output_size,
-            "max_files": max_files,
-            "max_render_time": max_render_time,
-        }
-    )
+    limits = _limits(max_output_size, max_files, max_render_time)
     interactive = not (defaults or no_input) and sys.stdin.isatty()
     ctx.exit(
         command.run(
@@ -298,7 +295,7 @@ def update(ctx: click.Context, /, directory: Path, **options: Any) -> None:
 
     quiet = [options.pop("defaults"), options.pop("no_input"), options["check"]]
     options["interactive"] = not any(quiet) and sys.stdin.isatty()
-    options["limits"] = _limits(options)
+    options["limits"] = _limits(*(options.pop(name) for name in LIMIT_OPTIONS))
     ctx.exit(command.run(directory, command.UpdateOptions(**options)))
 
 

@@ -1,8 +1,9 @@
-"""Keys for top-level HCL blocks without labels, which may repeat in one file.
+"""Top-level HCL items (what the block merge splits a file into) and their keys.
 
-`locals`, `moved`, `import`, `removed` and `terraform` blocks carry no label, and a file may hold
-several of each (the built-in pack emits several `locals`). Keying them apart lets the HCL merge
-take them block by block instead of falling back to lines for the whole file.
+An `Item` is a block or attribute with the comments before it, keyed by its header. `locals`,
+`moved`, `import`, `removed` and `terraform` blocks carry no label, and a file may hold several
+of each (the built-in pack emits several `locals`). Keying them apart lets the HCL merge take
+them block by block instead of falling back to lines for the whole file.
 """
 
 from __future__ import annotations
