@@ -219,8 +219,8 @@ def _workflow(answers: dict[str, object], name: str) -> dict[str, object]:
 
 
 def test_workflow_expressions_name_jobs_and_variables_by_literal() -> None:
-    """Job ids (from environment names) and variable names enter GitHub expressions as
-    `gha_expr` literals (`needs['plan-dev']`), never as bare property names or shell words."""
+    """Job ids (from environment names) enter GitHub expressions as `gha_expr` literals
+    (`needs['plan-dev']`), never as bare property names or shell words."""
     answers = {
         **example_answers("gcp-kubernetes-canary"),
         "ci": "github-actions",
@@ -236,7 +236,3 @@ def test_workflow_expressions_name_jobs_and_variables_by_literal() -> None:
             assert gha_value(literal) in job["needs"], (job_id, literal)
             checked += 1
     assert checked >= 4  # every apply's digest, and the plans of the addons stacks
-    plan = _workflow(answers, "_terraform-plan.yml")["jobs"]["plan"]["env"]
-    assert "vars[format('{0}_PLAN_{1}', 'GCP_SERVICE_ACCOUNT', inputs.variable_suffix)]" in str(
-        plan
-    )

@@ -570,7 +570,7 @@ def test_github_environments_follow_the_answers(environments: list[dict[str, Any
         assert terraform[f"apply-{name}"]["with"] == {
             **given,
             "stack": ".",
-            "digest": f"${{{{ needs.plan-{name}.outputs.digest }}}}",
+            "digest": f"${{{{ needs['plan-{name}'].outputs.digest }}}}",
         }
         assert deploy[f"deploy-{name}"]["with"]["environment"] == name
         assert deploy[f"deploy-{name}"]["with"]["runner"] == runner
