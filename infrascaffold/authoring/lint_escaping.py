@@ -7,7 +7,7 @@ that language, whatever the pack's validators allow, since an overlay may drop t
 | language | filters |
 | --- | --- |
 | HCL | `hcl`, or `ident` (a label or reference: the value only if it is an identifier) |
-| YAML | `yaml`, or `sh` (a shell word in a `run: |` block: `sh` output is always one line) |
+| YAML | `yaml`, `gha_expr` (in a GitHub expression), or `sh` (a shell word of a `run: |` block) |
 | shell, Markdown shell blocks | `sh` |
 | any of them, after `#` on the line | `comment` (one line, every line break escaped) |
 
@@ -41,7 +41,7 @@ LANGUAGES = {
     ".sh": "sh",
     ".md": "md",
 }
-ESCAPES = {"hcl": {"hcl", "ident"}, "yaml": {"yaml", "sh"}, "sh": {"sh"}}
+ESCAPES = {"hcl": {"hcl", "ident"}, "yaml": {"yaml", "sh", "gha_expr"}, "sh": {"sh"}}
 NUMERIC_FILTERS = {"length", "count", "int", "abs", "round", "float"}
 WRAPPERS = {"indent", "trim"}  # keep an escaped value escaped
 _SHELL_FENCE = re.compile(r"^\s*(```+|~~~+)\s*(sh|bash|shell|console|zsh)\b")

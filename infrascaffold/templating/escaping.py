@@ -7,6 +7,7 @@ value can only ever be data in the output.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shlex
 from collections.abc import Mapping
@@ -154,4 +155,45 @@ def md(value: Any) -> str:
     return re.sub(r"([`*_<>\[\]])", r"\\\1", text)
 
 
-FILTERS = {"hcl": hcl, "ident": ident, "yaml": yaml, "sh": sh, "md": md, "comment": comment}
+# Characters a GitHub expression string literal may carry as they are: none of them can end the
+# literal (`'`), the expression (`}}`) or the YAML plain or block scalar around it (`: `, ` #`, a
+# line break); none of `,[]{}` either.
+_GHA_PLAIN = re.compile(r"[A-Za-z0-9 _./+=@-]")
+
+
+def gha_expr(value: Any) -> str:
+    """Render a scalar as a literal of a GitHub Actions expression (`${{ … }}`, `if:`).
+
+    A string of plain characters is single-quoted with `'` doubled (`'it''s'`). Any other string
+    is `fromJSON('"…"')` with every other character written as a JSON `\\u` escape, so the
+    output is one line of ASCII that no value can break out of, inside the expression or inside
+    the YAML plain or block scalar holding it (`if: needs[{{ job | gha_expr }}].result`).
+    """
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return json.dumps(value)
+    if isinstance(value, Mapping | list | tuple):
+        raise TypeError("gha_expr takes a string, number, bool or null, not a collection")
+    text = str(value)
+    if all(ch == "'" or _GHA_PLAIN.fullmatch(ch) for ch in text):
+        return "'" + text.replace("'", "''") + "'"
+    return "fromJSON('\"" + "".join(_json_escape(ch) for ch in text) + "\"')"
+
+
+def _json_escape(ch: str) -> str:
+    if _GHA_PLAIN.fullmatch(ch):
+        return ch
+    units = ch.encode("utf-16-be")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+
+
+FILTERS = {
+    "hcl": hcl,
+    "ident": ident,
+    "yaml": yaml,
+    "sh": sh,
+    "md": md,
+    "comment": comment,
+    "gha_expr": gha_expr,
+}

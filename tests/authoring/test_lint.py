@@ -121,11 +121,13 @@ ESCAPING_FILES = {
         "job-{{ project_name }}:\n"  # 3: flagged
         "x: {{ project_name | comment }}\n"  # 4: flagged (not after #)
         "{% include 'partials/setup.txt.j2' %}\n"
+        "if: needs[{{ project_name | gha_expr }}].result\n"
     ),
     "files/run.sh.j2": (
         "echo {{ project_name | sh }}\n"
         'echo "{{ project_name }}"\n'  # 2: flagged
         "{% set word = project_name | sh %}echo {{ word }}\n"
+        "echo {{ project_name | gha_expr }}\n"  # 4: flagged (not a shell word)
     ),
     "files/README.md.j2": (
         "# {{ project_name }}\n"  # prose: not checked
@@ -157,6 +159,7 @@ def test_unescaped_interpolations_are_flagged_per_language(tmp_path: Path) -> No
         ("files/ci.yml.j2", 3),
         ("files/ci.yml.j2", 4),
         ("files/run.sh.j2", 2),
+        ("files/run.sh.j2", 4),
         ("files/README.md.j2", 3),
         ("partials/setup.txt.j2", 1),  # checked as YAML: the language of its includer
     }

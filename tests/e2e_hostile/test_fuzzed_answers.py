@@ -1,18 +1,25 @@
-"""Fuzzed answers files through the installed CLI: never exit 70, never a traceback.
+"""Fuzzed answers files: never exit 70, never a traceback, errors as bounded `error:` lines.
 
-Hypothesis generates batches of answers files (YAML built from random values for the pack's
-keys, raw text and bytes, YAML specials: aliases, tags, deep nesting, huge numbers, line
-separators); each file is one `infrascaffold new --dry-run` process of the installed wheel, run
-over a small process pool. Over the whole test: at least 500 inputs, 0 exits 70, 0 tracebacks,
-and every error is `error: …` lines only, bounded in size.
+Hypothesis generates answers files (YAML built from random values for the pack's keys, raw text
+and bytes, YAML specials: aliases, tags, deep nesting, huge numbers, line separators), each one
+`infrascaffold new --dry-run`. The bulk, 500 inputs, runs in this process through `run_cli`, the
+function the console script calls, with UTF-8 streams like a process's (strict stdout,
+`backslashreplace` stderr), so a crash shows as exit 70 or a traceback just as it would there.
+A sample runs as real processes of the installed wheel: every YAML special and 40 generated
+inputs, for what only a process shows (the console script's exit code, the interpreter's own
+output, a crash below Python). Over the whole module: at least 500 inputs, 0 exits 70, 0
+tracebacks, and every error is `error: …` lines only, bounded in size.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,11 +28,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infrascaffold.cli import run_cli
 from tests.builders import build_file_tree
 
-BATCH = 26
-BATCHES = 20  # 520 inputs
-WORKERS = 3
+IN_PROCESS = 500
+BATCH = 20
+BATCHES = 2  # and every special against both packs: 70 processes
+WORKERS = 2
 # A small pack with every question type and validator, so each process is quick; a fifth of
 # the inputs go to the built-in pack.
 SMALL_PACK = {
@@ -122,55 +131,105 @@ def small_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_file_tree(tmp_path_factory.mktemp("fuzz-pack"), SMALL_PACK)
 
 
+def new_args(work: str, pack: str) -> list[str]:
+    return ["new", str(Path(work) / "dest"), "--pack", pack, "--answers",
+            str(Path(work) / "answers.yml"), "--no-input", "--dry-run"]  # fmt: skip
+
+
 def run_one(exe: Path, pack: str, content: bytes) -> tuple[bytes, int, str]:
+    """One input through the installed console script, as a process."""
     with tempfile.TemporaryDirectory() as work:
-        answers = Path(work) / "answers.yml"
-        answers.write_bytes(content)
+        (Path(work) / "answers.yml").write_bytes(content)
         env = {"PATH": f"{exe.parent}:/usr/bin:/bin", "HOME": work, "LANG": "C.UTF-8",
                "XDG_CACHE_HOME": str(Path(work) / "cache")}  # fmt: skip
         result = subprocess.run(
-            [str(exe), "new", "dest", "--pack", pack, "--answers", str(answers), "--no-input",
-             "--dry-run"],
+            [str(exe), *new_args(work, pack)],
             cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         return content, result.returncode, result.stderr
 
 
+def run_in_process(pack: str, content: bytes) -> tuple[bytes, int, str]:
+    """One input through `run_cli` in this process, with a process's UTF-8 streams."""
+    with tempfile.TemporaryDirectory() as work:
+        (Path(work) / "answers.yml").write_bytes(content)
+        out, err = io.BytesIO(), io.BytesIO()
+        stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
+        stderr = io.TextIOWrapper(
+            err, encoding="utf-8", errors="backslashreplace", write_through=True
+        )
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = run_cli(new_args(work, pack))
+        return content, code, err.getvalue().decode()
+
+
+def check(content: bytes, code: int, stderr: str) -> None:
+    assert code in (0, 1, 2), (content[:200], code, stderr[-500:])
+    crashed = "Traceback" in stderr or re.search(r"^error: unexpected \w+: ", stderr, re.M)
+    assert not crashed, (content[:200], stderr[-500:])
+    if code == 2:
+        lines = stderr.splitlines()
+        assert lines and all(line.startswith("error: ") for line in lines), (
+            content[:200],
+            stderr[-500:],
+        )
+        assert len(stderr) < 20_000
+
+
+@pytest.fixture(scope="module")
+def user_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A HOME and cache of their own for the in-process runs, as each process has."""
+    home = tmp_path_factory.mktemp("fuzz-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+        yield
+
+
 SEEN: list[int] = []
-
-
-@settings(
-    max_examples=BATCHES,
+FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=bool(os.environ.get("CI")),
 )
+
+
+@settings(FUZZ, max_examples=IN_PROCESS)
+@given(content=answers_files, built_in=st.integers(0, 4).map(lambda i: i == 0))
+def test_fuzzed_answers_never_crash_in_process(
+    user_home: None, small_pack: Path, content: bytes, built_in: bool
+) -> None:
+    """The bulk: a fifth of the inputs go to the built-in pack, the rest to the small one."""
+    check(*run_in_process("platform" if built_in else str(small_pack), content))
+    SEEN.append(1)
+
+
+def run_processes(exe: Path, runs: list[tuple[str, bytes]]) -> None:
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = list(pool.map(lambda run: run_one(exe, *run), runs))
+    SEEN.append(len(results))
+    for result in results:
+        check(*result)
+
+
+def test_yaml_specials_never_crash_a_process(installed_cli: Path, small_pack: Path) -> None:
+    """Each special against both packs: the ones that matter most at the process level (alias
+    bombs, deep nesting at the interpreter's real stack depth, huge numbers)."""
+    run_processes(installed_cli, [(p, c) for c in SPECIALS for p in (str(small_pack), "platform")])
+
+
+@settings(FUZZ, max_examples=BATCHES)
 @given(batch=st.lists(answers_files, min_size=BATCH, max_size=BATCH))
-def test_fuzzed_answers_never_crash(
+def test_fuzzed_answers_never_crash_a_process(
     installed_cli: Path, small_pack: Path, batch: list[bytes]
 ) -> None:
     packs = [str(small_pack) if i % 5 else "platform" for i in range(len(batch))]
-    with ThreadPoolExecutor(WORKERS) as pool:
-        results = list(
-            pool.map(lambda a: run_one(installed_cli, *a), zip(packs, batch, strict=True))
-        )
-    SEEN.append(len(results))
-    for content, code, stderr in results:
-        assert code in (0, 1, 2), (content[:200], code, stderr[-500:])
-        crashed = "Traceback" in stderr or re.search(r"^error: unexpected \w+: ", stderr, re.M)
-        assert not crashed, (content[:200], stderr[-500:])
-        if code == 2:
-            lines = stderr.splitlines()
-            assert lines and all(line.startswith("error: ") for line in lines), (
-                content[:200],
-                stderr[-500:],
-            )
-            assert len(stderr) < 20_000
+    run_processes(installed_cli, list(zip(packs, batch, strict=True)))
 
 
 def test_at_least_500_inputs_were_run() -> None:
-    """Runs after the property test in file order (xdist keeps a module on one worker with
+    """Runs after the property tests in file order (xdist keeps a module on one worker with
     `--dist loadfile`; otherwise it is skipped)."""
     if not SEEN:
-        pytest.skip("the property test ran in another process")
+        pytest.skip("the property tests ran in another process")
     assert sum(SEEN) >= 500

@@ -81,8 +81,13 @@ ONE_ENVIRONMENT = [
     },
 ]
 SIX_ENVIRONMENTS = [
-    {"name": name, "region": region, "cidr": f"10.{i}.0.0/16", "protected": protected,
-     "account_id": f"{i + 1}" * 12}
+    {
+        "name": name,
+        "region": region,
+        "cidr": f"10.{i}.0.0/16",
+        "protected": protected,
+        "account_id": f"{i + 1}" * 12,
+    }
     | ({"runner": f"{name}-net"} if protected else {})
     for i, (name, region, protected) in enumerate(
         [
@@ -571,7 +576,7 @@ def test_github_environments_follow_the_answers(environments: list[dict[str, Any
         assert terraform[f"apply-{name}"]["with"] == {
             **given,
             "stack": ".",
-            "digest": f"${{{{ needs.plan-{name}.outputs.digest }}}}",
+            "digest": f"${{{{ needs['plan-{name}'].outputs.digest }}}}",
         }
         assert deploy[f"deploy-{name}"]["with"]["environment"] == name
         assert deploy[f"deploy-{name}"]["with"]["runner"] == runner
@@ -624,9 +629,7 @@ def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any
     jobs = gitlab_jobs(yaml.safe_load(files[GITLAB]))
     names = [env["name"] for env in environments]
     for stage in ("plan", "apply", "drift"):
-        assert [j for j in jobs if j.startswith(f"{stage}:")] == [
-            f"{stage}:{n}" for n in names
-        ]
+        assert [j for j in jobs if j.startswith(f"{stage}:")] == [f"{stage}:{n}" for n in names]
     for stage in ("deploy", "rollback"):
         assert [j for j in jobs if j.startswith(f"{stage}:")] == [f"{stage}:{n}" for n in names]
     for i, env in enumerate(environments):

@@ -318,7 +318,7 @@ def test_applies_plan_again_and_apply_only_the_reviewed_changes(combo: Combo) ->
         for callers_job in (j for _, n, j in callers(combo) if n.startswith("apply-")):
             plan_job = "plan-" + callers_job["name"].removeprefix("apply (").rstrip(")")
             plan_job = plan_job.replace(", ", "-")
-            assert callers_job["with"]["digest"] == f"${{{{ needs.{plan_job}.outputs.digest }}}}"
+            assert callers_job["with"]["digest"] == f"${{{{ needs['{plan_job}'].outputs.digest }}}}"
             assert plan_job in callers_job["needs"]
         digest_check = 'if [ "$digest" != "$REVIEWED_DIGEST" ]; then'
     else:

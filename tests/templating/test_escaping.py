@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infrascaffold.templating.escaping import comment, hcl, hcl_string, ident, md, sh
+from infrascaffold.templating.escaping import comment, gha_expr, hcl, hcl_string, ident, md, sh
 from infrascaffold.templating.escaping import yaml as yaml_literal
+from tests.builders import example_answers, render_answers
 
 INJECTIONS = [
     'x" } resource "aws_iam_user" "evil" { name = "x',
@@ -123,3 +127,119 @@ def test_ident_writes_identifiers_and_refuses_anything_else() -> None:
     for value in ["prod eu", 'a"b', "a${b}", "1st", "", "dev\n", "a.b"]:
         with pytest.raises(ValueError, match="not an HCL identifier"):
             ident(value)
+
+
+_GHA_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_GHA_FROM_JSON = re.compile(r"""fromJSON\('("(?:[^'"\\]|\\u[0-9a-f]{4})*")'\)""")
+
+
+def gha_value(literal: str) -> str:
+    """The string a GitHub Actions expression literal stands for, read by the expression grammar:
+    `'…'` with `''` for a quote, or `fromJSON('<JSON string>')`."""
+    if quoted := _GHA_QUOTED.fullmatch(literal):
+        return quoted.group(1).replace("''", "'")
+    from_json = _GHA_FROM_JSON.fullmatch(literal)
+    assert from_json, literal
+    decoded = json.loads(from_json.group(1))
+    assert isinstance(decoded, str)
+    return decoded
+
+
+GHA_INJECTIONS = [
+    *INJECTIONS,
+    "it's",
+    "x') || true || ('",
+    "a}}b ${{ github.token }}",
+    "job: x",
+    "x #comment",
+    "[a, b]",
+    "\u0027",
+    "é\U0001f600",
+    "",
+]
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_gha_expr_is_one_literal_with_the_same_value(value: str) -> None:
+    literal = gha_expr(value)
+    assert gha_value(literal) == value
+    assert literal.isascii() and literal.isprintable()  # one line, whatever the value
+    # Nothing that ends the expression, the YAML scalar holding it or a flow sequence.
+    for token in ("}}", ": ", " #", ",", "[", "]", "{"):
+        assert token not in literal
+
+
+@pytest.mark.parametrize("value", GHA_INJECTIONS)
+def test_gha_expr_stays_inside_yaml_scalars(value: str) -> None:
+    literal = gha_expr(value)
+    document = yaml.safe_load(
+        f"plain: ${{{{ needs[{literal}].outputs.digest }}}}\n"
+        f"if: needs[{literal}].result == 'success'\n"
+        f"folded: >-\n  !cancelled()\n  && needs[{literal}].result == 'success'\n"
+    )
+    assert document == {
+        "plain": f"${{{{ needs[{literal}].outputs.digest }}}}",
+        "if": f"needs[{literal}].result == 'success'",
+        "folded": f"!cancelled() && needs[{literal}].result == 'success'",
+    }
+
+
+def test_gha_expr_doubles_single_quotes_and_writes_scalars() -> None:
+    assert gha_expr("plan-dev") == "'plan-dev'"
+    assert gha_expr("it's") == "'it''s'"
+    assert gha_expr("a}}") == """fromJSON('"a\\u007d\\u007d"')"""
+    assert [gha_expr(v) for v in (None, True, 3, -1.5)] == ["null", "true", "3", "-1.5"]
+    assert gha_expr(float("nan")) == "'nan'"
+    with pytest.raises(TypeError):
+        gha_expr(["a"])
+
+
+def test_actionlint_parses_every_gha_expr_literal(tmp_path: Path) -> None:
+    local = Path(sys.executable).parent / "actionlint"
+    actionlint = str(local) if local.exists() else shutil.which("actionlint")
+    if actionlint is None:
+        pytest.skip("actionlint is not installed")
+    steps = "".join(
+        f"      - if: github.ref == {gha_expr(v)}\n"
+        f'        run: echo "$V"\n'
+        f"        env:\n          V: ${{{{ format('{{0}}', {gha_expr(v)}) }}}}\n"
+        for v in GHA_INJECTIONS
+    )
+    workflow = tmp_path / ".github" / "workflows" / "w.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "on: push\npermissions: {}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n" + steps
+    )
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = subprocess.run(
+        [actionlint, "-shellcheck=", str(workflow)],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _workflow(answers: dict[str, object], name: str) -> dict[str, object]:
+    loaded = yaml.safe_load(render_answers(answers)[f".github/workflows/{name}"])
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_workflow_expressions_name_jobs_and_variables_by_literal() -> None:
+    """Job ids (from environment names) enter GitHub expressions as `gha_expr` literals
+    (`needs['plan-dev']`), never as bare property names or shell words."""
+    answers = {
+        **example_answers("gcp-kubernetes-canary"),
+        "ci": "github-actions",
+        "repository": "acme/shop",
+    }
+    jobs = _workflow(answers, "terraform.yml")["jobs"]
+    assert isinstance(jobs, dict)
+    checked = 0
+    for job_id, job in jobs.items():
+        text = yaml.safe_dump({"if": job.get("if", ""), "with": job.get("with", {})}, width=10**6)
+        assert not re.search(r"needs\.(?!checks\b)[\w-]", text), (job_id, text)
+        for literal in re.findall(r"needs\[('[^']*'|fromJSON\('[^']*'\))\]", text):
+            assert gha_value(literal) in job["needs"], (job_id, literal)
+            checked += 1
+    assert checked >= 4  # every apply's digest, and the plans of the addons stacks
