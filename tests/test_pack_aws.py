@@ -8,6 +8,7 @@ in one test marked `checkov`, checkov.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +317,85 @@ def test_ecs_deploys_build_on_terraforms_latest_revision() -> None:
     rollback = next(text for path, text in tree.items() if path.endswith("runbooks/rollback.md"))
     assert "rollback-to" in rollback and "- 1))" not in rollback
     assert '--family-prefix "${FAMILY%:*}"' in rollback
+
+
+# --- Kubernetes: the addons/ root stack (issue 17: no -target first apply) ----------------------
+
+
+def test_kubernetes_add_ons_are_a_second_root_stack() -> None:
+    for combo in ("kubernetes-mysql-redis", "kubernetes-bare-1env"):
+        tree, answers = AWS.tree(combo), AWS.answers(combo)
+        # The main root holds no Helm or Kubernetes provider: nothing in it needs the cluster.
+        assert "helm" not in tree["providers.tf"] + tree["versions.tf"] + tree["app.tf"]
+        for env in answers["environments"]:
+            backend = tree[f"addons/environments/{env['name']}.backend.hcl"]
+            assert f'key                  = "{env["name"]}/addons/terraform.tfstate"' in backend
+            tfvars = tree[f"addons/environments/{env['name']}.tfvars"]
+            assert f'account_id          = "{env["account_id"]}"' in tfvars
+        providers = tree["addons/providers.tf"]
+        # The cluster is found by name; credentials come from the CLI whenever a provider
+        # connects, never from a token read at plan time (which a saved plan would keep).
+        assert 'data "aws_eks_cluster" "this"' in providers
+        assert '"eks", "get-token", "--cluster-name", local.cluster_name' in providers
+        assert "aws_eks_cluster_auth" not in providers and not re.search(r"\btoken\s*=", providers)
+        assert 'cluster_name = "${var.project_name}-${var.environment}"' in providers
+        assert 'name = "${var.project_name}-${var.environment}"' in tree["main.tf"]
+    argo = 'resource "helm_release" "argo_rollouts"'
+    assert argo in AWS.tree("kubernetes-mysql-redis")["addons/main.tf"]  # canary
+    assert (
+        "count = local.argo_rollouts ? 1 : 0" in AWS.tree("kubernetes-bare-1env")["addons/main.tf"]
+    )
+    assert "addons/main.tf" not in AWS.tree("containers-postgres")
+
+
+def test_the_load_balancer_controller_and_the_autoscaler_are_installed() -> None:
+    tree = AWS.tree("kubernetes-mysql-redis")
+    addons, controllers = tree["addons/main.tf"], tree["modules/eks-cluster/controllers.tf"]
+    lbc = addons.split('resource "helm_release" "aws_load_balancer_controller" {')[1].split(
+        "\n}\n"
+    )[0]
+    # Pods cannot reach the instance metadata (hop limit 1): region and VPC are given.
+    assert "http_put_response_hop_limit = 1" in tree["modules/eks-cluster/main.tf"]
+    for name, value in (("region", "var.region"), ("vpcId", "data.aws_eks_cluster.this.vpc_config[0].vpc_id"),
+                        ("ingressClass", '"alb"'), ("serviceAccount.name", '"aws-load-balancer-controller"')):  # fmt: skip
+        assert f'name  = "{name}"\n      value = {value}' in lbc, name
+    assert 'chart      = "aws-load-balancer-controller"' in lbc and 'version    = "3.5.0"' in lbc
+    autoscaler = addons.split('resource "helm_release" "cluster_autoscaler" {')[1].split("\n}\n")[0]
+    for name, value in (("awsRegion", "var.region"), ("autoDiscovery.clusterName", "data.aws_eks_cluster.this.name"),
+                        ("rbac.serviceAccount.name", '"cluster-autoscaler"')):  # fmt: skip
+        assert f'name  = "{name}"\n      value = {value}' in autoscaler, name
+    # Chart 9.53.0 is Cluster Autoscaler 1.34: the minor version must be the cluster's.
+    assert 'version    = "9.53.0"' in autoscaler
+    assert 'default     = "1.34"' in tree["modules/eks-cluster/variables.tf"]
+    # The other releases wait for the controller whose webhooks admit their Services.
+    assert "depends_on = [helm_release.aws_load_balancer_controller]" in autoscaler
+    # Their identities: EKS Pod Identity for the chart's service accounts, in the namespace the
+    # addons stack creates (the same default on both sides).
+    for account in ("aws-load-balancer-controller", "cluster-autoscaler"):
+        assert (
+            f'namespace       = var.controllers_namespace\n  service_account = "{account}"'
+            in controllers
+        )
+    assert 'default     = "cluster-controllers"' in tree["modules/eks-cluster/variables.tf"]
+    assert 'default     = "cluster-controllers"' in tree["addons/variables.tf"]
+    # The autoscaler writes only to the Auto Scaling groups EKS tagged as this cluster's, whose
+    # maximum is node_max; the controller changes only what it tagged itself.
+    assert (
+        'variable = "aws:ResourceTag/k8s.io/cluster-autoscaler/${aws_eks_cluster.this.name}"'
+        in controllers
+    )
+    assert "max_size     = var.node_max" in tree["modules/eks-cluster/main.tf"]
+    assert controllers.count('variable = "aws:ResourceTag/elbv2.k8s.aws/cluster"') == 4
+    # One load balancer controller: no EKS Auto Mode beside it.
+    assert "compute_config" not in tree["modules/eks-cluster/main.tf"]
+    # The plan role reads the add-ons' Helm release records, in their namespaces only.
+    assert '["argo-rollouts", "cluster-controllers"]' in tree["modules/eks-cluster/variables.tf"]
+
+
+def test_gitlab_jobs_of_the_addons_stack_install_the_aws_cli() -> None:
+    assert AWS.answers("kubernetes-mysql-redis")["ci"] == "gitlab-ci"
+    auth = render_answers_full("kubernetes-mysql-redis")[".gitlab-ci.yml"]
+    auth = auth.split(".cloud-auth:")[1].split("\n\n")[0]
+    assert 'if [ "${TF_STACK:-.}" = addons ] && ! command -v aws > /dev/null; then' in auth
+    assert "apk add --no-cache aws-cli" in auth
+    assert "aws-cli\n" not in render_answers_full("containers-mysql-redis-5env")[".gitlab-ci.yml"]
