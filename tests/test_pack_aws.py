@@ -399,3 +399,52 @@ def test_gitlab_jobs_of_the_addons_stack_install_the_aws_cli() -> None:
     assert 'if [ "${TF_STACK:-.}" = addons ] && ! command -v aws > /dev/null; then' in auth
     assert "apk add --no-cache aws-cli" in auth
     assert "aws-cli\n" not in render_answers_full("containers-mysql-redis-5env")[".gitlab-ci.yml"]
+
+
+# --- RDS: the application's own user (issue 16 principle 5, issue 17) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "combo", ["containers-postgres", "kubernetes-mysql-redis", "serverless-postgres-redis-5env"]
+)
+def test_the_application_signs_in_as_its_own_database_user(combo: str) -> None:
+    tree = AWS.tree(combo)
+    # Never the master user's secret: RDS rotates it every 7 days, and it is the admin.
+    assert "master_user_secret_arn" not in tree["app.tf"]
+    assert "database_user_arns = [module.database.app_user_arn]" in tree["app.tf"]
+    database = tree["modules/database/main.tf"]
+    assert "manage_master_user_password   = true" in database
+    assert "iam_database_authentication_enabled = true" in database
+    assert ":dbuser:${aws_db_instance.this.resource_id}/${var.app_username}" in database
+    outputs = tree["modules/database/outputs.tf"]
+    assert (
+        "DATABASE_USERNAME = var.app_username" in outputs and 'DATABASE_AUTH     = "iam"' in outputs
+    )
+    assert "app_secrets" not in outputs
+    # The application's role may sign in as that user, and read no database secret.
+    module = {"containers": "ecs-service", "kubernetes": "eks-cluster", "serverless": "lambda-api"}
+    main = tree[f"modules/{module[AWS.answers(combo)['compute']]}/main.tf"]
+    assert 'actions   = ["rds-db:connect"]' in main
+    assert 'default     = "app"' in tree["modules/database/variables.tf"]
+
+
+@pytest.mark.parametrize(("combo", "grant"), [
+    ("containers-postgres", "GRANT rds_iam TO app;"),
+    ("kubernetes-mysql-redis", "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;"),
+])  # fmt: skip
+def test_create_environment_creates_the_database_user_before_the_first_deploy(
+    combo: str, grant: str
+) -> None:
+    tree = render_answers_full(combo)
+    runbook = next(text for path, text in tree.items() if path.endswith("create-environment.md"))
+    assert grant in runbook
+    assert runbook.index(grant) < runbook.index("### Check the new environment")
+    # Every output the step reads exists in the same render.
+    outputs = tree["outputs.tf"]
+    for name in re.findall(r"terraform output -(?:raw|json) (\w+)", runbook):
+        assert f'output "{name}"' in outputs, name
+    # The client group the database admits, for that session only.
+    database = tree["modules/database/main.tf"]
+    assert "referenced_security_group_id = aws_security_group.admin_client.id" in database
+    assert "database_admin_security_group_id" in runbook
+    assert "rotate" in runbook and "never reads" in runbook

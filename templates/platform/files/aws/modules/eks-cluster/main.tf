@@ -359,6 +359,16 @@ data "aws_iam_policy_document" "app" {
       resources = statement.value
     }
   }
+
+  dynamic "statement" {
+    for_each = length(var.database_user_arns) > 0 ? [var.database_user_arns] : []
+
+    content {
+      sid       = "SignInToTheDatabase"
+      actions   = ["rds-db:connect"]
+      resources = statement.value
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "app" {

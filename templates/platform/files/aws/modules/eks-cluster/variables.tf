@@ -164,3 +164,9 @@ variable "controllers_namespace" {
   type        = string
   default     = "cluster-controllers"
 }
+
+variable "database_user_arns" {
+  description = "rds-db:connect resources (dbuser ARNs) the application role may sign in as, with IAM database authentication."
+  type        = list(string)
+  default     = []
+}
