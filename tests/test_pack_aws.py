@@ -448,3 +448,24 @@ def test_create_environment_creates_the_database_user_before_the_first_deploy(
     assert "referenced_security_group_id = aws_security_group.admin_client.id" in database
     assert "database_admin_security_group_id" in runbook
     assert "rotate" in runbook and "never reads" in runbook
+
+
+def test_gitlab_deploy_roles_get_the_strongest_binding_iam_allows() -> None:
+    # IAM tests only sub and aud of a GitLab token: the deploy role matches the default branch
+    # exactly (no wildcard), and SECURITY.md names the gap precisely.
+    account = AWS.tree("containers-mysql-redis-5env")[
+        "bootstrap/modules/environment-account/main.tf"
+    ]
+    deploy = account.split("deploy_subjects = ")[1].split("\n\n")[0]
+    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in deploy
+    assert "*" not in deploy
+    assert 'test     = anytrue([for subject in each.value : strcontains(subject, "*")])' in account
+    security = render_answers_full("containers-mysql-redis-5env")["docs/SECURITY.md"]
+    gap = security.split("**Residual gap (GitLab)")[1].split("\n\n")[0]
+    for fact in ("`<gitlab host>:sub`", "GitHub, Google, CircleCI and Oracle", "ci_id_token_sub_claim_components",
+                 "`environment_protected`", "project_path:acme/platform/shop-infra:ref_type:branch:ref:main"):  # fmt: skip
+        assert fact in gap, fact
+    assert (
+        "**Residual gap (GitLab)"
+        not in render_answers_full("containers-postgres")["docs/SECURITY.md"]
+    )
