@@ -8,7 +8,9 @@ in one test marked `checkov`, checkov.
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -469,3 +471,91 @@ def test_gitlab_deploy_roles_get_the_strongest_binding_iam_allows() -> None:
         "**Residual gap (GitLab)"
         not in render_answers_full("containers-postgres")["docs/SECURITY.md"]
     )
+
+
+# --- runbooks name what the render has (issue 17: "no step missing") -----------------------------
+
+CODE_BLOCK = re.compile(r"```(?:bash|sh)\n(.*?)```", re.S)
+OUTPUT_READ = re.compile(
+    r"terraform (?:-chdir=([\w./-]+) )?output(?: -(?:raw|json))? ([a-z_][a-z0-9_]*)"
+)
+ADDRESS = re.compile(
+    r"(?:-target=|-replace=|state (?:show|rm|mv) )((?:module\.[a-z0-9_]+\.)*[a-z0-9_]+\.[a-z0-9_]+)"
+)
+TF_FILE = re.compile(r"((?:[\w.-]+/)*environments/[\w${}<>.-]+?\.(?:tfvars|backend\.hcl))")
+ENV_PLACEHOLDER = re.compile(r"\$\{?(?:ENVIRONMENT|SOURCE_ENV|TARGET_ENV)\}?|<env>")
+
+
+def stack_blocks(tree: dict[str, str], folder: str, kind: str) -> dict[str, str]:
+    """name -> body of the `kind` blocks (output, module, resource "t" "n") in `folder`'s .tf files."""
+    found: dict[str, str] = {}
+    for path, text in tree.items():
+        if path.endswith(".tf") and path.rpartition("/")[0] == folder:
+            for match in re.finditer(rf'^{kind} ((?:"[^"]+" ?)+)\{{(.*?)^\}}', text, re.S | re.M):
+                found[".".join(re.findall(r'"([^"]+)"', match.group(1)))] = match.group(2)
+    return found
+
+
+def address_problem(tree: dict[str, str], address: str) -> str | None:
+    """Why the resource address `address` (module.a.module.b.type.name) is not in the root stack."""
+    folder, parts = "", address.split(".")
+    while parts[0] == "module":
+        call = stack_blocks(tree, folder, "module").get(parts[1])
+        if call is None:
+            return f"no module {parts[1]} in {folder or 'the root stack'}"
+        folder = posixpath.normpath(
+            posixpath.join(folder, re.findall(r'source\s*=\s*"([^"]+)"', call)[0])
+        )
+        parts = parts[2:]
+    if ".".join(parts) not in stack_blocks(tree, folder, "resource"):
+        return f"no resource {'.'.join(parts)} in {folder or 'the root stack'}"
+    return None
+
+
+def runbook_problems(tree: dict[str, str], env_names: list[str]) -> list[str]:
+    """Outputs, stacks, resource addresses and environment files runbook commands name but the render lacks."""
+    return [
+        f"{path}: {problem}"
+        for path, text in tree.items()
+        if path.startswith("docs/runbooks/") and path.endswith(".md")
+        for block in CODE_BLOCK.findall(text)
+        for problem in block_problems(tree, block, env_names)
+    ]
+
+
+def block_problems(tree: dict[str, str], block: str, env_names: list[str]) -> Iterator[str]:
+    for folder, name in OUTPUT_READ.findall(block):
+        if name not in stack_blocks(tree, folder, "output"):
+            yield f"output {name} of {folder or '.'} does not exist"
+    for folder in re.findall(r"-chdir=([\w./-]+)", block):
+        if not any(p.startswith(f"{folder}/") and p.endswith(".tf") for p in tree):
+            yield f"no root stack {folder}"
+    for address in ADDRESS.findall(block):
+        if problem := address_problem(tree, address):
+            yield f"{address}: {problem}"
+    for line in block.splitlines():
+        folder = (re.findall(r"-chdir=([\w./-]+)", line) or [""])[0]
+        for file in TF_FILE.findall(line):
+            candidates = {posixpath.join(folder, ENV_PLACEHOLDER.sub(e, file)) for e in env_names}
+            if not candidates & set(tree):
+                yield f"no file {file} for any environment"
+
+
+@combos
+def test_runbook_commands_name_what_the_render_has(combo: str) -> None:
+    tree = render_answers_full(combo)
+    env_names = [env["name"] for env in AWS.answers(combo)["environments"]]
+    assert any(p.startswith("docs/runbooks/") for p in tree)
+    problems = runbook_problems(tree, env_names)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_runbook_check_finds_a_missing_output_address_and_file() -> None:
+    tree = dict(render_answers_full("containers-mysql-redis-5env"))
+    tree["docs/runbooks/extra.md"] = (
+        "```bash\nterraform output -raw no_such_output\nterraform -chdir=nowhere init\n"
+        "terraform apply -replace=module.cache.random_password.no_such_token\n"
+        'terraform plan -var-file="environments/${ENVIRONMENT}.auto.tfvars"\n```\n'
+    )
+    problems = runbook_problems(tree, ["dev", "prod"])
+    assert len([p for p in problems if p.startswith("docs/runbooks/extra.md")]) == 4, problems
