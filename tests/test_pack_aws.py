@@ -264,13 +264,38 @@ def test_first_apply_blockers_are_fixed(hcl2_warm: None) -> None:
 def test_redis_token_rotation_ends_with_set() -> None:
     tree = render_answers_full("containers-mysql-redis-5env")
     runbook = next(text for path, text in tree.items() if path.endswith("rotate-secrets.md"))
-    assert "--auth-token-update-strategy SET" in runbook
-    assert runbook.index("-replace=module.cache.random_password.auth_token") < runbook.index(
+    assert runbook.index('put-secret-value --secret-id "${SECRET}"') < runbook.index(
+        "--auth-token-update-strategy ROTATE"
+    )
+    assert runbook.index("--auth-token-update-strategy ROTATE") < runbook.index(
         "--auth-token-update-strategy SET"
     )
     outputs = tree["outputs.tf"]
     assert 'output "cache_replication_group_id"' in outputs
     assert 'output "cache_auth_secret_arn"' in outputs
+
+
+def test_the_redis_auth_token_never_passes_through_terraform() -> None:
+    # ElastiCache has no write-only token argument: a token Terraform set would be in the state,
+    # which the read-only plan role reads (issue 16 principles 3 and 5).
+    tree = render_answers_full("containers-mysql-redis-5env")
+    cache = tree["modules/cache/main.tf"]
+    assert "random_password" not in cache and "aws_secretsmanager_secret_version" not in cache
+    assert (
+        "auth_token " not in cache
+        and "ignore_changes = [auth_token, auth_token_update_strategy]" in cache
+    )
+    assert "hashicorp/random" not in tree["versions.tf"] + tree["modules/cache/versions.tf"]
+    # ECS injects the token only once the runbook gave it a value.
+    assert "local.redis_auth_ready ? module.cache.app_secrets : {}" in tree["app.tf"]
+    runbook = next(text for path, text in tree.items() if path.endswith("create-environment.md"))
+    step = runbook.split("### Turn on the Redis AUTH token")[1].split("\n### ")[0]
+    step = step.split("```bash")[1]
+    rotate, set_ = step.index("strategy ROTATE"), step.index("strategy SET")
+    assert step.index("put-secret-value") < rotate < set_ < step.index("terraform apply")
+    assert runbook.index("### Turn on the Redis AUTH token") < runbook.index(
+        "### Check the new environment"
+    )
 
 
 def test_create_environment_reapplies_the_bootstrap() -> None:
