@@ -584,3 +584,16 @@ def test_the_runbook_check_finds_a_missing_output_address_and_file() -> None:
     )
     problems = runbook_problems(tree, ["dev", "prod"])
     assert len([p for p in problems if p.startswith("docs/runbooks/extra.md")]) == 4, problems
+
+
+def test_destroy_removes_the_ingresses_and_the_addons_stack_before_the_cluster() -> None:
+    tree = render_answers_full("kubernetes-mysql-redis")
+    runbook = next(text for path, text in tree.items() if path.endswith("destroy-environment.md"))
+    ingresses = runbook.index("kubectl delete ingress --all --all-namespaces")
+    addons = runbook.index('terraform -chdir=addons apply "${ENVIRONMENT}-destroy.tfplan"')
+    main = runbook.index('\nterraform apply "${ENVIRONMENT}-destroy.tfplan"')
+    assert ingresses < addons < main
+    other = render_answers_full("containers-postgres")
+    assert "-chdir=addons" not in next(
+        t for p, t in other.items() if p.endswith("destroy-environment.md")
+    )
