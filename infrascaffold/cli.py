@@ -418,17 +418,30 @@ def template_init(ctx: click.Context, directory: Path, extends: str | None) -> N
 @template.command("lint")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--max-renders", default=8, show_default=True, help="Cap on matrix renders.")
+@click.option(
+    "--answers",
+    "answers_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Base answers for the matrix (repeatable); each render takes the closest one.",
+)
 @click.pass_context
-def template_lint(ctx: click.Context, directory: Path, max_renders: int) -> None:
+def template_lint(
+    ctx: click.Context, directory: Path, max_renders: int, answers_files: tuple[Path, ...]
+) -> None:
     """Check a pack: manifest, templates, names, conditions, and a matrix of renders.
+
+    Each matrix render lays its choices over the closest base answer set (the pack's test
+    cases, then each --answers file) for the answers the matrix does not vary.
 
     \b
     Example:
       infrascaffold template lint packs/acme --max-renders 4
+      infrascaffold template lint templates/platform --answers examples/answers/aws-containers.yml
     """
     from infrascaffold.commands import template as command
 
-    ctx.exit(command.run_lint(directory, max_renders))
+    ctx.exit(command.run_lint(directory, max_renders, answers_files))
 
 
 @template.command("test")

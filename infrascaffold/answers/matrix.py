@@ -72,3 +72,20 @@ def _next_set(
 
         chosen[question.key] = max(values_of(question), key=gain)
     return chosen
+
+
+def closest_base(
+    bases: Sequence[Mapping[str, Any]], chosen: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """The base answer set closest to a matrix set, to fill what the matrix does not vary.
+
+    Closest agrees on the earliest varied questions first (in the pack's order, so the cloud
+    before the database), then on the most of them; ties go to the first base. No bases: `{}`.
+    """
+    if not bases:
+        return {}
+
+    def agreement(base: Mapping[str, Any]) -> tuple[bool, ...]:
+        return tuple(base.get(key) == value for key, value in chosen.items())
+
+    return max(bases, key=lambda base: (agreement(base), sum(agreement(base))))

@@ -9,7 +9,7 @@ escaping filter (`lint_escaping.py`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.answers.matrix import closest_base, matrix_questions, pairwise_sets
 from infrascaffold.authoring.lint_escaping import Template, lint_escaping, literal_context
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.pack.model import Pack, is_build_dropping
@@ -174,17 +174,20 @@ def _line_of(text: str, name: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def lint_renders(pack: Pack, base_answers: Mapping[str, Any], limit: int) -> list[Finding]:
-    """Render and validate the pack for a pairwise matrix of answer sets over `base_answers`."""
+def lint_renders(pack: Pack, bases: Sequence[Mapping[str, Any]], limit: int) -> list[Finding]:
+    """Render and validate the pack for a pairwise matrix of answer sets, each laid over the
+    closest of the `bases` (the pack's test cases, `--answers` files) for what it does not vary."""
     from infrascaffold.render.pipeline import generate
 
     findings = []
     for answers in pairwise_sets(matrix_questions(pack.questions, pack.fixed), limit):
         label = ", ".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
         try:
-            generate(pack, {**base_answers, **answers})
+            generate(pack, {**closest_base(bases, answers), **answers})
         except InfrascaffoldError as exc:
             first = exc.format_message().splitlines()
             detail = "; ".join(first[:4])
+            if "is required and has no default" in detail:
+                detail += " (give the matrix answers in a tests/ case or with --answers FILE)"
             findings.append(Finding("matrix-render", "pack.yaml", 1, f"[{label}] {detail}"))
     return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -49,8 +50,9 @@ def run_init(directory: Path, extends: str | None) -> int:
     return EXIT_OK
 
 
-def run_lint(directory: Path, max_renders: int) -> int:
-    """Static checks, then a validated render per answer set of the matrix."""
+def run_lint(directory: Path, max_renders: int, answers_files: Sequence[Path] = ()) -> int:
+    """Static checks, then a validated render per answer set of the matrix, each over the
+    closest base answer set: the pack's test cases, then `answers_files`."""
     if not (directory / "pack.yaml").is_file():
         raise InfrascaffoldError(str(directory), "no pack.yaml here")
     try:
@@ -60,8 +62,9 @@ def run_lint(directory: Path, max_renders: int) -> int:
     findings = lint_static(pack)
     if not any(f.severity == "error" for f in findings):
         cases = case_folders(directory) if (directory / "tests").is_dir() else []
-        base = load_answers_file(cases[0] / "answers.yaml") if cases else {}
-        findings += lint_renders(pack, base, max_renders)
+        files = [case / "answers.yaml" for case in cases] + list(answers_files)
+        bases = [load_answers_file(path) for path in files]
+        findings += lint_renders(pack, bases, max_renders)
         sets = len(pairwise_sets(matrix_questions(pack.questions, pack.fixed), max_renders))
         click.echo(f"rendered and validated {sets} answer set(s) of the pairwise matrix")
     return _print_findings(findings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from infrascaffold.answers.matrix import matrix_questions, pairwise_sets, values_of
+from infrascaffold.answers.matrix import closest_base, matrix_questions, pairwise_sets, values_of
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.pack.questions import Question
 
@@ -35,3 +35,15 @@ def test_cap_still_covers_every_value_first() -> None:
 
 def test_no_questions_means_one_render() -> None:
     assert pairwise_sets([], 5) == [{}]
+
+
+def test_closest_base_agrees_on_the_earliest_questions_first() -> None:
+    aws = {"cloud": "aws", "database": "postgres", "project_name": "a"}
+    gcp = {"cloud": "gcp", "database": "none", "project_name": "g"}
+    gcp_pg = {"cloud": "gcp", "database": "postgres", "project_name": "p"}
+    chosen = {"cloud": "gcp", "database": "postgres"}
+    assert closest_base([aws, gcp, gcp_pg], chosen) is gcp_pg
+    # the cloud outweighs any number of later agreements
+    assert closest_base([aws, gcp], chosen) is gcp
+    assert closest_base([aws, gcp], {"cloud": "azure", "database": "none"}) is gcp
+    assert closest_base([], chosen) == {}

@@ -11,7 +11,7 @@ from infrascaffold.authoring import lint_escaping
 from infrascaffold.authoring.lint import lint_renders, lint_static
 from infrascaffold.cli import cli
 from infrascaffold.pack.manifest import load_pack
-from tests.builders import build_file_tree
+from tests.builders import ROOT, build_file_tree
 
 CLEAN = """\
 name: clean
@@ -46,7 +46,7 @@ def lint(
 def test_clean_pack_has_no_findings(tmp_path: Path) -> None:
     assert lint(tmp_path) == []
     pack = load_pack(str(tmp_path))
-    assert lint_renders(pack, {}, limit=8) == []
+    assert lint_renders(pack, [], limit=8) == []
 
 
 def test_syntax_error_in_a_template(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_matrix_render_failure_is_reported_with_its_answers(tmp_path: Path) -> N
     build_file_tree(
         tmp_path, {"pack.yaml": CLEAN, **CLEAN_FILES, "files/extra.md.j2": "{{ envs[3].name }}\n"}
     )
-    findings = lint_renders(load_pack(str(tmp_path)), {}, limit=8)
+    findings = lint_renders(load_pack(str(tmp_path)), [], limit=8)
     assert len(findings) == 1
     assert findings[0].check == "matrix-render" and "flavour=b" in findings[0].message
 
@@ -97,10 +97,33 @@ def test_lint_command_exit_codes(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_matrix_renders_take_the_closest_base_answers(tmp_path: Path) -> None:
+    """A required answer the matrix does not vary comes from the base set closest to each render
+    (test cases, then `--answers` files); without one, the finding says how to give it."""
+    pack_yaml = CLEAN.replace("questions:\n", "questions:\n  - {key: owner}\n", 1)
+    build_file_tree(tmp_path / "p", {"pack.yaml": pack_yaml, **CLEAN_FILES})
+    findings = lint_renders(load_pack(str(tmp_path / "p")), [], limit=8)
+    assert findings and all("with --answers FILE" in f.message for f in findings)
+    build_file_tree(tmp_path, {"base.yml": "owner: team-a\n"})
+    args = ["template", "lint", str(tmp_path / "p"), "--answers", str(tmp_path / "base.yml")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_built_in_pack_lints_clean_over_its_examples() -> None:
+    """`template lint` of the built-in pack, each matrix render over the closest shipped
+    example: no finding (static or rendered), as a platform team copying it would run it."""
+    examples = sorted((ROOT / "examples" / "answers").glob("*.yml"))
+    args = ["template", "lint", str(ROOT / "templates" / "platform")]
+    result = CliRunner().invoke(cli, [*args, *(a for e in examples for a in ("--answers", str(e)))])
+    assert result.exit_code == 0, result.output
+    assert "rendered and validated 8 answer set(s)" in result.output
+
+
 @pytest.mark.parametrize("payload", ["{{ ''.__class__.__mro__ }}", "{{ lipsum.__globals__ }}"])
 def test_hostile_template_fails_in_the_sandbox(tmp_path: Path, payload: str) -> None:
     build_file_tree(tmp_path, {"pack.yaml": CLEAN, **CLEAN_FILES, "files/evil.md.j2": payload})
-    findings = lint_renders(load_pack(str(tmp_path)), {}, limit=2)
+    findings = lint_renders(load_pack(str(tmp_path)), [], limit=2)
     assert findings and all(
         "unsafe" in f.message or "access to attribute" in f.message for f in findings
     )
