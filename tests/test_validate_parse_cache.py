@@ -27,7 +27,7 @@ def test_entries_are_keyed_by_content_and_parser(parse_cache: Path) -> None:
     assert set(docs) == set(TEXTS)
     assert len(entries(parse_cache)) == 2  # identical texts share one entry
     assert {p.parent.parent.name for p in entries(parse_cache)} == {
-        f"hcl2-{parser_fingerprint()}-v{cache_module.CACHE_FORMAT}"
+        f"hcl-{parser_fingerprint()}-v{cache_module.CACHE_FORMAT}"
     }
 
 

@@ -1,8 +1,8 @@
 """Parse many HCL files fast: a cache by content hash, and a process pool for many misses.
 
-A cache entry is the JSON rows of one `Doc`, at `<cache>/hcl2-<parser>-v<format>/<ab>/<sha>.json`
+A cache entry is the JSON rows of one `Doc`, at `<cache>/hcl-<parser>-v<format>/<ab>/<sha>.json`
 where `sha` is the sha256 of the file's text, so an unchanged file is never parsed twice; another
-python-hcl2 release (`parser` is a digest of its version file and grammar) or a new `Doc` layout
+release of the model's code or of pygohcl (`parser` is a digest of them) or a new `Doc` layout
 starts a fresh folder. The cache is an optimisation only: a folder that cannot be written is
 skipped.
 """
@@ -30,7 +30,7 @@ PARALLEL_MIN_FILES = 8
 
 def parse_all(texts: Mapping[str, str], cache_dir: Path | None = None) -> dict[str, Doc]:
     """Parse every file of `texts` (path → HCL text), through the cache in `cache_dir`."""
-    folder = (cache_dir or default_parse_cache()) / f"hcl2-{parser_fingerprint()}-v{CACHE_FORMAT}"
+    folder = (cache_dir or default_parse_cache()) / f"hcl-{parser_fingerprint()}-v{CACHE_FORMAT}"
     digests = {path: _digest(text) for path, text in texts.items()}
     rows_by_digest: dict[str, list[Any]] = {}
     missing: dict[str, str] = {}
@@ -102,9 +102,9 @@ def _worker_count(files: int, size: int) -> int:
 
 
 def _load_parser() -> None:
-    from infrascaffold.validate.hcl_parse import hcl_parser
+    from infrascaffold.validate.hcl_syntax import go_parser
 
-    hcl_parser()
+    go_parser()
 
 
 def _start_worker() -> None:
@@ -115,7 +115,7 @@ def _start_worker() -> None:
 
 def parse_rows(text: str) -> list[Any]:
     """Parse one file into cacheable rows (run in worker processes)."""
-    # imported here: a run that finds everything in the cache never loads the parser (lark)
+    # imported here: a run that finds everything in the cache never loads the parser (Go)
     from infrascaffold.validate.hcl_parse import parse_hcl
 
     return doc_to_rows(parse_hcl(text))
