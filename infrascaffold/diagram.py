@@ -34,7 +34,7 @@ from infrascaffold.diagram_names import (
 )
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr, Block, Body, Doc
-from infrascaffold.validate.hcl_parse import parse_hcl
+from infrascaffold.validate.parse_cache import parse_text
 
 # tfvars read for the labels of an environment's diagram, first found wins.
 _REGION_VARS = ("region", "location")
@@ -234,7 +234,7 @@ def parsed(text: str, path: str) -> Doc:
 
 @functools.lru_cache(maxsize=2048)
 def _parse_cached(text: str) -> Doc:
-    return parse_hcl(text)
+    return parse_text(text)  # through the parse cache, which validation then reads
 
 
 def _folder_files(tree: Mapping[str, str], folder: str) -> list[_File]:

@@ -22,9 +22,9 @@ from infrascaffold.validate.cache_dirs import default_parse_cache, parser_finger
 from infrascaffold.validate.hcl_doc import Doc, doc_from_rows, doc_to_rows
 
 CACHE_FORMAT = 2  # bump when `Doc` rows or what the parse extracts change
-# Parsing costs ~4 ms per KB and starting worker processes ~0.1 s: below this much uncached
-# text, one process is as fast.
-PARALLEL_MIN_BYTES = 128 * 1024
+# Parsing costs ~0.5 ms per KB (pygohcl and the scan) and starting worker processes (a fork
+# server, fresh interpreters) ~0.3 s: below this much uncached text, one process is faster.
+PARALLEL_MIN_BYTES = 1024 * 1024
 PARALLEL_MIN_FILES = 8
 
 
@@ -37,7 +37,7 @@ def parse_all(texts: Mapping[str, str], cache_dir: Path | None = None) -> dict[s
     for path, digest in digests.items():
         if digest in rows_by_digest or digest in missing:
             continue
-        rows = _load(folder, digest)
+        rows = _SEEN.get((folder, digest)) or _load(folder, digest)
         if rows is None:
             missing[digest] = texts[path]
         else:
@@ -45,7 +45,21 @@ def parse_all(texts: Mapping[str, str], cache_dir: Path | None = None) -> dict[s
     for digest, rows in _parse_many(missing).items():
         _store(folder, digest, rows)
         rows_by_digest[digest] = rows
+    if len(_SEEN) + len(rows_by_digest) > SEEN_MAX:
+        _SEEN.clear()
+    _SEEN.update(((folder, digest), rows) for digest, rows in rows_by_digest.items())
     return {path: doc_from_rows(rows_by_digest[digest]) for path, digest in digests.items()}
+
+
+def parse_text(text: str, cache_dir: Path | None = None) -> Doc:
+    """Parse one HCL text through the cache (the diagram's parses, which validation reuses)."""
+    return parse_all({"": text}, cache_dir)[""]
+
+
+# Rows already parsed or read in this process, by cache folder and digest: `new` parses the
+# render for the diagram, then validates the same files.
+_SEEN: dict[tuple[Path, str], list[Any]] = {}
+SEEN_MAX = 20_000
 
 
 def _digest(text: str) -> str:
