@@ -22,25 +22,28 @@ LITERAL, INTERPOLATION, DIRECTIVE = "l", "t", "x"
 
 Token = tuple[str, Any, int]
 
+# Each match is blanks, then one token; the most frequent kinds first.
 _TOKEN = re.compile(
     r"""
-    (?P<space>[ \t\r]+)
+    [ \t\r]*(?:
+    (?P<ident>[^\W\d][\w-]*)
     |(?P<newline>\n)
+    |(?P<simple>"[^"\\$%\n]*")
     |(?P<comment>(?:\#|//)[^\n]*|/\*.*?\*/)
-    |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-    |(?P<ident>[^\W\d][\w-]*)
-    |(?P<string>")
     |(?P<heredoc><<-?(?P<marker>[^\W\d][\w.-]*)\r?\n)
     |(?P<punct>==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|\.\*|\[\*\]|[-+*/%<>!?:=.,(){}\[\]~])
+    |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    |(?P<string>")
+    )
     """,
     re.S | re.X,
 )
+_BLANKS = re.compile(r"[ \t\r]*\Z")
 _INDEX = re.compile(r"[0-9]+")  # after a dot: `a.0.1` is two indexes, not the number 0.1
 _STRING_STOP = re.compile(r'["\\\n]|\$\$\{|%%\{|\$\{|%\{')
 _ESCAPE = re.compile(r'\\(?:([nrt"\\])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))')
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _DEPTH = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
-_SIMPLE_KINDS = {"ident": IDENT, "number": NUMBER}
 
 
 class ScanError(ValueError):
@@ -59,30 +62,33 @@ def _scan(text: str, pos: int, line: int, inside: bool) -> tuple[list[Token], in
     Returns the tokens, the position after the end and the line there.
     """
     tokens: list[Token] = []
+    append = tokens.append
     depth = 0
     end = len(text)
     match = _TOKEN.match
     while pos < end:
         found = match(text, pos)
         if found is None:
-            raise ScanError(f"line {line}: unexpected {text[pos]!r}")
+            if _BLANKS.match(text, pos):
+                break
+            raise ScanError(f"line {line}: unexpected {text[pos:].lstrip()[:1]!r}")
         kind = found.lastgroup
-        value = found.group()
         pos = found.end()
-        if kind == "punct":
+        if kind == "ident":
+            append((IDENT, found.group(kind), line))
+        elif kind == "newline":
+            append((NEWLINE, None, line))
+            line += 1
+        elif kind == "punct":
+            value = found.group(kind)
             if value == "}" and depth == 0 and inside:
                 return tokens, pos, line
             depth += _DEPTH.get(value, 0)
-            tokens.append((PUNCT, value, line))
+            append((PUNCT, value, line))
             if value == "." and (index := _INDEX.match(text, pos)):
-                tokens.append((NUMBER, index.group(), line))
+                append((NUMBER, index.group(), line))
                 pos = index.end()
-        elif kind in _SIMPLE_KINDS:
-            tokens.append((_SIMPLE_KINDS[kind], value, line))
-        elif kind == "newline":
-            tokens.append((NEWLINE, None, line))
-            line += 1
-        elif kind != "space":
+        else:
             pos, line = _long_token(text, found, line, tokens)
     if inside:
         raise ScanError(f"line {line}: unclosed template")
@@ -90,9 +96,13 @@ def _scan(text: str, pos: int, line: int, inside: bool) -> tuple[list[Token], in
 
 
 def _long_token(text: str, found: re.Match[str], line: int, tokens: list[Token]) -> tuple[int, int]:
-    """Append the string or heredoc that `found` opens (nothing for a comment); returns the
-    position and the line after it."""
+    """Append the string, heredoc or number that `found` matched (nothing for a comment);
+    returns the position and the line after it."""
     kind = found.lastgroup
+    if kind == "simple":  # a quoted string without escapes or templates
+        value = found.group(kind)[1:-1]
+        tokens.append((STRING, ((LITERAL, value),) if value else (), line))
+        return found.end(), line
     if kind == "string":
         parts, pos, next_line = _string(text, found.end(), line)
         tokens.append((STRING, parts, line))
@@ -101,6 +111,9 @@ def _long_token(text: str, found: re.Match[str], line: int, tokens: list[Token])
         pos, token = _heredoc(text, found, line)
         tokens.append(token)
         return pos, line + token[1].count("\n") - 1
+    if kind == "number":
+        tokens.append((NUMBER, found.group(kind), line))
+        return found.end(), line
     return found.end(), line + found.group().count("\n")  # a comment
 
 
@@ -154,5 +167,5 @@ def _heredoc(text: str, opening: re.Match[str], line: int) -> tuple[int, Token]:
     if closing is None:
         raise ScanError(f"line {line}: unclosed heredoc")
     end = closing.end()
-    body = text[opening.start() : end] + "\n"  # the newline after the marker stays a token
+    body = text[opening.start("heredoc") : end] + "\n"  # the newline after the marker stays a token
     return end, (HEREDOC, body, line)
