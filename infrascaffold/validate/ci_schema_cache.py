@@ -55,7 +55,7 @@ def _store(entry: Path, errors: list[SchemaError]) -> None:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, partial = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump([[path, message] for path, message in errors], handle)
+            handle.write(json.dumps([[path, message] for path, message in errors]))
         Path(partial).replace(entry)  # atomic: readers see the whole entry or none
     except OSError:
         return

@@ -13,7 +13,6 @@ import gc
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -80,14 +79,21 @@ def _load(folder: Path, digest: str) -> list[Any] | None:
 
 def _store(folder: Path, digest: str, rows: list[Any]) -> None:
     entry = _entry(folder, digest)
+    # a name of this process's own (no mkstemp: a cold run stores hundreds of entries)
+    partial = entry.parent / f"{digest}.{os.getpid()}.tmp"
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(rows, handle, separators=(",", ":"))
-        Path(partial).replace(entry)  # atomic: readers see the whole entry or none
+        if entry.parent not in _MADE_FOLDERS:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            _MADE_FOLDERS.add(entry.parent)
+        # dumps, not dump: only the one-shot encoder is the C one
+        partial.write_text(json.dumps(rows, separators=(",", ":")), encoding="utf-8")
+        partial.replace(entry)  # atomic: readers see the whole entry or none
     except OSError:  # a read-only or full cache folder only costs speed
+        _MADE_FOLDERS.discard(entry.parent)
         return
+
+
+_MADE_FOLDERS: set[Path] = set()
 
 
 def _parse_many(texts: Mapping[str, str]) -> dict[str, list[Any]]:
