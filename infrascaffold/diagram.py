@@ -10,10 +10,11 @@ writers are in `diagram_formats`, the evaluation that names one environment's re
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from infrascaffold.diagram_formats import (
@@ -242,7 +243,7 @@ def _folder_files(tree: Mapping[str, str], folder: str) -> list[_File]:
     return [
         _File(path, parsed(text, path), text.splitlines())
         for path, text in sorted(tree.items())
-        if path.endswith(".tf") and PurePosixPath(path).parent.as_posix() == folder
+        if path.endswith(".tf") and (posixpath.dirname(path) or ".") == folder
     ]
 
 
