@@ -66,3 +66,83 @@ def test_a_warm_validate_imports_no_schema_validator(tmp_path: Path) -> None:
     warm = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.split()
     assert cold[1] == "True" and int(cold[0]) > 0
     assert warm == [cold[0], "False"]
+
+
+def _errors(validator: object, data: object) -> list[tuple[list[object], str]]:
+    from jsonschema.exceptions import best_match
+
+    found = []
+    for error in validator.iter_errors(data):  # type: ignore[attr-defined]
+        best = best_match([error])
+        found.append((list(best.absolute_path), best.message))
+    return found
+
+
+def _ci_documents() -> list[tuple[str, object]]:
+    """The CI files of two example renders, and broken copies of them."""
+    import copy
+
+    import yaml
+
+    from infrascaffold.validate.yaml_data import node_data
+    from tests.builders import example_answers, render_answers
+
+    documents: list[tuple[str, object]] = []
+    for example in ("aws-containers", "aws-kubernetes-canary"):  # GitHub Actions, GitLab CI
+        for path, text in render_answers(example_answers(example)).items():
+            kind = ci_files.ci_kind(path)
+            if kind is None:
+                continue
+            data = node_data(yaml.compose(text))
+            broken = copy.deepcopy(data)
+            if kind == "github":
+                broken["on"] = 3
+                broken["jobs"]["extra"] = {"runs-on": ["x", 1], "steps": [{"uses": 2}]}
+            else:
+                broken["extra"] = {"script": 3, "when": "sometimes", "start_in": [], "rules": "x"}
+                broken["workflow"] = {"rules": [{"if": 1}]}
+            documents += [(kind, data), (kind, broken)]
+    return documents
+
+
+def test_the_validator_finds_what_check_jsonschemas_own_loader_finds() -> None:
+    from infrascaffold.validate.ci_validator import schema_validator
+
+    ours = {kind: schema_validator(name) for kind, name in ci_files.SCHEMA_NAMES.items()}
+    from check_jsonschema.formats import FormatOptions  # type: ignore[import-untyped]
+    from check_jsonschema.regex_variants import (  # type: ignore[import-untyped]
+        RegexImplementation,
+        RegexVariantName,
+    )
+    from check_jsonschema.schema_loader import BuiltinSchemaLoader  # type: ignore[import-untyped]
+
+    regex = RegexImplementation(RegexVariantName.default)
+    theirs = {
+        kind: BuiltinSchemaLoader(name).get_validator(
+            "", {}, FormatOptions(regex_impl=regex), regex, False
+        )
+        for kind, name in ci_files.SCHEMA_NAMES.items()
+    }
+    documents = _ci_documents()
+    assert {kind for kind, _ in documents} == {"github", "gitlab"}
+    broken = 0
+    for kind, data in documents:
+        expected = _errors(theirs[kind], data)
+        assert _errors(ours[kind], data) == expected
+        broken += bool(expected)
+    assert broken == len(documents) // 2  # every broken copy has errors, no render has
+
+
+def test_validating_ci_files_never_imports_check_jsonschemas_cli(tmp_path: Path) -> None:
+    probe = (
+        "import sys\nfrom infrascaffold.validate import validate_tree\n"
+        f"found = validate_tree({{'.github/workflows/ci.yml': {WORKFLOW!r}}})\n"
+        "print(sum(f.check == 'ci-schema' for f in found),"
+        " 'check_jsonschema.cli' in sys.modules, 'requests' in sys.modules)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert int(out[0]) > 0
+    assert out[1:] == ["False", "False"]

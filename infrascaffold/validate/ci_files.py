@@ -89,16 +89,9 @@ def _most_relevant(error: Any) -> Any:
 
 @functools.cache
 def _validator(kind: str) -> Any:
-    from check_jsonschema.formats import FormatOptions  # type: ignore[import-untyped]
-    from check_jsonschema.regex_variants import (  # type: ignore[import-untyped]
-        RegexImplementation,
-        RegexVariantName,
-    )
-    from check_jsonschema.schema_loader import BuiltinSchemaLoader  # type: ignore[import-untyped]
+    from infrascaffold.validate.ci_validator import schema_validator
 
-    regex = RegexImplementation(RegexVariantName.default)
-    loader = BuiltinSchemaLoader(SCHEMA_NAMES[kind])
-    return loader.get_validator("", {}, FormatOptions(regex_impl=regex), regex, False)
+    return schema_validator(SCHEMA_NAMES[kind])
 
 
 def _github_needs(path: str, root: yaml.Node) -> Iterator[Finding]:
