@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
+import importlib.util
 from pathlib import Path
 
 from infrascaffold.user_cache import user_cache_root
@@ -30,6 +30,18 @@ def parser_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in _MODEL_MODULES:
         digest.update((folder / name).read_bytes())
-    # HashiCorp's parser decides what is valid: another release may judge differently
-    digest.update(importlib.metadata.version("pygohcl").encode())
+    # HashiCorp's parser decides what is valid: another release may judge differently. Its
+    # compiled library is identified by size and time (importlib.metadata costs 30 ms to import)
+    library = _go_library()
+    digest.update(f"{library.name}:{library.stat().st_size}:{library.stat().st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
+
+
+def _go_library() -> Path:
+    """pygohcl's compiled Go library, found without importing pygohcl (which starts Go)."""
+    spec = importlib.util.find_spec("pygohcl")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("pygohcl is not installed")
+    site = Path(spec.origin).parent.parent
+    found = sorted(site.glob("pygohcl.*.so")) or sorted(site.glob("pygohcl*.pyd"))
+    return found[0] if found else Path(spec.origin)

@@ -3,8 +3,8 @@
 Building check-jsonschema's validator imports jsonschema, check-jsonschema's CLI and `requests`
 (0.3–0.6 s, the largest single cost of a warm `new`), yet a re-render produces the same CI
 files. An entry is the errors (JSON path, message) of one document's data for one schema, at
-`<cache>/ci-schema-<version>/<ab>/<sha>.json`, where `sha` digests the schema name and the
-data, and `version` is check-jsonschema's release (which vendors the schemas). As with the
+`<cache>/ci-schema/<ab>/<sha>.json`, where `sha` digests the schema (its vendored text) and the
+data. As with the
 parse cache, a folder that cannot be written only costs speed.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import tempfile
@@ -29,7 +28,8 @@ def cached_schema_errors(
     schema: str, data: Any, compute: Callable[[], list[SchemaError]]
 ) -> list[SchemaError]:
     """The errors of `data` under `schema`: from the cache, else `compute()`d and stored."""
-    digest = hashlib.sha256(f"{schema}\n{data!r}".encode("utf-8", "surrogatepass")).hexdigest()
+    text = f"{_schema_digest(schema)}\n{data!r}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     entry = _folder() / digest[:2] / f"{digest}.json"
     try:
         rows = json.loads(entry.read_bytes())
@@ -42,12 +42,16 @@ def cached_schema_errors(
 
 
 def _folder() -> Path:
-    return user_cache_root() / f"ci-schema-{_schemas_version()}"
+    return user_cache_root() / "ci-schema"
 
 
 @functools.cache
-def _schemas_version() -> str:
-    return importlib.metadata.version("check-jsonschema")
+def _schema_digest(schema: str) -> str:
+    """The digest of a vendored schema's text: another check-jsonschema release with another
+    schema never reads entries made with this one."""
+    from infrascaffold.validate.ci_validator import vendored_schema_path
+
+    return hashlib.sha256(vendored_schema_path(schema).read_bytes()).hexdigest()
 
 
 def _store(entry: Path, errors: list[SchemaError]) -> None:

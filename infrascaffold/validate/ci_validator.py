@@ -22,11 +22,15 @@ from typing import Any
 PACKAGE = "check_jsonschema"
 
 
-def vendored_schema(name: str) -> dict[str, Any]:
-    """A schema check-jsonschema vendors (`vendor.github-workflows` → its JSON)."""
+def vendored_schema_path(name: str) -> Path:
+    """The file of a schema check-jsonschema vendors (`vendor.github-workflows`)."""
     folder = _package_folder() / "builtin_schemas" / "vendor"
-    path = folder / f"{name.removeprefix('vendor.')}.json"
-    schema: dict[str, Any] = json.loads(path.read_bytes())
+    return folder / f"{name.removeprefix('vendor.')}.json"
+
+
+def vendored_schema(name: str) -> dict[str, Any]:
+    """A schema check-jsonschema vendors, as JSON."""
+    schema: dict[str, Any] = json.loads(vendored_schema_path(name).read_bytes())
     return schema
 
 
