@@ -1,4 +1,5 @@
-"""The references an expression of python-hcl2's parse tree makes.
+"""The references an expression of python-hcl2's parse tree makes (for `hcl2_model`, the
+reference model tests compare `hcl_scan` with; `hcl_expressions` is what commands use).
 
 A reference is a traversal rooted at a name that no enclosing `for` binds (`var.x`,
 `aws_vpc.main.id`, `each.key`); object keys, function names and attribute names are not
