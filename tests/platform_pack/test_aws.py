@@ -8,6 +8,9 @@ in one test marked `checkov`, checkov.
 
 from __future__ import annotations
 
+import posixpath
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -261,13 +264,38 @@ def test_first_apply_blockers_are_fixed(hcl2_warm: None) -> None:
 def test_redis_token_rotation_ends_with_set() -> None:
     tree = render_answers_full("containers-mysql-redis-5env")
     runbook = next(text for path, text in tree.items() if path.endswith("rotate-secrets.md"))
-    assert "--auth-token-update-strategy SET" in runbook
-    assert runbook.index("-replace=module.cache.random_password.auth_token") < runbook.index(
+    assert runbook.index('put-secret-value --secret-id "${SECRET}"') < runbook.index(
+        "--auth-token-update-strategy ROTATE"
+    )
+    assert runbook.index("--auth-token-update-strategy ROTATE") < runbook.index(
         "--auth-token-update-strategy SET"
     )
     outputs = tree["outputs.tf"]
     assert 'output "cache_replication_group_id"' in outputs
     assert 'output "cache_auth_secret_arn"' in outputs
+
+
+def test_the_redis_auth_token_never_passes_through_terraform() -> None:
+    # ElastiCache has no write-only token argument: a token Terraform set would be in the state,
+    # which the read-only plan role reads (issue 16 principles 3 and 5).
+    tree = render_answers_full("containers-mysql-redis-5env")
+    cache = tree["modules/cache/main.tf"]
+    assert "random_password" not in cache and "aws_secretsmanager_secret_version" not in cache
+    assert (
+        "auth_token " not in cache
+        and "ignore_changes = [auth_token, auth_token_update_strategy]" in cache
+    )
+    assert "hashicorp/random" not in tree["versions.tf"] + tree["modules/cache/versions.tf"]
+    # ECS injects the token only once the runbook gave it a value.
+    assert "local.redis_auth_ready ? module.cache.app_secrets : {}" in tree["app.tf"]
+    runbook = next(text for path, text in tree.items() if path.endswith("create-environment.md"))
+    step = runbook.split("### Turn on the Redis AUTH token")[1].split("\n### ")[0]
+    step = step.split("```bash")[1]
+    rotate, set_ = step.index("strategy ROTATE"), step.index("strategy SET")
+    assert step.index("put-secret-value") < rotate < set_ < step.index("terraform apply")
+    assert runbook.index("### Turn on the Redis AUTH token") < runbook.index(
+        "### Check the new environment"
+    )
 
 
 def test_create_environment_reapplies_the_bootstrap() -> None:
@@ -316,3 +344,256 @@ def test_ecs_deploys_build_on_terraforms_latest_revision() -> None:
     rollback = next(text for path, text in tree.items() if path.endswith("runbooks/rollback.md"))
     assert "rollback-to" in rollback and "- 1))" not in rollback
     assert '--family-prefix "${FAMILY%:*}"' in rollback
+
+
+# --- Kubernetes: the addons/ root stack (issue 17: no -target first apply) ----------------------
+
+
+def test_kubernetes_add_ons_are_a_second_root_stack() -> None:
+    for combo in ("kubernetes-mysql-redis", "kubernetes-bare-1env"):
+        tree, answers = AWS.tree(combo), AWS.answers(combo)
+        # The main root holds no Helm or Kubernetes provider: nothing in it needs the cluster.
+        assert "helm" not in tree["providers.tf"] + tree["versions.tf"] + tree["app.tf"]
+        for env in answers["environments"]:
+            backend = tree[f"addons/environments/{env['name']}.backend.hcl"]
+            assert f'key                  = "{env["name"]}/addons/terraform.tfstate"' in backend
+            tfvars = tree[f"addons/environments/{env['name']}.tfvars"]
+            assert f'account_id          = "{env["account_id"]}"' in tfvars
+        providers = tree["addons/providers.tf"]
+        # The cluster is found by name; credentials come from the CLI whenever a provider
+        # connects, never from a token read at plan time (which a saved plan would keep).
+        assert 'data "aws_eks_cluster" "this"' in providers
+        assert '"eks", "get-token", "--cluster-name", local.cluster_name' in providers
+        assert "aws_eks_cluster_auth" not in providers and not re.search(r"\btoken\s*=", providers)
+        assert 'cluster_name = "${var.project_name}-${var.environment}"' in providers
+        assert 'name = "${var.project_name}-${var.environment}"' in tree["main.tf"]
+    argo = 'resource "helm_release" "argo_rollouts"'
+    assert argo in AWS.tree("kubernetes-mysql-redis")["addons/main.tf"]  # canary
+    assert (
+        "count = local.argo_rollouts ? 1 : 0" in AWS.tree("kubernetes-bare-1env")["addons/main.tf"]
+    )
+    assert "addons/main.tf" not in AWS.tree("containers-postgres")
+
+
+def test_the_load_balancer_controller_and_the_autoscaler_are_installed() -> None:
+    tree = AWS.tree("kubernetes-mysql-redis")
+    addons, controllers = tree["addons/main.tf"], tree["modules/eks-cluster/controllers.tf"]
+    lbc = addons.split('resource "helm_release" "aws_load_balancer_controller" {')[1].split(
+        "\n}\n"
+    )[0]
+    # Pods cannot reach the instance metadata (hop limit 1): region and VPC are given.
+    assert "http_put_response_hop_limit = 1" in tree["modules/eks-cluster/main.tf"]
+    for name, value in (("region", "var.region"), ("vpcId", "data.aws_eks_cluster.this.vpc_config[0].vpc_id"),
+                        ("ingressClass", '"alb"'), ("serviceAccount.name", '"aws-load-balancer-controller"')):  # fmt: skip
+        assert f'name  = "{name}"\n      value = {value}' in lbc, name
+    assert 'chart      = "aws-load-balancer-controller"' in lbc and 'version    = "3.5.0"' in lbc
+    autoscaler = addons.split('resource "helm_release" "cluster_autoscaler" {')[1].split("\n}\n")[0]
+    for name, value in (("awsRegion", "var.region"), ("autoDiscovery.clusterName", "data.aws_eks_cluster.this.name"),
+                        ("rbac.serviceAccount.name", '"cluster-autoscaler"')):  # fmt: skip
+        assert f'name  = "{name}"\n      value = {value}' in autoscaler, name
+    # Chart 9.53.0 is Cluster Autoscaler 1.34: the minor version must be the cluster's.
+    assert 'version    = "9.53.0"' in autoscaler
+    assert 'default     = "1.34"' in tree["modules/eks-cluster/variables.tf"]
+    # The other releases wait for the controller whose webhooks admit their Services.
+    assert "depends_on = [helm_release.aws_load_balancer_controller]" in autoscaler
+    # Their identities: EKS Pod Identity for the chart's service accounts, in the namespace the
+    # addons stack creates (the same default on both sides).
+    for account in ("aws-load-balancer-controller", "cluster-autoscaler"):
+        assert (
+            f'namespace       = var.controllers_namespace\n  service_account = "{account}"'
+            in controllers
+        )
+    assert 'default     = "cluster-controllers"' in tree["modules/eks-cluster/variables.tf"]
+    assert 'default     = "cluster-controllers"' in tree["addons/variables.tf"]
+    # The autoscaler writes only to the Auto Scaling groups EKS tagged as this cluster's, whose
+    # maximum is node_max; the controller changes only what it tagged itself.
+    assert (
+        'variable = "aws:ResourceTag/k8s.io/cluster-autoscaler/${aws_eks_cluster.this.name}"'
+        in controllers
+    )
+    assert "max_size     = var.node_max" in tree["modules/eks-cluster/main.tf"]
+    assert controllers.count('variable = "aws:ResourceTag/elbv2.k8s.aws/cluster"') == 4
+    # One load balancer controller: no EKS Auto Mode beside it.
+    assert "compute_config" not in tree["modules/eks-cluster/main.tf"]
+    # The plan role reads the add-ons' Helm release records, in their namespaces only.
+    assert '["argo-rollouts", "cluster-controllers"]' in tree["modules/eks-cluster/variables.tf"]
+
+
+def test_gitlab_jobs_of_the_addons_stack_install_the_aws_cli() -> None:
+    assert AWS.answers("kubernetes-mysql-redis")["ci"] == "gitlab-ci"
+    auth = render_answers_full("kubernetes-mysql-redis")[".gitlab-ci.yml"]
+    auth = auth.split(".cloud-auth:")[1].split("\n\n")[0]
+    assert 'if [ "${TF_STACK:-.}" = addons ] && ! command -v aws > /dev/null; then' in auth
+    assert "apk add --no-cache aws-cli" in auth
+    assert "aws-cli\n" not in render_answers_full("containers-mysql-redis-5env")[".gitlab-ci.yml"]
+
+
+# --- RDS: the application's own user (issue 16 principle 5, issue 17) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "combo", ["containers-postgres", "kubernetes-mysql-redis", "serverless-postgres-redis-5env"]
+)
+def test_the_application_signs_in_as_its_own_database_user(combo: str) -> None:
+    tree = AWS.tree(combo)
+    # Never the master user's secret: RDS rotates it every 7 days, and it is the admin.
+    assert "master_user_secret_arn" not in tree["app.tf"]
+    assert "database_user_arns = [module.database.app_user_arn]" in tree["app.tf"]
+    database = tree["modules/database/main.tf"]
+    assert "manage_master_user_password   = true" in database
+    assert "iam_database_authentication_enabled = true" in database
+    assert ":dbuser:${aws_db_instance.this.resource_id}/${var.app_username}" in database
+    outputs = tree["modules/database/outputs.tf"]
+    assert (
+        "DATABASE_USERNAME = var.app_username" in outputs and 'DATABASE_AUTH     = "iam"' in outputs
+    )
+    assert "app_secrets" not in outputs
+    # The application's role may sign in as that user, and read no database secret.
+    module = {"containers": "ecs-service", "kubernetes": "eks-cluster", "serverless": "lambda-api"}
+    main = tree[f"modules/{module[AWS.answers(combo)['compute']]}/main.tf"]
+    assert 'actions   = ["rds-db:connect"]' in main
+    assert 'default     = "app"' in tree["modules/database/variables.tf"]
+
+
+@pytest.mark.parametrize(("combo", "grant"), [
+    ("containers-postgres", "GRANT rds_iam TO app;"),
+    ("kubernetes-mysql-redis", "CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;"),
+])  # fmt: skip
+def test_create_environment_creates_the_database_user_before_the_first_deploy(
+    combo: str, grant: str
+) -> None:
+    tree = render_answers_full(combo)
+    runbook = next(text for path, text in tree.items() if path.endswith("create-environment.md"))
+    assert grant in runbook
+    assert runbook.index(grant) < runbook.index("### Check the new environment")
+    # Every output the step reads exists in the same render.
+    outputs = tree["outputs.tf"]
+    for name in re.findall(r"terraform output -(?:raw|json) (\w+)", runbook):
+        assert f'output "{name}"' in outputs, name
+    # The client group the database admits, for that session only.
+    database = tree["modules/database/main.tf"]
+    assert "referenced_security_group_id = aws_security_group.admin_client.id" in database
+    assert "database_admin_security_group_id" in runbook
+    assert "rotate" in runbook and "never reads" in runbook
+
+
+def test_gitlab_deploy_roles_get_the_strongest_binding_iam_allows() -> None:
+    # IAM tests only sub and aud of a GitLab token: the deploy role matches the default branch
+    # exactly (no wildcard), and SECURITY.md names the gap precisely.
+    account = AWS.tree("containers-mysql-redis-5env")[
+        "bootstrap/modules/environment-account/main.tf"
+    ]
+    deploy = account.split("deploy_subjects = ")[1].split("\n\n")[0]
+    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in deploy
+    assert "*" not in deploy
+    assert 'test     = anytrue([for subject in each.value : strcontains(subject, "*")])' in account
+    security = render_answers_full("containers-mysql-redis-5env")["docs/SECURITY.md"]
+    gap = security.split("**Residual gap (GitLab)")[1].split("\n\n")[0]
+    for fact in ("`<gitlab host>:sub`", "GitHub, Google, CircleCI and Oracle", "ci_id_token_sub_claim_components",
+                 "`environment_protected`", "project_path:acme/platform/shop-infra:ref_type:branch:ref:main"):  # fmt: skip
+        assert fact in gap, fact
+    assert (
+        "**Residual gap (GitLab)"
+        not in render_answers_full("containers-postgres")["docs/SECURITY.md"]
+    )
+
+
+# --- runbooks name what the render has (issue 17: "no step missing") -----------------------------
+
+CODE_BLOCK = re.compile(r"```(?:bash|sh)\n(.*?)```", re.S)
+OUTPUT_READ = re.compile(
+    r"terraform (?:-chdir=([\w./-]+) )?output(?: -(?:raw|json))? ([a-z_][a-z0-9_]*)"
+)
+ADDRESS = re.compile(
+    r"(?:-target=|-replace=|state (?:show|rm|mv) )((?:module\.[a-z0-9_]+\.)*[a-z0-9_]+\.[a-z0-9_]+)"
+)
+TF_FILE = re.compile(r"((?:[\w.-]+/)*environments/[\w${}<>.-]+?\.(?:tfvars|backend\.hcl))")
+ENV_PLACEHOLDER = re.compile(r"\$\{?(?:ENVIRONMENT|SOURCE_ENV|TARGET_ENV)\}?|<env>")
+
+
+def stack_blocks(tree: dict[str, str], folder: str, kind: str) -> dict[str, str]:
+    """name -> body of the `kind` blocks (output, module, resource "t" "n") in `folder`'s .tf files."""
+    found: dict[str, str] = {}
+    for path, text in tree.items():
+        if path.endswith(".tf") and path.rpartition("/")[0] == folder:
+            for match in re.finditer(rf'^{kind} ((?:"[^"]+" ?)+)\{{(.*?)^\}}', text, re.S | re.M):
+                found[".".join(re.findall(r'"([^"]+)"', match.group(1)))] = match.group(2)
+    return found
+
+
+def address_problem(tree: dict[str, str], address: str) -> str | None:
+    """Why the resource address `address` (module.a.module.b.type.name) is not in the root stack."""
+    folder, parts = "", address.split(".")
+    while parts[0] == "module":
+        call = stack_blocks(tree, folder, "module").get(parts[1])
+        if call is None:
+            return f"no module {parts[1]} in {folder or 'the root stack'}"
+        folder = posixpath.normpath(
+            posixpath.join(folder, re.findall(r'source\s*=\s*"([^"]+)"', call)[0])
+        )
+        parts = parts[2:]
+    if ".".join(parts) not in stack_blocks(tree, folder, "resource"):
+        return f"no resource {'.'.join(parts)} in {folder or 'the root stack'}"
+    return None
+
+
+def runbook_problems(tree: dict[str, str], env_names: list[str]) -> list[str]:
+    """Outputs, stacks, resource addresses and environment files runbook commands name but the render lacks."""
+    return [
+        f"{path}: {problem}"
+        for path, text in tree.items()
+        if path.startswith("docs/runbooks/") and path.endswith(".md")
+        for block in CODE_BLOCK.findall(text)
+        for problem in block_problems(tree, block, env_names)
+    ]
+
+
+def block_problems(tree: dict[str, str], block: str, env_names: list[str]) -> Iterator[str]:
+    for folder, name in OUTPUT_READ.findall(block):
+        if name not in stack_blocks(tree, folder, "output"):
+            yield f"output {name} of {folder or '.'} does not exist"
+    for folder in re.findall(r"-chdir=([\w./-]+)", block):
+        if not any(p.startswith(f"{folder}/") and p.endswith(".tf") for p in tree):
+            yield f"no root stack {folder}"
+    for address in ADDRESS.findall(block):
+        if problem := address_problem(tree, address):
+            yield f"{address}: {problem}"
+    for line in block.splitlines():
+        folder = (re.findall(r"-chdir=([\w./-]+)", line) or [""])[0]
+        for file in TF_FILE.findall(line):
+            candidates = {posixpath.join(folder, ENV_PLACEHOLDER.sub(e, file)) for e in env_names}
+            if not candidates & set(tree):
+                yield f"no file {file} for any environment"
+
+
+@combos
+def test_runbook_commands_name_what_the_render_has(combo: str) -> None:
+    tree = render_answers_full(combo)
+    env_names = [env["name"] for env in AWS.answers(combo)["environments"]]
+    assert any(p.startswith("docs/runbooks/") for p in tree)
+    problems = runbook_problems(tree, env_names)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_runbook_check_finds_a_missing_output_address_and_file() -> None:
+    tree = dict(render_answers_full("containers-mysql-redis-5env"))
+    tree["docs/runbooks/extra.md"] = (
+        "```bash\nterraform output -raw no_such_output\nterraform -chdir=nowhere init\n"
+        "terraform apply -replace=module.cache.random_password.no_such_token\n"
+        'terraform plan -var-file="environments/${ENVIRONMENT}.auto.tfvars"\n```\n'
+    )
+    problems = runbook_problems(tree, ["dev", "prod"])
+    assert len([p for p in problems if p.startswith("docs/runbooks/extra.md")]) == 4, problems
+
+
+def test_destroy_removes_the_ingresses_and_the_addons_stack_before_the_cluster() -> None:
+    tree = render_answers_full("kubernetes-mysql-redis")
+    runbook = next(text for path, text in tree.items() if path.endswith("destroy-environment.md"))
+    ingresses = runbook.index("kubectl delete ingress --all --all-namespaces")
+    addons = runbook.index('terraform -chdir=addons apply "${ENVIRONMENT}-destroy.tfplan"')
+    main = runbook.index('\nterraform apply "${ENVIRONMENT}-destroy.tfplan"')
+    assert ingresses < addons < main
+    other = render_answers_full("containers-postgres")
+    assert "-chdir=addons" not in next(
+        t for p, t in other.items() if p.endswith("destroy-environment.md")
+    )

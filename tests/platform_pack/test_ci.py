@@ -624,12 +624,14 @@ def test_github_environments_follow_the_answers(environments: list[dict[str, Any
 
 
 def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any]]) -> None:
-    # AWS renders one root stack (the addons stack of GCP and Azure is in tests/security/test_ci.py).
+    # Kubernetes: each environment's root stack, then its addons stack.
     files = render_ci("gitlab-ci", "kubernetes", "blue-green", environments)
     jobs = gitlab_jobs(yaml.safe_load(files[GITLAB]))
     names = [env["name"] for env in environments]
     for stage in ("plan", "apply", "drift"):
-        assert [j for j in jobs if j.startswith(f"{stage}:")] == [f"{stage}:{n}" for n in names]
+        assert [j for j in jobs if j.startswith(f"{stage}:")] == [
+            job for n in names for job in (f"{stage}:{n}", f"{stage}:{n}:addons")
+        ]
     for stage in ("deploy", "rollback"):
         assert [j for j in jobs if j.startswith(f"{stage}:")] == [f"{stage}:{n}" for n in names]
     for i, env in enumerate(environments):
@@ -643,7 +645,7 @@ def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any
         assert "environment" not in plan and "environment" not in drift
         assert apply["environment"] == rollback["environment"] == {"name": name}
         assert deploy["environment"]["name"] == name
-        after = [{"job": f"apply:{n}", "artifacts": False} for n in before]
+        after = [{"job": f"apply:{n}:addons", "artifacts": False} for n in before]
         assert apply["needs"] == [f"plan:{name}", *after]
         after = [{"job": f"deploy:{n}", "artifacts": False} for n in before]
         assert deploy["needs"] == ["build", *after]

@@ -199,23 +199,23 @@ def test_role_writes_require_the_runtime_boundary(combo: str) -> None:
 
 @combos
 def test_plan_role_reads_no_secret_and_writes_only_lock_files(combo: str) -> None:
-    readable = render(combo)["bootstrap/ci.tf"]
-    cache_answer = (
-        MATRIX[combo].get("cache") == "redis" and MATRIX[combo]["compute"] != "static-site"
-    )
-    assert ("redis-auth" in readable) == cache_answer
+    # No exemption anywhere: nothing the stacks manage makes a plan read a secret value (no
+    # secret version, no random_password, no auth_token: the runbooks set them).
+    assert "redis-auth" not in render(combo)["bootstrap/ci.tf"]
+    for path, text in render(combo).items():
+        if path.endswith(".tf"):
+            for kind in ('resource "aws_secretsmanager_secret_version"', 'resource "random_',
+                         "auth_token ", 'data "aws_secretsmanager_secret_version"'):  # fmt: skip
+                assert kind not in text.replace("ignore_changes = [auth_token", ""), (path, kind)
     for statement in policy_statements(combo, MODULE, "plan"):
         actions = actions_of(statement, "")
         if effect(statement) == "Deny":
             continue
         secret_reads = [a for a in actions if a.startswith(SECRET_READS)]
         if secret_reads:
-            # Only the Redis AUTH token, which the state holds anyway (docs/SECURITY.md).
-            # kms:Decrypt on the state key only; secret values only of the Redis AUTH token.
-            allowed = ("${local.plan_readable_secrets}", ["${var.state_kms_key_arn}"])
-            assert statement["resources"] in allowed, statement
-            if statement["resources"] == allowed[1]:
-                assert secret_reads == ["kms:Decrypt"], statement
+            # kms:Decrypt of the state key only; no secret value at all.
+            assert statement["resources"] == ["${var.state_kms_key_arn}"], statement
+            assert secret_reads == ["kms:Decrypt"], statement
         if {"s3:PutObject", "s3:DeleteObject"} & set(actions):
             resources = statement["resources"]
             resources = [resources] if isinstance(resources, str) else resources
@@ -224,6 +224,12 @@ def test_plan_role_reads_no_secret_and_writes_only_lock_files(combo: str) -> Non
     denied = [a for s in policy_statements(combo, MODULE, "plan") if effect(s) == "Deny"
               for a in actions_of(s, "")]  # fmt: skip
     assert "kms:Decrypt" in denied
+    assert any(
+        effect(st) == "Deny"
+        and st["actions"] == "${local.secret_read_actions}"
+        and [unquote(r) for r in st["resources"]] == ["*"]
+        for st in policy_statements(combo, MODULE, "plan")
+    )
     secret_local = [unquote(action) for action in module_local(combo, "secret_read_actions")]
     assert "secretsmanager:GetSecretValue" in secret_local
     if MATRIX[combo]["compute"] == "kubernetes":

@@ -380,8 +380,8 @@ def test_every_environment_job_runs_on_its_runner(combo: Combo) -> None:
 
 @pytest.mark.parametrize("combo", COMBOS, ids=ids(COMBOS))
 def test_every_root_stack_is_planned_and_applied_in_order(combo: Combo) -> None:
-    # AWS's cluster add-ons are still in its root stack; GCP and Azure have a second root.
-    stacks = [".", "addons"] if combo[2] == "kubernetes" and combo[0] != "aws" else ["."]
+    # Every cloud's cluster add-ons are a second root stack.
+    stacks = [".", "addons"] if combo[2] == "kubernetes" else ["."]
     if combo[1] == "github-actions":
         applies = [
             (j["with"]["environment"], j["with"]["stack"])

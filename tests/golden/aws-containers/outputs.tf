@@ -46,8 +46,28 @@ output "ecs_container_name" {
 }
 
 output "database_secret_arn" {
-  description = "Secrets Manager secret with the database master credentials (managed and rotated by RDS)."
+  description = "Secrets Manager secret with the database master credentials (managed and rotated by RDS): read only by the one-off bootstrap of the application's user; the application never gets it."
   value       = module.database.master_user_secret_arn
+}
+
+output "database_app_environment" {
+  description = "The application's database settings: its own user (DATABASE_USERNAME), signed in with an IAM authentication token over TLS."
+  value       = module.database.app_environment
+}
+
+output "database_admin_security_group_id" {
+  description = "Security group of one-off database administration sessions (the bootstrap of the application's user, from a CloudShell VPC environment)."
+  value       = module.database.admin_client_security_group_id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets of the environment's VPC (with a NAT route): where one-off administration sessions run."
+  value       = module.network.private_subnet_ids
+}
+
+output "vpc_id" {
+  description = "The environment's VPC."
+  value       = module.network.vpc_id
 }
 
 output "alarm_topic_arn" {

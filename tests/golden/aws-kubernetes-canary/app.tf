@@ -1,5 +1,7 @@
 # The application: an EKS cluster with a managed node group; workloads are deployed by the
-# pipeline with kubectl (rolling) or Argo Rollouts (blue-green, canary).
+# pipeline with kubectl (rolling) or Argo Rollouts (blue-green, canary). What runs inside the
+# cluster (Argo Rollouts, the load balancer controller, the autoscaler) is the second root
+# stack, addons/, applied after this one.
 
 # For the Ingress: alb.ingress.kubernetes.io/wafv2-acl-arn (output waf_web_acl_arn).
 module "waf" {
@@ -34,34 +36,9 @@ module "app" {
   alarm_topic_arn        = module.observability.alarm_topic_arn
   secret_arns = [
     module.secrets.app_secret_arn,
-    module.database.master_user_secret_arn,
     module.cache.auth_secret_arn,
   ]
-}
-
-# Blue-green and canary: Argo Rollouts runs the Rollout resources of the application (a
-# preview and an active Service, or canary steps with analysis) and aborts back to the stable
-# version on failure. The chart version pins controller v1.8.3, the kubectl plugin the pipeline uses.
-resource "helm_release" "argo_rollouts" {
-  count = var.deployment_strategy == "rolling" ? 0 : 1
-
-  name             = "argo-rollouts"
-  namespace        = "argo-rollouts"
-  create_namespace = true
-  repository       = "https://argoproj.github.io/argo-helm"
-  chart            = "argo-rollouts"
-  version          = "2.40.5"
-  atomic           = true
-  wait             = true
-
-  set = [
-    {
-      name  = "controller.replicas"
-      value = "2"
-    },
-  ]
-
-  depends_on = [module.app]
+  database_user_arns = [module.database.app_user_arn]
 }
 
 # The certificate of the application's Ingress (alb.ingress.kubernetes.io/certificate-arn); the

@@ -25,8 +25,6 @@ module "account_staging" {
   state_kms_key_arn     = aws_kms_key.state.arn
   state_keys            = var.state_keys
   deploy_services       = var.deploy_services
-
-  plan_readable_secret_names = ["payments-staging/redis-auth"]
 }
 
 module "account_prod" {
@@ -49,8 +47,6 @@ module "account_prod" {
   state_kms_key_arn     = aws_kms_key.state.arn
   state_keys            = var.state_keys
   deploy_services       = var.deploy_services
-
-  plan_readable_secret_names = ["payments-prod/redis-auth"]
 }
 
 locals {

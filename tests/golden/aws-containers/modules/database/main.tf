@@ -1,5 +1,9 @@
 data "aws_region" "current" {}
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
 locals {
   engine = {
     postgres = {
@@ -26,8 +30,14 @@ locals {
     }
   }[var.engine]
 
-  # Master username: not a reserved word of either engine.
+  # Master username: not a reserved word of either engine. Only the one-off bootstrap of the
+  # application's user (docs/runbooks) signs in with it; its password is RDS's, rotated by RDS.
   username = "dbadmin"
+
+  # The application signs in as its own user with IAM database authentication: a token its SDK
+  # signs with its role (rds-db:connect on this ARN), valid 15 minutes for new connections, so
+  # no password exists to leak or to rotate under it.
+  app_user_arn = "arn:${data.aws_partition.current.partition}:rds-db:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:dbuser:${aws_db_instance.this.resource_id}/${var.app_username}"
 }
 
 resource "aws_db_subnet_group" "this" {
@@ -48,6 +58,43 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
   security_group_id            = aws_security_group.this.id
   description                  = "${var.engine} from ${each.key}"
   referenced_security_group_id = each.value
+  ip_protocol                  = "tcp"
+  from_port                    = local.engine.port
+  to_port                      = local.engine.port
+}
+
+# A client group for one-off administration sessions (the bootstrap of the application's user
+# from a CloudShell VPC environment): the database admits it; it reaches the database and
+# HTTPS (AWS APIs, the client's package) and nothing else. Unused, it grants nothing.
+resource "aws_security_group" "admin_client" {
+  # checkov:skip=CKV2_AWS_5: attached by an operator to a CloudShell VPC environment for one-off administration, never to a resource of the stack
+  name        = "${var.name}-database-admin"
+  description = "One-off administration sessions of the database of ${var.name}"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "admin_client_database" {
+  security_group_id            = aws_security_group.admin_client.id
+  description                  = "${var.engine} to the database"
+  referenced_security_group_id = aws_security_group.this.id
+  ip_protocol                  = "tcp"
+  from_port                    = local.engine.port
+  to_port                      = local.engine.port
+}
+
+resource "aws_vpc_security_group_egress_rule" "admin_client_https" {
+  security_group_id = aws_security_group.admin_client.id
+  description       = "HTTPS to AWS APIs and the client's package repository"
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_security_group_ingress_rule" "admin_client" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "${var.engine} from administration sessions"
+  referenced_security_group_id = aws_security_group.admin_client.id
   ip_protocol                  = "tcp"
   from_port                    = local.engine.port
   to_port                      = local.engine.port

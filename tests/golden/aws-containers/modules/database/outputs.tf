@@ -19,7 +19,7 @@ output "database_name" {
 }
 
 output "master_user_secret_arn" {
-  description = "ARN of the Secrets Manager secret RDS manages (and rotates) for the master user: a JSON object with username and password."
+  description = "ARN of the Secrets Manager secret RDS manages (and rotates) for the master user: a JSON object with username and password. For the one-off bootstrap of the application's user only; the application never reads it."
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
 
@@ -28,21 +28,31 @@ output "security_group_id" {
   value       = aws_security_group.this.id
 }
 
+output "admin_client_security_group_id" {
+  description = "Security group of one-off administration sessions (a CloudShell VPC environment) that the database admits."
+  value       = aws_security_group.admin_client.id
+}
+
 output "app_environment" {
-  description = "Connection settings for the application's environment."
+  description = "Connection settings for the application's environment: its own user, signed in with an IAM authentication token over TLS (DATABASE_AUTH = iam)."
   value = {
-    DATABASE_HOST = aws_db_instance.this.address
-    DATABASE_PORT = tostring(aws_db_instance.this.port)
-    DATABASE_NAME = aws_db_instance.this.db_name
+    DATABASE_HOST     = aws_db_instance.this.address
+    DATABASE_PORT     = tostring(aws_db_instance.this.port)
+    DATABASE_NAME     = aws_db_instance.this.db_name
+    DATABASE_USERNAME = var.app_username
+    DATABASE_AUTH     = "iam"
+    DATABASE_REGION   = data.aws_region.current.region
   }
 }
 
-output "app_secrets" {
-  description = "Credentials for the application's environment (variable => secret ARN with JSON key)."
-  value = {
-    DATABASE_USERNAME = "${aws_db_instance.this.master_user_secret[0].secret_arn}:username::"
-    DATABASE_PASSWORD = "${aws_db_instance.this.master_user_secret[0].secret_arn}:password::"
-  }
+output "app_username" {
+  description = "Database user of the application (created once by the bootstrap step of docs/runbooks, with the rds_iam role or AWSAuthenticationPlugin)."
+  value       = var.app_username
+}
+
+output "app_user_arn" {
+  description = "rds-db:connect resource of the application's user: the only database permission of the application's role."
+  value       = local.app_user_arn
 }
 
 output "dashboard_widgets" {

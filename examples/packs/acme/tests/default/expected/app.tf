@@ -24,6 +24,7 @@ data "aws_secretsmanager_secret_versions" "app" {
   secret_id = module.secrets.app_secret_arn
 }
 
+
 locals {
   app_secret_ready = anytrue([
     for version in data.aws_secretsmanager_secret_versions.app.versions : contains(version.version_stages, "AWSCURRENT")
@@ -63,12 +64,11 @@ module "app" {
   )
   secrets = merge(
     local.app_secret_ready ? { APP_SECRETS = module.secrets.app_secret_arn } : {},
-    module.database.app_secrets,
   )
   secret_arns = [
     module.secrets.app_secret_arn,
-    module.database.master_user_secret_arn,
   ]
+  database_user_arns = [module.database.app_user_arn]
 }
 
 module "dns" {

@@ -8,13 +8,5 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 6.21, < 7.0"
     }
-    helm = {
-      source  = "hashicorp/helm"
-      version = "~> 3.0"
-    }
-    random = {
-      source  = "hashicorp/random"
-      version = "~> 3.6"
-    }
   }
 }

@@ -30,24 +30,17 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
   to_port                      = local.port
 }
 
-# The AUTH token is generated here and kept in Secrets Manager for the application. It also
-# sits in the Terraform state, which is why the state bucket is KMS-encrypted and access-limited.
-resource "random_password" "auth_token" {
-  length  = 64
-  special = false
-}
-
+# The AUTH token never passes through Terraform: ElastiCache has no write-only token argument,
+# so a token Terraform set would sit in the state, which the read-only plan role reads. The
+# create-environment runbook generates it, stores it here and turns AUTH on (ROTATE, then SET);
+# the rotate-secrets runbook replaces it the same way. Until then the group admits only TLS
+# connections from the application's security group.
 resource "aws_secretsmanager_secret" "auth" {
-  # checkov:skip=CKV2_AWS_57: the token is rotated through Terraform (taint random_password.auth_token); ElastiCache rotates without downtime
+  # checkov:skip=CKV2_AWS_57: rotated by the rotate-secrets runbook (ROTATE, then SET), which changes the token on the replication group and here together
   name                    = "${var.name}/redis-auth"
-  description             = "AUTH token of the ${var.name} Redis replication group"
+  description             = "AUTH token of the ${var.name} Redis replication group (set by the runbooks, never by Terraform)"
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = var.secret_recovery_window_days
-}
-
-resource "aws_secretsmanager_secret_version" "auth" {
-  secret_id     = aws_secretsmanager_secret.auth.id
-  secret_string = random_password.auth_token.result
 }
 
 resource "aws_cloudwatch_log_group" "slow_log" {
@@ -57,6 +50,7 @@ resource "aws_cloudwatch_log_group" "slow_log" {
 }
 
 resource "aws_elasticache_replication_group" "this" {
+  # checkov:skip=CKV_AWS_31: TLS is required; the AUTH token is set by the runbooks (modify-replication-group), never in Terraform, whose state the plan role reads
   replication_group_id = local.replication_group_id
   description          = "Redis cache of ${var.name}"
   engine               = "redis"
@@ -73,8 +67,6 @@ resource "aws_elasticache_replication_group" "this" {
   at_rest_encryption_enabled = true
   kms_key_id                 = var.kms_key_arn
   transit_encryption_enabled = true
-  auth_token                 = random_password.auth_token.result
-  auth_token_update_strategy = "ROTATE"
 
   auto_minor_version_upgrade = true
   maintenance_window         = "sun:04:30-sun:05:30"
@@ -87,6 +79,11 @@ resource "aws_elasticache_replication_group" "this" {
     destination_type = "cloudwatch-logs"
     log_format       = "json"
     log_type         = "slow-log"
+  }
+
+  # The runbooks own the token (modify-replication-group --auth-token).
+  lifecycle {
+    ignore_changes = [auth_token, auth_token_update_strategy]
   }
 }
 

@@ -147,6 +147,24 @@ resource "aws_iam_role" "task" {
   assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
+data "aws_iam_policy_document" "task" {
+  count = length(var.database_user_arns) > 0 ? 1 : 0
+
+  statement {
+    sid       = "SignInToTheDatabase"
+    actions   = ["rds-db:connect"]
+    resources = var.database_user_arns
+  }
+}
+
+resource "aws_iam_role_policy" "task" {
+  count = length(var.database_user_arns) > 0 ? 1 : 0
+
+  name   = "database-sign-in"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task[0].json
+}
+
 # Blue/green and canary: ECS rewrites the production listener rule and swaps target groups.
 data "aws_iam_policy_document" "ecs_assume" {
   statement {

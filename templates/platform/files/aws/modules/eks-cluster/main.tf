@@ -41,16 +41,8 @@ resource "aws_iam_role" "cluster" {
   assume_role_policy   = data.aws_iam_policy_document.cluster_assume.json
 }
 
-# AmazonEKSClusterPolicy, plus the policies of the AWS-managed load balancer and block storage
-# controllers (EKS Auto Mode capabilities used without Auto Mode nodes).
 resource "aws_iam_role_policy_attachment" "cluster" {
-  for_each = toset([
-    "AmazonEKSClusterPolicy",
-    "AmazonEKSComputePolicy",
-    "AmazonEKSBlockStoragePolicy",
-    "AmazonEKSLoadBalancingPolicy",
-    "AmazonEKSNetworkingPolicy",
-  ])
+  for_each = toset(["AmazonEKSClusterPolicy"])
 
   role       = aws_iam_role.cluster.name
   policy_arn = "arn:${local.partition}:iam::aws:policy/${each.value}"
@@ -69,9 +61,9 @@ resource "aws_iam_role_policy" "cluster_kms" {
   policy = data.aws_iam_policy_document.cluster_kms.json
 }
 
-# Workloads run on the managed node group below. EKS Auto Mode is on for its AWS-managed load
-# balancer controller (Ingress → ALB) and EBS CSI driver only: with no node pools it launches
-# no nodes of its own.
+# Workloads run on the managed node group below (no EKS Auto Mode): the add-ons root stack
+# (addons/) installs the AWS Load Balancer Controller (Ingress class "alb") and the Cluster
+# Autoscaler with the identities this module creates for them.
 resource "aws_eks_cluster" "this" {
   # checkov:skip=CKV_AWS_38: only unprotected environments expose the API publicly, for hosted CI runners without fixed addresses; protected ones keep it private
   name                          = var.name
@@ -98,23 +90,6 @@ resource "aws_eks_cluster" "this" {
 
     provider {
       key_arn = var.kms_key_arn
-    }
-  }
-
-  compute_config {
-    enabled    = true
-    node_pools = []
-  }
-
-  kubernetes_network_config {
-    elastic_load_balancing {
-      enabled = true
-    }
-  }
-
-  storage_config {
-    block_storage {
-      enabled = true
     }
   }
 
@@ -381,6 +356,16 @@ data "aws_iam_policy_document" "app" {
     content {
       sid       = "ReadSecrets"
       actions   = ["secretsmanager:GetSecretValue"]
+      resources = statement.value
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.database_user_arns) > 0 ? [var.database_user_arns] : []
+
+    content {
+      sid       = "SignInToTheDatabase"
+      actions   = ["rds-db:connect"]
       resources = statement.value
     }
   }

@@ -65,7 +65,7 @@ variable "node_min" {
 }
 
 variable "node_desired" {
-  description = "Nodes at creation; afterwards scaling (cluster autoscaler, Karpenter or by hand) owns the count."
+  description = "Nodes at creation; afterwards the Cluster Autoscaler (addons/) owns the count, between node_min and node_max."
   type        = number
 }
 
@@ -154,7 +154,19 @@ variable "permissions_boundary_arn" {
 }
 
 variable "helm_release_namespaces" {
-  description = "Namespaces whose Secrets (Helm release records) the viewer roles may read; nothing else of the cluster's Secrets."
+  description = "Namespaces of the add-ons stack, whose Secrets (Helm release records, the load balancer controller's webhook certificate) the viewer roles may read; no other Secret of the cluster."
   type        = list(string)
-  default     = ["argo-rollouts"]
+  default     = ["argo-rollouts", "cluster-controllers"]
+}
+
+variable "controllers_namespace" {
+  description = "Namespace of the AWS Load Balancer Controller and the Cluster Autoscaler (the add-ons stack creates it); their service accounts receive their roles through EKS Pod Identity."
+  type        = string
+  default     = "cluster-controllers"
+}
+
+variable "database_user_arns" {
+  description = "rds-db:connect resources (dbuser ARNs) the application role may sign in as, with IAM database authentication."
+  type        = list(string)
+  default     = []
 }

@@ -70,6 +70,16 @@ data "aws_iam_policy_document" "function" {
       resources = statement.value
     }
   }
+
+  dynamic "statement" {
+    for_each = length(var.database_user_arns) > 0 ? [var.database_user_arns] : []
+
+    content {
+      sid       = "SignInToTheDatabase"
+      actions   = ["rds-db:connect"]
+      resources = statement.value
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "function" {

@@ -128,3 +128,14 @@ variable "permissions_boundary_arn" {
   description = "Permissions boundary every role of the module carries (bootstrap/ creates it)."
   type        = string
 }
+
+variable "app_username" {
+  description = "Database user the application signs in as (IAM database authentication); never the master user."
+  type        = string
+  default     = "app"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,31}$", var.app_username)) && var.app_username != "dbadmin"
+    error_message = "app_username must be a lowercase identifier of at most 32 characters, other than the master user dbadmin."
+  }
+}

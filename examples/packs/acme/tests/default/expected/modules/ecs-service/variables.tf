@@ -273,3 +273,9 @@ variable "permissions_boundary_arn" {
   description = "Permissions boundary every role of the module carries (bootstrap/ creates it)."
   type        = string
 }
+
+variable "database_user_arns" {
+  description = "rds-db:connect resources (dbuser ARNs) the application role may sign in as, with IAM database authentication."
+  type        = list(string)
+  default     = []
+}

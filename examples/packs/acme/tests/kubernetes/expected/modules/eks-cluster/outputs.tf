@@ -32,3 +32,18 @@ output "dashboard_widgets" {
   description = "CloudWatch dashboard widgets of the cluster's health signals."
   value       = local.dashboard_widgets
 }
+
+output "vpc_id" {
+  description = "VPC of the cluster (the load balancer controller's vpcId: pods cannot read it from the instance metadata)."
+  value       = aws_eks_cluster.this.vpc_config[0].vpc_id
+}
+
+output "load_balancer_controller_role_arn" {
+  description = "IAM role of the AWS Load Balancer Controller (EKS Pod Identity, service account aws-load-balancer-controller)."
+  value       = aws_iam_role.load_balancer_controller.arn
+}
+
+output "cluster_autoscaler_role_arn" {
+  description = "IAM role of the Cluster Autoscaler (EKS Pod Identity, service account cluster-autoscaler)."
+  value       = aws_iam_role.cluster_autoscaler.arn
+}

@@ -36,9 +36,6 @@ locals {
   boundary_arn        = aws_iam_policy.runtime_boundary.arn
   state_prefix        = "${var.state_bucket_arn}/${var.environment}/"
   secret_read_actions = ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"]
-  plan_readable_secrets = [
-    for name in var.plan_readable_secret_names : "arn:${local.partition}:secretsmanager:*:${local.account_id}:secret:${name}-*"
-  ]
 
   # What the runtime roles (tasks, functions, EKS control plane and nodes, RDS monitoring, flow
   # logs) use; IAM for PassRole and service-linked roles (the EKS control plane's), see below.
@@ -318,40 +315,15 @@ data "aws_iam_policy_document" "plan" {
     resources = [var.state_kms_key_arn]
   }
 
-  # Secrets whose value is in the state anyway (the Redis AUTH token: ElastiCache has no
-  # write-only token argument), so refreshing their version shows a plan nothing it cannot read.
-  dynamic "statement" {
-    for_each = length(local.plan_readable_secrets) > 0 ? [1] : []
-
-    content {
-      sid       = "RefreshSecretsTheStateHolds"
-      actions   = ["secretsmanager:GetSecretValue"]
-      resources = local.plan_readable_secrets
-    }
-  }
-
-  # ReadOnlyAccess reads no secret value today; these denials keep it so whatever AWS adds to it.
+  # ReadOnlyAccess reads no secret value today; this denial keeps it so whatever AWS adds to it.
+  # No resource of the stacks makes a plan read one: the Redis AUTH token and the application
+  # secret are set by the runbooks, never by Terraform (no secret version in any state).
   # SSM SecureString parameters need kms:Decrypt, denied below on every key but the state's.
-  dynamic "statement" {
-    for_each = length(local.plan_readable_secrets) > 0 ? [] : [1]
-
-    content {
-      sid       = "NoSecretValues"
-      effect    = "Deny"
-      actions   = local.secret_read_actions
-      resources = ["*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(local.plan_readable_secrets) > 0 ? [1] : []
-
-    content {
-      sid           = "NoOtherSecretValues"
-      effect        = "Deny"
-      actions       = local.secret_read_actions
-      not_resources = local.plan_readable_secrets
-    }
+  statement {
+    sid       = "NoSecretValues"
+    effect    = "Deny"
+    actions   = local.secret_read_actions
+    resources = ["*"]
   }
 
   statement {
@@ -362,20 +334,10 @@ data "aws_iam_policy_document" "plan" {
   }
 
   statement {
-    sid           = "DecryptOnlyItsStateAndThoseSecrets"
+    sid           = "DecryptOnlyItsState"
     effect        = "Deny"
     actions       = ["kms:Decrypt"]
     not_resources = [var.state_kms_key_arn]
-
-    dynamic "condition" {
-      for_each = length(local.plan_readable_secrets) > 0 ? [1] : []
-
-      content {
-        test     = "StringNotLike"
-        variable = "kms:ViaService"
-        values   = ["secretsmanager.*.amazonaws.com"]
-      }
-    }
   }
 }
 

@@ -63,12 +63,6 @@ variable "state_keys" {
   type        = list(string)
 }
 
-variable "plan_readable_secret_names" {
-  description = "Secrets the plan role may read because their value is in the state anyway (the Redis AUTH token); empty for none."
-  type        = list(string)
-  default     = []
-}
-
 variable "deploy_services" {
   description = "Service prefixes (IAM apart) whose every action the deploy role may take in the account."
   type        = list(string)

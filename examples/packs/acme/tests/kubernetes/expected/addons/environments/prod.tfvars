@@ -1,0 +1,6 @@
+project_name        = "acme-payments"
+environment         = "prod"
+owner               = "acme-platform"
+region              = "eu-central-1"
+account_id          = "444444444444"
+deployment_strategy = "canary"

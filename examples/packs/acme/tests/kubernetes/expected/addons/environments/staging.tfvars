@@ -1,0 +1,6 @@
+project_name        = "acme-payments"
+environment         = "staging"
+owner               = "acme-platform"
+region              = "eu-central-1"
+account_id          = "333333333333"
+deployment_strategy = "canary"

@@ -1,0 +1,6 @@
+project_name        = "payments"
+environment         = "prod"
+owner               = "payments-team"
+region              = "us-east-1"
+account_id          = "555555555555"
+deployment_strategy = "canary"

@@ -1,0 +1,6 @@
+project_name        = "payments"
+environment         = "staging"
+owner               = "payments-team"
+region              = "us-east-1"
+account_id          = "444444444444"
+deployment_strategy = "canary"
