@@ -129,11 +129,20 @@ def commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> dict[str, Comma
     }
 
 
-def timed(command: list[str], work: Path, cache: Path) -> float:
+def timed(command: list[str], work: Path, cache: Path, out: Path) -> float:
+    """Seconds of one run; a run killed by a signal from outside (a shared machine) is run
+    again, up to twice, and said so on stderr."""
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, cwd=work, env=env)
-    return time.perf_counter() - start
+    for _ in range(3):
+        start = time.perf_counter()
+        done = subprocess.run(command, check=False, capture_output=True, cwd=work, env=env)
+        seconds = time.perf_counter() - start
+        if done.returncode >= 0:
+            done.check_returncode()
+            return seconds
+        print(f"{command[0]} killed by signal {-done.returncode}: run again", file=sys.stderr)
+        shutil.rmtree(out, ignore_errors=True)
+    raise RuntimeError(f"{command[0]} was killed three times")
 
 
 def interleaved(tools: dict[str, Command], runs: int, work: Path, warm: bool) -> dict[str, float]:
@@ -144,7 +153,7 @@ def interleaved(tools: dict[str, Command], runs: int, work: Path, warm: bool) ->
         for name, command in tools.items():
             out = work / f"out-{name}-{i}"
             cache = shared if warm else work / f"cache-{name}-{i}"
-            seconds = timed(command(out), work, cache)
+            seconds = timed(command(out), work, cache, out)
             if not warm or i:  # a warm series does not count its first (cache-filling) run
                 times[name].append(seconds)
             shutil.rmtree(out, ignore_errors=True)

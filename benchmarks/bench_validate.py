@@ -3,8 +3,9 @@
 Run: `.venv/bin/python benchmarks/bench_validate.py [RUNS]` (default 3 runs each); prints a
 Markdown table with wall times and the CPU time of all processes (a busy machine stretches the
 first, not the second). Each run is a fresh `infrascaffold validate DIR` process with its own
-XDG_CACHE_HOME: "first ever" also builds python-hcl2's parser tables (once per machine), "cold"
-starts from an empty parse cache, "warm" re-validates the unchanged tree. Targets (2 cores):
+XDG_CACHE_HOME: "first ever" and "cold" both start from an empty cache (no parser tables are
+built any more: HashiCorp's parser and the token scan need none), "warm" re-validates the
+unchanged tree. Targets (2 cores):
 cold < 10 s, warm < 1 s.
 """
 

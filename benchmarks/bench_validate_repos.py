@@ -3,12 +3,12 @@
 For each folder given, five tools read the same tree, each as a fresh process, runs interleaved
 (run i of every tool before run i+1), median of RUNS:
 
-- `validate` cold: an empty `XDG_CACHE_HOME` (no parse cache; the parser tables come from the
-  package, so this is also the first run ever on a machine);
+- `validate` cold: an empty `XDG_CACHE_HOME` (no parse cache; nothing is built on a first run,
+  so this is also the first run ever on a machine);
 - `validate` warm: the same tree again with the cache of an earlier run;
 - `terraform fmt -check -recursive` (its exit code is ignored: it only has to read everything);
-- python-hcl2 (`hcl2.loads` of every `.tf`/`.tfvars`) and pygohcl (`pygohcl.loads`), which only
-  parse.
+- python-hcl2 (`hcl2.loads` of every `.tf`/`.tfvars`; the parser validate used for its model
+  until the token scan) and pygohcl (`pygohcl.loads`), which only parse.
 
 Speeds are MB of `.tf`, `.tf.json`, `.tfvars` and `.hcl` text per second. The load average is
 printed before and after.

@@ -2,8 +2,8 @@
 
     python scripts/ship_parser_tables.py
 
-Writes `infrascaffold/validate/hcl2-lark-tables.bin.gz` (a key line, then lark's saved parser),
-which `hcl_parse.shipped_parser` loads so that the first validation on a machine does not spend
+Writes `tests/hcl_reference/hcl2-lark-tables.bin.gz` (a key line, then lark's saved parser),
+which `tests.hcl_reference.model.shipped_parser` loads so that the reference model does not spend
 seconds building the tables. Run it again after a python-hcl2 or lark upgrade: stale tables are
 recognised by their key and ignored (the tables are then built and cached as before).
 """
@@ -20,13 +20,13 @@ from hcl2.postlexer import PostLexer
 from lark import Lark
 
 REPO = Path(__file__).resolve().parent.parent
-TARGET = REPO / "infrascaffold" / "validate" / "hcl2-lark-tables.bin.gz"
+TARGET = REPO / "tests" / "hcl_reference" / "hcl2-lark-tables.bin.gz"
 
 
 def main() -> int:
-    """Build the tables (as `hcl_parse.hcl_parser` does) and write them into the package."""
+    """Build the tables (as `tests.hcl_reference.model.hcl_parser` does) and write them."""
     sys.path.insert(0, str(REPO))
-    from infrascaffold.validate.hcl_parse import tables_key
+    from tests.hcl_reference.model import tables_key
 
     grammar = str(resources.files("hcl2").joinpath("hcl2.lark"))
     parser = Lark.open(grammar, parser="lalr", propagate_positions=False, postlex=PostLexer())

@@ -22,10 +22,10 @@ def hcl2_warm() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def hcl_parser_warm() -> Iterator[None]:
-    """Load (or, on a new machine, build: seconds) the parser tables validation uses, once."""
-    from infrascaffold.validate.hcl_parse import hcl_parser
+    """Load HashiCorp's parser (pygohcl, which starts the Go runtime) once."""
+    from infrascaffold.validate.hcl_syntax import go_parser
 
-    hcl_parser()
+    go_parser()
     yield None
 
 

@@ -10,9 +10,10 @@ resources in `names`.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from infrascaffold.diagram.formats import (
@@ -34,7 +35,7 @@ from infrascaffold.diagram.names import (
 )
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr, Block, Body, Doc
-from infrascaffold.validate.hcl_parse import parse_hcl
+from infrascaffold.validate.parse_cache import parse_text
 
 # tfvars read for the labels of an environment's diagram, first found wins.
 _REGION_VARS = ("region", "location")
@@ -176,7 +177,7 @@ def parsed(text: str, path: str) -> Doc:
 
 @functools.lru_cache(maxsize=2048)
 def _parse_cached(text: str) -> Doc:
-    return parse_hcl(text)
+    return parse_text(text)  # through the parse cache, which validation then reads
 
 
 def _folder_files(tree: Mapping[str, str], folder: str) -> list[_File]:
@@ -184,7 +185,7 @@ def _folder_files(tree: Mapping[str, str], folder: str) -> list[_File]:
     return [
         _File(path, parsed(text, path), text.splitlines())
         for path, text in sorted(tree.items())
-        if path.endswith(".tf") and PurePosixPath(path).parent.as_posix() == folder
+        if path.endswith(".tf") and (posixpath.dirname(path) or ".") == folder
     ]
 
 

@@ -20,11 +20,14 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infrascaffold.errors import PackError
 from infrascaffold.user_cache import user_cache_root
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 MANIFEST = "pack.yaml"
 BUILTIN_PACKS = ("platform",)
@@ -77,6 +80,8 @@ def installed_packs() -> dict[str, Source]:
 
 
 def _entry_points() -> dict[str, metadata.EntryPoint]:
+    from importlib import metadata  # 30 ms to import: only when a pack is looked up this way
+
     return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
 
 

@@ -77,8 +77,13 @@ def iter_pack_files(pack: Pack) -> list[str]:
 
 
 def _is_pack_file(path: Path, root: Path) -> bool:
-    """A regular file of the pack; a link (or a path through one) out of the pack is refused."""
-    contained(path, root)
+    """A regular file of the pack; a link (or a path through one) out of the pack is refused.
+
+    `rglob` does not descend into linked folders, so only a link itself can lead out of a
+    contained `files/`: the others are not resolved (that took most of the listing's time).
+    """
+    if path.is_symlink():
+        contained(path, root)
     return path.is_file()
 
 

@@ -6,6 +6,7 @@ A pack is untrusted input until `--trust`: a link such as `partials/p -> /etc/pa
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import jinja2
@@ -17,9 +18,16 @@ from infrascaffold.errors import PackError
 def contained(path: Path, root: Path) -> Path:
     """`path` resolved (links followed); PackError when it leads outside the pack `root`."""
     resolved = path.resolve()
-    if not resolved.is_relative_to(root.resolve()):
+    if not resolved.is_relative_to(_resolved_root(root)):
         raise PackError(str(path), "is outside the pack (links are followed)")
     return resolved
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_root(root: Path) -> Path:
+    # a pack root is resolved once per process: resolving it again for each of a pack's
+    # hundreds of files doubled the cost of listing them
+    return root.resolve()
 
 
 def read_pack_text(path: Path, root: Path, label: str | None = None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import importlib.util
 from pathlib import Path
 
@@ -16,18 +15,33 @@ def default_parse_cache() -> Path:
     return user_cache_root() / "parse"
 
 
+# The modules whose code decides what a parse extracts (with pygohcl's release).
+_MODEL_MODULES = (
+    *("hcl_parse.py", "hcl_scan.py", "hcl_tokens.py", "hcl_expressions.py"),
+    *("hcl_text_refs.py", "hcl_fallback.py", "hcl_syntax.py", "hcl_doc.py"),
+)
+
+
 @functools.cache
 def parser_fingerprint() -> str:
-    """A digest of python-hcl2's version file and grammar and of pygohcl's version, read without
-    importing them: a warm run never needs python-hcl2 or lark, whose imports cost a tenth of a
-    second."""
-    spec = importlib.util.find_spec("hcl2")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("python-hcl2 is not installed")
-    package = Path(spec.origin).parent
+    """A digest of the model's modules and of pygohcl's version: a cache entry written by
+    another release of either is never read."""
+    folder = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("version.py", "hcl2.lark"):
-        digest.update((package / name).read_bytes())
-    # HashiCorp's parser decides what is valid: another release may judge differently
-    digest.update(importlib.metadata.version("pygohcl").encode())
+    for name in _MODEL_MODULES:
+        digest.update((folder / name).read_bytes())
+    # HashiCorp's parser decides what is valid: another release may judge differently. Its
+    # compiled library is identified by size and time (importlib.metadata costs 30 ms to import)
+    library = _go_library()
+    digest.update(f"{library.name}:{library.stat().st_size}:{library.stat().st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
+
+
+def _go_library() -> Path:
+    """pygohcl's compiled Go library, found without importing pygohcl (which starts Go)."""
+    spec = importlib.util.find_spec("pygohcl")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("pygohcl is not installed")
+    site = Path(spec.origin).parent.parent
+    found = sorted(site.glob("pygohcl.*.so")) or sorted(site.glob("pygohcl*.pyd"))
+    return found[0] if found else Path(spec.origin)

@@ -4,7 +4,7 @@ The schemas are the ones check-jsonschema vendors (`vendor.github-workflows`,
 `vendor.gitlab-ci`), used in-process and offline on the nodes composed once for every check
 (`yaml_data.node_data` reads them as YAML 1.2 and turns `!reference` tags into lists, as
 check-jsonschema's `gitlab-ci` transform does); check-jsonschema is imported only when a tree
-has CI files.
+has CI files whose errors are not in the cache (`ci_schema_cache`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from infrascaffold.validate.ci_schema_cache import SchemaError, cached_schema_errors
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.repo import Repo
 from infrascaffold.validate.yaml_data import node_data
@@ -61,13 +62,23 @@ def check(repo: Repo) -> Iterator[Finding]:
 
 
 def _schema_findings(path: str, root: yaml.Node, kind: str) -> Iterator[Finding]:
-    for error in _validator(kind).iter_errors(node_data(root)):
+    data = node_data(root)
+    errors = cached_schema_errors(SCHEMA_NAMES[kind], data, lambda: _schema_errors(kind, data))
+    for steps, message in errors:
+        yield Finding(SCHEMA, path, line_of_path(root, steps), message)
+
+
+def _schema_errors(kind: str, data: Any) -> list[SchemaError]:
+    """Each schema error's JSON path and message (`location: reason`, shortened)."""
+    errors: list[SchemaError] = []
+    for error in _validator(kind).iter_errors(data):
         best = _most_relevant(error)
         location = ".".join(str(step) for step in best.absolute_path) or "(top level)"
         message = f"{location}: {best.message}"
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - 3] + "..."
-        yield Finding(SCHEMA, path, line_of_path(root, list(best.absolute_path)), message)
+        errors.append((list(best.absolute_path), message))
+    return errors
 
 
 def _most_relevant(error: Any) -> Any:
@@ -78,16 +89,9 @@ def _most_relevant(error: Any) -> Any:
 
 @functools.cache
 def _validator(kind: str) -> Any:
-    from check_jsonschema.formats import FormatOptions  # type: ignore[import-untyped]
-    from check_jsonschema.regex_variants import (  # type: ignore[import-untyped]
-        RegexImplementation,
-        RegexVariantName,
-    )
-    from check_jsonschema.schema_loader import BuiltinSchemaLoader  # type: ignore[import-untyped]
+    from infrascaffold.validate.ci_validator import schema_validator
 
-    regex = RegexImplementation(RegexVariantName.default)
-    loader = BuiltinSchemaLoader(SCHEMA_NAMES[kind])
-    return loader.get_validator("", {}, FormatOptions(regex_impl=regex), regex, False)
+    return schema_validator(SCHEMA_NAMES[kind])
 
 
 def _github_needs(path: str, root: yaml.Node) -> Iterator[Finding]:

@@ -1,4 +1,4 @@
-"""A declarations-only model of valid HCL that python-hcl2 cannot read, from `pygohcl`'s output.
+"""A declarations-only model of valid HCL that `hcl_scan` cannot read, from `pygohcl`'s output.
 
 `pygohcl` returns a file as JSON (blocks nested by label, expressions as source text) without
 lines. That is enough to know what the file declares, so that nothing elsewhere is reported
@@ -44,7 +44,7 @@ def fallback_doc(text: str) -> Doc:
     warning = Problem(
         PARTIAL_MODEL,
         1,
-        "valid HCL that python-hcl2 cannot read: its declarations are known, its references"
+        "valid HCL the model scanner cannot read: its declarations are known, its references"
         " are not checked",
     )
     if not top_level_blocks:

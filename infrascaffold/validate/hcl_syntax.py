@@ -1,9 +1,9 @@
 """Terraform's own verdict on HCL syntax: HashiCorp's `hashicorp/hcl` parser through `pygohcl`.
 
-`pygohcl` is the syntax authority: what it accepts is valid, whatever python-hcl2's grammar
-(which builds the model with lines and references) thinks, and its diagnostics carry
-Terraform's positions (`line,column`) and wording. A file it rejects has no model: a
-syntax error is reported once, where Terraform reports it, not as knock-on errors elsewhere.
+`pygohcl` is the syntax authority: what it accepts is valid (and only that text is modelled, by
+`hcl_scan`), and its diagnostics carry Terraform's positions (`line,column`) and wording. A file
+it rejects has no model: a syntax error is reported once, where Terraform reports it, not as
+knock-on errors elsewhere.
 """
 
 from __future__ import annotations

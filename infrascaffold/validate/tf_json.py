@@ -23,7 +23,7 @@ from infrascaffold.validate.hcl_doc import (
     Ref,
 )
 from infrascaffold.validate.hcl_fallback import LABELS
-from infrascaffold.validate.hcl_refs import collect_text_refs
+from infrascaffold.validate.hcl_text_refs import collect_text_refs
 
 JSON_SUFFIXES = (".tf.json", ".tfvars.json")
 _COMMENT_KEY = "//"  # Terraform ignores "//" keys: they are comments

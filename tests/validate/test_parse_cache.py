@@ -27,12 +27,13 @@ def test_entries_are_keyed_by_content_and_parser(parse_cache: Path) -> None:
     assert set(docs) == set(TEXTS)
     assert len(entries(parse_cache)) == 2  # identical texts share one entry
     assert {p.parent.parent.name for p in entries(parse_cache)} == {
-        f"hcl2-{parser_fingerprint()}-v{cache_module.CACHE_FORMAT}"
+        f"hcl-{parser_fingerprint()}-v{cache_module.CACHE_FORMAT}"
     }
 
 
 def test_a_warm_run_parses_nothing(parse_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cold = parse_all(TEXTS, parse_cache)
+    cache_module._SEEN.clear()  # a new process: only the disk cache is left
 
     def no_parse(texts: object) -> dict[str, list[object]]:
         raise AssertionError(f"parsed again: {texts}")
@@ -48,9 +49,23 @@ def test_a_damaged_entry_is_parsed_again(parse_cache: Path) -> None:
     parse_all({"main.tf": TEXTS["main.tf"]}, parse_cache)
     (entry,) = entries(parse_cache)
     entry.write_text("{not json", encoding="utf-8")
+    cache_module._SEEN.clear()  # a new process
     docs = parse_all({"main.tf": TEXTS["main.tf"]}, parse_cache)
     assert docs["main.tf"].body.blocks[0].labels == ["aws_vpc", "main"]
     assert entry.read_text(encoding="utf-8").startswith("[")
+
+
+def test_a_text_parsed_once_in_a_process_is_not_read_again(
+    parse_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`new` parses the render's Terraform for the diagram, then validates the same files."""
+    from infrascaffold.validate.parse_cache import parse_text
+
+    first = parse_text(TEXTS["main.tf"], parse_cache)
+    monkeypatch.setattr(cache_module, "_load", lambda folder, digest: None)
+    monkeypatch.setattr(cache_module, "_parse_many", lambda texts: {} if not texts else 1 / 0)
+    again = parse_all({"main.tf": TEXTS["main.tf"]}, parse_cache)
+    assert doc_to_rows(again["main.tf"]) == doc_to_rows(first)
 
 
 def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, hcl_parser_warm: None) -> None:

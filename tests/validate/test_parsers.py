@@ -75,12 +75,16 @@ def test_duplicate_attributes_in_nested_blocks_are_terraforms() -> None:
     assert doc.body.blocks[0].body.blocks[0].body.attrs  # the model is kept
 
 
-def test_valid_code_no_grammar_reads_keeps_its_declarations(
+def test_valid_code_the_scanner_cannot_read_keeps_its_declarations(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from infrascaffold.validate import hcl_parse
+    from infrascaffold.validate.hcl_tokens import ScanError
 
-    monkeypatch.setattr(hcl_parse, "_model", lambda text: None)
+    def fail(text: str) -> None:
+        raise ScanError("line 1: unexpected")
+
+    monkeypatch.setattr(hcl_parse, "scan_doc", fail)
     tree = {
         "main.tf": '# head\nvariable "x" {\n  type = string\n}\n\nresource "aws_vpc" "main" {\n'
         "  cidr_block = var.x\n}\n",
@@ -164,11 +168,11 @@ def test_a_configuration_file_that_is_not_utf8_is_an_encoding_error(tmp_path: Pa
 def test_the_shipped_parser_tables_match_the_installed_grammar(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The first run on a machine loads the shipped tables (scripts/ship_parser_tables.py)
-    instead of spending seconds building them."""
+    """The reference model (`tests/hcl_reference`, python-hcl2) loads the shipped tables
+    (scripts/ship_parser_tables.py) instead of spending seconds building them."""
     import lark
 
-    from infrascaffold.validate.hcl_parse import shipped_parser
+    from tests.hcl_reference.model import shipped_parser
 
     def no_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("the tables were built, not loaded: run scripts/ship_parser_tables.py")

@@ -1,4 +1,5 @@
-"""The references an expression of python-hcl2's parse tree makes.
+"""The references an expression of python-hcl2's parse tree makes (for `model`, the
+reference model tests compare `hcl_scan` with; `hcl_expressions` is what commands use).
 
 A reference is a traversal rooted at a name that no enclosing `for` binds (`var.x`,
 `aws_vpc.main.id`, `each.key`); object keys, function names and attribute names are not
@@ -8,23 +9,19 @@ references. Heredocs and escaped template strings are single tokens in the gramm
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from lark import Tree
 
 from infrascaffold.validate.hcl_doc import Ref
-from infrascaffold.validate.hcl_values import first_token, token_line
+from infrascaffold.validate.hcl_text_refs import collect_text_refs
+from tests.hcl_reference.values import first_token, token_line
 
 _CHAINS = frozenset(
     {"get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"}
 )
-_TEXT_REF = re.compile(r"(?<![\w.\-\"])([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*)*)(?![\w(:-])")
-_TEXT_FOR = re.compile(r"%\{~?\s*for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\b")
-_TEXT_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _Todo = list[tuple[Tree[Any], frozenset[str]]]  # expressions left to walk, with their bound names
-_TEXT_KEYWORDS = frozenset({"for", "in", "if", "else", "endif", "endfor", "true", "false", "null"})
 
 
 def collect_refs(node: Tree[Any], bound: frozenset[str], out: list[Ref]) -> None:
@@ -215,53 +212,3 @@ _COLLECTORS: dict[str, Callable[[Tree[Any], frozenset[str], list[Ref], _Todo], N
     "template_for_start": _collect_loop_start,
     "get_attr": _collect_nothing,
 }
-
-
-def collect_text_refs(text: str, first_line: int, bound: frozenset[str], out: list[Ref]) -> None:
-    """Scan the `${...}` and `%{...}` parts of a heredoc's text for references."""
-    loop_names = {name for pair in _TEXT_FOR.findall(text) for name in pair if name}
-    names = bound | loop_names | _TEXT_KEYWORDS
-    for start, end in _interpolations(text):
-        segment = _TEXT_STRING.sub(_blank_literal_text, text[start:end])
-        for match in _TEXT_REF.finditer(segment):
-            root = match.group(1)
-            if root in names or root[0].isdigit():
-                continue
-            attrs = tuple(match.group(2).split(".")[1:])
-            line = first_line + text.count("\n", 0, start + match.start())
-            out.append(Ref(root, attrs, line))
-
-
-def _blank_literal_text(match: re.Match[str]) -> str:
-    """Blank a quoted string inside an interpolation, keeping its own `${...}` parts."""
-    quoted = match.group(0)
-    kept = [" "] * len(quoted)
-    for start, end in _interpolations(quoted):
-        kept[start:end] = quoted[start:end]
-    return "".join(kept)
-
-
-def _interpolations(text: str) -> list[tuple[int, int]]:
-    """Spans of the insides of `${ ... }` and `%{ ... }` (brace-balanced, `$${` skipped)."""
-    spans: list[tuple[int, int]] = []
-    index = 0
-    while True:
-        index = _next_template_start(text, index)
-        if index < 0:
-            return spans
-        depth, cursor = 1, index + 2
-        while cursor < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[cursor], 0)
-            cursor += 1
-        spans.append((index + 2, cursor - 1))
-        index = cursor
-
-
-def _next_template_start(text: str, index: int) -> int:
-    while True:
-        found = min(
-            (i for i in (text.find("${", index), text.find("%{", index)) if i >= 0), default=-1
-        )
-        if found <= 0 or text[found - 1] != text[found]:
-            return found
-        index = found + 2  # `$${` and `%%{` are escapes

@@ -1,4 +1,5 @@
-"""The literal value of an expression of python-hcl2's parse tree, and small tree helpers."""
+"""The literal value of an expression of python-hcl2's parse tree, and small tree helpers
+(for `model`, the reference model; `hcl_expressions` is what commands use)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Rewrite valid HCL that python-hcl2's grammar rejects into equivalent text, line for line.
+"""Rewrite valid HCL that python-hcl2's grammar rejects into equivalent text, line for line
+(for `model`, the reference model; the token scan reads such text directly).
 
 HashiCorp's parser accepts these and python-hcl2 8.x does not; each rewrite keeps every line
 where it was, so the model built from the rewritten text points at the original lines:

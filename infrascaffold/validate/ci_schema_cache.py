@@ -1,0 +1,65 @@
+"""The schema errors of CI files, cached by content: a warm run never imports the validator.
+
+Building check-jsonschema's validator imports jsonschema, check-jsonschema's CLI and `requests`
+(0.3–0.6 s, the largest single cost of a warm `new`), yet a re-render produces the same CI
+files. An entry is the errors (JSON path, message) of one document's data for one schema, at
+`<cache>/ci-schema/<ab>/<sha>.json`, where `sha` digests the schema (its vendored text) and the
+data. As with the
+parse cache, a folder that cannot be written only costs speed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from infrascaffold.user_cache import user_cache_root
+
+SchemaError = tuple[list[str | int], str]  # JSON path of the error, message
+
+
+def cached_schema_errors(
+    schema: str, data: Any, compute: Callable[[], list[SchemaError]]
+) -> list[SchemaError]:
+    """The errors of `data` under `schema`: from the cache, else `compute()`d and stored."""
+    text = f"{_schema_digest(schema)}\n{data!r}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    entry = _folder() / digest[:2] / f"{digest}.json"
+    try:
+        rows = json.loads(entry.read_bytes())
+        return [(list(path), str(message)) for path, message in rows]
+    except (OSError, ValueError, TypeError):  # absent or damaged: validate again
+        pass
+    errors = compute()
+    _store(entry, errors)
+    return errors
+
+
+def _folder() -> Path:
+    return user_cache_root() / "ci-schema"
+
+
+@functools.cache
+def _schema_digest(schema: str) -> str:
+    """The digest of a vendored schema's text: another check-jsonschema release with another
+    schema never reads entries made with this one."""
+    from infrascaffold.validate.ci_validator import vendored_schema_path
+
+    return hashlib.sha256(vendored_schema_path(schema).read_bytes()).hexdigest()
+
+
+def _store(entry: Path, errors: list[SchemaError]) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps([[path, message] for path, message in errors]))
+        Path(partial).replace(entry)  # atomic: readers see the whole entry or none
+    except OSError:
+        return
