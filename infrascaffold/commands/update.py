@@ -23,7 +23,7 @@ from infrascaffold.pack.manifest import load_pack
 from infrascaffold.pack.migrations import migrate_answers
 from infrascaffold.pack.model import Pack
 from infrascaffold.pack.questions import Question
-from infrascaffold.pack.releases import pack_reference, release_notice
+from infrascaffold.pack.releases import Upgrade, newer_release, pack_reference
 from infrascaffold.render.limits import DEFAULT_LIMITS, Limits
 from infrascaffold.render.pipeline import generate
 from infrascaffold.templating.environment import make_environment
@@ -81,13 +81,13 @@ def run(directory: Path, options: UpdateOptions) -> int:
     )
     ours = read_files(directory, set(record.base) | set(result.tree))
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
-    notice = release_notice(record.pack_meta, pack.name, pack.version)
+    upgrade = newer_release(record.pack_meta, pack.version)
     if options.check:
-        return _report_check(plan, pack, record, options.output_format, notice)
+        return _report_check(plan, pack, record, options.output_format, upgrade)
     findings = review_merged(merged_tree(ours, plan), result.tree)
     _report(plan, pack, record, options, findings)
-    if notice and options.output_format == "text":
-        click.echo(notice)
+    if upgrade and options.output_format == "text":
+        click.echo(upgrade.notice(pack.name, pack.version))
     if options.show_diff:
         _print_diff(plan, ours)
     if not options.dry_run:
@@ -247,8 +247,9 @@ def _report_text(
 
 
 def _report_check(
-    plan: UpdatePlan, pack: Pack, record: Record, output_format: str, notice: str | None
+    plan: UpdatePlan, pack: Pack, record: Record, output_format: str, upgrade: Upgrade | None
 ) -> int:
+    notice = upgrade.notice(pack.name, pack.version) if upgrade else None
     stale = [f"{c.action:<13} {c.path}" for c in plan.changing]
     if pack.version != record.pack_version:
         stale.append(f"pack {pack.name} {record.pack_version} → {pack.version} is available")
@@ -258,6 +259,7 @@ def _report_check(
         summary = _summary(plan, pack, record)
         summary["status"] = "stale" if stale else "up-to-date"
         summary["available"] = notice
+        summary["newest"] = {"version": upgrade.version, "pack": upgrade.pack} if upgrade else None
         click.echo(json.dumps(summary, indent=2))
         return EXIT_FINDINGS if stale else EXIT_OK
     for line in stale:

@@ -90,15 +90,27 @@ def newest_release(url: str) -> Release | None:
     return max(releases, key=lambda r: version_tuple(r.version), default=None)
 
 
-def release_notice(meta: Mapping[str, Any], name: str, version: str) -> str | None:
-    """`pack NAME 1.0.0 → 1.2.0 available ...` when a git pack has a newer release."""
+@dataclass(frozen=True)
+class Upgrade:
+    """A newer release of a recorded git pack: its version and the `--pack` that takes it."""
+
+    version: str
+    pack: str
+
+    def notice(self, name: str, version: str) -> str:
+        """`pack NAME 1.0.0 → 1.2.0 available: infrascaffold update --pack …`."""
+        return (
+            f"pack {name} {version} → {self.version} available: "
+            f"infrascaffold update --pack {self.pack}"
+        )
+
+
+def newer_release(meta: Mapping[str, Any], version: str) -> Upgrade | None:
+    """The newest release of the recorded git pack, when it is newer than `version`."""
     git = meta.get("git")
     if not isinstance(git, Mapping) or not isinstance(git.get("url"), str):
         return None
     newest = newest_release(git["url"])
     if newest is None or version_tuple(newest.version) <= version_tuple(version):
         return None
-    return (
-        f"pack {name} {version} → {newest.version} available: "
-        f"infrascaffold update --pack {GIT_PREFIX}{git['url']}@{newest.tag}"
-    )
+    return Upgrade(newest.version, f"{GIT_PREFIX}{git['url']}@{newest.tag}")

@@ -80,6 +80,8 @@ def test_a_git_pack_is_upgraded_release_by_release(released: str, tmp_path: Path
     assert f"--pack git+{released}@v3.0.0" in checked.stdout
     as_json = json.loads(run_cli("update", str(dest), "--check", "--format", "json").stdout)
     assert as_json["status"] == "stale" and "3.0.0 available" in as_json["available"]
+    # what the fleet workflow reads to take the newest release
+    assert as_json["newest"] == {"version": "3.0.0", "pack": f"git+{released}@v3.0.0"}
 
     # The v1 tag is deleted upstream, and the clone cache is gone (a teammate's machine).
     git(Path(released.removeprefix("file://")), "tag", "-d", "v1.0.0")
