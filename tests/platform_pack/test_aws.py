@@ -301,7 +301,7 @@ def test_the_redis_auth_token_never_passes_through_terraform() -> None:
 def test_create_environment_reapplies_the_bootstrap() -> None:
     tree = render_answers_full("containers-postgres")
     runbook = next(text for path, text in tree.items() if path.endswith("create-environment.md"))
-    assert '"account_id": "TODO-its-own-12-digit-account-id"' in runbook
+    assert '--field "account_id=${ACCOUNT_ID}"' in runbook  # its own account
     assert runbook.index("terraform -chdir=bootstrap apply") < runbook.index(
         "terraform init -reconfigure"
     )
