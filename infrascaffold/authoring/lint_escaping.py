@@ -86,10 +86,14 @@ def lint_escaping(
     return findings
 
 
+PACK_DATA = "data"  # the pack's `data/*.yaml`, static files of the pack like its templates
+
+
 def literal_context(context: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """The manifest `context:` names (in order) whose expression only ever yields a literal."""
+    """`data` and the manifest `context:` names (in order) whose expression only ever yields a
+    literal: the pack's own values, which an answer can at most pick from."""
     parser = Environment()
-    found: set[str] = set()
+    found: set[str] = {PACK_DATA}
     for name, source in context:
         try:
             output = parser.parse("{{ " + source + " }}").body[0]
@@ -174,8 +178,8 @@ class _Scope:
         known = set(literals)
         for loop in ast.find_all(nodes.For):  # outer loops first: nested ones may use them
             scope = cls(frozenset(), frozenset(), frozenset(known))
-            if isinstance(loop.target, nodes.Name) and scope.literal(loop.iter):
-                known.add(loop.target.name)
+            if scope.literal(loop.iter):
+                known |= {n.name for n in _names(loop.target)}
         plain = cls(frozenset(callables), frozenset(), frozenset(known))
         escaped = {
             assign.target.name
@@ -197,6 +201,8 @@ class _Scope:
             return self.literal(expr.node)
         if isinstance(expr, nodes.CondExpr):  # the test only picks a branch
             return all(self.literal(b) for b in (expr.expr1, expr.expr2) if b is not None)
+        if _is_view(expr):  # `data.sizes.items()`: the same literals
+            return self.literal(expr.node.node)  # type: ignore[attr-defined]
         parts = _operands(expr)
         return parts is not None and all(self.literal(part) for part in parts)
 
@@ -244,6 +250,29 @@ def _operands(expr: nodes.Node) -> list[nodes.Node] | None:
     if isinstance(expr, _ARITHMETIC):
         return list(expr.iter_child_nodes())
     return None
+
+
+_VIEWS = {"items", "keys", "values"}
+
+
+def _is_view(expr: nodes.Node) -> bool:
+    """`x.items()`, `x.keys()` or `x.values()` without arguments."""
+    return (
+        isinstance(expr, nodes.Call)
+        and isinstance(expr.node, nodes.Getattr)
+        and expr.node.attr in _VIEWS
+        and not expr.args
+        and not expr.kwargs
+    )
+
+
+def _names(target: nodes.Node) -> list[nodes.Name]:
+    """The names a loop target binds (`e`, or `key, value`)."""
+    if isinstance(target, nodes.Name):
+        return [target]
+    if isinstance(target, nodes.Tuple):
+        return [name for item in target.items for name in _names(item)]
+    return []
 
 
 def _root_name(node: nodes.Node) -> str | None:

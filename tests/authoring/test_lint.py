@@ -226,15 +226,20 @@ def test_the_packs_own_literals_need_no_filter(tmp_path: Path) -> None:
             "{% for e in envs %}echo {{ e.name }}{% endfor %}\n"  # 7: a loop over answers
             "echo {{ speed ~ rollout.wait }}\n"  # 8: an answer concatenated with a literal
             "echo {{ '%s' % project_name }}\n"  # 9: arithmetic on an answer
+            "echo {{ data.sizes[speed].cpu }} {{ sized.memory }}\n"  # pack data, picked by an answer
+            "{% for k, s in data.sizes.items() %}{{ k }}={{ s.cpu }}{% endfor %}\n"  # loop over data
+            "echo {{ data.sizes[project_name] ~ project_name }}\n"  # 12: an answer joins the data
         ),
+        "data/sizes.yaml": "slow: {cpu: 1, memory: 512}\nfast: {cpu: 4, memory: 2048}\n",
     }
-    build_file_tree(tmp_path, {"pack.yaml": LITERAL_MANIFEST, **files})
+    manifest = LITERAL_MANIFEST + '  sized: "data.sizes[speed]"\n'
+    build_file_tree(tmp_path, {"pack.yaml": manifest, **files})
     found = [
         f.line
         for f in lint_static(load_pack(str(tmp_path)))
         if f.check == "unescaped-interpolation"
     ]
-    assert found == [5, 6, 7, 8, 9]
+    assert found == [5, 6, 7, 8, 9, 12]
 
 
 def test_ident_escapes_hcl_labels_only(tmp_path: Path) -> None:
