@@ -87,29 +87,24 @@ def yaml(value: Any) -> str:
     return yaml(str(value))
 
 
-def _yaml_printable(code: int) -> bool:
-    return (
-        0x20 <= code <= 0x7E
-        or 0xA0 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
-    ) and code not in (0x2028, 0x2029)
+# What a YAML double-quoted scalar cannot hold as it is: `"`, `\\`, and anything outside YAML's
+# printable set (C0, DEL, C1 and NEL, surrogates, U+FFFE/FFFF) or breaking a line (U+2028/2029).
+_YAML_ESCAPED = re.compile(
+    '["\\\\]|[\u2028\u2029]|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]'
+)
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in '"\\':
+        return "\\" + ch
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _yaml_string(text: str) -> str:
     """A YAML double-quoted scalar; anything outside YAML's printable set is escaped."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif _yaml_printable(code):
-            out.append(ch)
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
+    return '"' + _YAML_ESCAPED.sub(_yaml_escape, text) + '"'
 
 
 # Characters that would end a line somewhere: YAML (a `run: |` block), terminals, CI logs.
