@@ -85,8 +85,12 @@ def _matches(text: str, hcl: bool, markdown: bool) -> Iterator[tuple[int, str]]:
             yield _line(text, start), "an AWS access key id"
     for match in PRIVATE_KEY.finditer(text):
         yield _line(text, match.start()), "a private key"
-    lowered = code_only(text.lower(), markdown)
+    lowered = text.lower()
     pattern = HCL_CREDENTIAL if hcl else OTHER_CREDENTIAL
+    if pattern.search(lowered) is None:  # most files: no need to blank their comments first
+        return
+    # A match never spans lines, so blanking comment lines only drops the matches on them.
+    lowered = code_only(lowered, markdown)
     for match in pattern.finditer(lowered):
         value = match.group("value")
         if markdown and len(value) < MARKDOWN_MIN_LENGTH or PLACEHOLDER.search(value):
