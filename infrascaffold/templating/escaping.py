@@ -89,9 +89,8 @@ def yaml(value: Any) -> str:
 
 # What a YAML double-quoted scalar cannot hold as it is: `"`, `\\`, and anything outside YAML's
 # printable set (C0, DEL, C1 and NEL, surrogates, U+FFFE/FFFF) or breaking a line (U+2028/2029).
-_YAML_ESCAPED = re.compile(
-    '["\\\\]|[\u2028\u2029]|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]'
-)
+# Listed, not as the complement of the printable ranges: that class takes 20 ms to compile.
+_YAML_ESCAPED = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]')
 
 
 def _yaml_escape(match: re.Match[str]) -> str:
