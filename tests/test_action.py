@@ -43,6 +43,7 @@ def run_command(
         "COMMAND": command,
         "DIRECTORY": directory.name,  # relative to the workspace, as a workflow gives it
         "STRICT": strict,
+        "INFRASCAFFOLD": str(BIN / "infrascaffold"),  # what the install step puts in GITHUB_ENV
     }
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
@@ -66,7 +67,10 @@ def test_every_step_is_pinned_and_installs_the_action_s_own_ref() -> None:
     assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses)
     text = ACTION.read_text(encoding="utf-8")
     assert all(f"{u} # v" in text for u in uses)
-    assert '"$GITHUB_ACTION_PATH"' in str(steps()[1]["run"])
+    install = str(steps()[1]["run"])
+    assert '"$GITHUB_ACTION_PATH"' in install and "-m venv" in install
+    # the caller's Python stays the caller's
+    assert steps()[0]["with"]["update-environment"] is False  # type: ignore[index]
     # inputs reach the shell through the environment, never as expressions in the script
     assert all("${{" not in str(step.get("run", "")) for step in steps())
 

@@ -37,9 +37,9 @@ def _gitlab() -> dict[str, str]:
     return render_answers(example_answers("gcp-kubernetes-canary"))
 
 
-def _steps(files: dict[str, str]) -> dict[str, dict[str, object]]:
+def _steps(files: dict[str, str], job: str = "update") -> dict[str, dict[str, object]]:
     workflow = yaml.safe_load(files[WORKFLOW])
-    steps = workflow["jobs"]["update"]["steps"]
+    steps = workflow["jobs"][job]["steps"]
     return {str(step.get("name") or step["uses"]): step for step in steps}
 
 
@@ -99,6 +99,16 @@ def test_a_release_with_a_conflicting_edit_becomes_a_proposal(
     # staged as resolved, so the pipeline can commit it for the reviewer to resolve
     assert git(dest, "ls-files", "--unmerged") == ""
 
+    # the hand-over: the propose job applies the patch to a fresh checkout of the same commit
+    fresh = tmp_path / "fresh"
+    git(tmp_path, "clone", "-q", str(dest), str(fresh))
+    git(fresh, "apply", "--index", "--binary", str(out / "update.patch"))
+    for path in staged:
+        mine, theirs = fresh / path, dest / path
+        assert mine.exists() == theirs.exists(), path
+        if theirs.exists():
+            assert mine.read_bytes() == theirs.read_bytes(), path
+
 
 def test_an_up_to_date_folder_proposes_nothing(
     released: str,  # noqa: F811 - the fixture
@@ -119,13 +129,17 @@ def test_an_up_to_date_folder_proposes_nothing(
 
 def test_github_pushes_with_an_app_token_that_may_change_workflows() -> None:
     """GITHUB_TOKEN has no `workflows` permission and its pull requests start no workflow, so
-    the token comes from a GitHub App with exactly contents, pull requests and workflows."""
+    the token comes from a GitHub App with exactly contents, pull requests and workflows, in a
+    job of its own that installs nothing: the packages infrascaffold brings never run beside it."""
     files = _github()
     workflow = yaml.safe_load(files[WORKFLOW])
-    job = workflow["jobs"]["update"]
-    assert workflow["permissions"] == {} and job["permissions"] == {"contents": "read"}
-    steps = _steps(files)
-    app = steps["Token of the update app"]["with"]
+    jobs = workflow["jobs"]
+    assert workflow["permissions"] == {}
+    assert jobs["update"]["permissions"] == {"contents": "read"}
+    assert jobs["propose"]["permissions"] == {} and jobs["propose"]["needs"] == "update"
+    assert "secrets." not in yaml.safe_dump(jobs["update"])
+    propose = _steps(files, "propose")
+    app = propose["Token of the update app"]["with"]
     assert isinstance(app, dict)
     grants = {k: v for k, v in app.items() if k.startswith("permission-")}
     assert grants == {
@@ -133,19 +147,22 @@ def test_github_pushes_with_an_app_token_that_may_change_workflows() -> None:
         "permission-pull-requests": "write",
         "permission-workflows": "write",
     }
-    push = steps["Push the branch and open the pull request"]
+    scripts = " ".join(str(s.get("run", "")) for s in propose.values())
+    assert not any(word in scripts for word in ("pip ", "python", "infrascaffold update"))
+    push = propose["Push the branch and open the pull request"]
     assert push["env"]["GH_TOKEN"] == "${{ steps.app.outputs.token }}"  # type: ignore[index]
-    assert "gh auth setup-git" in str(push["run"])
-    checkout = next(s for s in steps.values() if str(s.get("uses", "")).startswith("actions/ch"))
-    assert checkout["with"] == {"persist-credentials": False}
+    run = str(push["run"])
+    assert "gh auth setup-git" in run and "core.hooksPath=/dev/null commit" in run
+    assert 'git apply --index --binary "$UPDATE_OUT/update.patch"' in run
+    checkouts = [s for s in [*propose.values(), *_steps(files).values()] if "checkout" in str(s)]
+    assert checkouts and all(s["with"] == {"persist-credentials": False} for s in checkouts)
     # an open update pull request is never overwritten
-    assert all(
-        s.get("if") == "steps.open.outputs.number == ''"
-        for name, s in steps.items()
+    gated = [
+        s
+        for name, s in propose.items()
         if name not in ("Token of the update app", "An update pull request already open?")
-        and name != "Push the branch and open the pull request"
-    )
-    assert "pip" in files[".github/dependabot.yml"]
+    ]
+    assert all(s.get("if") == "steps.open.outputs.number == ''" for s in gated)
     dependabot = yaml.safe_load(files[".github/dependabot.yml"])
     pip = next(u for u in dependabot["updates"] if u["package-ecosystem"] == "pip")
     assert pip["directory"] == "/.github/infrascaffold"
@@ -156,24 +173,30 @@ def test_github_pushes_with_an_app_token_that_may_change_workflows() -> None:
 
 def test_gitlab_opens_the_merge_request_from_the_commit_message() -> None:
     """Git refuses push options with line breaks, so the merge request takes its title and
-    description from the commit; the schedule's variable keeps drift and update apart."""
+    description from the commit; the write token is scoped to the propose job's environment,
+    which runs nothing but git; the schedule's variable keeps drift and update apart."""
     files = _gitlab()
     pipeline = yaml.safe_load(files[".gitlab-ci.yml"])
-    job = pipeline["infrascaffold-update"]
-    assert job["rules"] == [
-        {"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE == "true"'}
-    ]
+    update, propose = pipeline["infrascaffold-update"], pipeline["infrascaffold-propose"]
+    rule = [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE == "true"'}]
+    assert update["rules"] == rule and propose["rules"] == rule
     drift = pipeline[".drift"]["rules"]
     assert drift == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE != "true"'}]
-    script = job["script"][0]
+    assert "INFRASCAFFOLD_UPDATE_TOKEN" not in update["script"][0]
+    assert propose["environment"]["name"] == "infrascaffold-update"
+    assert propose["needs"] == ["infrascaffold-update"]
+    assert update["artifacts"]["paths"] == ["infrascaffold-update/"]
+    script = propose["script"][0]
+    assert not any(word in script for word in ("pip ", "infrascaffold update"))
     assert "merge_request.description" not in script
-    assert 'git commit -q -F "$UPDATE_OUT/message.txt"' in script
+    assert "git -c core.hooksPath=/dev/null commit -q -F /tmp/message.txt" in script
     assert "-o merge_request.create" in script and "merge_request.remove_source_branch" in script
-    assert "INFRASCAFFOLD_UPDATE_TOKEN" not in script.split("push", 1)[1].split("\n")[0]
     assert "update" in pipeline["stages"]
     assert files[".gitlab/infrascaffold/requirements.txt"].endswith(
         f"infrascaffold=={__version__}\n"
     )
+    runbook = files["docs/runbooks/pack-updates.md"]
+    assert "environment scope" in runbook.lower() and "infrascaffold-update" in runbook
 
 
 @pytest.mark.parametrize("ci", ["github-actions", "gitlab-ci"])
