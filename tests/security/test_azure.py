@@ -362,6 +362,38 @@ def test_generated_secrets_are_write_only(label: str) -> None:
         assert 'resource "random_password"' not in text, path
 
 
+@combos
+def test_redis_takes_entra_id_tokens_and_no_key_reaches_state_or_plan(label: str) -> None:
+    """Access keys off: azurerm's Managed Redis read calls listKeys only when they are on
+    (internal/services/managedredis, Read), so no key is in the state a plan identity reads;
+    the application's identity is the one principal with the access policy."""
+    if answers(label).get("cache") != "redis" or answers(label)["compute"] == "static-site":
+        assert "modules/cache/main.tf" not in tree(label)
+        return
+    (_, _, cache_body), = resources(label, "modules/cache/", "azurerm_managed_redis")
+    assert cache_body["default_database"][0]["access_keys_authentication_enabled"] is False
+    everything = "\n".join(text for path, text in tree(label).items() if path.endswith(".tf"))
+    assert "default_database[0].primary_access_key" not in everything
+    assert "secondary_access_key" not in everything
+    assert not list(resources(label, "modules/cache/", "azurerm_key_vault_secret"))
+    (_, _, access), = resources(label, "modules/cache/", "azapi_resource")
+    kind = "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-04-01"
+    assert unquote(access["type"]) == kind
+    assert unquote(access["parent_id"]) == "${azurerm_managed_redis.this.id}/databases/default"
+    properties = access["body"]["properties"]
+    assert unquote(properties["accessPolicyName"]) == "default"
+    assert unquote(properties["user"]["objectId"]) == "${var.app_principal_id}"
+    root = parse_hcl(tree(label)["main.tf"])
+    (call,) = [body for (name,), body in labelled(root["module"], 1) if name == "cache"]
+    assert unquote(call["app_principal_id"]) == (
+        "${data.azurerm_user_assigned_identity.app.principal_id}"
+    )
+    assert "key_vault_id" not in call
+    outputs = parse_hcl(tree(label)["modules/cache/outputs.tf"])
+    (secrets,) = [body for (name,), body in labelled(outputs["output"], 1) if name == "app_secrets"]
+    assert secrets["value"] == {}
+
+
 # --- 6. supply chain (the Azure steps) ---------------------------------------------------------
 
 
@@ -400,11 +432,10 @@ def test_protected_environments_deny_key_vault_and_notify(label: str) -> None:
 @combos
 def test_only_stacks_that_write_credentials_may_write_key_vault(label: str) -> None:
     """The deploy identity holds Key Vault Secrets Officer on its own resource group only when
-    Terraform writes generated credentials (MySQL password, Redis key); the plan identity never."""
+    Terraform writes generated credentials (the MySQL password; Redis has no key); the plan
+    identity never."""
     chosen = answers(label)
-    writes = chosen["compute"] != "static-site" and (
-        chosen.get("database") == "mysql" or chosen.get("cache") == "redis"
-    )
+    writes = chosen["compute"] != "static-site" and chosen.get("database") == "mysql"
     call = tree(label)["bootstrap/environments.tf"]
     assert f"writes_secrets      = {str(writes).lower()}" in call
     module = tree(label)["bootstrap/modules/environment/main.tf"]
