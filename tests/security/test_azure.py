@@ -370,13 +370,13 @@ def test_redis_takes_entra_id_tokens_and_no_key_reaches_state_or_plan(label: str
     if answers(label).get("cache") != "redis" or answers(label)["compute"] == "static-site":
         assert "modules/cache/main.tf" not in tree(label)
         return
-    (_, _, cache_body), = resources(label, "modules/cache/", "azurerm_managed_redis")
+    ((_, _, cache_body),) = resources(label, "modules/cache/", "azurerm_managed_redis")
     assert cache_body["default_database"][0]["access_keys_authentication_enabled"] is False
     everything = "\n".join(text for path, text in tree(label).items() if path.endswith(".tf"))
     assert "default_database[0].primary_access_key" not in everything
     assert "secondary_access_key" not in everything
     assert not list(resources(label, "modules/cache/", "azurerm_key_vault_secret"))
-    (_, _, access), = resources(label, "modules/cache/", "azapi_resource")
+    ((_, _, access),) = resources(label, "modules/cache/", "azapi_resource")
     kind = "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-04-01"
     assert unquote(access["type"]) == kind
     assert unquote(access["parent_id"]) == "${azurerm_managed_redis.this.id}/databases/default"
