@@ -482,3 +482,5 @@ def test_the_application_is_no_database_administrator(label: str) -> None:
         assert "GRANT ALL PRIVILEGES ON \\`${DB_NAME}\\`.* TO '${DB_USER}'@'%';" in grants
         assert "--name database-password --file /dev/stdin" in grants
         assert grants.count("--admin-password") == 2
+    deploy = tree(label)["docs/runbooks/deploy.md"]
+    assert "## First deploy of an environment" in deploy and "(create-environment.md)" in deploy

@@ -305,6 +305,8 @@ def test_the_application_signs_in_to_cloud_sql_as_its_service_account(
     else:
         assert "GRANT ALL PRIVILEGES ON \\`${DB_NAME}\\`.* TO '${DB_USER}'@'%';" in runbook
     assert "cloudsqlsuperuser" not in runbook.split("GRANT", 1)[1]
+    deploy = tree["docs/runbooks/deploy.md"]
+    assert "## First deploy of an environment" in deploy and "(create-environment.md)" in deploy
 
 
 @combos

@@ -47,6 +47,9 @@ resource "azapi_resource" "app_access" {
   name      = "app"
   parent_id = "${azurerm_managed_redis.this.id}/databases/default"
 
+  # ARM validates the body; the provider's bundled API schemas may lag behind this API version.
+  schema_validation_enabled = false
+
   body = {
     properties = {
       accessPolicyName = "default"
