@@ -142,10 +142,8 @@ def test_versions_pin_terraform_and_azurerm(hcl2_warm: None) -> None:
             if not path.endswith("versions.tf"):
                 continue
             (terraform_block,) = doc["terraform"]
-            # Write-only arguments and ephemeral resources (the MySQL password) need 1.11; the
-            # cache's removed block (the old access key secret) 1.7.
-            minimum = {"modules/database/versions.tf": ">= 1.11",
-                       "modules/cache/versions.tf": ">= 1.7"}.get(path, ">= 1.6")  # fmt: skip
+            # Write-only arguments and ephemeral resources (the MySQL password) need 1.11.
+            minimum = ">= 1.11" if path == "modules/database/versions.tf" else ">= 1.6"
             assert unquote(terraform_block["required_version"]) == minimum, path
             (providers,) = terraform_block["required_providers"]
             assert unquote(providers["azurerm"]["source"]) == "hashicorp/azurerm", path

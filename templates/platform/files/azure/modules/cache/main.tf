@@ -137,14 +137,3 @@ resource "azurerm_monitor_metric_alert" "redis" {
     action_group_id = var.action_group_id
   }
 }
-
-# Stacks rendered before copied the access key into Key Vault (redis-access-key). Terraform
-# forgets that secret rather than deleting it (the vault denies CI runners now); the key it
-# holds no longer opens the cache. Delete it from inside the network.
-removed {
-  from = azurerm_key_vault_secret.access_key
-
-  lifecycle {
-    destroy = false
-  }
-}

@@ -100,14 +100,3 @@ resource "azurerm_mysql_flexible_database" "this" {
   charset             = "utf8mb4"
   collation           = "utf8mb4_0900_ai_ci"
 }
-
-# Stacks rendered before kept the administrator's password in Key Vault, written by Terraform.
-# Terraform forgets that secret rather than deleting it (the vault denies CI runners now, and
-# the deploy identity has no Key Vault data role): delete it from inside the network.
-removed {
-  from = azurerm_key_vault_secret.mysql_password
-
-  lifecycle {
-    destroy = false
-  }
-}

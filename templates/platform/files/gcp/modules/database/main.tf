@@ -288,25 +288,3 @@ locals {
     },
   ]
 }
-
-################################################################################
-# Stacks rendered before IAM database authentication kept the application's password in Secret
-# Manager. Terraform forgets that secret rather than deleting it (protected environments keep
-# deletion protection on it): delete it once nothing reads it.
-################################################################################
-
-removed {
-  from = google_secret_manager_secret_version.password
-
-  lifecycle {
-    destroy = false
-  }
-}
-
-removed {
-  from = google_secret_manager_secret.password
-
-  lifecycle {
-    destroy = false
-  }
-}
