@@ -148,6 +148,9 @@ def test_versions_pin_terraform_and_azurerm(hcl2_warm: None) -> None:
             (providers,) = terraform_block["required_providers"]
             assert unquote(providers["azurerm"]["source"]) == "hashicorp/azurerm", path
             assert unquote(providers["azurerm"]["version"]) == "~> 4.0", path
+            if "azapi" in providers:  # the cache's Entra ID access policy assignment
+                assert unquote(providers["azapi"]["source"]) == "Azure/azapi", path
+                assert unquote(providers["azapi"]["version"]) == "~> 2.4", path
 
 
 # --- references, module calls, environments ----------------------------------------------------

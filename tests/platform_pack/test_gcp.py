@@ -215,7 +215,7 @@ def test_root_outputs_the_pipelines_read(combo: str, hcl2_warm: None) -> None:
     outputs = set(GCP.modules(combo)[""]["output"])
     expected = COMMON_OUTPUTS | PIPELINE_OUTPUTS[answers["compute"]]
     if has(answers, "database"):
-        expected |= {"database_instance_name", "database_secret_id"}
+        expected |= {"database_instance_name", "database_user", "database_name"}
     assert expected <= outputs, f"missing {expected - outputs}"
     assert BOOTSTRAP_OUTPUTS <= set(GCP.modules(combo)["bootstrap"]["output"])
 

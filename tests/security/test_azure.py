@@ -362,6 +362,38 @@ def test_generated_secrets_are_write_only(label: str) -> None:
         assert 'resource "random_password"' not in text, path
 
 
+@combos
+def test_redis_takes_entra_id_tokens_and_no_key_reaches_state_or_plan(label: str) -> None:
+    """Access keys off: azurerm's Managed Redis read calls listKeys only when they are on
+    (internal/services/managedredis, Read), so no key is in the state a plan identity reads;
+    the application's identity is the one principal with the access policy."""
+    if answers(label).get("cache") != "redis" or answers(label)["compute"] == "static-site":
+        assert "modules/cache/main.tf" not in tree(label)
+        return
+    ((_, _, cache_body),) = resources(label, "modules/cache/", "azurerm_managed_redis")
+    assert cache_body["default_database"][0]["access_keys_authentication_enabled"] is False
+    everything = "\n".join(text for path, text in tree(label).items() if path.endswith(".tf"))
+    assert "default_database[0].primary_access_key" not in everything
+    assert "secondary_access_key" not in everything
+    assert not list(resources(label, "modules/cache/", "azurerm_key_vault_secret"))
+    ((_, _, access),) = resources(label, "modules/cache/", "azapi_resource")
+    kind = "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-04-01"
+    assert unquote(access["type"]) == kind
+    assert unquote(access["parent_id"]) == "${azurerm_managed_redis.this.id}/databases/default"
+    properties = access["body"]["properties"]
+    assert unquote(properties["accessPolicyName"]) == "default"
+    assert unquote(properties["user"]["objectId"]) == "${var.app_principal_id}"
+    root = parse_hcl(tree(label)["main.tf"])
+    (call,) = [body for (name,), body in labelled(root["module"], 1) if name == "cache"]
+    assert unquote(call["app_principal_id"]) == (
+        "${data.azurerm_user_assigned_identity.app.principal_id}"
+    )
+    assert "key_vault_id" not in call
+    outputs = parse_hcl(tree(label)["modules/cache/outputs.tf"])
+    (secrets,) = [body for (name,), body in labelled(outputs["output"], 1) if name == "app_secrets"]
+    assert secrets["value"] == {}
+
+
 # --- 6. supply chain (the Azure steps) ---------------------------------------------------------
 
 
@@ -381,15 +413,23 @@ def test_deploy_steps_fail_closed_and_import_with_credentials(label: str) -> Non
 
 
 @combos
-def test_protected_environments_deny_key_vault_and_notify(label: str) -> None:
-    main = tree(label)["main.tf"]
+def test_every_key_vault_denies_by_default_and_no_ci_job_needs_its_data_plane(label: str) -> None:
+    """Deny in every environment, not only protected ones: Terraform writes no Key Vault secret
+    (so hosted runners never reach the vault) and no CI identity holds a Key Vault data role."""
     if answers(label)["compute"] != "static-site":
-        assert "deny_public_network         = var.protected" in main
-        vault = tree(label)["modules/key-vault/main.tf"]
-        assert (
-            'var.deny_public_network || length(var.allowed_ip_ranges) > 0 ? "Deny" : "Allow"'
-            in vault
-        )
+        ((_, _, vault),) = resources(label, "modules/key-vault/", "azurerm_key_vault")
+        assert unquote(vault["network_acls"][0]["default_action"]) == "Deny"
+        assert "deny_public_network" not in tree(label)["main.tf"]
+    assert not list(resources(label, "modules/", "azurerm_key_vault_secret"))
+    assert not list(resources(label, "", "azurerm_key_vault_secret"))
+    for _path, name, body in role_assignments(label):
+        assert "Key Vault" not in str(body.get("role_definition_name", "")), name
+    module = tree(label)["bootstrap/modules/environment/main.tf"]
+    assert "Key Vault Secrets Officer" not in module and "writes_secrets" not in module
+
+
+@combos
+def test_protected_environments_notify(label: str) -> None:
     for env in answers(label)["environments"]:
         tfvars = parse_hcl(tree(label)[f"environments/{env['name']}.tfvars"])
         assert unquote(tfvars["alert_email"]) == BASE["alert_email"]
@@ -398,14 +438,49 @@ def test_protected_environments_deny_key_vault_and_notify(label: str) -> None:
 
 
 @combos
-def test_only_stacks_that_write_credentials_may_write_key_vault(label: str) -> None:
-    """The deploy identity holds Key Vault Secrets Officer on its own resource group only when
-    Terraform writes generated credentials (MySQL password, Redis key); the plan identity never."""
+def test_the_application_is_no_database_administrator(label: str) -> None:
+    """PostgreSQL: no Entra ID administrator resource (the app's identity was one); MySQL: the
+    administrator's password is write-only and kept nowhere, the app has a user of its own. Both
+    get their database privileges from the runbook's one-time grants, run in the network."""
     chosen = answers(label)
-    writes = chosen["compute"] != "static-site" and (
-        chosen.get("database") == "mysql" or chosen.get("cache") == "redis"
-    )
-    call = tree(label)["bootstrap/environments.tf"]
-    assert f"writes_secrets      = {str(writes).lower()}" in call
-    module = tree(label)["bootstrap/modules/environment/main.tf"]
-    assert 'var.writes_secrets ? { "Key Vault Secrets Officer"' in module
+    engine = chosen.get("database", "none")
+    if chosen["compute"] == "static-site" or engine == "none":
+        assert "modules/database/main.tf" not in tree(label)
+        return
+    everything = "\n".join(text for path, text in tree(label).items() if path.endswith(".tf"))
+    assert "azurerm_postgresql_flexible_server_active_directory_administrator" not in everything
+    assert "azurerm_mysql_flexible_server_active_directory_administrator" not in everything
+    engine_file = tree(label)[f"modules/database/{engine}.tf"]
+    outputs = parse_hcl(tree(label)["modules/database/outputs.tf"])
+    (secrets,) = [body for (name,), body in labelled(outputs["output"], 1) if name == "app_secrets"]
+    assert secrets["value"] == {}
+    if engine == "postgres":
+        assert "database_user      = var.app_identity_name" in engine_file
+        assert "password_auth_enabled         = false" in engine_file
+    else:
+        ((_, _, server),) = resources(label, "modules/database/", "azurerm_mysql_flexible_server")
+        assert unquote(server["administrator_login"]) == "${local.admin_login}"
+        assert 'admin_login   = "dbadmin"' in engine_file and 'database_user = "app"' in engine_file
+        assert '"${var.key_vault_uri}secrets/database-password"' in engine_file
+    root_outputs = {
+        name for (name,), _ in labelled(parse_hcl(tree(label)["outputs.tf"])["output"], 1)
+    }
+    assert {
+        "database_server_name",
+        "database_fqdn",
+        "database_name",
+        "database_user",
+    } <= root_outputs
+    runbook = tree(label)["docs/runbooks/create-environment.md"]
+    grants = runbook[runbook.index("### Give the application its database") :]
+    assert 'DB_USER="$(terraform output -raw database_user)"' in grants
+    if engine == "postgres":
+        assert "pgaadauth_create_principal(:'app', false, false)" in grants
+        assert 'GRANT USAGE, CREATE ON SCHEMA public TO :"app";' in grants
+        assert "microsoft-entra-admin create" in grants and "microsoft-entra-admin delete" in grants
+    else:
+        assert "GRANT ALL PRIVILEGES ON \\`${DB_NAME}\\`.* TO '${DB_USER}'@'%';" in grants
+        assert "--name database-password --file /dev/stdin" in grants
+        assert grants.count("--admin-password") == 2
+    deploy = tree(label)["docs/runbooks/deploy.md"]
+    assert "## First deploy of an environment" in deploy and "(create-environment.md)" in deploy

@@ -263,6 +263,53 @@ def test_refreshing_the_stack_reads_no_secret_value(answers: dict[str, Any]) -> 
 
 
 @combos
+def test_the_application_signs_in_to_cloud_sql_as_its_service_account(
+    answers: dict[str, Any],
+) -> None:
+    """No built-in application user (Cloud SQL makes those cloudsqlsuperuser members) and no
+    application password: an IAM database user of the runtime service account, which owns
+    nothing until the create-environment runbook's grants give it its own database."""
+    tree = render(answers)
+    if answers.get("database", "none") == "none":
+        assert "modules/database/main.tf" not in tree
+        return
+    docs = hcl(tree)
+    ((_, _, user),) = resources(docs, "google_sql_user")
+    assert unquote(user["type"]) == "CLOUD_IAM_SERVICE_ACCOUNT"
+    assert not {"password", "password_wo", "password_wo_version"} & set(user)
+    assert unquote(user["name"]) == "${local.iam_user}"
+    database = tree["modules/database/main.tf"]
+    flag = {"postgres": "cloudsql.iam_authentication", "mysql": "cloudsql_iam_authentication"}
+    assert re.search(rf'"{re.escape(flag[answers["database"]])}"\s+= "on"', database)
+    assert 'trimsuffix(var.app_service_account_email, ".gserviceaccount.com")' in database
+    assert 'toset(["roles/cloudsql.instanceUser", "roles/cloudsql.client"])' in database
+    assert not list(resources(hcl(tree, "modules/database/"), "google_secret_manager_secret"))
+    assert "ephemeral" not in database and "password_wo" not in database
+    # The deploy identity may grant those two roles (its project IAM condition lists them).
+    grantable = roles(bootstrap_locals(tree)["grantable_roles"])
+    assert {"roles/cloudsql.instanceUser", "roles/cloudsql.client"} <= set(grantable)
+    # The root passes the compute module's runtime account, an output that module has.
+    calls = {unquote(name): body for path, doc in docs.items() if "/" not in path
+             for block in doc.get("module", []) for name, body in block.items()}  # fmt: skip
+    output = unquote(calls["database"]["app_service_account_email"])
+    output = output.removeprefix("${module.app.").removesuffix("}")
+    app_source = unquote(calls["app"]["source"]).removeprefix("./")
+    app_outputs = parse_hcl(tree[f"{app_source}/outputs.tf"])["output"]
+    assert any(unquote(name) == output for block in app_outputs for name in block)
+    # The runbook grants exactly the application's own database, as the administrator.
+    runbook = tree["docs/runbooks/create-environment.md"]
+    assert 'DB_USER="$(terraform output -raw database_user)"' in runbook
+    if answers["database"] == "postgres":
+        assert 'GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"app";' in runbook
+        assert 'GRANT USAGE, CREATE ON SCHEMA public TO :"app";' in runbook
+    else:
+        assert "GRANT ALL PRIVILEGES ON \\`${DB_NAME}\\`.* TO '${DB_USER}'@'%';" in runbook
+    assert "cloudsqlsuperuser" not in runbook.split("GRANT", 1)[1]
+    deploy = tree["docs/runbooks/deploy.md"]
+    assert "## First deploy of an environment" in deploy and "(create-environment.md)" in deploy
+
+
+@combos
 def test_plans_of_protected_environments_run_from_the_default_branch_only(
     answers: dict[str, Any],
 ) -> None:
