@@ -187,6 +187,11 @@ def user_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 SEEN: list[int] = []
+RAN: set[str] = set()  # the counted tests that ran in this process
+COUNTED = {"in-process", "specials", "processes"}
+# One xdist worker runs the whole module (`make test` passes `--dist loadgroup`), so the count
+# below sees every input.
+pytestmark = pytest.mark.xdist_group("fuzzed-answers")
 FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -202,6 +207,7 @@ def test_fuzzed_answers_never_crash_in_process(
     """The bulk: a fifth of the inputs go to the built-in pack, the rest to the small one."""
     check(*run_in_process("platform" if built_in else str(small_pack), content))
     SEEN.append(1)
+    RAN.add("in-process")
 
 
 def run_processes(exe: Path, runs: list[tuple[str, bytes]]) -> None:
@@ -216,6 +222,7 @@ def test_yaml_specials_never_crash_a_process(installed_cli: Path, small_pack: Pa
     """Each special against both packs: the ones that matter most at the process level (alias
     bombs, deep nesting at the interpreter's real stack depth, huge numbers)."""
     run_processes(installed_cli, [(p, c) for c in SPECIALS for p in (str(small_pack), "platform")])
+    RAN.add("specials")
 
 
 @settings(FUZZ, max_examples=BATCHES)
@@ -225,11 +232,12 @@ def test_fuzzed_answers_never_crash_a_process(
 ) -> None:
     packs = [str(small_pack) if i % 5 else "platform" for i in range(len(batch))]
     run_processes(installed_cli, list(zip(packs, batch, strict=True)))
+    RAN.add("processes")
 
 
 def test_at_least_500_inputs_were_run() -> None:
-    """Runs after the property tests in file order (xdist keeps a module on one worker with
-    `--dist loadfile`; otherwise it is skipped)."""
-    if not SEEN:
-        pytest.skip("the property tests ran in another process")
+    """Runs after the property tests in file order, in the same process (xdist_group with
+    `--dist loadgroup`); when they were spread over processes, it is skipped."""
+    if RAN != COUNTED:
+        pytest.skip(f"only {sorted(RAN)} of the counted tests ran in this process")
     assert sum(SEEN) >= 500

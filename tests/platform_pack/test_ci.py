@@ -69,6 +69,8 @@ PINNED_ACTIONS = {
     # There is no v4 tag (major) of cosign-installer: v4.1.2 is its latest release.
     "sigstore/cosign-installer": ("6f9f17788090df1f26f669e9d70d6ae9567deba6", "v4.1.2"),
     "anchore/sbom-action": ("e22c389904149dbc22b58101806040fa8d37a610", "v0.24.0"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "actions/create-github-app-token": ("1b10c78c7865c340bc4f6099eb2f838309f1e8c3", "v3.1.1"),
 }
 ONE_ENVIRONMENT = [
     {
@@ -154,7 +156,11 @@ def files_of(combo: Combo) -> Files:
 @functools.cache
 def docs_of(combo: Combo) -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return {path: yaml.load(text, Loader=loader) for path, text in files_of(combo).items()}
+    return {
+        path: yaml.load(text, Loader=loader)
+        for path, text in files_of(combo).items()
+        if path.endswith((".yml", ".yaml"))  # not the pinned requirements.txt of the update job
+    }
 
 
 def documents() -> Iterator[tuple[str, str, Any]]:
@@ -257,6 +263,8 @@ def test_github_actions_renders_workflows_only() -> None:
     names = {path.removeprefix(WORKFLOWS) for path in files_of(COMBOS[0])}
     assert names == {
         ".github/dependabot.yml",
+        ".github/infrascaffold/requirements.txt",
+        "infrascaffold-update.yml",
         "terraform.yml",
         "_terraform-plan.yml",
         "_terraform-apply.yml",
@@ -273,7 +281,11 @@ def test_github_actions_renders_workflows_only() -> None:
 
 def test_gitlab_ci_renders_one_file() -> None:
     # One file: the schema check and checkov read .gitlab-ci.yml, not the files it would include.
-    assert list(files_of(("gitlab-ci", "kubernetes", "canary"))) == [GITLAB]
+    # (and the update job's pinned requirements, which no pipeline includes)
+    assert list(files_of(("gitlab-ci", "kubernetes", "canary"))) == [
+        GITLAB,
+        ".gitlab/infrascaffold/requirements.txt",
+    ]
 
 
 def test_no_ci_renders_no_pipeline() -> None:
@@ -393,6 +405,9 @@ def test_github_permissions_are_least_privilege() -> None:
             assert doc["permissions"] == {}, f"{where} {path}"
     for where, name, job in github_jobs():
         permissions = job["permissions"]
+        if where.endswith("infrascaffold-update.yml") and name == "propose":
+            assert permissions == {}, where  # it writes with the GitHub App's token only
+            continue
         writes = {scope for scope, level in permissions.items() if level == "write"}
         assert permissions["contents"] == "read", f"{where} {name}"
         assert set(permissions.values()) <= {"read", "write"}, f"{where} {name}"
@@ -507,9 +522,19 @@ def test_drift_detection_runs_nightly_and_reports() -> None:
     assert drift["steps"][6]["run"].rstrip().endswith("exit 1")
     jobs = gitlab_jobs(docs_of(("gitlab-ci", "serverless", "canary"))[GITLAB])
     for name, job in jobs.items():
-        on_schedule = [r for r in job["rules"] if r["if"] == '$CI_PIPELINE_SOURCE == "schedule"']
+        on_schedule = [
+            r for r in job["rules"] if r["if"].startswith('$CI_PIPELINE_SOURCE == "schedule"')
+        ]
         if name.startswith("drift:"):
-            assert job["rules"] == on_schedule and "-detailed-exitcode" in job["script"][-1]
+            # every schedule but the pack update's (INFRASCAFFOLD_UPDATE=true, see test_fleet)
+            assert job["rules"] == [
+                {"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE != "true"'}
+            ]
+            assert "-detailed-exitcode" in job["script"][-1]
+        elif name.startswith("infrascaffold-"):
+            assert job["rules"] == [
+                {"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE == "true"'}
+            ]
         else:
             # Not in scheduled pipelines: excluded by a rule, or by their only rule's condition.
             assert all(r.get("when") == "never" for r in on_schedule), name

@@ -176,7 +176,7 @@ def test_dependabot_and_renovate_keep_the_pins_current() -> None:
         files_of(("gcp", "github-actions", "kubernetes", "canary"))[".github/dependabot.yml"]
     )
     ecosystems = {u["package-ecosystem"]: u for u in github["updates"]}
-    assert set(ecosystems) == {"github-actions", "terraform"}
+    assert set(ecosystems) == {"github-actions", "terraform", "pip"}  # pip: the update job's pin
     assert {"/", "/addons", "/bootstrap"} <= set(ecosystems["terraform"]["directories"])
     gitlab = files_of(("aws", "gitlab-ci", "containers", "rolling"))
     assert ".github/dependabot.yml" not in gitlab

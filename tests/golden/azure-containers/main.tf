@@ -69,7 +69,6 @@ module "key_vault" {
   location                    = data.azurerm_resource_group.this.location
   resource_group_name         = data.azurerm_resource_group.this.name
   purge_protection            = var.protected
-  deny_public_network         = var.protected
   allowed_ip_ranges           = var.allowed_ip_ranges
   allowed_subnet_ids          = [module.network.workload_subnet_id]
   secret_reader_principal_ids = { app = data.azurerm_user_assigned_identity.app.principal_id }
@@ -99,8 +98,7 @@ module "database" {
   subnet_id                  = module.network.database_subnet_id
   virtual_network_id         = module.network.virtual_network_id
   app_identity_name          = data.azurerm_user_assigned_identity.app.name
-  app_principal_id           = data.azurerm_user_assigned_identity.app.principal_id
-  key_vault_id               = module.key_vault.key_vault_id
+  key_vault_uri              = module.key_vault.key_vault_uri
   log_analytics_workspace_id = module.observability.log_analytics_workspace_id
   action_group_id            = module.observability.action_group_id
   tags                       = local.tags

@@ -77,6 +77,21 @@ output "database_server_name" {
   value       = module.database.server_name
 }
 
+output "database_fqdn" {
+  description = "Host name of the database server (its private address inside the virtual network)."
+  value       = module.database.fqdn
+}
+
+output "database_name" {
+  description = "Name of the application's database."
+  value       = module.database.database_name
+}
+
+output "database_user" {
+  description = "Database user of the application, created by the one-time grants (docs/runbooks/create-environment.md)."
+  value       = module.database.database_user
+}
+
 output "key_vault_name" {
   description = "Key Vault of the application's secrets (az keyvault secret set --vault-name <value>)."
   value       = module.key_vault.key_vault_name

@@ -16,3 +16,9 @@ provider "azurerm" {
     }
   }
 }
+
+# Signs in like azurerm (ARM_USE_OIDC, ARM_CLIENT_ID, ARM_TENANT_ID from the CI job).
+provider "azapi" {
+  subscription_id            = var.subscription_id
+  skip_provider_registration = true
+}

@@ -83,7 +83,7 @@ variable "vnet_cidr" {
 }
 
 variable "allowed_ip_ranges" {
-  description = "Public addresses (CIDR) let through the firewalls of Key Vault (and the Functions storage); empty lets every address through, Entra ID roles still decide."
+  description = "Public addresses (CIDR) let through the firewalls of Key Vault (which denies every other address) and the Functions storage (empty: every address); Entra ID roles still decide."
   type        = list(string)
 }
 

@@ -38,10 +38,7 @@ module "app" {
     { APP_SECRETS = module.secrets.app_secret_id },
     module.database.app_secrets,
   )
-  secret_ids = merge(
-    { app = module.secrets.app_secret_id },
-    { database = module.database.password_secret_id },
-  )
+  secret_ids = { app = module.secrets.app_secret_id }
 }
 
 module "load_balancer" {

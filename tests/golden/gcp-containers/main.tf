@@ -61,7 +61,9 @@ module "database" {
   query_insights_enabled   = var.database_query_insights
   high_availability        = var.protected
   deletion_protection      = var.protected
-  password_version         = var.database_password_version
   notification_channels    = module.observability.notification_channel_ids
   labels                   = local.labels
+
+  # The application's runtime service account signs in with IAM (no password).
+  app_service_account_email = module.app.service_account_email
 }

@@ -35,9 +35,14 @@ output "database_instance_name" {
   value       = module.database.instance_name
 }
 
-output "database_secret_id" {
-  description = "Secret Manager secret with the password of the application's database user."
-  value       = module.database.password_secret_id
+output "database_user" {
+  description = "IAM database user of the application's service account (docs/runbooks/create-environment.md grants it its database)."
+  value       = module.database.username
+}
+
+output "database_name" {
+  description = "Name of the application's database."
+  value       = module.database.database_name
 }
 
 output "error_log_filter" {

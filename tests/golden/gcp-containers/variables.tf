@@ -151,9 +151,3 @@ variable "database_query_insights" {
   description = "Record query plans and statistics in Query Insights."
   type        = bool
 }
-
-variable "database_password_version" {
-  description = "Version of the application's database password: raise it to rotate the password (docs/runbooks/rotate-secrets.md)."
-  type        = number
-  default     = 1
-}

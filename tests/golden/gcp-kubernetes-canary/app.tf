@@ -40,10 +40,7 @@ module "app" {
   # Protected environments: a private control plane, reached by runners in the VPC only.
   control_plane_external_access = !var.protected
 
-  secret_ids = merge(
-    { app = module.secrets.app_secret_id },
-    { database = module.database.password_secret_id },
-  )
+  secret_ids = { app = module.secrets.app_secret_id }
 }
 
 # Binary Authorization: the cluster enforces the project's policy

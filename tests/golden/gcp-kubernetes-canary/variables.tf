@@ -152,12 +152,6 @@ variable "database_query_insights" {
   type        = bool
 }
 
-variable "database_password_version" {
-  description = "Version of the application's database password: raise it to rotate the password (docs/runbooks/rotate-secrets.md)."
-  type        = number
-  default     = 1
-}
-
 variable "cache_memory_gb" {
   description = "Memory of the Memorystore for Redis instance in GB."
   type        = number

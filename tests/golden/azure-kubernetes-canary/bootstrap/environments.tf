@@ -34,7 +34,6 @@ module "environment_staging" {
   location            = local.environments["staging"].location
   runtime_identities  = local.runtime_identities
   kubernetes          = true
-  writes_secrets      = true
   dns_zone_name       = "payments.example.com"
   ci_enabled          = local.ci_enabled
   deploy_principal_id = local.ci_enabled ? azurerm_user_assigned_identity.deploy["staging"].principal_id : ""
@@ -64,7 +63,6 @@ module "environment_prod" {
   location            = local.environments["prod"].location
   runtime_identities  = local.runtime_identities
   kubernetes          = true
-  writes_secrets      = true
   dns_zone_name       = "payments.example.com"
   ci_enabled          = local.ci_enabled
   deploy_principal_id = local.ci_enabled ? azurerm_user_assigned_identity.deploy["prod"].principal_id : ""

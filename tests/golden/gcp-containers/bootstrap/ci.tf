@@ -67,7 +67,7 @@ locals {
   # deploy identity acts only as the runtime service accounts (runtime.tf).
   deploy_roles    = ["roles/compute.loadBalancerAdmin", "roles/compute.networkAdmin", "roles/compute.securityAdmin", "roles/iam.serviceAccountViewer", "roles/logging.configWriter", "roles/logging.viewer", "roles/monitoring.editor", "roles/secretmanager.admin", "roles/serviceusage.serviceUsageConsumer", "roles/run.admin", "roles/artifactregistry.admin", "roles/cloudsql.admin", "roles/servicenetworking.networksAdmin", "roles/dns.admin"]
   plan_roles      = ["roles/compute.viewer", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer", "roles/logging.viewer", "roles/monitoring.viewer", "roles/secretmanager.viewer", "roles/serviceusage.serviceUsageConsumer", "roles/run.viewer", "roles/artifactregistry.reader", "roles/cloudsql.viewer", "roles/dns.reader"]
-  grantable_roles = ["roles/container.defaultNodeServiceAccount", "roles/logging.logWriter"]
+  grantable_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/container.defaultNodeServiceAccount", "roles/logging.logWriter"]
 
   deploy_grants = { for pair in setproduct(keys(local.ci_environments), local.deploy_roles) : "${pair[0]}/${pair[1]}" => { env = pair[0], role = pair[1] } }
   plan_grants   = { for pair in setproduct(keys(local.ci_environments), local.plan_roles) : "${pair[0]}/${pair[1]}" => { env = pair[0], role = pair[1] } }

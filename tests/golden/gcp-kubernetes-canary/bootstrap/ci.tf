@@ -67,7 +67,7 @@ locals {
   # deploy identity acts only as the runtime service accounts (runtime.tf).
   deploy_roles    = ["roles/compute.loadBalancerAdmin", "roles/compute.networkAdmin", "roles/compute.securityAdmin", "roles/iam.serviceAccountViewer", "roles/logging.configWriter", "roles/logging.viewer", "roles/monitoring.editor", "roles/secretmanager.admin", "roles/serviceusage.serviceUsageConsumer", "roles/container.admin", "roles/artifactregistry.admin", "roles/binaryauthorization.policyEditor", "roles/cloudsql.admin", "roles/servicenetworking.networksAdmin", "roles/redis.admin", "roles/dns.admin"]
   plan_roles      = ["roles/compute.viewer", "roles/iam.securityReviewer", "roles/iam.serviceAccountViewer", "roles/logging.viewer", "roles/monitoring.viewer", "roles/secretmanager.viewer", "roles/serviceusage.serviceUsageConsumer", "roles/container.viewer", "roles/artifactregistry.reader", "roles/binaryauthorization.policyViewer", "roles/cloudsql.viewer", "roles/redis.viewer", "roles/dns.reader"]
-  grantable_roles = ["roles/container.defaultNodeServiceAccount", "roles/logging.logWriter"]
+  grantable_roles = ["roles/cloudsql.client", "roles/cloudsql.instanceUser", "roles/container.defaultNodeServiceAccount", "roles/logging.logWriter"]
 
   deploy_grants = { for pair in setproduct(keys(local.ci_environments), local.deploy_roles) : "${pair[0]}/${pair[1]}" => { env = pair[0], role = pair[1] } }
   plan_grants   = { for pair in setproduct(keys(local.ci_environments), local.plan_roles) : "${pair[0]}/${pair[1]}" => { env = pair[0], role = pair[1] } }

@@ -5,10 +5,11 @@ locals {
   namespace         = "Microsoft.DBforPostgreSQL/flexibleServers"
   server_id         = azurerm_postgresql_flexible_server.this.id
   server_fqdn       = azurerm_postgresql_flexible_server.this.fqdn
-  # The application signs in as its managed identity, with an Entra ID token: no password.
-  database_user       = var.app_identity_name
-  auth                = "entra-id"
-  password_secret_ids = {}
+  # The application signs in as its managed identity, with an Entra ID token: no password. It is
+  # a database role of its own (pgaadauth_create_principal), not an Entra ID administrator.
+  database_user      = var.app_identity_name
+  auth               = "entra-id"
+  engine_environment = {}
 
   parameters = {
     require_secure_transport   = "on"   # refuse unencrypted connections
@@ -20,7 +21,9 @@ locals {
 }
 
 ################################################################################
-# PostgreSQL: Entra ID authentication only; the application's identity is the administrator
+# PostgreSQL: Entra ID authentication only, and no standing administrator: the one-time grants
+# (docs/runbooks/create-environment.md) add the operator as administrator for their duration,
+# create the application's role and give it its own database only.
 ################################################################################
 
 resource "azurerm_postgresql_flexible_server" "this" {
@@ -66,16 +69,6 @@ resource "azurerm_postgresql_flexible_server" "this" {
   }
 
   depends_on = [azurerm_private_dns_zone_virtual_network_link.this]
-}
-
-resource "azurerm_postgresql_flexible_server_active_directory_administrator" "app" {
-
-  server_name         = azurerm_postgresql_flexible_server.this.name
-  resource_group_name = var.resource_group_name
-  tenant_id           = data.azurerm_client_config.current.tenant_id
-  object_id           = var.app_principal_id
-  principal_name      = var.app_identity_name
-  principal_type      = "ServicePrincipal"
 }
 
 resource "azurerm_postgresql_flexible_server_configuration" "this" {

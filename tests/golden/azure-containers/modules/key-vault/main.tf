@@ -11,8 +11,7 @@ locals {
 # environment's resource group, granted by bootstrap/ when the stack writes credentials). Values
 # set by their owners (`az keyvault secret set`) never pass through Terraform.
 resource "azurerm_key_vault" "this" {
-  # checkov:skip=CKV_AZURE_189: the firewall below decides (deny by default in protected environments, which reach the vault through its private endpoint); public access stays on for allowed_ip_ranges
-  # checkov:skip=CKV_AZURE_109: unprotected environments without allowed_ip_ranges allow every address (hosted CI runners have none fixed); every data-plane call still needs an Entra ID role
+  # checkov:skip=CKV_AZURE_189: the firewall below denies every address but allowed_ip_ranges and the workload subnet; public access stays on only so that those rules can apply
   name                          = local.vault_name
   location                      = var.location
   resource_group_name           = var.resource_group_name
@@ -24,9 +23,13 @@ resource "azurerm_key_vault" "this" {
   public_network_access_enabled = true
   tags                          = var.tags
 
+  # Every environment denies by default. No CI job needs the data plane: Terraform writes no
+  # secret (Redis and PostgreSQL take Entra ID tokens, the MySQL password is set from inside the
+  # network), and the plan identity holds no Key Vault data role. The application reaches the
+  # vault through its private endpoint; people from a host in the network or an address in
+  # allowed_ip_ranges.
   network_acls {
-    # Protected environments: deny, always; their jobs run on a runner in the virtual network.
-    default_action             = var.deny_public_network || length(var.allowed_ip_ranges) > 0 ? "Deny" : "Allow"
+    default_action             = "Deny"
     bypass                     = "AzureServices"
     ip_rules                   = var.allowed_ip_ranges
     virtual_network_subnet_ids = var.allowed_subnet_ids

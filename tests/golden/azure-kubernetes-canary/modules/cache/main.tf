@@ -17,8 +17,9 @@ locals {
 }
 
 # Azure Managed Redis: TLS only (client_protocol Encrypted, port 10000), no public network access,
-# reached through a private endpoint. Access keys carry authentication because azurerm ~> 4.0 has
-# no resource for Managed Redis Entra ID access policies yet; the key lives in Key Vault.
+# reached through a private endpoint. Entra ID authentication only: with access keys disabled,
+# azurerm never calls listKeys when it refreshes the cache, so no key is in any state or plan
+# (hashicorp/terraform-provider-azurerm, internal/services/managedredis, Read).
 resource "azurerm_managed_redis" "this" {
   name                      = local.cache_name
   location                  = var.location
@@ -32,19 +33,31 @@ resource "azurerm_managed_redis" "this" {
     client_protocol                             = "Encrypted"
     clustering_policy                           = "EnterpriseCluster"
     eviction_policy                             = "VolatileLRU"
-    access_keys_authentication_enabled          = true
+    access_keys_authentication_enabled          = false
     persistence_redis_database_backup_frequency = var.persistence ? "6h" : null
   }
 }
 
-resource "azurerm_key_vault_secret" "access_key" {
-  # checkov:skip=CKV_AZURE_41: the key has no expiry date: it is regenerated with az redisenterprise database regenerate-key (docs/azure-layout.md), and an expired secret would stop the application
-  name             = "redis-access-key"
-  value_wo         = azurerm_managed_redis.this.default_database[0].primary_access_key
-  value_wo_version = 1
-  key_vault_id     = var.key_vault_id
-  content_type     = "text/plain; Azure Managed Redis access key"
-  tags             = var.tags
+# The application's identity signs in with an Entra ID token (user name: its object ID). Managed
+# Redis has one access policy, "default" (every data command); azurerm 4.x has no resource for
+# the assignment (azurerm_managed_redis_access_policy_assignment came later), hence azapi, on
+# the API version azurerm itself uses for Managed Redis.
+resource "azapi_resource" "app_access" {
+  type      = "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-04-01"
+  name      = "app"
+  parent_id = "${azurerm_managed_redis.this.id}/databases/default"
+
+  # ARM validates the body; the provider's bundled API schemas may lag behind this API version.
+  schema_validation_enabled = false
+
+  body = {
+    properties = {
+      accessPolicyName = "default"
+      user = {
+        objectId = var.app_principal_id
+      }
+    }
+  }
 }
 
 ################################################################################

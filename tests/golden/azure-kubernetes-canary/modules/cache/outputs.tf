@@ -18,23 +18,20 @@ output "port" {
   value       = azurerm_managed_redis.this.default_database[0].port
 }
 
-output "access_key_secret_id" {
-  description = "Key Vault secret (versionless ID) with the access key."
-  value       = azurerm_key_vault_secret.access_key.versionless_id
-}
-
 output "app_environment" {
   description = "Connection settings for the application's environment."
   value = {
     REDIS_HOST = azurerm_managed_redis.this.hostname
     REDIS_PORT = tostring(azurerm_managed_redis.this.default_database[0].port)
     REDIS_TLS  = "true"
+    # Entra ID: the user name is the identity's object ID, the password an access token for
+    # https://redis.azure.com (the Azure SDKs' Redis extensions refresh it).
+    REDIS_AUTH = "entra-id"
+    REDIS_USER = var.app_principal_id
   }
 }
 
 output "app_secrets" {
-  description = "Credentials for the application's environment (variable => Key Vault secret versionless ID)."
-  value = {
-    REDIS_PASSWORD = azurerm_key_vault_secret.access_key.versionless_id
-  }
+  description = "Credentials for the application's environment (variable => Key Vault secret versionless ID): none, the cache takes Entra ID tokens only."
+  value       = {}
 }

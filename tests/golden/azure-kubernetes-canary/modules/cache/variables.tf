@@ -55,8 +55,8 @@ variable "private_endpoint_subnet_id" {
   type        = string
 }
 
-variable "key_vault_id" {
-  description = "Key Vault that keeps the access key."
+variable "app_principal_id" {
+  description = "Principal (object) ID of the application's managed identity: the only identity given data access (Entra ID, access policy default)."
   type        = string
 }
 

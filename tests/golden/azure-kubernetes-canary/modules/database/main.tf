@@ -1,6 +1,6 @@
 # The engine's own resources are in postgres.tf or mysql.tf (the pack renders the one of the
 # answer); each defines the locals used here: engine_dns_suffix, namespace, server_id, server_fqdn,
-# database_user, auth and password_secret_ids.
+# database_user, auth and engine_environment.
 locals {
   # Server names are global host names (<name>.postgres.database.azure.com).
   server_name = "${var.name}-${var.unique_suffix}"

@@ -3,11 +3,16 @@ locals {
   namespace         = "Microsoft.DBforMySQL/flexibleServers"
   server_id         = azurerm_mysql_flexible_server.this.id
   server_fqdn       = azurerm_mysql_flexible_server.this.fqdn
-  # MySQL's administrator needs a password: Entra ID sign-in would need directory read
-  # permissions (Microsoft Graph) for the server's identity.
-  database_user       = "dbadmin"
-  auth                = "password"
-  password_secret_ids = { DATABASE_PASSWORD = azurerm_key_vault_secret.mysql_password.versionless_id }
+  # Entra ID sign-in would need directory read permissions (Microsoft Graph) for the server's
+  # identity: MySQL users have passwords. The application's user `app` is created, with its own
+  # database only, by the one-time grants (docs/runbooks/create-environment.md), which keep its
+  # password in Key Vault; the application reads it there with its identity at start.
+  admin_login   = "dbadmin"
+  database_user = "app"
+  auth          = "password"
+  engine_environment = {
+    DATABASE_PASSWORD_SECRET_ID = "${var.key_vault_uri}secrets/database-password"
+  }
 
   parameters = {
     require_secure_transport = "ON" # refuse unencrypted connections
@@ -20,9 +25,9 @@ locals {
 }
 
 ################################################################################
-# MySQL: a generated administrator password, kept in Key Vault for the application. It is
-# ephemeral and written through write-only arguments: it is in no state and no plan file. It
-# changes when password_version changes (docs/runbooks/rotate-secrets.md).
+# MySQL: a generated administrator password, ephemeral and written through a write-only
+# argument: it is in no state, no plan and no vault; nobody knows it. The one-time grants reset
+# it (az mysql flexible-server update --admin-password) for their duration.
 ################################################################################
 
 ephemeral "random_password" "mysql" {
@@ -44,7 +49,7 @@ resource "azurerm_mysql_flexible_server" "this" {
   sku_name                          = var.sku_name
   delegated_subnet_id               = var.subnet_id
   private_dns_zone_id               = azurerm_private_dns_zone.this.id
-  administrator_login               = local.database_user
+  administrator_login               = local.admin_login
   administrator_password_wo         = ephemeral.random_password.mysql.result
   administrator_password_wo_version = var.password_version
   public_network_access             = "Disabled"
@@ -95,14 +100,3 @@ resource "azurerm_mysql_flexible_database" "this" {
   charset             = "utf8mb4"
   collation           = "utf8mb4_0900_ai_ci"
 }
-
-resource "azurerm_key_vault_secret" "mysql_password" {
-  # checkov:skip=CKV_AZURE_41: the password has no expiry date: it changes with password_version, and an expired secret would stop the application
-  name             = "database-password"
-  value_wo         = ephemeral.random_password.mysql.result
-  value_wo_version = var.password_version
-  key_vault_id     = var.key_vault_id
-  content_type     = "text/plain; MySQL administrator ${local.database_user}"
-  tags             = var.tags
-}
-

@@ -108,17 +108,12 @@ variable "virtual_network_id" {
 }
 
 variable "app_identity_name" {
-  description = "Name of the application's managed identity: the PostgreSQL Entra ID administrator (and the user the application signs in as)."
+  description = "Name of the application's managed identity: its PostgreSQL role (an Entra ID principal, not an administrator)."
   type        = string
 }
 
-variable "app_principal_id" {
-  description = "Principal (object) ID of the application's managed identity."
-  type        = string
-}
-
-variable "key_vault_id" {
-  description = "Key Vault that keeps the MySQL administrator password."
+variable "key_vault_uri" {
+  description = "URI of the Key Vault that keeps the MySQL application user's password (database-password)."
   type        = string
 }
 
@@ -138,7 +133,7 @@ variable "tags" {
 }
 
 variable "password_version" {
-  description = "MySQL: version of the generated administrator password; raise it to rotate the password (write-only, in no state)."
+  description = "MySQL: version of the generated administrator password; raise it to generate a new one nobody knows (write-only, in no state)."
   type        = number
   default     = 1
 }

@@ -30,7 +30,7 @@ variable "purge_protection" {
 }
 
 variable "allowed_ip_ranges" {
-  description = "Public addresses (CIDR) allowed through the vault's firewall; empty allows every address (access still needs an Entra ID role)."
+  description = "Public addresses (CIDR) allowed through the vault's firewall, which denies every other address (access still needs an Entra ID role)."
   type        = list(string)
   default     = []
 }
@@ -70,9 +70,4 @@ variable "action_group_id" {
 variable "tags" {
   description = "Tags of every resource."
   type        = map(string)
-}
-
-variable "deny_public_network" {
-  description = "Deny every address not in allowed_ip_ranges or allowed_subnet_ids (protected environments: their jobs reach the vault through the private endpoint)."
-  type        = bool
 }

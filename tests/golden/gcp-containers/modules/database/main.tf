@@ -6,30 +6,32 @@ locals {
       # Audit and troubleshooting logs (CIS benchmark). Statements are not logged by duration:
       # they may carry personal data; Query Insights shows the slow ones instead.
       flags = {
-        "cloudsql.enable_pgaudit"    = "on"
-        "pgaudit.log"                = "ddl,role"
-        "log_checkpoints"            = "on"
-        "log_connections"            = "on"
-        "log_disconnections"         = "on"
-        "log_duration"               = "on"
-        "log_hostname"               = "off"
-        "log_lock_waits"             = "on"
-        "log_min_duration_statement" = "-1"
-        "log_min_error_statement"    = "error"
-        "log_min_messages"           = "warning"
-        "log_statement"              = "ddl"
-        "log_temp_files"             = "0"
+        "cloudsql.iam_authentication" = "on" # the application signs in as its service account
+        "cloudsql.enable_pgaudit"     = "on"
+        "pgaudit.log"                 = "ddl,role"
+        "log_checkpoints"             = "on"
+        "log_connections"             = "on"
+        "log_disconnections"          = "on"
+        "log_duration"                = "on"
+        "log_hostname"                = "off"
+        "log_lock_waits"              = "on"
+        "log_min_duration_statement"  = "-1"
+        "log_min_error_statement"     = "error"
+        "log_min_messages"            = "warning"
+        "log_statement"               = "ddl"
+        "log_temp_files"              = "0"
       }
     }
     mysql = {
       version = "MYSQL_8_4"
       port    = 3306
       flags = {
-        "local_infile"       = "off"
-        "skip_show_database" = "on"
-        "slow_query_log"     = "on"
-        "long_query_time"    = "1"
-        "log_output"         = "FILE"
+        "cloudsql_iam_authentication" = "on" # the application signs in as its service account
+        "local_infile"                = "off"
+        "skip_show_database"          = "on"
+        "slow_query_log"              = "on"
+        "long_query_time"             = "1"
+        "log_output"                  = "FILE"
       }
     }
   }[var.engine]
@@ -37,7 +39,12 @@ locals {
   # Instance names cannot be reused for a week after a deletion: a suffix lets an environment be
   # destroyed and created again at once.
   instance_name = "${var.name}-${random_id.instance.hex}"
-  username      = "app"
+
+  # IAM database user of the runtime service account. PostgreSQL takes the e-mail without
+  # .gserviceaccount.com (user name length), MySQL the whole e-mail and keeps the part before @
+  # (hashicorp/terraform-provider-google#14019); the application signs in with that user name.
+  iam_user = var.engine == "postgres" ? trimsuffix(var.app_service_account_email, ".gserviceaccount.com") : var.app_service_account_email
+  username = var.engine == "postgres" ? local.iam_user : split("@", var.app_service_account_email)[0]
 }
 
 resource "random_id" "instance" {
@@ -151,47 +158,27 @@ resource "google_sql_database" "app" {
 }
 
 ################################################################################
-# Application user: its password is generated at apply time, written to Cloud SQL and to Secret
-# Manager through write-only arguments, and never stored in the Terraform state. Rotate it by
-# raising password_version.
+# Application user: the runtime service account, through IAM database authentication. It gets
+# no password and is not a member of cloudsqlsuperuser (Cloud SQL makes built-in users created
+# through the API members of it): it owns nothing until the one-time grants of
+# docs/runbooks/create-environment.md give it its own database. It signs in with a short-lived
+# access token (roles/cloudsql.instanceUser) as the password, over TLS.
 ################################################################################
 
-# Upper and lower case, digits and URL-safe symbols: what the instance's password policy asks for.
-ephemeral "random_password" "app" {
-  length           = 48
-  override_special = "-_"
-  min_lower        = 2
-  min_upper        = 2
-  min_numeric      = 2
-  min_special      = 2
-}
+resource "google_project_iam_member" "app_login" {
+  for_each = toset(["roles/cloudsql.instanceUser", "roles/cloudsql.client"])
 
-resource "google_secret_manager_secret" "password" {
-  secret_id           = "${var.name}-database-password"
-  deletion_protection = var.deletion_protection
-
-  replication {
-    user_managed {
-      replicas {
-        location = var.region
-      }
-    }
-  }
-}
-
-resource "google_secret_manager_secret_version" "password" {
-  secret                 = google_secret_manager_secret.password.id
-  secret_data_wo         = ephemeral.random_password.app.result
-  secret_data_wo_version = var.password_version
+  project = google_sql_database_instance.this.project
+  role    = each.value
+  member  = "serviceAccount:${var.app_service_account_email}"
 }
 
 # Kept on destroy (ABANDON): PostgreSQL refuses to drop a user who owns objects.
 resource "google_sql_user" "app" {
-  name                = local.username
-  instance            = google_sql_database_instance.this.name
-  password_wo         = ephemeral.random_password.app.result
-  password_wo_version = var.password_version
-  deletion_policy     = "ABANDON"
+  name            = local.iam_user
+  instance        = google_sql_database_instance.this.name
+  type            = "CLOUD_IAM_SERVICE_ACCOUNT"
+  deletion_policy = "ABANDON"
 }
 
 ################################################################################

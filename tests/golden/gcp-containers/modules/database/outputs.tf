@@ -24,13 +24,9 @@ output "database_name" {
 }
 
 output "username" {
-  description = "Name of the application's database user."
-  value       = google_sql_user.app.name
-}
-
-output "password_secret_id" {
-  description = "Secret Manager secret holding the application user's password (projects/<project>/secrets/<name>)."
-  value       = google_secret_manager_secret_version.password.secret
+  description = "User name the application signs in with (its service account's IAM database user)."
+  value       = local.username
+  depends_on  = [google_sql_user.app]
 }
 
 output "app_environment" {
@@ -39,15 +35,17 @@ output "app_environment" {
     DATABASE_HOST = google_sql_database_instance.this.private_ip_address
     DATABASE_PORT = tostring(local.engine.port)
     DATABASE_NAME = google_sql_database.app.name
-    DATABASE_USER = google_sql_user.app.name
+    DATABASE_USER = local.username
+    # IAM database authentication: the password is an OAuth access token of the service account
+    # (metadata server), or use a Cloud SQL connector with automatic IAM authentication.
+    DATABASE_AUTH = "iam"
   }
+  depends_on = [google_sql_user.app, google_project_iam_member.app_login]
 }
 
 output "app_secrets" {
-  description = "Credentials for the application's environment (variable => Secret Manager secret ID)."
-  value = {
-    DATABASE_PASSWORD = google_secret_manager_secret_version.password.secret
-  }
+  description = "Credentials for the application's environment (variable => Secret Manager secret ID): none, the application signs in with IAM."
+  value       = {}
 }
 
 output "dashboard_widgets" {

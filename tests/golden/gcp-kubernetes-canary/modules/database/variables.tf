@@ -4,7 +4,7 @@ variable "name" {
 }
 
 variable "region" {
-  description = "Region of the instance and of the password secret's only replica."
+  description = "Region of the instance."
   type        = string
 }
 
@@ -70,7 +70,7 @@ variable "high_availability" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the instance and the password secret from deletion (in Terraform and in the API); keep backups after the instance is deleted."
+  description = "Protect the instance from deletion (in Terraform and in the API); keep backups after the instance is deleted."
   type        = bool
   default     = true
 }
@@ -92,10 +92,9 @@ variable "query_insights_enabled" {
   default     = true
 }
 
-variable "password_version" {
-  description = "Version of the application user's password: raise it to generate, set and store a new one."
-  type        = number
-  default     = 1
+variable "app_service_account_email" {
+  description = "E-mail of the application's runtime service account: its IAM database user."
+  type        = string
 }
 
 variable "notification_channels" {

@@ -1,5 +1,5 @@
 terraform {
-  # Write-only arguments (password_wo, secret_data_wo) and ephemeral resources: Terraform 1.11.
+  # The root stack's minimum (write-only arguments in other modules).
   required_version = ">= 1.11"
 
   required_providers {

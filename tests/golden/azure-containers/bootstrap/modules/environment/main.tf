@@ -57,10 +57,8 @@ locals {
 
   deploy_roles = merge(
     { "Contributor" = "Builds and changes the resources of ${local.name}" },
+    # No Key Vault data role: the root stack writes no secret (the vault denies public access).
     var.kubernetes ? { "Azure Kubernetes Service RBAC Cluster Admin" = "Deploys to the cluster and installs its add-ons (addons/)" } : {},
-    # azurerm reads a secret back (value included) when it creates or refreshes it: writing the
-    # generated credentials needs read too; the environment's own vault only.
-    var.writes_secrets ? { "Key Vault Secrets Officer" = "Writes the generated credentials of ${local.name} into its Key Vault" } : {},
   )
 }
 

@@ -28,11 +28,6 @@ variable "kubernetes" {
   type        = bool
 }
 
-variable "writes_secrets" {
-  description = "The root stack writes generated credentials (MySQL password, Redis key) into the environment's Key Vault."
-  type        = bool
-}
-
 variable "dns_zone_name" {
   description = "Public DNS zone the environment writes records in (empty: none)."
   type        = string
