@@ -32,7 +32,7 @@ example: $(BIN)/infrascaffold
 # Every test, the end-to-end layer (tests/e2e: builds the wheel, installs it in a fresh
 # virtualenv, runs the real binary) included, on every core.
 test: $(VENV)/.test-deps $(CHECKOV_VENV)/bin/checkov node_modules/.package-lock.json
-	$(BIN)/pytest -n auto --dist loadgroup --durations=20
+	$(BIN)/pytest -n auto --durations=20
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check infrascaffold tests scripts benchmarks
