@@ -17,6 +17,7 @@ from infrascaffold.errors import (
     EXIT_OK,
     EXIT_TERMINATED,
     Terminated,
+    usage_line,
 )
 
 if TYPE_CHECKING:  # imported when a command runs: start-up stays fast
@@ -463,6 +464,9 @@ def run_cli(args: list[str]) -> int:
         # Non-standalone mode returns the code of `ctx.exit(code)` instead of raising it.
         code = cli.main(args, prog_name="infrascaffold", standalone_mode=False)
     except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        click.echo(usage_line(exc), err=True)
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()

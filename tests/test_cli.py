@@ -276,3 +276,37 @@ def test_an_interview_refused_for_overwrites_keeps_the_answers(
     saved = Path(message.rsplit("--answers ", 1)[1].rstrip(")"))
     assert yaml.safe_load(saved.read_text())["project_name"] == provided["project_name"]
     assert (dest / "main.tf").read_text() == "ours\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["new", "out", "--bogus"],
+            "error: no such option --bogus (see 'infrascaffold new --help')",
+        ),
+        (["new"], "error: missing argument 'DEST' (see 'infrascaffold new --help')"),
+        (
+            ["new", "out", "--dry-rn"],
+            "error: no such option --dry-rn (did you mean --dry-run?)"
+            " (see 'infrascaffold new --help')",
+        ),
+        (
+            ["template", "lnt", "x"],
+            "error: no such command 'lnt' (did you mean lint?) (see 'infrascaffold template --help')",
+        ),
+        (
+            ["validate", ".", "--format", "xml"],
+            "error: invalid value for '--format': 'xml' is not one of 'text', 'json', 'sarif',"
+            " 'github', 'gitlab' (see 'infrascaffold validate --help')",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_exit_2(
+    args: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infrascaffold.cli import run_cli
+
+    assert run_cli(args) == 2
+    out, err = capsys.readouterr()
+    assert (out, err.splitlines()) == ("", [line])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,13 @@ from typing import Any
 import click
 import yaml
 
-from infrascaffold.answers.layering import load_answers_file, parse_set_option, public_answers
-from infrascaffold.errors import EXIT_OK, WriteError
+from infrascaffold.answers.layering import (
+    REQUIRED,
+    load_answers_file,
+    parse_set_option,
+    public_answers,
+)
+from infrascaffold.errors import EXIT_OK, AnswerError, WriteError
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.pack.tasks import require_trust, run_tasks
 from infrascaffold.render.limits import DEFAULT_LIMITS, Limits
@@ -46,7 +52,12 @@ def run(
         from infrascaffold.answers.interview import make_asker
 
         ask = make_asker(make_environment(pack.search_roots))
-    result = generate(pack, provided, overrides, ask, limits=limits)
+    try:
+        result = generate(pack, provided, overrides, ask, limits=limits)
+    except AnswerError as exc:
+        if ask is not None:
+            raise
+        raise AnswerError([_how_to_give(problem) for problem in exc.problems]) from exc
     public = public_answers(pack, result.answers)
     recorded = record_files(
         pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref
@@ -67,6 +78,18 @@ def run(
     click.echo(f"Rendered {len(result.tree)} files of pack {pack.name} {pack.version} into {dest}")
     run_tasks(pack.tasks, dest)
     return EXIT_OK
+
+
+def _how_to_give(problem: tuple[str, str]) -> tuple[str, str]:
+    """A missing answer's problem, saying how to give it when nobody can be asked.
+
+    The `--set` key is dotted (`environments.0.account_id`): brackets are a glob to zsh.
+    """
+    path, reason = problem
+    if reason != REQUIRED:
+        return problem
+    key = re.sub(r"\[([0-9]+)\]", r".\1", path)
+    return path, f"{reason} (--set {key}=VALUE, --answers FILE, or run in a terminal)"
 
 
 def _save_answers(answers: dict[str, Any]) -> Path:
