@@ -18,12 +18,16 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.answers.value_checks import Problem, has_declared_type, intrinsic_problems
+from infrascaffold.answers.value_checks import (
+    Problem,
+    coerce,
+    intrinsic_problems,
+)
 from infrascaffold.errors import AnswerError, PackError, did_you_mean, one_line, shown
 from infrascaffold.pack.model import Pack
 from infrascaffold.pack.questions import MISSING, Question
 from infrascaffold.pack.sources import MANIFEST
-from infrascaffold.pack.untrusted_yaml import PlainScalar, load_yaml_text, plain, read_yaml_file
+from infrascaffold.pack.untrusted_yaml import load_yaml_text, read_yaml_file
 from infrascaffold.templating.environment import (
     EVALUATION_ERRORS,
     evaluate,
@@ -386,67 +390,6 @@ def default_value(env: SandboxedEnvironment, question: Question, ctx: Mapping[st
         if question.type == "bool":
             return default.strip().lower() in ("true", "yes", "1")
     return copy.deepcopy(default)
-
-
-def coerce(question: Question, value: Any, path: str) -> tuple[Any, list[Problem]]:
-    """Convert a provided value to the question's declared type, or report why it cannot be.
-
-    Strings are strings: a string question takes an unquoted number or boolean of an answers
-    file as the text written (`owner: 1234`, `name: no`), never a float's repr (`.nan`).
-    """
-    qtype = question.type
-    if qtype == "str":
-        return _as_string(value, path)
-    if qtype == "choice":
-        value = _as_choice(question, value)
-    elif qtype == "multichoice" and isinstance(value, list):
-        value = [_as_choice(question, v) for v in value]
-    else:
-        value = plain(value)
-    if qtype == "int" and isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-        value = int(value)
-    if qtype == "int" and isinstance(value, int) and abs(value) > _INT_LIMIT:
-        return value, [(path, f"must be a whole number of at most {len(str(_INT_LIMIT))} digits")]
-    if not has_declared_type(question, value):
-        return value, [(path, f"must be a {_TYPE_NAMES[qtype]}, got {_got(value)}")]
-    return value, []
-
-
-def _as_string(value: Any, path: str) -> tuple[Any, list[Problem]]:
-    if isinstance(value, str):
-        return str(value), []
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value), []  # given by a program (not a file): ints have one spelling
-    hint = "; quote it" if isinstance(value, bool | float) else ""
-    return value, [(path, f"must be a string, got {_got(value)}{hint}")]
-
-
-def _as_choice(question: Question, value: Any) -> Any:
-    if isinstance(value, PlainScalar):
-        return str(value) if str(value) in question.choices else value.value
-    return value
-
-
-def _got(value: Any) -> str:
-    return "null" if value is None else f"{_kind(value)} {shown(value)}"
-
-
-def _kind(value: Any) -> str:
-    kinds = {bool: "a boolean", int: "a number", float: "a number", dict: "a mapping"}
-    kinds |= {list: "a list", str: "a string"}
-    return kinds.get(type(value), f"a {type(value).__name__}")
-
-
-_INT_TEXT = re.compile(r"-?[0-9]{1,30}")
-_INT_LIMIT = 10**30
-_TYPE_NAMES = {
-    "str": "string",
-    "choice": "string",
-    "int": "whole number",
-    "bool": "boolean (true or false)",
-    "multichoice": "list of choices",
-    "list": "list",
-}
 
 
 def public_answers(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
