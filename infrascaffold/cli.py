@@ -24,9 +24,12 @@ if TYPE_CHECKING:  # imported when a command runs: start-up stays fast
     from infrascaffold.render.limits import Limits
 
 
+DEBUG_HELP = "Show tracebacks for unexpected errors."
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="infrascaffold")
-@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.version_option(__version__, "-V", "--version", prog_name="infrascaffold")
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Scaffold and regenerate production-grade infrastructure repositories.
@@ -403,8 +406,11 @@ def template_list(ctx: click.Context) -> None:
 @template.command("init")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--extends", help="Base pack to extend (e.g. platform).")
+@click.option(
+    "--force", is_flag=True, help="Write into a non-empty DIRECTORY (replaces skeleton files)."
+)
 @click.pass_context
-def template_init(ctx: click.Context, directory: Path, extends: str | None) -> None:
+def template_init(ctx: click.Context, directory: Path, extends: str | None, force: bool) -> None:
     """Create a working pack skeleton with one test case in DIRECTORY.
 
     \b
@@ -413,7 +419,7 @@ def template_init(ctx: click.Context, directory: Path, extends: str | None) -> N
     """
     from infrascaffold.commands import template as command
 
-    ctx.exit(command.run_init(directory, extends))
+    ctx.exit(command.run_init(directory, extends, force=force))
 
 
 @template.command("lint")
@@ -446,6 +452,41 @@ def template_test(ctx: click.Context, directory: Path, update: bool) -> None:
     from infrascaffold.commands import template as command
 
     ctx.exit(command.run_test(directory, update))
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), metavar="SHELL")
+@click.pass_context
+def completion(ctx: click.Context, shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, choices, paths).
+
+    \b
+    Example:
+      eval "$(infrascaffold completion bash)"     # in ~/.bashrc (zsh: ~/.zshrc)
+      infrascaffold completion fish > ~/.config/fish/completions/infrascaffold.fish
+    """
+    from infrascaffold.commands import completion as command
+
+    ctx.exit(command.run(ctx.find_root().command, shell))
+
+
+def _accept_debug_after_the_command(group: click.Group, seen: set[int]) -> None:
+    """`infrascaffold new x --debug` as well as `infrascaffold --debug new x`.
+
+    `run_cli` reads the flag from the arguments; each command only has to accept it.
+    """
+    for command in group.commands.values():
+        if id(command) in seen:  # `regen` is `update`
+            continue
+        seen.add(id(command))
+        command.params.append(
+            click.Option(["--debug"], is_flag=True, expose_value=False, help=DEBUG_HELP)
+        )
+        if isinstance(command, click.Group):
+            _accept_debug_after_the_command(command, seen)
+
+
+_accept_debug_after_the_command(cli, set())
 
 
 def main() -> None:

@@ -310,3 +310,15 @@ def test_a_usage_error_is_one_line_exit_2(
     assert run_cli(args) == 2
     out, err = capsys.readouterr()
     assert (out, err.splitlines()) == ("", [line])
+
+
+def test_template_init_force_writes_into_a_non_empty_folder(tmp_path: Path) -> None:
+    pack = tmp_path / "acme"
+    build_file_tree(pack, {"NOTES.md": "mine\n", "pack.yaml": "name: old\n"})
+    code, _, err = run("template", "init", str(pack))
+    assert code == 2 and "is not empty (use --force" in err
+    code, _, err = run("template", "init", str(pack), "--force")
+    assert code == 0, err
+    assert (pack / "NOTES.md").read_text() == "mine\n"  # kept
+    assert yaml.safe_load((pack / "pack.yaml").read_text())["name"] == "acme"  # replaced
+    assert (pack / "tests" / "default" / "expected").is_dir()

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from infrascaffold import __version__ as VERSION
 from tests.builders import EXAMPLES
 from tests.e2e.conftest import Installed
+from tests.e2e.test_exit_codes import run_with_fault
 
 AWS = ["--example", "aws-containers", "--no-input"]
 GCP_DEFAULTS = [
@@ -147,3 +149,35 @@ def test_a_missing_record_field_is_shown_with_a_set_key_any_shell_takes(
         "error: environments[0].account_id: is required and has no default"
         " (--set environments.0.account_id=VALUE, --answers FILE, or run in a terminal)"
     ) in result.stderr.splitlines()
+
+
+# --- conventions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version_flags(installed: Installed, work: Path, flag: str) -> None:
+    result = run(installed, flag, cwd=work)
+    assert (result.returncode, result.stdout.strip()) == (0, f"infrascaffold, version {VERSION}")
+
+
+def test_debug_after_the_subcommand_shows_the_traceback(installed: Installed, work: Path) -> None:
+    result = run_with_fault(installed, work, "validate", ".", "--debug")
+    assert result.returncode == 70, result.stderr
+    assert "Traceback" in result.stderr and "ZeroDivisionError: injected" in result.stderr
+
+
+def test_completion_scripts_and_the_completion_they_call(installed: Installed, work: Path) -> None:
+    for shell, marker in [("bash", "complete -o"), ("zsh", "compdef"), ("fish", "complete --no-files --command infrascaffold")]:
+        result = run(installed, "completion", shell, cwd=work)
+        assert result.returncode == 0, result.stderr
+        assert "_INFRASCAFFOLD_COMPLETE" in result.stdout and marker in result.stdout
+    # What the bash script asks the program for, as the shell asks it.
+    env = installed.env(
+        _INFRASCAFFOLD_COMPLETE="bash_complete",
+        COMP_WORDS="infrascaffold new x --dry",
+        COMP_CWORD="3",
+    )
+    result = subprocess.run(
+        [str(installed.exe)], cwd=work, env=env, capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout.split()) == (0, ["plain,--dry-run"])
