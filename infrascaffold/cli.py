@@ -117,6 +117,8 @@ def _limits(max_output_size: int, max_files: int, max_render_time: float) -> Lim
     "--dry-run", is_flag=True, help="Print the files that would be written; write nothing."
 )
 @click.option("--trust", is_flag=True, help="Run the post-render tasks the pack declares.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no next steps).")
+@click.option("-v", "--verbose", is_flag=True, help="List each file written (create PATH).")
 @_limit_options
 @click.pass_context
 def new(
@@ -131,11 +133,15 @@ def new(
     force: bool,
     dry_run: bool,
     trust: bool,
+    quiet: bool,
+    verbose: bool,
     max_output_size: int,
     max_files: int,
     max_render_time: float,
 ) -> None:
     """Render a template pack into DEST, validated before anything is written.
+
+    Then print the pack's next steps (what to run first), unless --quiet.
 
     \b
     Example:
@@ -148,6 +154,8 @@ def new(
 
     if example and answers_file:
         raise click.UsageError("give either --answers or --example, not both")
+    if quiet and verbose:
+        raise click.UsageError("give either --quiet or --verbose, not both")
     if example:
         answers_file = example_path(example)
     limits = _limits(max_output_size, max_files, max_render_time)
@@ -163,6 +171,8 @@ def new(
             dry_run=dry_run,
             trust=trust,
             limits=limits,
+            quiet=quiet,
+            verbose=verbose,
         )
     )
 

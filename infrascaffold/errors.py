@@ -122,6 +122,11 @@ def safe_lines(text: str) -> str:
     return "\n".join("".join(_escaped_char(ch) for ch in line) for line in text.split("\n"))
 
 
+def escaped(text: str) -> str:
+    """`text` with every control, line-break and bidi character escaped (`\\n`, `\\x1b`)."""
+    return "".join(_escaped_char(ch) for ch in text)
+
+
 def _literal(value: object) -> str:
     if isinstance(value, str):
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

@@ -322,3 +322,17 @@ def test_template_init_force_writes_into_a_non_empty_folder(tmp_path: Path) -> N
     assert (pack / "NOTES.md").read_text() == "mine\n"  # kept
     assert yaml.safe_load((pack / "pack.yaml").read_text())["name"] == "acme"  # replaced
     assert (pack / "tests" / "default" / "expected").is_dir()
+
+
+def test_a_next_steps_message_that_fails_writes_nothing(tmp_path: Path) -> None:
+    pack = build_file_tree(
+        tmp_path / "pack",
+        {
+            "pack.yaml": "name: p\nversion: 1.0.0\nquestions: [{key: name, default: x}]\n"
+            "message_after: '{{ nope }}'\n",
+            "files/README.md": "hi\n",
+        },
+    )
+    code, _, err = run("new", str(tmp_path / "out"), "--pack", str(pack), "--no-input")
+    assert code == 2 and "pack.yaml: message_after: 'nope' is undefined" in err
+    assert not (tmp_path / "out").exists()

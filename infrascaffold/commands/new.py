@@ -12,15 +12,18 @@ import yaml
 
 from infrascaffold.answers.layering import (
     REQUIRED,
+    Asker,
     load_answers_file,
     parse_set_option,
     public_answers,
 )
 from infrascaffold.errors import EXIT_OK, AnswerError, WriteError
 from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.model import Pack
 from infrascaffold.pack.tasks import require_trust, run_tasks
 from infrascaffold.render.limits import DEFAULT_LIMITS, Limits
-from infrascaffold.render.pipeline import generate
+from infrascaffold.render.message import render_message_after
+from infrascaffold.render.pipeline import Generation, generate
 from infrascaffold.templating.environment import make_environment
 from infrascaffold.user_cache import user_cache_root
 from infrascaffold.write.record import record_files
@@ -38,8 +41,14 @@ def run(
     dry_run: bool,
     trust: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> int:
-    """Render the pack into DEST (or list what would be written with `dry_run`)."""
+    """Render the pack into DEST (or list what would be written with `dry_run`).
+
+    Then print what was written (`verbose`: `create PATH` per file) and the pack's next steps
+    (`message_after:`), unless `quiet`.
+    """
     check_folder(dest)
     clean_up(dest)  # what a killed earlier run left is not the team's files
     refuse_overwrites(dest, (), force=force)  # an earlier render: refused before the interview
@@ -52,12 +61,7 @@ def run(
         from infrascaffold.answers.interview import make_asker
 
         ask = make_asker(make_environment(pack.search_roots))
-    try:
-        result = generate(pack, provided, overrides, ask, limits=limits)
-    except AnswerError as exc:
-        if ask is not None:
-            raise
-        raise AnswerError([_how_to_give(problem) for problem in exc.problems]) from exc
+    result = _generate(pack, provided, overrides, ask, limits)
     public = public_answers(pack, result.answers)
     recorded = record_files(
         pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref
@@ -74,10 +78,39 @@ def run(
     if dry_run:
         _print_plan(dest, result.tree, files)
         return EXIT_OK
+    message = render_message_after(pack, result.answers, str(dest), limits)  # fails before writing
     apply_changes(dest, files)
-    click.echo(f"Rendered {len(result.tree)} files of pack {pack.name} {pack.version} into {dest}")
+    _report(result, dest, quiet=quiet, verbose=verbose)
     run_tasks(pack.tasks, dest)
+    if message and not quiet:
+        click.echo(f"\n{message}")
     return EXIT_OK
+
+
+def _generate(
+    pack: Pack,
+    provided: dict[str, Any],
+    overrides: list[tuple[list[str | int], Any]],
+    ask: Asker | None,
+    limits: Limits,
+) -> Generation:
+    """`generate`; without an interview, missing answers say how to give them."""
+    try:
+        return generate(pack, provided, overrides, ask, limits=limits)
+    except AnswerError as exc:
+        if ask is not None:
+            raise
+        raise AnswerError([_how_to_give(problem) for problem in exc.problems]) from exc
+
+
+def _report(result: Generation, dest: Path, *, quiet: bool, verbose: bool) -> None:
+    if verbose:
+        for path in sorted(result.tree):
+            click.echo(f"create {path}")
+    if not quiet:
+        pack = result.pack
+        count = len(result.tree)
+        click.echo(f"Rendered {count} files of pack {pack.name} {pack.version} into {dest}")
 
 
 def _how_to_give(problem: tuple[str, str]) -> tuple[str, str]:

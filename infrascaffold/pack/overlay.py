@@ -38,6 +38,7 @@ def apply_overlay(base: Pack, overlay: Pack, raw: Mapping[str, Any], where: str)
         fixed=MappingProxyType({**base.fixed, **overlay.fixed}),
         tasks=(*base.tasks, *overlay.tasks),
         extends=base.source,
+        message_after=overlay.message_after or base.message_after,
     )
 
 

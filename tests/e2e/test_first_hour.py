@@ -167,7 +167,11 @@ def test_debug_after_the_subcommand_shows_the_traceback(installed: Installed, wo
 
 
 def test_completion_scripts_and_the_completion_they_call(installed: Installed, work: Path) -> None:
-    for shell, marker in [("bash", "complete -o"), ("zsh", "compdef"), ("fish", "complete --no-files --command infrascaffold")]:
+    for shell, marker in [
+        ("bash", "complete -o"),
+        ("zsh", "compdef"),
+        ("fish", "complete --no-files --command infrascaffold"),
+    ]:
         result = run(installed, "completion", shell, cwd=work)
         assert result.returncode == 0, result.stderr
         assert "_INFRASCAFFOLD_COMPLETE" in result.stdout and marker in result.stdout
@@ -181,3 +185,32 @@ def test_completion_scripts_and_the_completion_they_call(installed: Installed, w
         [str(installed.exe)], cwd=work, env=env, capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stdout.split()) == (0, ["plain,--dry-run"])
+
+
+# --- after `new` ---------------------------------------------------------------------------
+
+
+def test_new_prints_the_next_steps(installed: Installed, work: Path) -> None:
+    result = run(installed, "new", "infra", *AWS, cwd=work)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Rendered ") and lines[0].endswith(" into infra")
+    assert lines[1:4] == ["", "Next steps:", "  cd infra"]
+    assert "  make plan ENV=dev    # then: make apply ENV=dev" in lines
+
+
+def test_quiet_prints_nothing_and_verbose_each_file(installed: Installed, work: Path) -> None:
+    quiet = run(installed, "new", "quiet", *AWS, "--quiet", cwd=work)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    verbose = run(installed, "new", "verbose", *AWS, "--verbose", cwd=work)
+    assert verbose.returncode == 0, verbose.stderr
+    created = [line.removeprefix("create ") for line in verbose.stdout.splitlines()
+               if line.startswith("create ")]  # fmt: skip
+    on_disk = sorted(
+        p.relative_to(work / "verbose").as_posix()
+        for p in (work / "verbose").rglob("*")
+        if p.is_file() and ".infrascaffold" not in p.parts
+    )
+    assert created == on_disk and "create modules/network/main.tf" in verbose.stdout
+    both = run(installed, "new", "both", *AWS, "-q", "-v", cwd=work)
+    assert both.returncode == 2 and "--quiet or --verbose" in both.stderr
