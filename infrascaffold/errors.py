@@ -173,8 +173,10 @@ def usage_line(exc: click.UsageError) -> str:
     """
     if isinstance(exc, click.NoSuchOption):
         message = f"no such option {exc.option_name}"
-        if exc.possibilities:
-            message += f" (did you mean {' or '.join(sorted(exc.possibilities))}?)"
+        # click's guesses start at a 0.6 likeness (`--bogus` → `--verbose`): only close ones
+        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], cutoff=0.75)
+        if close:
+            message += f" (did you mean {' or '.join(sorted(close))}?)"
     else:
         message = exc.format_message().strip()
         guess = _CLICK_GUESS.fullmatch(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import time
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,19 @@ import yaml
 
 from infrascaffold.answers.layering import (
     REQUIRED,
-    Asker,
+    apply_overrides,
     load_answers_file,
     parse_set_option,
     public_answers,
 )
-from infrascaffold.errors import EXIT_OK, AnswerError, WriteError
+from infrascaffold.errors import (
+    EXIT_OK,
+    AnswerError,
+    LimitError,
+    PackError,
+    RenderError,
+    WriteError,
+)
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.pack.model import Pack
 from infrascaffold.pack.tasks import require_trust, run_tasks
@@ -56,12 +64,12 @@ def run(
     require_trust(pack.tasks, pack.source, trusted=trust)
     provided: dict[str, Any] = load_answers_file(answers_file) if answers_file else {}
     overrides = [parse_set_option(item) for item in sets]
-    ask = None
     if interactive:
-        from infrascaffold.answers.interview import make_asker
-
-        ask = make_asker(make_environment(pack.search_roots))
-    result = _generate(pack, provided, overrides, ask, limits)
+        result = _interview(
+            pack, apply_overrides(pack, provided, overrides), dest, pack_ref, limits
+        )
+    else:
+        result = _generate(pack, provided, overrides, limits)
     public = public_answers(pack, result.answers)
     recorded = record_files(
         pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref
@@ -91,16 +99,47 @@ def _generate(
     pack: Pack,
     provided: dict[str, Any],
     overrides: list[tuple[list[str | int], Any]],
-    ask: Asker | None,
     limits: Limits,
 ) -> Generation:
-    """`generate`; without an interview, missing answers say how to give them."""
+    """`generate` without an interview: missing answers say how to give them."""
     try:
-        return generate(pack, provided, overrides, ask, limits=limits)
+        return generate(pack, provided, overrides, limits=limits)
     except AnswerError as exc:
-        if ask is not None:
-            raise
         raise AnswerError([_how_to_give(problem) for problem in exc.problems]) from exc
+
+
+def _interview(
+    pack: Pack, provided: dict[str, Any], dest: Path, pack_ref: str, limits: Limits
+) -> Generation:
+    """Ask, render, review (`Write N files to DEST? [Y/n/edit]`), change answers, render again."""
+    from infrascaffold.answers import review
+    from infrascaffold.answers.interview import make_asker
+
+    env = make_environment(pack.search_roots)
+    ask = make_asker(env)
+    answers = review.interview_answers(pack, env, provided, ask)
+    while True:
+        result = _render_keeping_answers(pack, answers, dest, pack_ref, limits)
+        choice = review.review(pack, result.answers, len(result.tree), str(dest))
+        if choice == review.WRITE:
+            return result
+        if choice == review.CANCEL:
+            raise click.Abort
+        answers = review.revise_answer(pack, env, result.answers, choice, ask)
+
+
+def _render_keeping_answers(
+    pack: Pack, answers: dict[str, Any], dest: Path, pack_ref: str, limits: Limits
+) -> Generation:
+    """Render an interview's answers; if that fails, they are saved and the error says where."""
+    try:
+        return generate(pack, answers, limits=limits)
+    except (RenderError, PackError, LimitError) as exc:
+        saved = _save_answers(public_answers(pack, answers))
+        rerun = ["infrascaffold", "new", str(dest), "--answers", str(saved)]
+        rerun += ["--pack", pack_ref] if pack_ref != "platform" else []
+        kept = f"{exc.reason}; your answers are in {saved}: once fixed, run {shlex.join(rerun)}"
+        raise type(exc)(exc.path, kept) from exc
 
 
 def _report(result: Generation, dest: Path, *, quiet: bool, verbose: bool) -> None:

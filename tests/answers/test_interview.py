@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 EXE = Path(sys.executable).with_name("infrascaffold")
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "answers" / "aws-containers.yml"
 DOWN, ENTER, CTRL_U, CTRL_C = "\x1b[B", "\r", "\x15", "\x03"
 
 pytestmark = pytest.mark.skipif(
@@ -25,6 +26,8 @@ def spawn(*args: str) -> pexpect.spawn:
         "TERM": "xterm",
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
+        "PROMPT_TOOLKIT_NO_CPR": "1",  # no cursor-position wait on a loaded machine
+        "XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME", "/tmp/infrascaffold-test-cache"),
     }
     child = pexpect.spawn(
         str(EXE), list(args), encoding="utf-8", timeout=30, dimensions=(40, 160), env=env
@@ -74,6 +77,8 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"edit the list or choose Done", ENTER)
     answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
     answer(child, r"OIDC provider")
+    child.expect(r"Your answers:")
+    answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]")  # Enter: yes
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
@@ -93,6 +98,54 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 130
     assert not dest.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
+    """From the summary, `edit` changes `cloud`: what the old cloud made wrong (the regions) or
+    new (project IDs) is asked, the rest kept; then the files are written."""
+    dest = tmp_path / "infra"
+    child = spawn("new", str(dest), "--answers", str(EXAMPLE))
+    for i in range(3):  # the example gives no runner labels: asked
+        answer(child, rf"environments\[{i}\]\.runner\)")
+    answer(child, r"aws_oidc_provider\)")
+    child.expect(r"#2 prod: region=eu-west-1")
+    answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]", "edit" + ENTER)
+    answer(child, r"Change which answer", DOWN * 2 + ENTER)  # project_name, owner, cloud
+    answer(child, r"Cloud provider", DOWN + ENTER)  # gcp
+    for i in range(3):
+        answer(child, rf"environments\[{i}\]\.project_id\)")  # default shop-<env>
+    answer(child, r"gcp_state_project_id\)")
+    for i in range(3):  # eu-west-1 is no GCP region: asked again, the GCP default offered
+        answer(child, rf"environments\[{i}\]\.region\)")
+    child.expect(r"#2 prod: region=europe-west1, cidr=10.30.0.0/16, size=large, protected=True")
+    answer(child, r"\[Y/n/edit\]", "y" + ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    recorded = yaml.safe_load((dest / ".infrascaffold" / "answers.yaml").read_text())
+    assert recorded["cloud"] == "gcp" and recorded["gcp_state_project_id"] == "shop-tfstate"
+    assert [e["project_id"] for e in recorded["environments"]] == [
+        "shop-dev",
+        "shop-staging",
+        "shop-prod",
+    ]
+    assert all("account_id" not in e for e in recorded["environments"])
+    assert recorded["owner"] == "platform-team" and recorded["domain"] == "shop.example.com"
+
+
+@pytest.mark.parametrize("keys", [CTRL_C, "n" + ENTER], ids=["ctrl-c", "no"])
+def test_leaving_at_the_summary_writes_nothing(tmp_path: Path, keys: str) -> None:
+    dest = tmp_path / "infra"
+    child = spawn("new", str(dest), "--answers", str(EXAMPLE))
+    for i in range(3):
+        answer(child, rf"environments\[{i}\]\.runner\)")
+    answer(child, r"aws_oidc_provider\)")
+    answer(child, r"\[Y/n/edit\]", keys)
+    child.expect("nothing was written")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,0 +1,79 @@
+"""The review after the interview: the summary, and what is asked again when answers change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from infrascaffold.answers.review import interview_answers, revise_answer, summary
+from infrascaffold.errors import AnswerError
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.questions import Question
+from infrascaffold.templating.environment import make_environment
+from tests.builders import example_answers
+
+PACK = load_pack("platform")
+ENV = make_environment(PACK.search_roots)
+
+
+class Recorder:
+    """An asker answering from a script by key path (else the default), recording each path."""
+
+    def __init__(self, script: Mapping[str, Any] | None = None) -> None:
+        self.script = dict(script or {})
+        self.asked: list[str] = []
+
+    def __call__(self, question: Question, default: Any, ctx: Mapping[str, Any], path: str) -> Any:
+        self.asked.append(path)
+        return self.script.get(path, default)
+
+
+def test_a_given_answer_that_fails_is_asked_again_before_what_depends_on_it() -> None:
+    given = example_answers("aws-containers") | {"cloud": "aw"}
+    ask = Recorder({"cloud": "aws"})
+    answers = interview_answers(PACK, ENV, given, ask)
+    assert ask.asked[0] == "cloud" and answers["cloud"] == "aws"
+    assert [e["region"] for e in answers["environments"]] == ["eu-west-1"] * 3
+
+
+def test_an_unknown_key_is_reported_before_any_question() -> None:
+    ask = Recorder()
+    with pytest.raises(AnswerError) as info:
+        interview_answers(PACK, ENV, {"colud": "aws"}, ask)
+    assert info.value.problems == [
+        ("colud", "not a question of pack platform (did you mean cloud?)")
+    ]
+    assert ask.asked == []
+
+
+def test_changing_the_cloud_asks_what_it_invalidates_and_keeps_the_rest() -> None:
+    given = example_answers("aws-containers")
+    answers = interview_answers(PACK, ENV, given, Recorder())
+    ask = Recorder({"cloud": "gcp", "environments[1].region": "europe-west4"})
+    revised = revise_answer(PACK, ENV, answers, "cloud", ask)
+    assert ask.asked[0] == "cloud"
+    assert set(ask.asked[1:]) == {
+        *(f"environments[{i}].project_id" for i in range(3)),
+        *(f"environments[{i}].region" for i in range(3)),
+        "gcp_state_project_id",
+    }
+    assert [e["region"] for e in revised["environments"]] == [
+        "europe-west1", "europe-west4", "europe-west1",
+    ]  # fmt: skip
+    assert all("account_id" not in e for e in revised["environments"])
+    kept = ["project_name", "owner", "compute", "domain", "repository"]
+    assert {k: revised[k] for k in kept} == {k: answers[k] for k in kept}
+
+
+def test_the_summary_lists_every_answer_one_per_line_escaped() -> None:
+    answers = interview_answers(
+        PACK, ENV, example_answers("aws-containers") | {"owner": "ops"}, Recorder()
+    )
+    answers["owner"] = "ops\x1b[2J\nfake: line"  # as a hostile pack's question could allow
+    lines = summary(PACK, answers).splitlines()
+    assert lines[0] == "Your answers:"
+    assert "  owner: ops\\x1b[2J\\nfake: line" in lines
+    assert lines[lines.index("  environments:") + 1].startswith("    #0 dev: region=eu-west-1")
+    assert len(lines) == 1 + len(answers) + len(answers["environments"])
