@@ -15,7 +15,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answers.checks import check_value
 from infrascaffold.answers.layering import Asker, default_value
+from infrascaffold.errors import PackError, escaped
 from infrascaffold.pack.questions import MISSING, Question
+from infrascaffold.templating.environment import EVALUATION_ERRORS, failure_text, render_string
 
 _DONE = "Done"
 
@@ -38,10 +40,11 @@ def _ask_value(
 
     title = f"{question.help or question.key} ({path})"
     if question.type == "choice":
-        choices = [str(c) for c in question.choices]
-        initial = str(default) if default is not MISSING and str(default) in choices else None
-        picked = questionary.select(title, choices=choices, default=initial).unsafe_ask()
-        return question.choices[choices.index(picked)]
+        choices = _labelled_choices(env, question, ctx, path)
+        initial = str(default) if default is not MISSING else None
+        menu = [questionary.Choice(line, value=value) for value, line in choices]
+        picked = questionary.select(title, choices=menu, default=initial).unsafe_ask()
+        return question.choices[[value for value, _ in choices].index(picked)]
     if question.type == "multichoice":
         chosen = default if isinstance(default, list) else []
         boxes = [questionary.Choice(str(c), value=c, checked=c in chosen) for c in question.choices]
@@ -62,6 +65,22 @@ def _ask_value(
     initial_text = "" if default is MISSING or default is None else str(default)
     text = prompt(title, default=initial_text, validate=validate).unsafe_ask()
     return _parse_text(question, text)
+
+
+def _labelled_choices(
+    env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any], path: str
+) -> list[tuple[str, str]]:
+    """(value, menu line) per choice: `containers — ECS Fargate behind an ALB`."""
+    labels = dict(question.labels)
+    lines = []
+    for choice in question.choices:
+        value = str(choice)
+        try:
+            label = render_string(env, labels[value], ctx).strip() if value in labels else ""
+        except EVALUATION_ERRORS as exc:
+            raise PackError(f"question {path}: labels.{value}", failure_text(exc)) from exc
+        lines.append((value, f"{value} — {escaped(label)}" if label else value))
+    return lines
 
 
 def _parse_text(question: Question, text: str) -> Any:

@@ -51,7 +51,8 @@ def _merge_questions(base: tuple[Question, ...], raw: Any, where: str) -> tuple[
             raise PackError(f"{where}[{i}]", "a question must be a mapping with a `key`")
         key = str(item["key"])
         if key in merged:
-            merged[key] = parse_question({**question_to_raw(merged[key]), **item}, f"{where}[{i}]")
+            base_raw = _overridden(merged[key], item)
+            merged[key] = parse_question({**base_raw, **item}, f"{where}[{i}]")
         else:
             merged[key] = parse_question(item, f"{where}[{i}]")
     return tuple(merged.values())
@@ -84,6 +85,16 @@ def _with_validators(
     return dataclasses.replace(question, fields=tuple(fields.values()))
 
 
+def _overridden(question: Question, item: Mapping[str, Any]) -> dict[str, Any]:
+    """The base question in manifest form, under an override `item` (new choices keep only
+    their own labels)."""
+    raw = question_to_raw(question)
+    choices = item.get("choices")
+    if isinstance(choices, list) and "labels" not in item and "labels" in raw:
+        raw["labels"] = {k: v for k, v in raw["labels"].items() if k in map(str, choices)}
+    return raw
+
+
 def question_to_raw(question: Question) -> dict[str, Any]:
     """A question back in manifest form (for overriding some of its fields)."""
     raw: dict[str, Any] = {"key": question.key, "type": question.type, "help": question.help}
@@ -106,4 +117,6 @@ def question_to_raw(question: Question) -> dict[str, Any]:
         raw["min_items"] = question.min_items
     if question.max_items is not None:
         raw["max_items"] = question.max_items
+    if question.labels:
+        raw["labels"] = dict(question.labels)
     return raw

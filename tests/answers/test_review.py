@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infrascaffold.answers.review import interview_answers, revise_answer, summary
-from infrascaffold.errors import AnswerError
+from infrascaffold.errors import AnswerError, PackError
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.pack.questions import Question
 from infrascaffold.templating.environment import make_environment
-from tests.builders import example_answers
+from tests.builders import build_file_tree, example_answers, pack_from
 
 PACK = load_pack("platform")
 ENV = make_environment(PACK.search_roots)
@@ -77,3 +78,24 @@ def test_the_summary_lists_every_answer_one_per_line_escaped() -> None:
     assert "  owner: ops\\x1b[2J\\nfake: line" in lines
     assert lines[lines.index("  environments:") + 1].startswith("    #0 dev: region=eu-west-1")
     assert len(lines) == 1 + len(answers) + len(answers["environments"])
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        ("{a: A, z: Z}", "'z' is not one of the choices"),
+        ("[a]", "must map choices to their labels"),
+    ],
+)
+def test_labels_name_choices(tmp_path: Path, labels: str, message: str) -> None:
+    manifest = f"name: p\nversion: 1.0.0\nquestions: [{{key: k, type: choice, choices: [a, b], labels: {labels}}}]\n"
+    build_file_tree(tmp_path, {"pack.yaml": manifest})
+    with pytest.raises(PackError, match=message):
+        pack_from(tmp_path)
+
+
+def test_an_overlay_narrowing_the_choices_keeps_their_labels(tmp_path: Path) -> None:
+    overlay = "name: o\nversion: 1.0.0\nextends: platform\nquestions: [{key: compute, choices: [containers, kubernetes]}]\n"
+    build_file_tree(tmp_path, {"pack.yaml": overlay})
+    compute = next(q for q in pack_from(tmp_path).questions if q.key == "compute")
+    assert [value for value, _ in compute.labels] == ["containers", "kubernetes"]
