@@ -17,7 +17,12 @@ from infrascaffold.answers.checks import check_value
 from infrascaffold.answers.layering import Asker, default_value
 from infrascaffold.errors import PackError, escaped
 from infrascaffold.pack.questions import MISSING, Question
-from infrascaffold.templating.environment import EVALUATION_ERRORS, failure_text, render_string
+from infrascaffold.templating.environment import (
+    EVALUATION_ERRORS,
+    evaluate,
+    failure_text,
+    render_string,
+)
 
 _DONE = "Done"
 
@@ -61,10 +66,31 @@ def _ask_value(
         problems = check_value(env, question, value, ctx, path)
         return problems[0][1] if problems else True
 
-    prompt = questionary.password if question.secret else questionary.text
     initial_text = "" if default is MISSING or default is None else str(default)
+    options = _options(env, question, ctx, path)
+    if options and not question.secret:  # free text, completed from the pack's list
+        text = questionary.autocomplete(
+            title, choices=options, default=initial_text, validate=validate, match_middle=True
+        ).unsafe_ask()
+        return _parse_text(question, text)
+    prompt = questionary.password if question.secret else questionary.text
     text = prompt(title, default=initial_text, validate=validate).unsafe_ask()
     return _parse_text(question, text)
+
+
+def _options(
+    env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any], path: str
+) -> list[str]:
+    """The answers `options:` offers to complete (the regions of the chosen cloud)."""
+    if not question.options:
+        return []
+    try:
+        found = evaluate(env, question.options, ctx)
+    except EVALUATION_ERRORS as exc:
+        raise PackError(f"question {path}: options", failure_text(exc)) from exc
+    if not isinstance(found, list | tuple):
+        raise PackError(f"question {path}: options", "must give a list")
+    return [escaped(str(option)) for option in found]
 
 
 def _labelled_choices(
@@ -165,8 +191,6 @@ def _fill_record(
     ask_all: bool = False,
 ) -> dict[str, Any]:
     """Give every field a value: ask for each (`ask_all`), or take defaults for missing ones."""
-    from infrascaffold.templating.environment import evaluate
-
     out: dict[str, Any] = dict(record)
     for field in question.fields:
         field_ctx = {**ctx, "item": out}

@@ -113,10 +113,11 @@ def question_to_raw(question: Question) -> dict[str, Any]:
         raw["secret"] = True
     if question.fields:
         raw["fields"] = [question_to_raw(f) for f in question.fields]
-    if question.min_items:
-        raw["min_items"] = question.min_items
-    if question.max_items is not None:
-        raw["max_items"] = question.max_items
-    if question.labels:
-        raw["labels"] = dict(question.labels)
+    optional = {
+        "min_items": question.min_items or None,
+        "max_items": question.max_items,
+        "labels": dict(question.labels) or None,
+        "options": question.options,
+    }
+    raw.update((key, value) for key, value in optional.items() if value is not None)
     return raw

@@ -55,6 +55,8 @@ class Question:
     max_items: int | None = None
     # choice -> what it means, shown beside it in the menu (a template over earlier answers)
     labels: tuple[tuple[str, str], ...] = ()
+    # an expression: the answers the interview offers to complete (`data.regions[cloud].names`)
+    options: str | None = None
 
     @property
     def has_default(self) -> bool:
@@ -74,6 +76,7 @@ _QUESTION_KEYS = {
     "min_items",
     "max_items",
     "labels",
+    "options",
 }
 
 
@@ -124,6 +127,7 @@ def parse_question(raw: Any, where: str) -> Question:
         if raw.get("max_items") is not None
         else None,
         labels=_labels(raw.get("labels"), choices, f"{where}.labels"),
+        options=_optional_str(raw, "options", where),
     )
 
 

@@ -65,7 +65,10 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     child.expect(r"#2 prod")
     answer(child, r"edit the list or choose Done", DOWN + ENTER)  # Add
     answer(child, r"Environment name", "qa" + ENTER)
-    answer(child, r"Region")
+    answer(child, r"Region", CTRL_U + "mars-1" + ENTER)  # completed from the pack's regions
+    child.expect(r"mars-1 is not a aws region \(e\.g\. eu-west-1, us-east-1")  # re-asked
+    time.sleep(0.15)
+    child.send(CTRL_U + "eu-west-3" + ENTER)
     answer(child, r"Network CIDR", "10.20.0.0/16" + ENTER)  # overlaps staging: re-asked at Done
     answer(child, r"Size")
     answer(child, r"Protected")
@@ -89,6 +92,7 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     assert recorded["deploy_strategy"] == "canary"
     assert recorded["repository"] == "acme/shop-infra"
     assert [e["name"] for e in recorded["environments"]] == ["dev", "prod", "qa"]
+    assert recorded["environments"][2]["region"] == "eu-west-3"
 
 
 def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
