@@ -5,6 +5,7 @@ after the subcommand, shell completion) hold."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -214,3 +215,29 @@ def test_quiet_prints_nothing_and_verbose_each_file(installed: Installed, work: 
     assert created == on_disk and "create modules/network/main.tf" in verbose.stdout
     both = run(installed, "new", "both", *AWS, "-q", "-v", cwd=work)
     assert both.returncode == 2 and "--quiet or --verbose" in both.stderr
+
+
+# --- the generated repository's Makefile -----------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize(
+    ("example", "stack"), [("gcp-containers", ""), ("azure-containers", " [STACK=addons]")]
+)
+def test_make_without_a_known_env_lists_the_environments(
+    installed: Installed, work: Path, example: str, stack: str
+) -> None:
+    rendered = run(installed, "new", "infra", "--example", example, "--no-input", "-q", cwd=work)
+    assert rendered.returncode == 0, rendered.stderr
+    missing = subprocess.run(["make", "plan"], cwd=work / "infra", capture_output=True, text=True)
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines()[0] == (
+        f"usage: make plan ENV=<environment>{stack} (environments: dev prod staging)"
+    )
+    unknown = subprocess.run(
+        ["make", "plan", "ENV=qa"], cwd=work / "infra", capture_output=True, text=True
+    )
+    assert unknown.returncode == 2
+    assert unknown.stderr.splitlines()[0] == (
+        "unknown environment 'qa': use one of dev prod staging (no ./environments/qa.tfvars)"
+    )
