@@ -7,6 +7,7 @@ Only `make_asker` is used by the rest of the package; it returns the `Asker` cal
 from __future__ import annotations
 
 import copy
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -146,8 +147,10 @@ def _actions(records: list[dict[str, Any]], question: Question) -> list[str]:
     if question.max_items is None or len(records) < question.max_items:
         actions.append("Add")
     for i, record in enumerate(records):
-        label = record.get("name", i)
+        label = escaped(str(record.get("name", i)))
         actions += [f"Edit #{i} {label}", f"Rename #{i} {label}", f"Remove #{i} {label}"]
+        if i:  # the list is the promotion order
+            actions.append(f"Move #{i} {label} up")
     return actions
 
 
@@ -163,11 +166,19 @@ def _apply_action(
     import questionary
 
     if verb == "Add":
-        new = _fill_record(env, question, {}, ctx, f"{path}[{len(records)}]", ask_all=True)
+        start = _free_networks(question, records)
+        new = _fill_record(env, question, start, ctx, f"{path}[{len(records)}]", ask_all=True)
         return [*records, new]
     i = int(index.split()[0])
     if verb == "Remove":
+        name = escaped(str(records[i].get("name", i)))
+        if not questionary.confirm(
+            f"Remove {name} from {question.key}?", default=False
+        ).unsafe_ask():
+            return records
         return records[:i] + records[i + 1 :]
+    if verb == "Move":
+        return [*records[: i - 1], records[i], records[i - 1], *records[i + 1 :]]
     if verb == "Rename":
         name_field = next(f for f in question.fields if f.key == "name")
         records[i]["name"] = _ask_value(
@@ -179,6 +190,29 @@ def _apply_action(
         return records
     questionary.print(f"unknown action {verb}")
     return records
+
+
+def _free_networks(question: Question, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """A new record's suggested network: for each `disjoint:` field, the first /16 of
+    10.0.0.0/8 that overlaps no other record's (offered as the default, still checked)."""
+    start: dict[str, Any] = {}
+    for validator in question.validators:
+        if validator.kind != "disjoint":
+            continue
+        taken = []
+        for record in records:
+            try:
+                taken.append(ipaddress.ip_network(str(record.get(validator.arg)), strict=False))
+            except ValueError:
+                continue
+        free = next(
+            (n for n in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=16)
+             if not any(n.overlaps(t) for t in taken)),
+            None,
+        )  # fmt: skip
+        if free is not None:
+            start[str(validator.arg)] = str(free)
+    return start
 
 
 def _fill_record(

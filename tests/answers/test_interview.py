@@ -69,7 +69,10 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     child.expect(r"mars-1 is not a aws region \(e\.g\. eu-west-1, us-east-1")  # re-asked
     time.sleep(0.15)
     child.send(CTRL_U + "eu-west-3" + ENTER)
-    answer(child, r"Network CIDR", "10.20.0.0/16" + ENTER)  # overlaps staging: re-asked at Done
+    child.expect(r"Network CIDR")
+    child.expect(r"10\.0\.0\.0/16")  # suggested: the first /16 no environment uses
+    time.sleep(0.15)
+    child.send(CTRL_U + "10.20.0.0/16" + ENTER)  # overlaps staging: re-asked at Done
     answer(child, r"Size")
     answer(child, r"Protected")
     answer(child, r"Self-hosted runner label")
@@ -78,7 +81,14 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     child.expect(r"overlaps environments\[1\]\.cidr")
     # Remove staging (#1): Done, Add, Edit #0, Rename #0, Remove #0, Edit #1, Rename #1, Remove #1
     answer(child, r"edit the list or choose Done", DOWN * 7 + ENTER)
+    answer(child, r"Remove staging from environments\?", "y")  # asked to confirm
     child.expect(r"#2 qa")
+    # Promotion order: move qa (#2) before prod; after Move #1 up: Edit/Rename/Remove #2, Move #2
+    answer(child, r"edit the list or choose Done", DOWN * 12 + ENTER)
+    child.expect(r"#1 qa: .*\r?\n.*#2 prod")
+    answer(child, r"edit the list or choose Done", DOWN * 6 + ENTER)  # Rename #1 qa
+    answer(child, r"Environment name", CTRL_U + "uat" + ENTER)
+    child.expect(r"#1 uat")
     answer(child, r"edit the list or choose Done", ENTER)
     answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
     answer(child, r"OIDC provider")
@@ -91,8 +101,8 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     assert recorded["project_name"] == "shop"
     assert recorded["deploy_strategy"] == "canary"
     assert recorded["repository"] == "acme/shop-infra"
-    assert [e["name"] for e in recorded["environments"]] == ["dev", "prod", "qa"]
-    assert recorded["environments"][2]["region"] == "eu-west-3"
+    assert [e["name"] for e in recorded["environments"]] == ["dev", "uat", "prod"]
+    assert recorded["environments"][1]["region"] == "eu-west-3"
 
 
 def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
