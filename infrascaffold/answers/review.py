@@ -20,12 +20,15 @@ from infrascaffold.answers.layering import (
     REQUIRED,
     Asker,
     answer_context,
+    default_value,
     raise_problems,
     resolve_answers,
 )
 from infrascaffold.answers.value_checks import Problem
 from infrascaffold.errors import escaped
 from infrascaffold.pack.model import Pack
+from infrascaffold.pack.questions import Question
+from infrascaffold.templating.environment import EVALUATION_ERRORS
 
 WRITE, CANCEL = "write", "cancel"
 _ROUNDS = 5  # asking again what changed answers invalidate settles in one or two rounds
@@ -55,7 +58,46 @@ def revise_answer(
     question = next(q for q in pack.questions if q.key == key)
     given = copy.deepcopy(dict(answers))
     given[key] = ask(question, given.get(key), answer_context(pack, answers), key)
-    return _settle(pack, env, given, ask)
+    return _settle(pack, env, _following(pack, env, answers, given), ask)
+
+
+def _following(
+    pack: Pack, env: SandboxedEnvironment, old: Mapping[str, Any], new: dict[str, Any]
+) -> dict[str, Any]:
+    """`new` without the answers left at a default that the change moves: they follow it
+    (`project_id`, `shop-dev`, after `project_name` became `web`), asked with the new default."""
+    old_ctx, new_ctx = answer_context(pack, old), answer_context(pack, new)
+    for q in pack.questions:
+        value = new.get(q.key)
+        if q.type == "list" and isinstance(value, list):
+            before = old.get(q.key)
+            for i, record in enumerate(value):
+                was = before[i] if isinstance(before, list) and i < len(before) else {}
+                old_item, new_item = {**old_ctx, "item": was}, {**new_ctx, "item": record}
+                for field in q.fields:
+                    if field.key in record and _moved(env, field, record, old_item, new_item):
+                        del record[field.key]
+        elif q.key in new and _moved(env, q, new, old_ctx, new_ctx):
+            del new[q.key]
+    return new
+
+
+def _moved(
+    env: SandboxedEnvironment,
+    question: Question,
+    answers: Mapping[str, Any],
+    old_ctx: Mapping[str, Any],
+    new_ctx: Mapping[str, Any],
+) -> bool:
+    """Whether `answers[question.key]` is the question's old default and the default moved."""
+    value = answers[question.key]
+    if not question.has_default:
+        return False
+    try:
+        before, after = default_value(env, question, old_ctx), default_value(env, question, new_ctx)
+    except EVALUATION_ERRORS:  # a default that cannot follow: the answer stays
+        return False
+    return bool(value == before != after)
 
 
 def _settle(

@@ -129,11 +129,10 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
     answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]", "edit" + ENTER)
     answer(child, r"Change which answer", DOWN * 2 + ENTER)  # project_name, owner, cloud
     answer(child, r"Cloud provider", DOWN + ENTER)  # gcp
-    for i in range(3):
-        answer(child, rf"environments\[{i}\]\.project_id\)")  # default shop-<env>
+    for i in range(3):  # the regions were the AWS default: they follow the cloud's
+        answer(child, rf"environments\[{i}\]\.region\)")  # europe-west1 offered
+        answer(child, rf"environments\[{i}\]\.project_id\)")  # new: default shop-<env>
     answer(child, r"gcp_state_project_id\)")
-    for i in range(3):  # eu-west-1 is no GCP region: asked again, the GCP default offered
-        answer(child, rf"environments\[{i}\]\.region\)")
     child.expect(r"#2 prod: region=europe-west1, cidr=10.30.0.0/16, size=large, protected=True")
     answer(child, r"\[Y/n/edit\]", "y" + ENTER)
     child.expect(pexpect.EOF)

@@ -99,3 +99,19 @@ def test_an_overlay_narrowing_the_choices_keeps_their_labels(tmp_path: Path) -> 
     build_file_tree(tmp_path, {"pack.yaml": overlay})
     compute = next(q for q in pack_from(tmp_path).questions if q.key == "compute")
     assert [value for value, _ in compute.labels] == ["containers", "kubernetes"]
+
+
+def test_answers_left_at_a_default_follow_the_answer_it_was_built_on() -> None:
+    given = example_answers("gcp-containers")
+    for env in given["environments"]:
+        del env["project_id"]  # left at the default: shop-<env>
+    given["environments"][2]["project_id"] = "acme-prod"  # typed: kept
+    answers = interview_answers(PACK, ENV, given, Recorder())
+    ask = Recorder({"project_name": "web"})
+    revised = revise_answer(PACK, ENV, answers, "project_name", ask)
+    assert [e["project_id"] for e in revised["environments"]] == [
+        "web-dev",
+        "web-staging",
+        "acme-prod",
+    ]
+    assert ask.asked == ["project_name", "environments[0].project_id", "environments[1].project_id"]
