@@ -17,15 +17,19 @@ from infrascaffold.errors import (
     EXIT_OK,
     EXIT_TERMINATED,
     Terminated,
+    usage_line,
 )
 
 if TYPE_CHECKING:  # imported when a command runs: start-up stays fast
     from infrascaffold.render.limits import Limits
 
 
+DEBUG_HELP = "Show tracebacks for unexpected errors."
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="infrascaffold")
-@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.version_option(__version__, "-V", "--version", prog_name="infrascaffold")
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Scaffold and regenerate production-grade infrastructure repositories.
@@ -113,6 +117,8 @@ def _limits(max_output_size: int, max_files: int, max_render_time: float) -> Lim
     "--dry-run", is_flag=True, help="Print the files that would be written; write nothing."
 )
 @click.option("--trust", is_flag=True, help="Run the post-render tasks the pack declares.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no next steps).")
+@click.option("-v", "--verbose", is_flag=True, help="List each file written (create PATH).")
 @_limit_options
 @click.pass_context
 def new(
@@ -127,11 +133,15 @@ def new(
     force: bool,
     dry_run: bool,
     trust: bool,
+    quiet: bool,
+    verbose: bool,
     max_output_size: int,
     max_files: int,
     max_render_time: float,
 ) -> None:
     """Render a template pack into DEST, validated before anything is written.
+
+    Then print the pack's next steps (what to run first), unless --quiet.
 
     \b
     Example:
@@ -144,6 +154,8 @@ def new(
 
     if example and answers_file:
         raise click.UsageError("give either --answers or --example, not both")
+    if quiet and verbose:
+        raise click.UsageError("give either --quiet or --verbose, not both")
     if example:
         answers_file = example_path(example)
     limits = _limits(max_output_size, max_files, max_render_time)
@@ -159,6 +171,8 @@ def new(
             dry_run=dry_run,
             trust=trust,
             limits=limits,
+            quiet=quiet,
+            verbose=verbose,
         )
     )
 
@@ -402,8 +416,11 @@ def template_list(ctx: click.Context) -> None:
 @template.command("init")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--extends", help="Base pack to extend (e.g. platform).")
+@click.option(
+    "--force", is_flag=True, help="Write into a non-empty DIRECTORY (replaces skeleton files)."
+)
 @click.pass_context
-def template_init(ctx: click.Context, directory: Path, extends: str | None) -> None:
+def template_init(ctx: click.Context, directory: Path, extends: str | None, force: bool) -> None:
     """Create a working pack skeleton with one test case in DIRECTORY.
 
     \b
@@ -412,7 +429,7 @@ def template_init(ctx: click.Context, directory: Path, extends: str | None) -> N
     """
     from infrascaffold.commands import template as command
 
-    ctx.exit(command.run_init(directory, extends))
+    ctx.exit(command.run_init(directory, extends, force=force))
 
 
 @template.command("lint")
@@ -460,6 +477,41 @@ def template_test(ctx: click.Context, directory: Path, update: bool) -> None:
     ctx.exit(command.run_test(directory, update))
 
 
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), metavar="SHELL")
+@click.pass_context
+def completion(ctx: click.Context, shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, choices, paths).
+
+    \b
+    Example:
+      eval "$(infrascaffold completion bash)"     # in ~/.bashrc (zsh: ~/.zshrc)
+      infrascaffold completion fish > ~/.config/fish/completions/infrascaffold.fish
+    """
+    from infrascaffold.commands import completion as command
+
+    ctx.exit(command.run(ctx.find_root().command, shell))
+
+
+def _accept_debug_after_the_command(group: click.Group, seen: set[int]) -> None:
+    """`infrascaffold new x --debug` as well as `infrascaffold --debug new x`.
+
+    `run_cli` reads the flag from the arguments; each command only has to accept it.
+    """
+    for command in group.commands.values():
+        if id(command) in seen:  # `regen` is `update`
+            continue
+        seen.add(id(command))
+        command.params.append(
+            click.Option(["--debug"], is_flag=True, expose_value=False, help=DEBUG_HELP)
+        )
+        if isinstance(command, click.Group):
+            _accept_debug_after_the_command(command, seen)
+
+
+_accept_debug_after_the_command(cli, set())
+
+
 def main() -> None:
     """Entry point: run the CLI and exit with the code its command chose (README's table).
 
@@ -476,6 +528,9 @@ def run_cli(args: list[str]) -> int:
         # Non-standalone mode returns the code of `ctx.exit(code)` instead of raising it.
         code = cli.main(args, prog_name="infrascaffold", standalone_mode=False)
     except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        click.echo(usage_line(exc), err=True)
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()

@@ -7,6 +7,9 @@ traceback. Exit codes are documented in README.md and fixed here.
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from typing import IO, Any
 
 import click
@@ -119,6 +122,11 @@ def safe_lines(text: str) -> str:
     return "\n".join("".join(_escaped_char(ch) for ch in line) for line in text.split("\n"))
 
 
+def escaped(text: str) -> str:
+    """`text` with every control, line-break and bidi character escaped (`\\n`, `\\x1b`)."""
+    return "".join(_escaped_char(ch) for ch in text)
+
+
 def _literal(value: object) -> str:
     if isinstance(value, str):
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -142,3 +150,40 @@ def _escaped_char(ch: str) -> str:
     if 0x2066 <= code <= 0x2069 or code == 0xFEFF:
         return f"\\u{code:04x}"
     return ch
+
+
+def did_you_mean(word: object, options: Iterable[object]) -> str:
+    """` (did you mean X?)` when one of `options` is close to `word` (a typo), else ``."""
+    if not isinstance(word, str):
+        return ""
+    names = [str(option) for option in options]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    if not close:
+        close = [name for name in names if name.lower() == word.lower()]
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+_CLICK_GUESS = re.compile(r"(?P<message>.*?)\.? Did you mean '?(?P<guess>.*?)'?\?", re.DOTALL)
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line: `no such option --bogus (did you mean --force?) (see …)`.
+
+    click prints three (usage, a hint, the error); the usage is one `--help` away.
+    """
+    if isinstance(exc, click.NoSuchOption):
+        message = f"no such option {exc.option_name}"
+        # click's guesses start at a 0.6 likeness (`--bogus` → `--verbose`): only close ones
+        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], cutoff=0.75)
+        if close:
+            message += f" (did you mean {' or '.join(sorted(close))}?)"
+    else:
+        message = exc.format_message().strip()
+        guess = _CLICK_GUESS.fullmatch(message)
+        message = message.removesuffix(".")
+        if guess:  # click's own suggestion (a command): in our words
+            message = f"{guess['message']} (did you mean {guess['guess']}?)"
+        if message[:1].isupper() and message[1:2].islower():
+            message = message[0].lower() + message[1:]
+    see = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+    return f"error: {one_line(message, limit=300)}{see}"

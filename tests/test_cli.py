@@ -248,7 +248,7 @@ def test_update_rolls_back_what_a_killed_run_left_first(
 def test_an_interview_refused_for_overwrites_keeps_the_answers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from infrascaffold.answers import interview
+    from infrascaffold.answers import interview, review
     from infrascaffold.commands import new as command
     from infrascaffold.errors import WriteError
 
@@ -260,6 +260,7 @@ def test_an_interview_refused_for_overwrites_keeps_the_answers(
         "make_asker",
         lambda env: lambda q, default, ctx, key: provided.get(key, default),
     )
+    monkeypatch.setattr(review, "review", lambda *args: review.WRITE)  # "Write N files? y"
     dest = build_file_tree(tmp_path / "infra", {"main.tf": "ours\n"})
     with pytest.raises(WriteError) as caught:
         command.run(
@@ -276,3 +277,99 @@ def test_an_interview_refused_for_overwrites_keeps_the_answers(
     saved = Path(message.rsplit("--answers ", 1)[1].rstrip(")"))
     assert yaml.safe_load(saved.read_text())["project_name"] == provided["project_name"]
     assert (dest / "main.tf").read_text() == "ours\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["new", "out", "--bogus"],
+            "error: no such option --bogus (see 'infrascaffold new --help')",
+        ),
+        (["new"], "error: missing argument 'DEST' (see 'infrascaffold new --help')"),
+        (
+            ["new", "out", "--dry-rn"],
+            "error: no such option --dry-rn (did you mean --dry-run?)"
+            " (see 'infrascaffold new --help')",
+        ),
+        (
+            ["template", "lnt", "x"],
+            "error: no such command 'lnt' (did you mean lint?) (see 'infrascaffold template --help')",
+        ),
+        (
+            ["validate", ".", "--format", "xml"],
+            "error: invalid value for '--format': 'xml' is not one of 'text', 'json', 'sarif',"
+            " 'github', 'gitlab' (see 'infrascaffold validate --help')",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_exit_2(
+    args: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infrascaffold.cli import run_cli
+
+    assert run_cli(args) == 2
+    out, err = capsys.readouterr()
+    assert (out, err.splitlines()) == ("", [line])
+
+
+def test_template_init_force_writes_into_a_non_empty_folder(tmp_path: Path) -> None:
+    pack = tmp_path / "acme"
+    build_file_tree(pack, {"NOTES.md": "mine\n", "pack.yaml": "name: old\n"})
+    code, _, err = run("template", "init", str(pack))
+    assert code == 2 and "is not empty (use --force" in err
+    code, _, err = run("template", "init", str(pack), "--force")
+    assert code == 0, err
+    assert (pack / "NOTES.md").read_text() == "mine\n"  # kept
+    assert yaml.safe_load((pack / "pack.yaml").read_text())["name"] == "acme"  # replaced
+    assert (pack / "tests" / "default" / "expected").is_dir()
+
+
+def test_a_next_steps_message_that_fails_writes_nothing(tmp_path: Path) -> None:
+    pack = build_file_tree(
+        tmp_path / "pack",
+        {
+            "pack.yaml": "name: p\nversion: 1.0.0\nquestions: [{key: name, default: x}]\n"
+            "message_after: '{{ nope }}'\n",
+            "files/README.md": "hi\n",
+        },
+    )
+    code, _, err = run("new", str(tmp_path / "out"), "--pack", str(pack), "--no-input")
+    assert code == 2 and "pack.yaml: message_after: 'nope' is undefined" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_interview_whose_render_fails_keeps_the_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infrascaffold.answers import interview, review
+    from infrascaffold.commands import new as command
+    from infrascaffold.errors import RenderError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    pack = build_file_tree(
+        tmp_path / "pack",
+        {
+            "pack.yaml": "name: p\nversion: 1.0.0\nquestions: [{key: name}]\n",
+            "files/main.tf.j2": 'resource "x" {\n  name = {{ name | hcl }}\n',  # unclosed
+        },
+    )
+    monkeypatch.setattr(interview, "make_asker", lambda env: lambda q, d, ctx, key: "shop")
+    monkeypatch.setattr(review, "review", lambda *args: pytest.fail("reviewed a failed render"))
+    with pytest.raises(RenderError) as caught:
+        command.run(
+            tmp_path / "out",
+            pack_ref=str(pack),
+            answers_file=None,
+            sets=(),
+            interactive=True,
+            force=False,
+            dry_run=False,
+        )
+    message = caught.value.format_message()
+    assert "nothing was written" in message and "your answers are in " in message
+    rerun = message.rsplit("once fixed, run ", 1)[1].split()
+    assert rerun[:3] == ["infrascaffold", "new", str(tmp_path / "out")]
+    assert rerun[3] == "--answers" and rerun[5:] == ["--pack", str(pack)]
+    assert yaml.safe_load(Path(rerun[4]).read_text()) == {"name": "shop"}
+    assert not (tmp_path / "out").exists()

@@ -7,6 +7,7 @@ Only `make_asker` is used by the rest of the package; it returns the `Asker` cal
 from __future__ import annotations
 
 import copy
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answers.checks import check_value
 from infrascaffold.answers.layering import Asker, default_value
+from infrascaffold.errors import PackError, escaped
 from infrascaffold.pack.questions import MISSING, Question
+from infrascaffold.templating.environment import (
+    EVALUATION_ERRORS,
+    evaluate,
+    failure_text,
+    render_string,
+)
 
 _DONE = "Done"
 
@@ -38,10 +46,11 @@ def _ask_value(
 
     title = f"{question.help or question.key} ({path})"
     if question.type == "choice":
-        choices = [str(c) for c in question.choices]
-        initial = str(default) if default is not MISSING and str(default) in choices else None
-        picked = questionary.select(title, choices=choices, default=initial).unsafe_ask()
-        return question.choices[choices.index(picked)]
+        choices = _labelled_choices(env, question, ctx, path)
+        initial = str(default) if default is not MISSING else None
+        menu = [questionary.Choice(line, value=value) for value, line in choices]
+        picked = questionary.select(title, choices=menu, default=initial).unsafe_ask()
+        return question.choices[[value for value, _ in choices].index(picked)]
     if question.type == "multichoice":
         chosen = default if isinstance(default, list) else []
         boxes = [questionary.Choice(str(c), value=c, checked=c in chosen) for c in question.choices]
@@ -58,10 +67,47 @@ def _ask_value(
         problems = check_value(env, question, value, ctx, path)
         return problems[0][1] if problems else True
 
-    prompt = questionary.password if question.secret else questionary.text
     initial_text = "" if default is MISSING or default is None else str(default)
+    options = _options(env, question, ctx, path)
+    if options and not question.secret:  # free text, completed from the pack's list
+        text = questionary.autocomplete(
+            title, choices=options, default=initial_text, validate=validate, match_middle=True
+        ).unsafe_ask()
+        return _parse_text(question, text)
+    prompt = questionary.password if question.secret else questionary.text
     text = prompt(title, default=initial_text, validate=validate).unsafe_ask()
     return _parse_text(question, text)
+
+
+def _options(
+    env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any], path: str
+) -> list[str]:
+    """The answers `options:` offers to complete (the regions of the chosen cloud)."""
+    if not question.options:
+        return []
+    try:
+        found = evaluate(env, question.options, ctx)
+    except EVALUATION_ERRORS as exc:
+        raise PackError(f"question {path}: options", failure_text(exc)) from exc
+    if not isinstance(found, list | tuple):
+        raise PackError(f"question {path}: options", "must give a list")
+    return [escaped(str(option)) for option in found]
+
+
+def _labelled_choices(
+    env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any], path: str
+) -> list[tuple[str, str]]:
+    """(value, menu line) per choice: `containers — ECS Fargate behind an ALB`."""
+    labels = dict(question.labels)
+    lines = []
+    for choice in question.choices:
+        value = str(choice)
+        try:
+            label = render_string(env, labels[value], ctx).strip() if value in labels else ""
+        except EVALUATION_ERRORS as exc:
+            raise PackError(f"question {path}: labels.{value}", failure_text(exc)) from exc
+        lines.append((value, f"{value} — {escaped(label)}" if label else value))
+    return lines
 
 
 def _parse_text(question: Question, text: str) -> Any:
@@ -101,8 +147,10 @@ def _actions(records: list[dict[str, Any]], question: Question) -> list[str]:
     if question.max_items is None or len(records) < question.max_items:
         actions.append("Add")
     for i, record in enumerate(records):
-        label = record.get("name", i)
+        label = escaped(str(record.get("name", i)))
         actions += [f"Edit #{i} {label}", f"Rename #{i} {label}", f"Remove #{i} {label}"]
+        if i:  # the list is the promotion order
+            actions.append(f"Move #{i} {label} up")
     return actions
 
 
@@ -118,11 +166,19 @@ def _apply_action(
     import questionary
 
     if verb == "Add":
-        new = _fill_record(env, question, {}, ctx, f"{path}[{len(records)}]", ask_all=True)
+        start = _free_networks(question, records)
+        new = _fill_record(env, question, start, ctx, f"{path}[{len(records)}]", ask_all=True)
         return [*records, new]
     i = int(index.split()[0])
     if verb == "Remove":
+        name = escaped(str(records[i].get("name", i)))
+        if not questionary.confirm(
+            f"Remove {name} from {question.key}?", default=False
+        ).unsafe_ask():
+            return records
         return records[:i] + records[i + 1 :]
+    if verb == "Move":
+        return [*records[: i - 1], records[i], records[i - 1], *records[i + 1 :]]
     if verb == "Rename":
         name_field = next(f for f in question.fields if f.key == "name")
         records[i]["name"] = _ask_value(
@@ -136,6 +192,29 @@ def _apply_action(
     return records
 
 
+def _free_networks(question: Question, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """A new record's suggested network: for each `disjoint:` field, the first /16 of
+    10.0.0.0/8 that overlaps no other record's (offered as the default, still checked)."""
+    start: dict[str, Any] = {}
+    for validator in question.validators:
+        if validator.kind != "disjoint":
+            continue
+        taken = []
+        for record in records:
+            try:
+                taken.append(ipaddress.ip_network(str(record.get(validator.arg)), strict=False))
+            except ValueError:
+                continue
+        free = next(
+            (n for n in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=16)
+             if not any(n.overlaps(t) for t in taken)),
+            None,
+        )  # fmt: skip
+        if free is not None:
+            start[str(validator.arg)] = str(free)
+    return start
+
+
 def _fill_record(
     env: SandboxedEnvironment,
     question: Question,
@@ -146,8 +225,6 @@ def _fill_record(
     ask_all: bool = False,
 ) -> dict[str, Any]:
     """Give every field a value: ask for each (`ask_all`), or take defaults for missing ones."""
-    from infrascaffold.templating.environment import evaluate
-
     out: dict[str, Any] = dict(record)
     for field in question.fields:
         field_ctx = {**ctx, "item": out}

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.errors import AnswerError, PackError, shown
+from infrascaffold.answers.value_checks import (
+    Problem,
+    coerce,
+    intrinsic_problems,
+)
+from infrascaffold.errors import AnswerError, PackError, did_you_mean, one_line, shown
 from infrascaffold.pack.model import Pack
-from infrascaffold.pack.questions import Question
+from infrascaffold.pack.questions import MISSING, Question
 from infrascaffold.pack.sources import MANIFEST
-from infrascaffold.pack.untrusted_yaml import PlainScalar, load_yaml_text, plain, read_yaml_file
+from infrascaffold.pack.untrusted_yaml import load_yaml_text, read_yaml_file
 from infrascaffold.templating.environment import (
     EVALUATION_ERRORS,
     evaluate,
@@ -28,7 +35,6 @@ from infrascaffold.templating.environment import (
     render_string,
 )
 
-Problem = tuple[str, str]
 # ask(question, default or MISSING, context, key path) -> the answer
 Asker = Callable[[Question, Any, Mapping[str, Any], str], Any]
 
@@ -39,7 +45,10 @@ def load_answers_file(path: Path) -> dict[str, Any]:
     def fail(reason: str) -> AnswerError:
         return AnswerError([(str(path), reason)])
 
-    raw = read_yaml_file(path, fail, keep_text=True)
+    try:
+        raw = read_yaml_file(path, fail, keep_text=True)
+    except AnswerError as exc:
+        raise _located(path, exc) from exc
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -47,14 +56,36 @@ def load_answers_file(path: Path) -> dict[str, Any]:
     return raw
 
 
+def _located(path: Path, exc: AnswerError) -> AnswerError:
+    """A YAML syntax error as `FILE:LINE:COLUMN: invalid YAML: problem` (as compilers say it)."""
+    cause = exc.__cause__
+    if not isinstance(cause, yaml.MarkedYAMLError) or not cause.problem_mark or not cause.problem:
+        return exc
+    mark = cause.problem_mark
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}"
+    return AnswerError([(where, f"invalid YAML: {one_line(cause.problem)}")])
+
+
+_INDEX = re.compile(r"\[([0-9]+)\]")
+
+
 def parse_set_option(item: str) -> tuple[list[str | int], Any]:
-    """Parse one `--set KEY=VALUE`: dotted key with list indexes, value as a YAML scalar."""
+    """Parse one `--set KEY=VALUE`: dotted key with list indexes, value as a YAML scalar.
+
+    An index is written either way problems are printed: `environments.0.region` or
+    `environments[0].region`.
+    """
     key, sep, raw_value = item.partition("=")
     if not sep or not key.strip():
         raise AnswerError([(item, "expected KEY=VALUE, e.g. environments.1.region=eu-west-3")])
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.strip().split(".")]
-    if not isinstance(parts[0], str) or any(p == "" for p in parts):
-        raise AnswerError([(key, "a key is a dotted path such as environments.0.cidr")])
+    dotted = _INDEX.sub(r".\1", key.strip())
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in dotted.split(".")]
+    if not isinstance(parts[0], str) or any(
+        p == "" or "[" in str(p) or "]" in str(p) for p in parts
+    ):
+        raise AnswerError(
+            [(key, "a key is a dotted path such as environments.0.cidr or environments[0].cidr")]
+        )
     try:
         value = load_yaml_text(raw_value, ValueError, keep_text=True) if raw_value.strip() else ""
     except ValueError:
@@ -105,9 +136,31 @@ def _set_path(target: Any, parts: list[str | int], value: Any) -> None:
             raise AnswerError([(dotted, "does not name a field of the answers")])
 
 
-def answer_context(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """What defaults, `when` conditions and validators may refer to (unanswered keys are none)."""
-    return {**{q.key: None for q in pack.questions}, **answers, "data": pack.data}
+class AnswerFailed(jinja2.UndefinedError):
+    """An expression read an answer that failed its own checks (that answer's problem says why)."""
+
+
+def failed_answer(name: str) -> jinja2.StrictUndefined:
+    """What expressions see in place of an answer that failed its own checks.
+
+    Reading it raises `AnswerFailed`, so no default, condition or check built on a wrong answer
+    is computed or reported: one root cause, one problem (`--set cloud=aw` says so once, not
+    once per region default).
+    """
+    return jinja2.StrictUndefined(hint=f"{name} is invalid", name=name, exc=AnswerFailed)
+
+
+def answer_context(
+    pack: Pack, answers: Mapping[str, Any], failed: Collection[str] = ()
+) -> dict[str, Any]:
+    """What defaults, `when` conditions and validators may refer to (unanswered keys are none,
+    `failed` ones a `failed_answer`)."""
+    ctx = {**{q.key: None for q in pack.questions}, **answers, "data": pack.data}
+    ctx.update((key, failed_answer(key)) for key in failed)
+    return ctx
+
+
+REQUIRED = "is required and has no default"
 
 
 def resolve_answers(
@@ -119,42 +172,66 @@ def resolve_answers(
     """Answer every applicable question from `provided`, the interview `ask`, or defaults.
 
     Returns the answers and the problems found while coercing them or finding them missing.
+    An answer that fails its own checks (`intrinsic_problems`, reported by `check_answers`) is
+    a `failed_answer` to the questions after it: what depends on it is neither computed nor
+    reported.
     """
     answers: dict[str, Any] = {}
-    problems: list[Problem] = []
-    known = {q.key for q in pack.questions}
-    problems += [
-        (_key_text(k), f"not a question of pack {pack.name}") for k in provided if k not in known
+    known = [q.key for q in pack.questions]
+    problems: list[Problem] = [
+        (_key_text(k), f"not a question of pack {pack.name}{did_you_mean(k, known)}")
+        for k in provided
+        if k not in known
     ]
+    failed: set[str] = set()
     for q in pack.questions:
-        ctx = answer_context(pack, answers)
+        ctx = answer_context(pack, answers, failed)
         if q.when and not condition_holds(env, pack, q, ctx):
             continue
-        if q.key in pack.fixed:
-            answers[q.key] = copy.deepcopy(pack.fixed[q.key])
-            problems += _fixed_problem(pack, q, provided)
-            continue
-        if q.key in provided:
-            value, found = coerce(q, provided[q.key], q.key)
-            problems += found
-            if found:  # the wrong type, reported once; its records are not read
-                answers[q.key] = value
-                continue
-        elif ask is not None:
-            value = ask(q, default_value(env, q, ctx), ctx, q.key)
-        elif q.has_default:
-            value, found = _default_or_problem(env, q, ctx, q.key, problems)
-            if found:
-                problems += found
-                continue
-        else:
-            problems.append((q.key, "is required and has no default"))
-            continue
-        if q.type == "list":
-            value, found = resolve_records(env, q, value, ctx, ask)
-            problems += found
-        answers[q.key] = value
+        step = _resolve_question(env, pack, q, provided, ctx, ask)
+        problems += step.problems
+        if step.value is not MISSING:
+            answers[q.key] = step.value
+        if step.failed or step.value is not MISSING and intrinsic_problems(q, step.value, q.key):
+            failed.add(q.key)
     return answers, problems
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One question resolved: its value (MISSING: none), its problems, whether it failed."""
+
+    value: Any
+    problems: list[Problem]
+    failed: bool = False
+
+
+def _resolve_question(
+    env: SandboxedEnvironment,
+    pack: Pack,
+    q: Question,
+    provided: Mapping[str, Any],
+    ctx: Mapping[str, Any],
+    ask: Asker | None,
+) -> _Step:
+    if q.key in pack.fixed:
+        return _Step(copy.deepcopy(pack.fixed[q.key]), _fixed_problem(pack, q, provided))
+    if q.key in provided:
+        value, found = coerce(q, provided[q.key], q.key)
+        if found:  # the wrong type, reported once; its records are not read
+            return _Step(value, found, failed=True)
+    elif ask is not None:
+        value = ask(q, _default_or_missing(env, q, ctx), ctx, q.key)
+    elif q.has_default:
+        value, found = _default_or_problem(env, q, ctx, q.key)
+        if found or value is MISSING:
+            return _Step(MISSING, found, failed=True)
+    else:
+        return _Step(MISSING, [(q.key, REQUIRED)], failed=True)
+    if q.type != "list":
+        return _Step(value, [])
+    records, found, failed_records = _resolve_records(env, q, value, ctx, ask)
+    return _Step(records, found, failed=bool(found or failed_records))
 
 
 def resolve_records(
@@ -165,19 +242,33 @@ def resolve_records(
     ask: Asker | None,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Fill each record of a list answer: its fields' values or defaults, coerced."""
+    records, problems, _ = _resolve_records(env, question, value, ctx, ask)
+    return records, problems
+
+
+def _resolve_records(
+    env: SandboxedEnvironment,
+    question: Question,
+    value: Any,
+    ctx: Mapping[str, Any],
+    ask: Asker | None,
+) -> tuple[list[dict[str, Any]], list[Problem], bool]:
+    """The records, their problems, and whether a field failed its own checks."""
     if not isinstance(value, list):
-        return [], [(question.key, "must be a list")]
+        return [], [(question.key, "must be a list")], True
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    any_failed = False
     for i, raw in enumerate(value):
         where = f"{question.key}[{i}]"
         if not isinstance(raw, Mapping):
             problems.append((where, "must be a mapping of fields"))
             continue
-        record, found = _resolve_record(env, question, raw, ctx, where, ask)
+        record, found, failed = _resolve_record(env, question, raw, ctx, where, ask)
         records.append(record)
         problems += found
-    return records, problems
+        any_failed = any_failed or failed
+    return records, problems, any_failed
 
 
 def _resolve_record(
@@ -187,29 +278,47 @@ def _resolve_record(
     ctx: Mapping[str, Any],
     where: str,
     ask: Asker | None,
-) -> tuple[dict[str, Any], list[Problem]]:
-    known = {f.key for f in question.fields}
-    problems = [(f"{where}.{_key_text(k)}", "unknown field") for k in raw if k not in known]
+) -> tuple[dict[str, Any], list[Problem], bool]:
+    known = [f.key for f in question.fields]
+    problems = [
+        (f"{where}.{_key_text(k)}", f"unknown field{did_you_mean(k, known)}")
+        for k in raw
+        if k not in known
+    ]
     record: dict[str, Any] = {}
+    failed: set[str] = set()
     for field in question.fields:
-        field_ctx = {**ctx, "item": {**raw, **record}}
+        item = {**raw, **record, **{key: failed_answer(f"{where}.{key}") for key in failed}}
+        field_ctx = {**ctx, "item": item}
         if field.when and not condition_holds(env, None, field, field_ctx, question.key):
             continue
         path = f"{where}.{field.key}"
-        if field.key in raw:
-            record[field.key], found = coerce(field, raw[field.key], path)
-            problems += found
-        elif ask is not None:
-            record[field.key] = ask(field, default_value(env, field, field_ctx), field_ctx, path)
-        elif field.has_default:
-            value, found = _default_or_problem(env, field, field_ctx, path, problems)
-            if found:
-                problems += found
-                continue
-            record[field.key] = value
-        else:
-            problems.append((path, "is required and has no default"))
-    return record, problems
+        step = _resolve_field(env, field, raw, field_ctx, path, ask)
+        problems += step.problems
+        if step.value is not MISSING:
+            record[field.key] = step.value
+        if step.failed or step.value is not MISSING and intrinsic_problems(field, step.value, path):
+            failed.add(field.key)
+    return record, problems, bool(failed)
+
+
+def _resolve_field(
+    env: SandboxedEnvironment,
+    field: Question,
+    raw: Mapping[str, Any],
+    field_ctx: Mapping[str, Any],
+    path: str,
+    ask: Asker | None,
+) -> _Step:
+    if field.key in raw:
+        value, found = coerce(field, raw[field.key], path)
+        return _Step(value, found, failed=bool(found))
+    if ask is not None:
+        return _Step(ask(field, _default_or_missing(env, field, field_ctx), field_ctx, path), [])
+    if field.has_default:
+        value, found = _default_or_problem(env, field, field_ctx, path)
+        return _Step(value, found, failed=bool(found) or value is MISSING)
+    return _Step(MISSING, [(path, REQUIRED)], failed=True)
 
 
 def _fixed_problem(pack: Pack, question: Question, provided: Mapping[str, Any]) -> list[Problem]:
@@ -230,9 +339,14 @@ def condition_holds(
     ctx: Mapping[str, Any],
     parent: str = "",
 ) -> bool:
-    """Evaluate a question's `when`; a condition that fails to evaluate is a pack error."""
+    """Evaluate a question's `when`; a condition that fails to evaluate is a pack error.
+
+    A condition that reads a failed answer does not hold: the question waits for that answer.
+    """
     try:
         return bool(evaluate(env, str(question.when), ctx))
+    except AnswerFailed:
+        return False
     except EVALUATION_ERRORS as exc:
         name = f"{parent}.{question.key}" if parent else question.key
         where = f"{pack.root / MANIFEST}: " if pack else ""
@@ -242,22 +356,28 @@ def condition_holds(
 
 
 def _default_or_problem(
-    env: SandboxedEnvironment,
-    question: Question,
-    ctx: Mapping[str, Any],
-    path: str,
-    earlier: list[Problem],
+    env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any], path: str
 ) -> tuple[Any, list[Problem]]:
-    """The default, or a problem when it cannot be computed (silent if caused by an earlier one)."""
+    """The default; MISSING when it reads a failed answer; a problem when it cannot be computed."""
     try:
         return default_value(env, question, ctx), []
+    except AnswerFailed:
+        return MISSING, []
     except jinja2.UndefinedError as exc:
-        return None, [] if earlier else [(path, f"its default cannot be computed: {exc.message}")]
+        return MISSING, [(path, f"its default cannot be computed: {exc.message}")]
     except EVALUATION_ERRORS as exc:
-        if earlier:  # most likely caused by an earlier answer's problem
-            return None, []
         reason = f"its default cannot be computed: {failure_text(exc)}"
         raise PackError(f"question {path}", reason) from exc
+
+
+def _default_or_missing(
+    env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any]
+) -> Any:
+    """The default to offer in the interview: MISSING when it reads a failed answer."""
+    try:
+        return default_value(env, question, ctx)
+    except AnswerFailed:
+        return MISSING
 
 
 def default_value(env: SandboxedEnvironment, question: Question, ctx: Mapping[str, Any]) -> Any:
@@ -270,86 +390,6 @@ def default_value(env: SandboxedEnvironment, question: Question, ctx: Mapping[st
         if question.type == "bool":
             return default.strip().lower() in ("true", "yes", "1")
     return copy.deepcopy(default)
-
-
-def coerce(question: Question, value: Any, path: str) -> tuple[Any, list[Problem]]:
-    """Convert a provided value to the question's declared type, or report why it cannot be.
-
-    Strings are strings: a string question takes an unquoted number or boolean of an answers
-    file as the text written (`owner: 1234`, `name: no`), never a float's repr (`.nan`).
-    """
-    qtype = question.type
-    if qtype == "str":
-        return _as_string(value, path)
-    if qtype == "choice":
-        value = _as_choice(question, value)
-    elif qtype == "multichoice" and isinstance(value, list):
-        value = [_as_choice(question, v) for v in value]
-    else:
-        value = plain(value)
-    if qtype == "int" and isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-        value = int(value)
-    if qtype == "int" and isinstance(value, int) and abs(value) > _INT_LIMIT:
-        return value, [(path, f"must be a whole number of at most {len(str(_INT_LIMIT))} digits")]
-    if not _has_type(qtype, value):
-        return value, [(path, f"must be a {_TYPE_NAMES[qtype]}, got {_got(value)}")]
-    return value, []
-
-
-def _as_string(value: Any, path: str) -> tuple[Any, list[Problem]]:
-    if isinstance(value, str):
-        return str(value), []
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value), []  # given by a program (not a file): ints have one spelling
-    hint = "; quote it" if isinstance(value, bool | float) else ""
-    return value, [(path, f"must be a string, got {_got(value)}{hint}")]
-
-
-def _as_choice(question: Question, value: Any) -> Any:
-    if isinstance(value, PlainScalar):
-        return str(value) if str(value) in question.choices else value.value
-    return value
-
-
-def _has_type(qtype: str, value: Any) -> bool:
-    if qtype in ("int", "choice") and isinstance(value, bool):
-        return qtype == "choice" and value in (True, False)
-    return isinstance(value, _EXPECTED[qtype])
-
-
-def _got(value: Any) -> str:
-    return "null" if value is None else f"{_kind(value)} {shown(value)}"
-
-
-def _kind(value: Any) -> str:
-    kinds = {bool: "a boolean", int: "a number", float: "a number", dict: "a mapping"}
-    kinds |= {list: "a list", str: "a string"}
-    return kinds.get(type(value), f"a {type(value).__name__}")
-
-
-_INT_TEXT = re.compile(r"-?[0-9]{1,30}")
-_INT_LIMIT = 10**30
-_EXPECTED: dict[str, type | tuple[type, ...]] = {
-    "str": str,
-    "choice": (str, int, bool),
-    "int": int,
-    "bool": bool,
-    "multichoice": list,
-    "list": list,
-}
-_TYPE_NAMES = {
-    "str": "string",
-    "choice": "string",
-    "int": "whole number",
-    "bool": "boolean (true or false)",
-    "multichoice": "list of choices",
-    "list": "list",
-}
-
-
-def has_declared_type(question: Question, value: Any) -> bool:
-    """Whether a resolved answer has its question's type (validators only see those)."""
-    return _has_type(question.type, value)
 
 
 def public_answers(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -367,6 +407,10 @@ def public_answers(pack: Pack, answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def raise_problems(problems: list[Problem]) -> None:
-    """Raise one AnswerError listing every problem, if there are any."""
+    """Raise one AnswerError listing every problem, if there are any.
+
+    Answers that were given and are wrong come first, missing ones last: the wrong answer is
+    the cause to fix first (`--set cloud=aw` opens the report).
+    """
     if problems:
-        raise AnswerError(problems)
+        raise AnswerError(sorted(problems, key=lambda problem: problem[1] == REQUIRED))

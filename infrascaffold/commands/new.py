@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import time
 from pathlib import Path
 from typing import Any
@@ -9,12 +11,27 @@ from typing import Any
 import click
 import yaml
 
-from infrascaffold.answers.layering import load_answers_file, parse_set_option, public_answers
-from infrascaffold.errors import EXIT_OK, WriteError
+from infrascaffold.answers.layering import (
+    REQUIRED,
+    apply_overrides,
+    load_answers_file,
+    parse_set_option,
+    public_answers,
+)
+from infrascaffold.errors import (
+    EXIT_OK,
+    AnswerError,
+    LimitError,
+    PackError,
+    RenderError,
+    WriteError,
+)
 from infrascaffold.pack.manifest import load_pack
+from infrascaffold.pack.model import Pack
 from infrascaffold.pack.tasks import require_trust, run_tasks
 from infrascaffold.render.limits import DEFAULT_LIMITS, Limits
-from infrascaffold.render.pipeline import generate
+from infrascaffold.render.message import render_message_after
+from infrascaffold.render.pipeline import Generation, generate
 from infrascaffold.templating.environment import make_environment
 from infrascaffold.user_cache import user_cache_root
 from infrascaffold.write.record import record_files
@@ -32,8 +49,14 @@ def run(
     dry_run: bool,
     trust: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> int:
-    """Render the pack into DEST (or list what would be written with `dry_run`)."""
+    """Render the pack into DEST (or list what would be written with `dry_run`).
+
+    Then print what was written (`verbose`: `create PATH` per file) and the pack's next steps
+    (`message_after:`), unless `quiet`.
+    """
     check_folder(dest)
     clean_up(dest)  # what a killed earlier run left is not the team's files
     refuse_overwrites(dest, (), force=force)  # an earlier render: refused before the interview
@@ -41,12 +64,12 @@ def run(
     require_trust(pack.tasks, pack.source, trusted=trust)
     provided: dict[str, Any] = load_answers_file(answers_file) if answers_file else {}
     overrides = [parse_set_option(item) for item in sets]
-    ask = None
     if interactive:
-        from infrascaffold.answers.interview import make_asker
-
-        ask = make_asker(make_environment(pack.search_roots))
-    result = generate(pack, provided, overrides, ask, limits=limits)
+        result = _interview(
+            pack, apply_overrides(pack, provided, overrides), dest, pack_ref, limits
+        )
+    else:
+        result = _generate(pack, provided, overrides, limits)
     public = public_answers(pack, result.answers)
     recorded = record_files(
         pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref
@@ -63,10 +86,82 @@ def run(
     if dry_run:
         _print_plan(dest, result.tree, files)
         return EXIT_OK
+    message = render_message_after(pack, result.answers, str(dest), limits)  # fails before writing
     apply_changes(dest, files)
-    click.echo(f"Rendered {len(result.tree)} files of pack {pack.name} {pack.version} into {dest}")
+    _report(result, dest, quiet=quiet, verbose=verbose)
     run_tasks(pack.tasks, dest)
+    if message and not quiet:
+        click.echo(f"\n{message}")
     return EXIT_OK
+
+
+def _generate(
+    pack: Pack,
+    provided: dict[str, Any],
+    overrides: list[tuple[list[str | int], Any]],
+    limits: Limits,
+) -> Generation:
+    """`generate` without an interview: missing answers say how to give them."""
+    try:
+        return generate(pack, provided, overrides, limits=limits)
+    except AnswerError as exc:
+        raise AnswerError([_how_to_give(problem) for problem in exc.problems]) from exc
+
+
+def _interview(
+    pack: Pack, provided: dict[str, Any], dest: Path, pack_ref: str, limits: Limits
+) -> Generation:
+    """Ask, render, review (`Write N files to DEST? [Y/n/edit]`), change answers, render again."""
+    from infrascaffold.answers import review
+    from infrascaffold.answers.interview import make_asker
+
+    env = make_environment(pack.search_roots)
+    ask = make_asker(env)
+    answers = review.interview_answers(pack, env, provided, ask)
+    while True:
+        result = _render_keeping_answers(pack, answers, dest, pack_ref, limits)
+        choice = review.review(pack, result.answers, len(result.tree), str(dest))
+        if choice == review.WRITE:
+            return result
+        if choice == review.CANCEL:
+            raise click.Abort
+        answers = review.revise_answer(pack, env, result.answers, choice, ask)
+
+
+def _render_keeping_answers(
+    pack: Pack, answers: dict[str, Any], dest: Path, pack_ref: str, limits: Limits
+) -> Generation:
+    """Render an interview's answers; if that fails, they are saved and the error says where."""
+    try:
+        return generate(pack, answers, limits=limits)
+    except (RenderError, PackError, LimitError) as exc:
+        saved = _save_answers(public_answers(pack, answers))
+        rerun = ["infrascaffold", "new", str(dest), "--answers", str(saved)]
+        rerun += ["--pack", pack_ref] if pack_ref != "platform" else []
+        kept = f"{exc.reason}; your answers are in {saved}: once fixed, run {shlex.join(rerun)}"
+        raise type(exc)(exc.path, kept) from exc
+
+
+def _report(result: Generation, dest: Path, *, quiet: bool, verbose: bool) -> None:
+    if verbose:
+        for path in sorted(result.tree):
+            click.echo(f"create {path}")
+    if not quiet:
+        pack = result.pack
+        count = len(result.tree)
+        click.echo(f"Rendered {count} files of pack {pack.name} {pack.version} into {dest}")
+
+
+def _how_to_give(problem: tuple[str, str]) -> tuple[str, str]:
+    """A missing answer's problem, saying how to give it when nobody can be asked.
+
+    The `--set` key is dotted (`environments.0.account_id`): brackets are a glob to zsh.
+    """
+    path, reason = problem
+    if reason != REQUIRED:
+        return problem
+    key = re.sub(r"\[([0-9]+)\]", r".\1", path)
+    return path, f"{reason} (--set {key}=VALUE, --answers FILE, or run in a terminal)"
 
 
 def _save_answers(answers: dict[str, Any]) -> Path:

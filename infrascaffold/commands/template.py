@@ -36,10 +36,13 @@ def run_list() -> int:
     return EXIT_OK
 
 
-def run_init(directory: Path, extends: str | None) -> int:
-    """Create a working pack skeleton with one test case (its expected tree rendered)."""
+def run_init(directory: Path, extends: str | None, *, force: bool = False) -> int:
+    """Create a working pack skeleton with one test case (its expected tree rendered).
+
+    With `force`, into a non-empty folder: the skeleton's files are replaced, others kept.
+    """
     name = re.sub(r"[^a-z0-9-]", "-", directory.resolve().name.lower()).strip("-") or "my-pack"
-    write_tree(directory, skeleton_files(name, extends))
+    write_tree(directory, skeleton_files(name, extends), force=force)
     pack = load_pack_from(directory.resolve(), str(directory.resolve()))
     for case in case_folders(directory):
         replace_tree(case / "expected", render_case(pack, case))

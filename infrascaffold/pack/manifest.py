@@ -36,6 +36,7 @@ _MANIFEST_KEYS = {
     "fixed",
     "validators",
     "tasks",
+    "message_after",
 }
 
 
@@ -96,6 +97,7 @@ def load_pack_from(
         fixed=MappingProxyType(_mapping(_section(raw, "fixed", {}), f"{where}: fixed")),
         tasks=_parse_tasks(_section(raw, "tasks", []), f"{where}: tasks"),
         builtin=builtin,
+        message_after=_optional_str(raw, "message_after", where),
     )
     if raw.get("extends"):
         extends = _extends_ref(
@@ -162,6 +164,13 @@ def _required_str(raw: Mapping[str, Any], key: str, where: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value:
         raise PackError(f"{where}: {key}", "is required and must be a string")
+    return value
+
+
+def _optional_str(raw: Mapping[str, Any], key: str, where: str) -> str:
+    value = raw.get(key) or ""
+    if not isinstance(value, str):
+        raise PackError(f"{where}: {key}", "must be a string (a template)")
     return value
 
 

@@ -60,6 +60,7 @@ class Pack:
     tasks: tuple[str, ...] = ()
     extends: str | None = None
     builtin: bool = False
+    message_after: str = ""  # printed after `new` writes the render (a template over the answers)
 
     @property
     def search_roots(self) -> tuple[Path, ...]:

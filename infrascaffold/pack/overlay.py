@@ -38,6 +38,7 @@ def apply_overlay(base: Pack, overlay: Pack, raw: Mapping[str, Any], where: str)
         fixed=MappingProxyType({**base.fixed, **overlay.fixed}),
         tasks=(*base.tasks, *overlay.tasks),
         extends=base.source,
+        message_after=overlay.message_after or base.message_after,
     )
 
 
@@ -50,7 +51,8 @@ def _merge_questions(base: tuple[Question, ...], raw: Any, where: str) -> tuple[
             raise PackError(f"{where}[{i}]", "a question must be a mapping with a `key`")
         key = str(item["key"])
         if key in merged:
-            merged[key] = parse_question({**question_to_raw(merged[key]), **item}, f"{where}[{i}]")
+            base_raw = _overridden(merged[key], item)
+            merged[key] = parse_question({**base_raw, **item}, f"{where}[{i}]")
         else:
             merged[key] = parse_question(item, f"{where}[{i}]")
     return tuple(merged.values())
@@ -83,6 +85,16 @@ def _with_validators(
     return dataclasses.replace(question, fields=tuple(fields.values()))
 
 
+def _overridden(question: Question, item: Mapping[str, Any]) -> dict[str, Any]:
+    """The base question in manifest form, under an override `item` (new choices keep only
+    their own labels)."""
+    raw = question_to_raw(question)
+    choices = item.get("choices")
+    if isinstance(choices, list) and "labels" not in item and "labels" in raw:
+        raw["labels"] = {k: v for k, v in raw["labels"].items() if k in map(str, choices)}
+    return raw
+
+
 def question_to_raw(question: Question) -> dict[str, Any]:
     """A question back in manifest form (for overriding some of its fields)."""
     raw: dict[str, Any] = {"key": question.key, "type": question.type, "help": question.help}
@@ -101,8 +113,11 @@ def question_to_raw(question: Question) -> dict[str, Any]:
         raw["secret"] = True
     if question.fields:
         raw["fields"] = [question_to_raw(f) for f in question.fields]
-    if question.min_items:
-        raw["min_items"] = question.min_items
-    if question.max_items is not None:
-        raw["max_items"] = question.max_items
+    optional = {
+        "min_items": question.min_items or None,
+        "max_items": question.max_items,
+        "labels": dict(question.labels) or None,
+        "options": question.options,
+    }
+    raw.update((key, value) for key, value in optional.items() if value is not None)
     return raw

@@ -53,6 +53,10 @@ class Question:
     fields: tuple[Question, ...] = ()
     min_items: int = 0
     max_items: int | None = None
+    # choice -> what it means, shown beside it in the menu (a template over earlier answers)
+    labels: tuple[tuple[str, str], ...] = ()
+    # an expression: the answers the interview offers to complete (`data.regions[cloud].names`)
+    options: str | None = None
 
     @property
     def has_default(self) -> bool:
@@ -71,6 +75,8 @@ _QUESTION_KEYS = {
     "fields",
     "min_items",
     "max_items",
+    "labels",
+    "options",
 }
 
 
@@ -120,7 +126,21 @@ def parse_question(raw: Any, where: str) -> Question:
         max_items=_count(raw["max_items"], f"{where}.max_items")
         if raw.get("max_items") is not None
         else None,
+        labels=_labels(raw.get("labels"), choices, f"{where}.labels"),
+        options=_optional_str(raw, "options", where),
     )
+
+
+def _labels(raw: Any, choices: tuple[Any, ...], where: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    names = {str(c) for c in choices}
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+        raise PackError(where, "must map choices to their labels (strings)")
+    unknown = [str(k) for k in raw if str(k) not in names]
+    if unknown:
+        raise PackError(where, f"{shown(unknown[0])} is not one of the choices")
+    return tuple((str(k), v) for k, v in raw.items())
 
 
 def _choices(raw: Any, where: str) -> tuple[Any, ...]:

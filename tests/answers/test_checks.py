@@ -151,7 +151,10 @@ def test_builtin_pack_reports_every_problem_with_its_key_path() -> None:
         "environments[2].name",
         "environments[1].cidr",
     }
-    assert found["environments[1].region"] == "europe-west1 is not a aws region"
+    assert found["environments[1].region"] == (
+        "europe-west1 is not a aws region (e.g. eu-west-1, us-east-1, us-east-2, us-west-1,"
+        " us-west-2)"
+    )
     assert found["environments[1].cidr"] == "overlaps environments[0].cidr 10.10.0.0/16"
 
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 EXE = Path(sys.executable).with_name("infrascaffold")
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "answers" / "aws-containers.yml"
 DOWN, ENTER, CTRL_U, CTRL_C = "\x1b[B", "\r", "\x15", "\x03"
 
 pytestmark = pytest.mark.skipif(
@@ -25,6 +26,8 @@ def spawn(*args: str) -> pexpect.spawn:
         "TERM": "xterm",
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", "/tmp"),
+        "PROMPT_TOOLKIT_NO_CPR": "1",  # no cursor-position wait on a loaded machine
+        "XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME", "/tmp/infrascaffold-test-cache"),
     }
     child = pexpect.spawn(
         str(EXE), list(args), encoding="utf-8", timeout=30, dimensions=(40, 160), env=env
@@ -46,8 +49,10 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     child.send(CTRL_U + "shop" + ENTER)
     answer(child, r"Owning team")
     answer(child, r"Cloud provider")
-    answer(child, r"How the application runs")
-    answer(child, r"Relational database")
+    child.expect("containers — ECS Fargate behind an ALB")  # each choice says what it deploys
+    answer(child, r"serverless — Lambda behind API Gateway", ENTER)
+    child.expect(r"Relational database")
+    answer(child, "postgres — RDS for PostgreSQL")
     answer(child, r"Cache")
     answer(child, r"CI/CD system")
     answer(child, r"Repository path", CTRL_U * 3 + "acme/shop-infra" + ENTER)
@@ -60,8 +65,14 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     child.expect(r"#2 prod")
     answer(child, r"edit the list or choose Done", DOWN + ENTER)  # Add
     answer(child, r"Environment name", "qa" + ENTER)
-    answer(child, r"Region")
-    answer(child, r"Network CIDR", "10.20.0.0/16" + ENTER)  # overlaps staging: re-asked at Done
+    answer(child, r"Region", CTRL_U + "mars-1" + ENTER)  # completed from the pack's regions
+    child.expect(r"mars-1 is not a aws region \(e\.g\. eu-west-1, us-east-1")  # re-asked
+    time.sleep(0.15)
+    child.send(CTRL_U + "eu-west-3" + ENTER)
+    child.expect(r"Network CIDR")
+    child.expect(r"10\.0\.0\.0/16")  # suggested: the first /16 no environment uses
+    time.sleep(0.15)
+    child.send(CTRL_U + "10.20.0.0/16" + ENTER)  # overlaps staging: re-asked at Done
     answer(child, r"Size")
     answer(child, r"Protected")
     answer(child, r"Self-hosted runner label")
@@ -70,10 +81,19 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     child.expect(r"overlaps environments\[1\]\.cidr")
     # Remove staging (#1): Done, Add, Edit #0, Rename #0, Remove #0, Edit #1, Rename #1, Remove #1
     answer(child, r"edit the list or choose Done", DOWN * 7 + ENTER)
+    answer(child, r"Remove staging from environments\?", "y")  # asked to confirm
     child.expect(r"#2 qa")
+    # Promotion order: move qa (#2) before prod; after Move #1 up: Edit/Rename/Remove #2, Move #2
+    answer(child, r"edit the list or choose Done", DOWN * 12 + ENTER)
+    child.expect(r"#1 qa: .*\r?\n.*#2 prod")
+    answer(child, r"edit the list or choose Done", DOWN * 6 + ENTER)  # Rename #1 qa
+    answer(child, r"Environment name", CTRL_U + "uat" + ENTER)
+    child.expect(r"#1 uat")
     answer(child, r"edit the list or choose Done", ENTER)
     answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
     answer(child, r"OIDC provider")
+    child.expect(r"Your answers:")
+    answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]")  # Enter: yes
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
@@ -81,7 +101,8 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     assert recorded["project_name"] == "shop"
     assert recorded["deploy_strategy"] == "canary"
     assert recorded["repository"] == "acme/shop-infra"
-    assert [e["name"] for e in recorded["environments"]] == ["dev", "prod", "qa"]
+    assert [e["name"] for e in recorded["environments"]] == ["dev", "uat", "prod"]
+    assert recorded["environments"][1]["region"] == "eu-west-3"
 
 
 def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -93,6 +114,53 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 130
     assert not dest.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
+    """From the summary, `edit` changes `cloud`: what the old cloud made wrong (the regions) or
+    new (project IDs) is asked, the rest kept; then the files are written."""
+    dest = tmp_path / "infra"
+    child = spawn("new", str(dest), "--answers", str(EXAMPLE))
+    for i in range(3):  # the example gives no runner labels: asked
+        answer(child, rf"environments\[{i}\]\.runner\)")
+    answer(child, r"aws_oidc_provider\)")
+    child.expect(r"#2 prod: region=eu-west-1")
+    answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]", "edit" + ENTER)
+    answer(child, r"Change which answer", DOWN * 2 + ENTER)  # project_name, owner, cloud
+    answer(child, r"Cloud provider", DOWN + ENTER)  # gcp
+    for i in range(3):  # the regions were the AWS default: they follow the cloud's
+        answer(child, rf"environments\[{i}\]\.region\)")  # europe-west1 offered
+        answer(child, rf"environments\[{i}\]\.project_id\)")  # new: default shop-<env>
+    answer(child, r"gcp_state_project_id\)")
+    child.expect(r"#2 prod: region=europe-west1, cidr=10.30.0.0/16, size=large, protected=True")
+    answer(child, r"\[Y/n/edit\]", "y" + ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    recorded = yaml.safe_load((dest / ".infrascaffold" / "answers.yaml").read_text())
+    assert recorded["cloud"] == "gcp" and recorded["gcp_state_project_id"] == "shop-tfstate"
+    assert [e["project_id"] for e in recorded["environments"]] == [
+        "shop-dev",
+        "shop-staging",
+        "shop-prod",
+    ]
+    assert all("account_id" not in e for e in recorded["environments"])
+    assert recorded["owner"] == "platform-team" and recorded["domain"] == "shop.example.com"
+
+
+@pytest.mark.parametrize("keys", [CTRL_C, "n" + ENTER], ids=["ctrl-c", "no"])
+def test_leaving_at_the_summary_writes_nothing(tmp_path: Path, keys: str) -> None:
+    dest = tmp_path / "infra"
+    child = spawn("new", str(dest), "--answers", str(EXAMPLE))
+    for i in range(3):
+        answer(child, rf"environments\[{i}\]\.runner\)")
+    answer(child, r"aws_oidc_provider\)")
+    answer(child, r"\[Y/n/edit\]", keys)
+    child.expect("nothing was written")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
     assert list(tmp_path.iterdir()) == []
 
 

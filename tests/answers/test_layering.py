@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infrascaffold.answers.checks import check_answers
 from infrascaffold.answers.layering import (
     apply_overrides,
     load_answers_file,
     parse_set_option,
     public_answers,
+    raise_problems,
     resolve_answers,
 )
 from infrascaffold.errors import AnswerError
@@ -149,8 +151,8 @@ def test_unknown_keys_and_wrong_types_are_reported_together() -> None:
     _, problems = resolve(
         {"project_name": "shop", "colud": "aws", "environments": [{"name": 3, "zone": 1}]}
     )
-    assert ("colud", "not a question of pack platform") in problems
-    assert ("environments[0].zone", "unknown field") in problems
+    assert ("colud", "not a question of pack platform (did you mean cloud?)") in problems
+    assert ("environments[0].zone", "unknown field") in problems  # nothing close to it
     assert ("environments[0].cidr", "is required and has no default") in problems
     assert any(path == "environments[0].name" for path, _ in problems) is False  # 3 becomes "3"
 
@@ -167,7 +169,7 @@ def test_load_answers_file_errors_name_the_file(tmp_path: Path, text: str, messa
     path.write_text(text)
     with pytest.raises(AnswerError, match=message) as info:
         load_answers_file(path)
-    assert info.value.problems[0][0] == str(path)
+    assert info.value.problems[0][0].startswith(str(path))  # then :line:column for YAML errors
 
 
 def test_missing_answers_file() -> None:
@@ -198,8 +200,98 @@ slugs = st.from_regex(r"[a-z][a-z0-9]{2,10}", fullmatch=True)
 def test_later_layers_always_win(file_owner: str, set_owner: str | None, project: str) -> None:
     sets = [f"owner={set_owner}"] if set_owner else []
     answers, problems = resolve(
-        {"project_name": project, "owner": file_owner, "repository": "acme/shop"}, *sets, *AWS_ACCOUNTS
+        {"project_name": project, "owner": file_owner, "repository": "acme/shop"},
+        *sets,
+        *AWS_ACCOUNTS,
     )
     assert problems == []
     assert answers["owner"] == (set_owner or file_owner)
     assert answers["project_name"] == project
+
+
+def answer_problems(provided: dict[str, Any], *sets: str) -> list[tuple[str, str]]:
+    """What `new` reports: resolution's problems, then the checks', as raise_problems orders them."""
+    answers, problems = resolve(provided, *sets)
+    with pytest.raises(AnswerError) as info:
+        raise_problems(problems + check_answers(PACK, ENV, answers))
+    return info.value.problems
+
+
+EXAMPLE = {"project_name": "shop", "repository": "acme/shop-infra", "domain": "shop.example.com"}
+
+
+def test_a_wrong_choice_is_one_problem_not_one_per_default_built_on_it() -> None:
+    # The region defaults read data.regions[cloud]: not computed from 'aw', so not reported.
+    problems = answer_problems({**EXAMPLE, "alert_email": "ops@example.com"}, "cloud=aw")
+    assert problems == [("cloud", "'aw' is not one of: aws, gcp, azure (did you mean aws?)")]
+
+
+def test_a_wrong_answer_comes_before_the_missing_ones() -> None:
+    problems = answer_problems({}, "cloud=azur")
+    assert problems[0] == ("cloud", "'azur' is not one of: aws, gcp, azure (did you mean azure?)")
+    assert {reason for _, reason in problems[1:]} <= {"is required and has no default"} | {
+        reason for _, reason in problems if "protected" in reason
+    }
+
+
+def test_no_project_id_is_derived_from_a_wrong_project_name() -> None:
+    given = {**EXAMPLE, "alert_email": "ops@example.com", "project_name": "Shop", "cloud": "gcp"}
+    answers, _ = resolve(given)
+    assert all("project_id" not in env for env in answers["environments"])
+    assert "gcp_state_project_id" not in answers
+    assert [path for path, _ in answer_problems(given)] == ["project_name"]
+
+
+def test_a_wrong_record_field_is_not_built_on_within_its_record() -> None:
+    given = {**EXAMPLE, "alert_email": "ops@example.com", "cloud": "gcp"}
+    given["environments"] = [{"name": "Dev", "cidr": "10.10.0.0/16"}]
+    answers, _ = resolve(given)
+    assert "project_id" not in answers["environments"][0]  # not "shop-Dev"
+    assert [path for path, _ in answer_problems(given)] == ["environments[0].name"]
+
+
+def test_a_check_reading_a_wrong_answer_is_not_run() -> None:
+    # environments[0].region's check reads data.regions[cloud]: it waits for a valid cloud.
+    given = {**EXAMPLE, "alert_email": "ops@example.com", "cloud": "mars"}
+    given["environments"] = [{"name": "dev", "cidr": "10.10.0.0/16", "region": "eu-west-1"}]
+    assert [path for path, _ in answer_problems(given)] == ["cloud"]
+
+
+def test_unknown_fields_and_choices_get_a_guess() -> None:
+    _, problems = resolve({"project_name": "shop", "environments": [{"nmae": "dev"}]})
+    assert ("environments[0].nmae", "unknown field (did you mean name?)") in problems
+
+
+@pytest.mark.parametrize(
+    "item", ["environments[0].region=x", "environments.0.region=x", "environments[0][region]=x"]
+)
+def test_set_takes_list_indexes_in_brackets(item: str) -> None:
+    if "][" in item:
+        with pytest.raises(AnswerError, match="dotted path"):
+            parse_set_option(item)
+        return
+    assert parse_set_option(item)[0] == ["environments", 0, "region"]
+
+
+def test_the_problem_path_of_a_record_field_is_one_set_takes() -> None:
+    problems = answer_problems({**EXAMPLE, "alert_email": "ops@example.com"}, "cloud=gcp",
+                               "environments.1.cidr=10.10.0.0/16")  # fmt: skip
+    assert [path for path, _ in problems] == ["environments[1].cidr"]
+    assert parse_set_option(f"{problems[0][0]}=10.40.0.0/16")[0] == ["environments", 1, "cidr"]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "reason"),
+    [
+        ("a: [\n", ":2:1", "invalid YAML: did not find expected node content"),
+        ("a: 1\n  b: 2\n", ":2:4", "invalid YAML: mapping values are not allowed in this context"),
+    ],
+)
+def test_a_yaml_error_names_line_and_column(
+    tmp_path: Path, text: str, where: str, reason: str
+) -> None:
+    path = tmp_path / "answers.yml"
+    path.write_text(text)
+    with pytest.raises(AnswerError) as info:
+        load_answers_file(path)
+    assert info.value.problems == [(f"{path}{where}", reason)]

@@ -160,7 +160,7 @@ CASES = [
     ),
     Case(2, "new", lambda e: ["new", "x", "--pack", "nope", "--no-input"], "nope: unknown pack"),
     Case(2, "new", overwriting, "would overwrite 1 file(s): README.md (use --force)"),
-    Case(2, "new", lambda e: ["new"], "Missing argument 'DEST'"),
+    Case(2, "new", lambda e: ["new"], "error: missing argument 'DEST'"),
     Case(2, "new", lambda e: ["new", "x", "--example", "nope"], "unknown example 'nope'"),
     Case(2, "validate", lambda e: ["validate", "missing"], "missing: no such folder"),
     Case(
@@ -173,7 +173,7 @@ CASES = [
         2,
         "validate",
         lambda e: ["validate", ".", "--format", "xml"],
-        "Invalid value for '--format'",
+        "error: invalid value for '--format'",
     ),
     Case(
         2,
