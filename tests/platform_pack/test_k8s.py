@@ -404,3 +404,29 @@ def test_the_schemas_catch_a_wrong_object() -> None:
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "app"},
                "spec": {"ports": [{"port": "eighty"}]}}  # fmt: skip
     assert list(schema_problems(service))
+
+
+@pytest.mark.parametrize(
+    ("cloud", "module", "pool", "ceiling"),
+    [
+        ("gcp", "gke-cluster", 'resource "google_container_node_pool" "default"', "total_max_node_count = var.node_max"),
+        ("azure", "aks-cluster", 'resource "azurerm_kubernetes_cluster_node_pool"', "max_count             = var.node_max"),
+    ],
+)  # fmt: skip
+def test_node_max_is_the_node_pools_autoscaling_ceiling(
+    cloud: str, module: str, pool: str, ceiling: str
+) -> None:
+    """GKE's and AKS's own cluster autoscalers grow the application's pool up to node_max."""
+    files = tree(cloud, "canary")
+    body = files[f"modules/{module}/main.tf"].split(pool)[1].split("\n}\n")[0]
+    assert ceiling in body
+    key = {"gcp": "gke_node_max", "azure": "aks_node_max"}[cloud]
+    assert re.search(rf"\n  node_max\s+= var\.{key}\n", files["app.tf"])
+    sizes = yaml.safe_load((ROOT / "templates/platform/data/sizes.yaml").read_text())[cloud]
+    for env in answers(cloud, "canary")["environments"]:
+        tfvars = tc.parse_hcl(files[f"environments/{env['name']}.tfvars"])
+        assert tfvars[key] == sizes[env["size"]][key] >= k8s_min_replicas(env["size"])
+
+
+def k8s_min_replicas(size: str) -> int:
+    return {"small": 2, "medium": 2, "large": 3}[size]
