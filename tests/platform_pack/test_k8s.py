@@ -27,6 +27,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from infrascaffold.errors import AnswerError
 from tests import terraform_checks as tc
 from tests.builders import ROOT, example_answers, render_answers, write_tree_to
 
@@ -430,3 +431,51 @@ def test_node_max_is_the_node_pools_autoscaling_ceiling(
 
 def k8s_min_replicas(size: str) -> int:
     return {"small": 2, "medium": 2, "large": 3}[size]
+
+
+BREAK_GLASS = {
+    "aws": ("eks_break_glass_role", "incident-admin"),
+    "gcp": ("gke_break_glass_group", "gke-admins@example.com"),
+    "azure": ("aks_break_glass_group_id", "11111111-2222-3333-4444-555555555555"),
+}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_break_glass_admin_reaches_the_cluster_and_the_incident_runbook(cloud: str) -> None:
+    key, value = BREAK_GLASS[cloud]
+    files = dict(render_answers(answers(cloud, "canary") | {key: value}))
+    env = answers(cloud, "canary")["environments"][-1]["name"]
+    tfvars = tc.parse_hcl(files[f"environments/{env}.tfvars"])
+    if (
+        cloud == "aws"
+    ):  # an EKS access entry with AmazonEKSClusterAdminPolicy, beside the CI deploy role
+        assert [tc.unquote(v) for v in tfvars["eks_admin_role_names"]] == [
+            f"payments-{env}-ci-deploy",
+            value,
+        ]
+    elif cloud == "azure":  # an admin group of the cluster (Entra ID RBAC)
+        assert [tc.unquote(v) for v in tfvars["aks_admin_group_object_ids"]] == [value]
+    else:  # GKE authorizes IAM before RBAC: roles/container.admin on each environment's project
+        (binding,) = [b for b in tc.parse_hcl(files["bootstrap/break-glass.tf"])["resource"]]
+        body = binding['"google_project_iam_member"']['"cluster_break_glass"']
+        assert (tc.unquote(body["role"]), tc.unquote(body["member"])) == (
+            "roles/container.admin",
+            f"group:{value}",
+        )
+        assert body["for_each"] == "${local.environments}"
+    runbook = files["docs/runbooks/incident-response.md"]
+    assert "## Break-glass access to the cluster" in runbook
+    assert value.replace("_", "\\_") in runbook
+    assert "kubectl auth can-i '*' '*' --all-namespaces" in runbook
+    without = tree(cloud, "canary")
+    assert "bootstrap/break-glass.tf" not in without
+    assert f"set `{key}` in the answers" in without["docs/runbooks/incident-response.md"]
+
+
+@pytest.mark.parametrize(
+    ("cloud", "bad"), [("aws", "a role"), ("gcp", "not-an-email"), ("azure", "0000")]
+)
+def test_break_glass_answers_are_checked(cloud: str, bad: str) -> None:
+    key, _ = BREAK_GLASS[cloud]
+    with pytest.raises(AnswerError, match=key):
+        render_answers(answers(cloud, "canary") | {key: bad})
