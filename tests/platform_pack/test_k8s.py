@@ -479,3 +479,15 @@ def test_break_glass_answers_are_checked(cloud: str, bad: str) -> None:
     key, _ = BREAK_GLASS[cloud]
     with pytest.raises(AnswerError, match=key):
         render_answers(answers(cloud, "canary") | {key: bad})
+
+
+def test_eks_runs_the_metrics_server_the_hpa_reads() -> None:
+    """EKS runs no metrics-server by default (EKS user guide): without it the HPA never scales."""
+    main = tc.parse_hcl(tree("aws", "canary")["modules/eks-cluster/main.tf"])
+    addons = {
+        tc.unquote(body["addon_name"]): body
+        for _, _, body in tc.blocks({"main.tf": main}, "resource", 2)
+        if "addon_name" in body
+    }
+    assert "metrics-server" in addons
+    assert addons["metrics-server"]["depends_on"] == ["${aws_eks_node_group.default}"]
