@@ -383,3 +383,54 @@ def test_the_schemas_catch_a_wrong_object() -> None:
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "app"},
                "spec": {"ports": [{"port": "eighty"}]}}  # fmt: skip
     assert list(schema_problems(service))
+
+
+def run_deploy(
+    tmp_path: Path, strategy: str, status_rc: int, alarm_after: bool
+) -> tuple[int, list[str]]:
+    """The deploy job's rollout part, run by a shell against a stand-in kubectl and alarms."""
+    files = tree("aws", strategy)
+    root = write_tree_to(tmp_path / "out", files)
+    fake_terraform(root / "bin")
+    (root / "bin" / "kubectl").write_text(
+        '#!/bin/sh\necho "$*" >> "$CALLS"\ncase "$*" in *" status "*) exit "$STATUS_RC" ;; esac\n'
+    )
+    (root / "bin" / "kubectl").chmod(0o755)
+    _, script = workflow_env_and_script("aws", strategy)
+    start = script.index("rollouts() {")
+    stubs = 'watch_alarms() { [ "$1" -lt 300 ] || [ "$ALARM_AFTER" = 0 ]; }\n'
+    env = {
+        **os.environ,
+        "PATH": f"{root / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "CALLS": str(tmp_path / "calls"),
+        "STATUS_RC": str(status_rc),
+        "ALARM_AFTER": str(int(alarm_after)),
+        "image": image_of("aws"),
+        "TF_ENV": "prod",
+        "K8S_NAMESPACE": "app",
+        "K8S_WORKLOAD": "app",
+        "K8S_CONTAINER": "app",
+    }
+    done = subprocess.run(
+        ["sh", "-c", stubs + script[start:]], cwd=root, env=env, capture_output=True, text=True
+    )
+    calls = (tmp_path / "calls").read_text().splitlines()
+    return done.returncode, calls
+
+
+@pytest.mark.parametrize("strategy", ["canary", "blue-green"])
+def test_the_deploy_script_aborts_or_undoes_what_it_applied(tmp_path: Path, strategy: str) -> None:
+    rc, calls = run_deploy(tmp_path / "ok", strategy, status_rc=0, alarm_after=False)
+    assert rc == 0
+    assert calls == [
+        "apply -k k8s/overlays/prod",
+        "argo rollouts --namespace app status app --timeout 30m",
+    ]
+    rc, calls = run_deploy(tmp_path / "degraded", strategy, status_rc=1, alarm_after=False)
+    assert rc == 1 and calls[-1] == "argo rollouts --namespace app abort app"
+    rc, calls = run_deploy(tmp_path / "alarm", strategy, status_rc=0, alarm_after=True)
+    assert rc == 1
+    assert calls[-2:] == [
+        "argo rollouts --namespace app undo app",
+        "argo rollouts --namespace app promote --full app",
+    ]
