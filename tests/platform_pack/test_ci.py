@@ -547,7 +547,7 @@ def test_drift_detection_runs_nightly_and_reports() -> None:
         ("containers", "rolling", "aws ecs update-service"),
         ("containers", "canary", "aws ecs wait services-stable"),
         ("kubernetes", "rolling", 'rollout undo "deployment/$K8S_WORKLOAD"'),
-        ("kubernetes", "blue-green", 'rollouts promote "$K8S_WORKLOAD"'),
+        ("kubernetes", "blue-green", 'Switched back to blue'),
         ("kubernetes", "canary", 'rollouts abort "$K8S_WORKLOAD"'),
         ("serverless", "rolling", "steps='25 50 75 100'"),
         ("serverless", "blue-green", "steps=100"),
