@@ -47,6 +47,8 @@ def run(
 
         ask = make_asker(make_environment(pack.search_roots))
     result = generate(pack, provided, overrides, ask, limits=limits)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     public = public_answers(pack, result.answers)
     recorded = record_files(
         pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref
