@@ -268,3 +268,66 @@ def test_azure_budget_notifies_owners_and_alert_email(hcl2_warm: None) -> None:
         assert rules == [(80, "Actual", ["Owner"], ["oncall@example.com"]),
                          (100, "Actual", ["Owner"], ["oncall@example.com"]),
                          (100, "Forecasted", ["Owner"], ["oncall@example.com"])]  # fmt: skip
+
+
+# --- the price table and the estimate in the docs ------------------------------------------------
+
+PRICE_DOMAINS = {
+    "aws": "https://aws.amazon.com/",
+    "gcp": "https://cloud.google.com/",
+    "azure": "https://azure.microsoft.com/",
+}
+
+
+@pytest.mark.parametrize("cloud", sorted(PRICE_DOMAINS))
+def test_price_table_has_a_date_and_the_providers_page_for_every_figure(cloud: str) -> None:
+    from infrascaffold.pack.manifest import load_pack
+
+    data = load_pack("platform").data
+    table = data["prices"][cloud]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", table["as_of"])
+    assert all(url.startswith(PRICE_DOMAINS[cloud]) for url in table["sources"].values())
+    assert set(table["regions"]) <= set(data["regions"][cloud]["names"])
+    for region, prices in table["regions"].items():
+        for key, price in prices.items():
+            assert key.split("/")[0] in table["sources"], f"{region} {key}: no source page"
+            assert isinstance(price, int | float) and price > 0, f"{region} {key}"
+
+
+def _section(text: str, env: str) -> str:
+    return text.split(f"### {env} (")[1].split("\n### ")[0]
+
+
+def test_estimate_follows_protection_and_size(hcl2_warm: None) -> None:
+    """A protected environment pays a NAT gateway per AZ and a Multi-AZ standby database."""
+    text = _render("aws")["docs/cost.md"]
+    dev, prod = _section(text, "dev"), _section(text, "prod")
+    assert "| NAT gateways | 1 gateway | 0.048 / hour | 35.04 |" in dev
+    assert "| NAT gateways | 3 gateway | 0.048 / hour | 105.12 |" in prod
+    assert "| RDS instance | 1 instance | 0.018 / hour | 13.14 |" in dev
+    assert "| RDS instance | 2 instance |" in prod
+    assert "| Fargate vCPU (minimum tasks) | 3 vCPU |" in prod  # large: 3 tasks of 1 vCPU
+
+
+def test_a_region_without_list_prices_is_unpriced_not_guessed() -> None:
+    envs = [
+        {**env, "region": "af-south-1"} for env in example_answers("aws-containers")["environments"]
+    ]
+    text = _render_with("aws", environments=envs)["docs/cost.md"]
+    dev = _section(text, "dev")
+    assert "unpriced (`vpc/nat_gateway_hour`)" in dev
+    assert "**≥ 0.00**" in dev
+    assert re.search(
+        r"^\| dev \| af-south-1 \| ≥ 0\.00 \| 300 \| \d+ line\(s\) unpriced \|$", text, re.M
+    )
+
+
+@pytest.mark.parametrize("cloud", sorted(BUDGET_TYPES))
+def test_cost_docs_name_the_budget_file_and_the_dossier_links_them(cloud: str) -> None:
+    tree = _render(cloud)
+    cost = tree["docs/cost.md"]
+    assert "`bootstrap/budgets.tf`" in cost and BUDGETS in tree
+    assert "list prices" in cost and "## Price sources" in cost
+    dossier = tree["docs/INFRASTRUCTURE.md"]
+    assert "## Cost estimate" in dossier and "(cost.md)" in dossier
+    assert "[Cost estimate](#cost-estimate)" in dossier
