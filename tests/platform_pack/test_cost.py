@@ -50,8 +50,8 @@ def _with_budgets(cloud: str, budgets: list[int]) -> list[dict[str, Any]]:
     ]
 
 
-def _resources(tree: dict[str, str], type_: str) -> dict[str, dict[str, Any]]:
-    doc = tc.parse_hcl(tree[BUDGETS])
+def _resources(tree: dict[str, str], type_: str, path: str = BUDGETS) -> dict[str, dict[str, Any]]:
+    doc = tc.parse_hcl(tree[path])
     return {name: body for (kind, name), body in tc.labelled(doc.get("resource"), 2)
             if kind == type_}  # fmt: skip
 
@@ -331,3 +331,126 @@ def test_cost_docs_name_the_budget_file_and_the_dossier_links_them(cloud: str) -
     dossier = tree["docs/INFRASTRUCTURE.md"]
     assert "## Cost estimate" in dossier and "(cost.md)" in dossier
     assert "[Cost estimate](#cost-estimate)" in dossier
+
+
+# --- region policy -------------------------------------------------------------------------------
+
+POLICY = "bootstrap/region-policy.tf"
+
+
+def _regions(cloud: str) -> list[str]:
+    return sorted({env["region"] for env in example_answers(EXAMPLES[cloud])["environments"]})
+
+
+@pytest.mark.parametrize("cloud", ["gcp", "azure"])
+def test_region_policy_matches_the_provider_schema(cloud: str, hcl2_warm: None) -> None:
+    tree = _render(cloud)
+    checked, problems = tc.schema_check({POLICY: tc.parse_hcl(tree[POLICY])}, PROVIDERS[cloud])
+    assert checked >= 1 and not problems, problems
+
+
+def test_gcp_resource_locations_policy_on_every_environment_project(hcl2_warm: None) -> None:
+    tree = _render("gcp")
+    text = tree[POLICY]
+    assert f"allowed_regions = {json_list(_regions('gcp'))}" in text
+    policy = _resources(tree, "google_org_policy_policy", POLICY)["resource_locations"]
+    assert _value(policy, "name") == "projects/${each.value}/policies/gcp.resourceLocations"
+    assert _value(policy, "parent") == "projects/${each.value}"
+    rule = _blocks(_blocks(policy, "spec")[0], "rules")[0]
+    allowed = _blocks(rule, "values")[0]["allowed_values"]
+    assert "in:${region}-locations" in allowed  # the region's value group: region and zones
+    assert "env.project_id" in text and "var.environments" in text
+    service = _resources(tree, "google_project_service", POLICY)["orgpolicy"]
+    assert "var.state_project_id" in str(service["for_each"])
+    assert "google_project_service.orgpolicy" in str(policy["depends_on"])
+
+
+def test_gcp_location_policy_can_be_turned_off(hcl2_warm: None) -> None:
+    text = _render_with("gcp", gcp_enforce_locations=False)[POLICY]
+    assert "location_policy_projects = toset([])" in text
+    doc = _render_with("gcp", gcp_enforce_locations=False)["docs/region-policy.md"]
+    assert "nothing in the cloud enforces the regions" in doc
+
+
+def test_azure_allowed_locations_assigned_to_every_subscription(hcl2_warm: None) -> None:
+    tree = _render("azure")
+    text = tree[POLICY]
+    assert "policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c" in text
+    assert f"allowed_locations        = {json_list(_regions('azure'))}" in text
+    providers = dict(re.findall(
+        r'alias\s+= "(env\d+)"\n\s+subscription_id\s+= local\.environments\["([a-z0-9-]+)"\]',
+        tree["bootstrap/environments.tf"]))  # fmt: skip
+    assignments = _resources(tree, "azurerm_subscription_policy_assignment", POLICY)
+    envs = [env["name"] for env in example_answers("azure-containers")["environments"]]
+    assert len(assignments) == len(envs)
+    for name, body in assignments.items():
+        alias = body["provider"].removeprefix("${azurerm.").removesuffix("}")
+        env = providers[alias]
+        assert name == f"allowed_locations_{env.replace('-', '_')}"
+        assert f'local.environments["{env}"].subscription_id' in _value(body, "subscription_id")
+        assert body["enforce"] is True
+        assert "listOfAllowedLocations" in body["parameters"]
+
+
+@pytest.mark.parametrize(
+    ("example", "extra"), [("aws-containers", []), ("aws-static-site", ["us-east-1"])]
+)
+def test_aws_region_deny_scp_allows_the_environments_regions_only(
+    example: str, extra: list[str]
+) -> None:
+    import json
+
+    answers = example_answers(example)
+    envs = [{**env, "region": region} for env, region in
+            zip(answers["environments"], ["eu-west-1", "eu-central-1", "eu-central-1"], strict=False)]  # fmt: skip
+    tree = dict(render_answers({**answers, "environments": envs}))
+    scp = json.loads(tree["bootstrap/region-deny-scp.json"])
+    (statement,) = scp["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Resource"] == "*"
+    regions = statement["Condition"]["StringNotEquals"]["aws:RequestedRegion"]
+    used = list(dict.fromkeys(env["region"] for env in envs))
+    assert regions == [*used, *extra]
+    exempt = statement["NotAction"]
+    assert {"iam:*", "sts:*", "cloudfront:*", "route53:*", "budgets:*", "organizations:*"} <= set(
+        exempt
+    )
+    assert not {"kms:*", "acm:*", "ec2:*", "s3:*"} & set(
+        exempt
+    )  # keys and data stay in the regions
+    doc = tree["docs/region-policy.md"]
+    assert "file://bootstrap/region-deny-scp.json" in doc
+
+
+def test_a_residency_list_refuses_other_regions(tmp_path: Any) -> None:
+    """An overlay's residency list is an answer check naming the field, and sets the docs."""
+    from tests.builders import build_file_tree, pack_from
+
+    root = build_file_tree(tmp_path / "eu", {
+        "pack.yaml": "name: eu\nversion: 1.0.0\nextends: platform\ndata: {residency: data/residency.yaml}\n",
+        "data/residency.yaml": "allowed: {aws: [eu-west-1, eu-central-1], gcp: [], azure: []}\n"
+                               "extra: {aws: {}, gcp: {}, azure: {}}\naws_scp_global_actions: ['iam:*']\n",
+    })  # fmt: skip
+    pack = pack_from(root)
+    answers = example_answers("aws-containers")
+    answers["environments"][1] = {**answers["environments"][1], "region": "us-east-1"}
+    with pytest.raises(InfrascaffoldError) as caught:
+        render_answers(answers, pack)
+    assert (
+        "environments[1].region: us-east-1 is not an allowed region (eu-west-1, eu-central-1)"
+        in str(caught.value)
+    )
+    allowed = dict(render_answers(example_answers("aws-containers"), pack))
+    assert "allows environments in eu-west-1, eu-central-1 only" in allowed["docs/region-policy.md"]
+
+
+def test_regions_are_a_decision_record_asking_for_sign_off() -> None:
+    tree = _render("aws")
+    (record,) = [path for path in tree if re.fullmatch(r"docs/adr/\d{4}-regions\.md", path)]
+    text = tree[record]
+    assert "Regions and data residency: eu-west-1" in text
+    assert "legal and security must validate" in text
+    assert "(region-policy.md)" in tree["docs/INFRASTRUCTURE.md"]
+
+
+def json_list(items: list[str]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
