@@ -120,3 +120,26 @@ def test_an_estimate_over_budget_warns_at_answer_time(tmp_path: Path) -> None:
     within = run_cli(tmp_path, "new", str(tmp_path / "ok"), "--example", "aws-containers",
                      "--no-input")  # fmt: skip
     assert within.returncode == 0 and "warning:" not in within.stderr
+
+
+def test_a_new_region_supersedes_the_regions_decision(tmp_path: Path) -> None:
+    """An environment moved to a new region records a new regions ADR asking for sign-off."""
+    infra = tmp_path / "infra"
+    assert (
+        run_cli(tmp_path, "new", str(infra), "--example", "aws-containers", "--no-input").returncode
+        == 0
+    )
+    (first,) = sorted((infra / "docs/adr").glob("*-regions.md"))
+    done = run_cli(tmp_path, "update", str(infra), "--set", "environments.2.region=eu-central-1")
+    assert done.returncode == 0, done.stderr
+    records = sorted((infra / "docs/adr").glob("*-regions.md"))
+    assert len(records) == 2 and records[0] == first
+    assert first.read_text().startswith("---\nstatus: superseded")
+    new = records[1].read_text()
+    assert "Regions and data residency: eu-west-1, eu-central-1" in new
+    assert "legal and security must validate" in new
+    scp = json.loads((infra / "bootstrap/region-deny-scp.json").read_text())
+    assert scp["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"] == [
+        "eu-west-1",
+        "eu-central-1",
+    ]
