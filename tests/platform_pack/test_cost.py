@@ -7,8 +7,10 @@ quota project; the Azure budget's start date, which cannot be in a past month no
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -454,3 +456,82 @@ def test_regions_are_a_decision_record_asking_for_sign_off() -> None:
 
 def json_list(items: list[str]) -> str:
     return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+# --- delivery metrics ----------------------------------------------------------------------------
+
+DORA = Path(__file__).resolve().parents[1] / "fixtures" / "dora"
+EXPECTED_PROD = {
+    "deployments": 3,  # 101, 102, 105 (104 failed; 106 unfinished; 107 outside the 30 days)
+    "deployments_per_week": 0.7,
+    "lead_time_hours_median": 4.0,  # 2, 6 and 4 hours from commit to deployment
+    "change_failure_rate": 0.5,  # 102 (rolled back) and 104 (failed) of 4
+    "failed_changes": 2,
+    "rollbacks": 1,
+    "time_to_restore_hours_median": 2.25,  # 1.5 h (rollback) and 3 h (next deployment)
+}
+
+
+def _metrics_module() -> Any:
+    """scripts/dora_metrics.py as rendered, loaded as a module."""
+    import types
+
+    module = types.ModuleType("dora_metrics")
+    exec(
+        compile(_render("aws")["scripts/dora_metrics.py"], "dora_metrics.py", "exec"),
+        module.__dict__,
+    )
+    return module
+
+
+def test_dora_keys_from_recorded_github_deployments() -> None:
+    from datetime import UTC, datetime
+
+    dora = _metrics_module()
+    sample = json.loads((DORA / "github.json").read_text())
+    details = {int(key): value for key, value in sample["details"].items()}
+    events = dora.github_events(sample["deployments"], details)
+    metrics = dora.compute(events, ["dev", "prod"], datetime(2026, 11, 30, tzinfo=UTC), 30)
+    assert metrics["environments"]["prod"] == EXPECTED_PROD
+    dev = metrics["environments"]["dev"]
+    assert (dev["deployments"], dev["change_failure_rate"], dev["lead_time_hours_median"]) == (
+        1,
+        0.0,
+        1.5,
+    )
+    report = dora.markdown(metrics)
+    assert "| prod | 0.7 | 4.0 | 50% | 2.25 | 1 |" in report
+
+
+def test_dora_keys_from_recorded_gitlab_deployments() -> None:
+    from datetime import UTC, datetime
+
+    dora = _metrics_module()
+    events = dora.gitlab_events(json.loads((DORA / "gitlab.json").read_text()))
+    metrics = dora.compute(events, ["dev", "prod"], datetime(2026, 11, 30, tzinfo=UTC), 30)
+    assert metrics["environments"]["prod"] == EXPECTED_PROD  # canceled and running are not counted
+
+
+@pytest.mark.parametrize("ci", ["github-actions", "gitlab-ci", "none"])
+def test_metrics_job_and_docs_follow_the_ci_answer(ci: str) -> None:
+    answers = (
+        {"ci": ci, "repository": "acme/platform/shop-infra"} if ci == "gitlab-ci" else {"ci": ci}
+    )
+    tree = _render_with("aws", **answers)
+    names = ",".join(env["name"] for env in example_answers("aws-containers")["environments"])
+    workflow = ".github/workflows/dora-metrics.yml"
+    assert (workflow in tree) == (ci == "github-actions")
+    assert ("scripts/dora_metrics.py" in tree) == (ci != "none")
+    if ci == "github-actions":
+        import yaml
+
+        job = yaml.safe_load(tree[workflow])["jobs"]["metrics"]
+        assert job["permissions"] == {"contents": "read", "deployments": "read", "actions": "read"}
+        assert f'ENVIRONMENTS: "{names}"' in tree[workflow]
+    if ci == "gitlab-ci":
+        import yaml
+
+        job = yaml.safe_load(tree[".gitlab-ci.yml"])["dora-metrics"]
+        assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+        assert job["variables"]["ENVIRONMENTS"] == names
+    assert "Change failure rate" in tree["docs/metrics.md"]
