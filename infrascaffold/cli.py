@@ -388,6 +388,26 @@ def diagram(ctx: click.Context, directory: Path, output_format: str, env_name: s
     ctx.exit(command.run(directory, output_format, env_name))
 
 
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path))
+@click.option("--env", "env_name", help="One environment's lines instead of the summary.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="Output format.",
+)  # fmt: skip
+@click.pass_context
+def cost(ctx: click.Context, directory: Path, env_name: str | None, output_format: str) -> None:
+    """Print the monthly cost estimate of the render in DIRECTORY against its budgets.
+
+    \b
+    Example:
+      infrascaffold cost infra/ --env prod --format json
+    """
+    from infrascaffold.commands import cost as command
+
+    ctx.exit(command.run(directory, env_name, output_format))
+
+
 @cli.group()
 def template() -> None:
     """Author template packs: list, init, lint and test them.

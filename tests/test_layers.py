@@ -1,7 +1,7 @@
 """The package's layout is its pipeline: every import runs down the layers, and none is circular.
 
 Layers, bottom to top (a module may import its own layer's siblings and anything below):
-the base modules, `validate`, `templating`, `pack`, `answers`, `diagram`, `render`, `update`,
+the base modules, `validate`, `templating`, `pack`, `answers`, `cost`, `diagram`, `render`, `update`,
 `write`, `authoring`, `commands`, `cli`, `__main__`. Imports under `TYPE_CHECKING` and inside functions count:
 a lazy import is still a dependency.
 """
@@ -22,6 +22,7 @@ LAYERS = (
     "templating",
     "pack",
     "answers",
+    "cost",
     "diagram",
     "render",
     "update",

@@ -33,6 +33,7 @@ BUILTIN_NAMES = {
     "infrascaffold_version",
     "decisions",
     "architecture",
+    "cost",  # the estimate (cost/estimate.py), when the pack data has a cost model
     "item",
     "value",
     "loop",

@@ -70,6 +70,8 @@ def run(
         )
     else:
         result = _generate(pack, provided, overrides, limits)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     public = public_answers(pack, result.answers)
     recorded = record_files(
         pack, public, result.tree, result.decisions, dest=dest, requested=pack_ref

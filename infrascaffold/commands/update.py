@@ -79,6 +79,8 @@ def run(directory: Path, options: UpdateOptions) -> int:
     result = generate(
         pack, provided, overrides, ask, previous_decisions=record.decisions, limits=options.limits
     )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     ours = read_files(directory, set(record.base) | set(result.tree))
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     upgrade = newer_release(record.pack_meta, pack.version)

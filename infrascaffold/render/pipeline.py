@@ -12,6 +12,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold.answers.checks import check_answers
 from infrascaffold.answers.layering import Asker, apply_overrides, raise_problems, resolve_answers
+from infrascaffold.cost.estimate import budget_warnings, estimate_cost
 from infrascaffold.errors import InfrascaffoldError, PackError, RenderError
 from infrascaffold.pack.decisions import Decision, log_decisions
 from infrascaffold.pack.model import Pack
@@ -30,6 +31,7 @@ class Generation:
     answers: Mapping[str, Any]
     tree: Tree
     decisions: tuple[Decision, ...] = ()
+    warnings: tuple[str, ...] = ()  # e.g. an estimate over its budget: printed, not fatal
 
 
 def generate(
@@ -54,7 +56,8 @@ def generate(
     with time_limit(limits):
         tree, decisions = render_answers(pack, env, answers, previous_decisions, limits)
     check_render(tree, answers.get("environments"))
-    return Generation(pack=pack, answers=answers, tree=tree, decisions=decisions)
+    warnings = tuple(budget_warnings(estimate_cost(env, build_context(pack, env, answers))))
+    return Generation(pack, answers, tree, decisions, warnings)
 
 
 def render_answers(
@@ -72,6 +75,8 @@ def render_answers(
     except EVALUATION_ERRORS as exc:  # `{{ 1/0 }}` in a context value or a decision
         raise PackError(f"{pack.root / MANIFEST}: context or decisions", failure_text(exc)) from exc
     context["decisions"] = [d.as_dict() for d in decisions]
+    estimate = estimate_cost(env, context)  # the docs' cost tables (`infrascaffold cost` too)
+    context["cost"] = estimate.as_dict() if estimate else None
     first = render_pack(pack, env, context, budget=RenderBudget(limits, deadline))
     from infrascaffold.diagram.build import (
         architecture_context,  # heavy (HCL parser): when rendering

@@ -77,6 +77,7 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"Protected")
     answer(child, r"Self-hosted runner label")
     answer(child, r"AWS account ID of the environment", "444444444444" + ENTER)
+    answer(child, r"Monthly budget")  # default by size
     answer(child, r"edit the list or choose Done", ENTER)
     child.expect(r"overlaps environments\[1\]\.cidr")
     # Remove staging (#1): Done, Add, Edit #0, Rename #0, Remove #0, Edit #1, Rename #1, Remove #1

@@ -110,6 +110,7 @@ def test_set_can_append_a_record() -> None:
         "protected": False,
         "runner": "",
         "account_id": "444444444444",
+        "monthly_budget": 300,  # the small size's default budget
     }
 
 

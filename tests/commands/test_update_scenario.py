@@ -84,9 +84,9 @@ def test_changed_strategy_supersedes_its_decision_record(infra: Path) -> None:
     code, _, err = invoke("update", str(infra), "--set", "deploy_strategy=canary")
     assert code == 0, err
     old = (infra / "docs" / "adr" / "0005-deploy-strategy.md").read_text()
-    new = (infra / "docs" / "adr" / "0006-deploy-strategy.md").read_text()
+    new = (infra / "docs" / "adr" / "0007-deploy-strategy.md").read_text()  # 0006: regions
     assert old.startswith("---\nstatus: superseded")
     assert "# 0005. Deployment strategy: rolling" in old
     assert new.startswith("---\nstatus: accepted")
-    assert "# 0006. Deployment strategy: canary" in new
+    assert "# 0007. Deployment strategy: canary" in new
     assert "Supersedes [ADR-0005](0005-deploy-strategy.md)" in new

@@ -276,6 +276,7 @@ def test_github_actions_renders_workflows_only() -> None:
         "rollback-staging.yml",
         "rollback-prod.yml",
         "_rollback.yml",
+        "dora-metrics.yml",
     }
 
 
@@ -525,7 +526,11 @@ def test_drift_detection_runs_nightly_and_reports() -> None:
         on_schedule = [
             r for r in job["rules"] if r["if"].startswith('$CI_PIPELINE_SOURCE == "schedule"')
         ]
-        if name.startswith("drift:"):
+        if name == "dora-metrics":  # scheduled pipelines also report the DORA keys
+            assert job["rules"] == [
+                {"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE != "true"'}
+            ]
+        elif name.startswith("drift:"):
             # every schedule but the pack update's (INFRASCAFFOLD_UPDATE=true, see test_fleet)
             assert job["rules"] == [
                 {"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE != "true"'}

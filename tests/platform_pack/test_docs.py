@@ -375,7 +375,7 @@ def test_an_adr_per_decision_in_madr_form(case: tuple[dict[str, Any], Rendered])
     _, (tree, _) = case
     records = {p: t for p, t in tree.items() if re.fullmatch(r"docs/adr/\d{4}-[a-z-]+\.md", p)}
     keys = {re.sub(r"^\d{4}-", "", PurePosixPath(p).stem) for p in records}
-    expected = {"cloud", "state-backend", "environment-layout", "ci", "deploy-strategy"}
+    expected = {"cloud", "state-backend", "environment-layout", "ci", "deploy-strategy", "regions"}
     assert keys == expected
     index = tree["docs/adr/README.md"]
     for path, text in records.items():
