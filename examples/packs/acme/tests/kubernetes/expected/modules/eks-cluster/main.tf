@@ -288,6 +288,17 @@ resource "aws_eks_addon" "coredns" {
   depends_on = [aws_eks_node_group.default]
 }
 
+# The resource metrics API the application's HorizontalPodAutoscaler reads (k8s/base/
+# autoscaling.yaml): EKS does not run metrics-server by default; it is an EKS community add-on.
+resource "aws_eks_addon" "metrics_server" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "metrics-server"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [aws_eks_node_group.default]
+}
+
 # Container Insights (node and pod metrics, container logs) through the CloudWatch agent.
 data "aws_iam_policy_document" "pod_identity_assume" {
   statement {
