@@ -222,7 +222,12 @@ def test_quiet_prints_nothing_and_verbose_each_file(installed: Installed, work: 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 @pytest.mark.parametrize(
-    ("example", "stack"), [("gcp-containers", ""), ("azure-containers", " [STACK=addons]")]
+    ("example", "stack"),
+    [
+        ("gcp-containers", ""),
+        ("azure-containers", " [STACK=addons]"),
+        ("aws-containers", " [STACK=addons]"),
+    ],
 )
 def test_make_without_a_known_env_lists_the_environments(
     installed: Installed, work: Path, example: str, stack: str
