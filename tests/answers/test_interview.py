@@ -123,8 +123,9 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
     new (project IDs) is asked, the rest kept; then the files are written."""
     dest = tmp_path / "infra"
     child = spawn("new", str(dest), "--answers", str(EXAMPLE))
-    for i in range(3):  # the example gives no runner labels: asked
+    for i in range(3):  # the example gives no runner labels nor budgets: asked
         answer(child, rf"environments\[{i}\]\.runner\)")
+        answer(child, rf"environments\[{i}\]\.monthly_budget\)")
     answer(child, r"aws_oidc_provider\)")
     child.expect(r"#2 prod: region=eu-west-1")
     answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]", "edit" + ENTER)
@@ -133,8 +134,14 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
     for i in range(3):  # the regions were the AWS default: they follow the cloud's
         answer(child, rf"environments\[{i}\]\.region\)")  # europe-west1 offered
         answer(child, rf"environments\[{i}\]\.project_id\)")  # new: default shop-<env>
-    answer(child, r"gcp_state_project_id\)")
-    child.expect(r"#2 prod: region=europe-west1, cidr=10.30.0.0/16, size=large, protected=True")
+    # GCP's own questions (state project, billing account, location policy), then the summary
+    summary = r"#2 prod: region=europe-west1, cidr=10.30.0.0/16, size=large, protected=True"
+    asked = []
+    while child.expect([r"(gcp_[a-z_]+)\)", summary]) == 0:
+        asked.append(child.match.group(1))
+        time.sleep(0.15)
+        child.send(ENTER)
+    assert "gcp_state_project_id" in asked
     answer(child, r"\[Y/n/edit\]", "y" + ENTER)
     child.expect(pexpect.EOF)
     child.close()
@@ -156,6 +163,7 @@ def test_leaving_at_the_summary_writes_nothing(tmp_path: Path, keys: str) -> Non
     child = spawn("new", str(dest), "--answers", str(EXAMPLE))
     for i in range(3):
         answer(child, rf"environments\[{i}\]\.runner\)")
+        answer(child, rf"environments\[{i}\]\.monthly_budget\)")
     answer(child, r"aws_oidc_provider\)")
     answer(child, r"\[Y/n/edit\]", keys)
     child.expect("nothing was written")

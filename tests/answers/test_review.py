@@ -59,6 +59,8 @@ def test_changing_the_cloud_asks_what_it_invalidates_and_keeps_the_rest() -> Non
         *(f"environments[{i}].project_id" for i in range(3)),
         *(f"environments[{i}].region" for i in range(3)),
         "gcp_state_project_id",
+        "gcp_billing_account",  # the budgets' billing account (empty: each project's own)
+        "gcp_enforce_locations",  # the resourceLocations org policy
     }
     assert [e["region"] for e in revised["environments"]] == [
         "europe-west1", "europe-west4", "europe-west1",

@@ -532,6 +532,8 @@ def test_metrics_job_and_docs_follow_the_ci_answer(ci: str) -> None:
         import yaml
 
         job = yaml.safe_load(tree[".gitlab-ci.yml"])["dora-metrics"]
-        assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+        assert job["rules"] == [
+            {"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE != "true"'}
+        ]  # not in the pack update's schedules
         assert job["variables"]["ENVIRONMENTS"] == names
     assert "Change failure rate" in tree["docs/metrics.md"]
