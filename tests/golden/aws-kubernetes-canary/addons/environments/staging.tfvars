@@ -4,3 +4,5 @@ owner               = "payments-team"
 region              = "us-east-1"
 account_id          = "444444444444"
 deployment_strategy = "canary"
+# The namespace the main stack's Pod Identity associations name (eks-cluster controllers_namespace).
+controllers_namespace = "cluster-controllers"
