@@ -597,3 +597,29 @@ def test_destroy_removes_the_ingresses_and_the_addons_stack_before_the_cluster()
     assert "-chdir=addons" not in next(
         t for p, t in other.items() if p.endswith("destroy-environment.md")
     )
+
+
+def test_a_small_serverless_environment_reserves_no_concurrency() -> None:
+    """Lambda keeps 100 executions unreserved and a new account's quota can be 10, so any
+    reservation fails the first apply there (after creating the function). Small environments
+    reserve none; bigger ones do, and the create-environment runbook checks the quota first."""
+    files = render_answers_full("serverless-bare")
+    sizes = {env["name"]: env["size"] for env in AWS.answers("serverless-bare")["environments"]}
+    for name, size in sizes.items():
+        line = re.search(
+            r"^lambda_reserved_concurrency = (\S+)$",
+            files[f"environments/{name}.tfvars"],
+            re.M,
+        )
+        assert line, name
+        assert (line.group(1) == "null") == (size == "small"), (name, size, line.group(1))
+    module = files["modules/lambda-api/variables.tf"]
+    assert re.search(r'variable "reserved_concurrency" \{[^}]*default\s+= null', module)
+    assert "coalesce(var.reserved_concurrency, 1) >= 1" in module
+    runbook = files["docs/runbooks/create-environment.md"]
+    assert "### Check the account's Lambda concurrency" in runbook
+    assert "--quota-code L-B99A9384" in runbook
+    assert (
+        "lambda_reserved_concurrency = null"
+        not in render_answers_full("containers-postgres")["docs/runbooks/create-environment.md"]
+    )

@@ -79,12 +79,13 @@ variable "timeout_seconds" {
 }
 
 variable "reserved_concurrency" {
-  description = "Concurrent executions reserved for the function, which also cap it (protecting the database and the account's pool)."
+  description = "Concurrent executions reserved for the function, which also cap it (protecting the database and the account's pool); null reserves none (the account's unreserved pool)."
   type        = number
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrency >= 1
-    error_message = "reserved_concurrency must be at least 1."
+    condition     = coalesce(var.reserved_concurrency, 1) >= 1
+    error_message = "reserved_concurrency must be at least 1, or null for none."
   }
 }
 
