@@ -75,6 +75,16 @@ def policy_statements(combo: str, path: str, name: str) -> list[dict[str, Any]]:
     raise AssertionError(f"{path}: no policy document {name}")
 
 
+def via_lambda(statement: dict[str, Any], test: str) -> bool:
+    """Whether the statement's one condition is `test` on kms:ViaService = Lambda's endpoints."""
+    conditions = statement.get("condition", [])
+    return len(conditions) == 1 and (
+        unquote(conditions[0]["test"]),
+        unquote(conditions[0]["variable"]),
+        [unquote(v) for v in conditions[0]["values"]],
+    ) == (test, "kms:ViaService", ["lambda.*.amazonaws.com"])
+
+
 def effect(statement: dict[str, Any]) -> str:
     """Allow or Deny (python-hcl2 keeps the quotes)."""
     return str(unquote(statement.get("effect", "Allow")))
@@ -212,7 +222,11 @@ def test_plan_role_reads_no_secret_and_writes_only_lock_files(combo: str) -> Non
         if effect(statement) == "Deny":
             continue
         secret_reads = [a for a in actions if a.startswith(SECRET_READS)]
-        if secret_reads:
+        if secret_reads and statement.get("condition"):
+            # Lambda's own decryption of a function's environment for the plan's refresh, and
+            # nothing else: only through Lambda, never a direct Decrypt of a secret value.
+            assert secret_reads == ["kms:Decrypt"] and via_lambda(statement, "StringLike")
+        elif secret_reads:
             # kms:Decrypt of the state key only; no secret value at all.
             assert statement["resources"] == ["${var.state_kms_key_arn}"], statement
             assert secret_reads == ["kms:Decrypt"], statement
@@ -224,6 +238,11 @@ def test_plan_role_reads_no_secret_and_writes_only_lock_files(combo: str) -> Non
     denied = [a for s in policy_statements(combo, MODULE, "plan") if effect(s) == "Deny"
               for a in actions_of(s, "")]  # fmt: skip
     assert "kms:Decrypt" in denied
+    decrypt_deny = [
+        s for s in policy_statements(combo, MODULE, "plan")
+        if effect(s) == "Deny" and actions_of(s, "") == ["kms:Decrypt"]
+    ]  # fmt: skip
+    assert len(decrypt_deny) == 1 and via_lambda(decrypt_deny[0], "StringNotLike")
     assert any(
         effect(st) == "Deny"
         and st["actions"] == "${local.secret_read_actions}"

@@ -333,11 +333,33 @@ data "aws_iam_policy_document" "plan" {
     resources = ["*"]
   }
 
+  # Lambda returns a function's environment variables only to a caller who may decrypt them with
+  # the function's key: without this, a plan refreshes the function without them, differs from
+  # the deploy role's re-plan, and every apply after the first refuses (and drift never clears).
+  # Allowed only through Lambda, so no secret value can be decrypted directly.
+  statement {
+    sid       = "ReadFunctionEnvironmentsThroughLambda"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringLike"
+      variable = "kms:ViaService"
+      values   = ["lambda.*.amazonaws.com"]
+    }
+  }
+
   statement {
     sid           = "DecryptOnlyItsState"
     effect        = "Deny"
     actions       = ["kms:Decrypt"]
     not_resources = [var.state_kms_key_arn]
+
+    condition {
+      test     = "StringNotLike"
+      variable = "kms:ViaService"
+      values   = ["lambda.*.amazonaws.com"]
+    }
   }
 }
 
