@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,3 +62,14 @@ def write_tree_to(root: Path, tree: Mapping[str, str]) -> Path:
 def pack_from(root: Path) -> Pack:
     """Load a pack built in a temp folder."""
     return load_pack_from(root, str(root))
+
+
+def run_step(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `script` as a CI `shell: bash` step runs it (`bash -eo pipefail`), with this
+    environment's console scripts (`infrascaffold`, the test tools) first on PATH."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=cwd, env={**os.environ, "PATH": path, **env},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip

@@ -3,7 +3,6 @@ step run for real against renders (validate findings as annotations, update --ch
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.builders import ROOT
+from tests.builders import ROOT, run_step
 from tests.commands.test_update_lifecycle import run_cli
 
 ACTION = ROOT / "action.yml"
@@ -35,19 +34,11 @@ def steps() -> list[dict[str, object]]:
 def run_command(
     directory: Path, command: str, strict: str = "false"
 ) -> subprocess.CompletedProcess[str]:
-    """The action's command step, as the runner runs a composite `shell: bash` step."""
-    script = str(steps()[-1]["run"])
-    env = {
-        **os.environ,
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        "COMMAND": command,
-        "DIRECTORY": directory.name,  # relative to the workspace, as a workflow gives it
-        "STRICT": strict,
-        "INFRASCAFFOLD": str(BIN / "infrascaffold"),  # what the install step puts in GITHUB_ENV
-    }
-    return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-        cwd=directory.parent, env=env, capture_output=True, text=True, check=False,
+    """The action's command step, as the runner runs a composite `shell: bash` step, from the
+    workspace (DIRECTORY's parent) with a workspace-relative directory."""
+    return run_step(
+        str(steps()[-1]["run"]), directory.parent, COMMAND=command, DIRECTORY=directory.name,
+        STRICT=strict, INFRASCAFFOLD=str(BIN / "infrascaffold"),  # the install step's GITHUB_ENV
     )  # fmt: skip
 
 

@@ -201,8 +201,9 @@ class _Scope:
             return self.literal(expr.node)
         if isinstance(expr, nodes.CondExpr):  # the test only picks a branch
             return all(self.literal(b) for b in (expr.expr1, expr.expr2) if b is not None)
-        if _is_view(expr):  # `data.sizes.items()`: the same literals
-            return self.literal(expr.node.node)  # type: ignore[attr-defined]
+        viewed = _viewed(expr)
+        if viewed is not None:  # `data.sizes.items()`: the same literals
+            return self.literal(viewed)
         parts = _operands(expr)
         return parts is not None and all(self.literal(part) for part in parts)
 
@@ -255,15 +256,17 @@ def _operands(expr: nodes.Node) -> list[nodes.Node] | None:
 _VIEWS = {"items", "keys", "values"}
 
 
-def _is_view(expr: nodes.Node) -> bool:
-    """`x.items()`, `x.keys()` or `x.values()` without arguments."""
-    return (
+def _viewed(expr: nodes.Node) -> nodes.Node | None:
+    """X of `X.items()`, `X.keys()` or `X.values()` without arguments, else None."""
+    if (
         isinstance(expr, nodes.Call)
         and isinstance(expr.node, nodes.Getattr)
         and expr.node.attr in _VIEWS
         and not expr.args
         and not expr.kwargs
-    )
+    ):
+        return expr.node.node
+    return None
 
 
 def _names(target: nodes.Node) -> list[nodes.Name]:

@@ -10,16 +10,14 @@ render and pinned to the facts that make them work.
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from infrascaffold import __version__
-from tests.builders import example_answers, render_answers
+from tests.builders import example_answers, render_answers, run_step
 from tests.commands.test_update_lifecycle import run_cli
 from tests.commands.test_update_sources import git, released  # noqa: F401 - the fixture
 
@@ -51,19 +49,12 @@ def update_script() -> str:
 
 
 def run_update(dest: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "TF_ROOT": ".",
-        "UPDATE_OUT": str(out),
-        "RUN_URL": "https://ci.example.com/runs/1",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    script = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", update_script()]
-    return subprocess.run(script, cwd=dest, env=env, capture_output=True, text=True, check=False)
+    identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
+                for what, value in (("NAME", "t"), ("EMAIL", "t@example.com"))}  # fmt: skip
+    return run_step(
+        update_script(), dest, TF_ROOT=".", UPDATE_OUT=str(out),
+        RUN_URL="https://ci.example.com/runs/1", **identity,
+    )  # fmt: skip
 
 
 def test_both_ci_systems_run_the_same_update_script() -> None:

@@ -7,15 +7,13 @@ and `env remove` refuses until the state check has written its marker, then remo
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.builders import run_step
 from tests.commands.test_update_lifecycle import git, run_cli
 
 
@@ -25,15 +23,6 @@ def block_after(markdown: str, heading: str) -> str:
     match = re.search(r"```bash\n(.*?)```", section, re.S)
     assert match, heading
     return match.group(1)
-
-
-def run_bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-        cwd=cwd, env={**os.environ, "PATH": path, **env},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
 
 
 def env_names(dest: Path) -> list[str]:
@@ -53,11 +42,11 @@ def test_an_environment_is_added_and_removed_as_the_runbooks_say(
 
     create = (dest / "docs/runbooks/create-environment.md").read_text()
     add = block_after(create, "Add the environment to the answers, in promotion order")
-    unset = run_bash(add, dest)  # the new environment's own account/subscription is required
+    unset = run_step(add, dest)  # the new environment's own account/subscription is required
     ids = {"ACCOUNT_ID": "444444444444", "SUBSCRIPTION_ID": "5d8c7a1e-0f3b-4c6a-9e2d-7b1f0c3a5e99"}
     if "_ID:?" in add:
         assert unset.returncode == 1 and "export " in unset.stderr
-    added = run_bash(add, dest, **ids)
+    added = run_step(add, dest, **ids)
     assert added.returncode == 0, added.stdout + added.stderr
     protected = before.index("prod")
     assert env_names(dest) == [*before[:protected], "qa", *before[protected:]]
@@ -65,7 +54,7 @@ def test_an_environment_is_added_and_removed_as_the_runbooks_say(
 
     destroy = (dest / "docs/runbooks/destroy-environment.md").read_text()
     remove = block_after(destroy, "Remove the environment from the code")
-    refused = run_bash(remove, dest, ENVIRONMENT="qa")
+    refused = run_step(remove, dest, ENVIRONMENT="qa")
     assert refused.returncode == 2 and "not known to be destroyed" in refused.stderr
     assert (dest / "environments/qa.tfvars").is_file()
 
@@ -75,7 +64,7 @@ def test_an_environment_is_added_and_removed_as_the_runbooks_say(
     assert marker and marker.group(1) == ".infrascaffold/destroyed/${ENVIRONMENT}"
     (dest / ".infrascaffold/destroyed").mkdir()
     (dest / ".infrascaffold/destroyed/qa").write_text("2026-12-03T00:00:00Z\n")
-    removed = run_bash(remove, dest, ENVIRONMENT="qa")
+    removed = run_step(remove, dest, ENVIRONMENT="qa")
     assert removed.returncode == 0, removed.stdout + removed.stderr
     assert env_names(dest) == before and not (dest / "environments/qa.tfvars").exists()
 
