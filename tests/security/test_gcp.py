@@ -274,7 +274,8 @@ def test_the_application_signs_in_to_cloud_sql_as_its_service_account(
         assert "modules/database/main.tf" not in tree
         return
     docs = hcl(tree)
-    ((_, _, user),) = resources(docs, "google_sql_user")
+    users = {name: body for _, name, body in resources(docs, "google_sql_user")}
+    user = users.pop("app")
     assert unquote(user["type"]) == "CLOUD_IAM_SERVICE_ACCOUNT"
     assert not {"password", "password_wo", "password_wo_version"} & set(user)
     assert unquote(user["name"]) == "${local.iam_user}"
@@ -284,7 +285,7 @@ def test_the_application_signs_in_to_cloud_sql_as_its_service_account(
     assert 'trimsuffix(var.app_service_account_email, ".gserviceaccount.com")' in database
     assert 'toset(["roles/cloudsql.instanceUser", "roles/cloudsql.client"])' in database
     assert not list(resources(hcl(tree, "modules/database/"), "google_secret_manager_secret"))
-    assert "ephemeral" not in database and "password_wo" not in database
+    assert set(users) <= {"admin"}
     # The deploy identity may grant those two roles (its project IAM condition lists them).
     grantable = roles(bootstrap_locals(tree)["grantable_roles"])
     assert {"roles/cloudsql.instanceUser", "roles/cloudsql.client"} <= set(grantable)
@@ -307,6 +308,50 @@ def test_the_application_signs_in_to_cloud_sql_as_its_service_account(
     assert "cloudsqlsuperuser" not in runbook.split("GRANT", 1)[1]
     deploy = tree["docs/runbooks/deploy.md"]
     assert "## First deploy of an environment" in deploy and "(create-environment.md)" in deploy
+
+
+@combos
+def test_no_database_administrator_password_reaches_plan_or_state(answers: dict[str, Any]) -> None:
+    """Provider 6.50 deletes MySQL's passwordless root@% right after creating the instance
+    (resource_sql_database_instance.go, hashicorp/terraform-provider-google#22562), so a
+    `root_password` only put a secret in the state that plan identities read. The administrator
+    is a built-in user whose first password is ephemeral and write-only."""
+    tree = render(answers)
+    if answers.get("database", "none") == "none":
+        return
+    docs = hcl(tree, "modules/database/")
+    ((_, _, instance),) = resources(docs, "google_sql_database_instance")
+    assert not {"root_password", "root_password_wo"} & set(instance)
+    assert not list(resources(docs, "random_password"))
+    users = {name: body for _, name, body in resources(docs, "google_sql_user")}
+    for name, body in users.items():
+        assert "password" not in body, name
+    outputs = tree["modules/database/outputs.tf"]
+    runbook = tree["docs/runbooks/create-environment.md"]
+    assert 'DB_ADMIN="$(terraform output -raw database_admin_user)"' in runbook
+    assert 'output "database_admin_user"' in tree["outputs.tf"]
+    admin = users["admin"]
+    assert admin["count"] == '${var.engine == "mysql" ? 1 : 0}'
+    if answers["database"] == "postgres":
+        assert 'var.engine == "postgres" ? "postgres"' in outputs
+        return
+    assert unquote(admin["name"]) == "dbadmin" and unquote(admin["host"]) == "%"
+    assert unquote(admin["type"]) == "BUILT_IN"
+    assert admin["password_wo"] == "${ephemeral.random_password.admin[0].result}"
+    assert admin["password_wo_version"] == 1
+    ephemerals = [
+        name for _, (kind, name), _ in blocks(docs, "ephemeral", 2) if kind == "random_password"
+    ]
+    assert ephemerals == ["admin"]
+    # password_wo exists on google_sql_user from provider 6.24.
+    versions = parse_hcl(tree["modules/database/versions.tf"])["terraform"][0]
+    google = versions["required_providers"][0]["google"]
+    assert unquote(google["version"]) == "~> 6.24"
+    # The grants set the administrator's password, then replace it with one nobody keeps.
+    assert runbook.count('gcloud sql users set-password "${DB_ADMIN}" --host=%') == 2
+    assert "--user=root" not in runbook and "set-password root" not in runbook
+    security = tree["docs/SECURITY.md"]
+    assert "Residual gap: MySQL" not in security and "`dbadmin`" in security
 
 
 @combos
