@@ -322,7 +322,8 @@ def test_gitlab_deploy_identities_bind_what_entra_can_and_state_the_rest(label: 
     gated = {
         name: job
         for name, job in jobs.items()
-        if isinstance(job, dict) and "environment" in job
+        if isinstance(job, dict)
+        and "environment" in job
         # the pack update's push job: its environment only scopes its git token; no ID token
         and name != "infrascaffold-propose"
     }
@@ -489,3 +490,56 @@ def test_the_application_is_no_database_administrator(label: str) -> None:
         assert grants.count("--admin-password") == 2
     deploy = tree(label)["docs/runbooks/deploy.md"]
     assert "## First deploy of an environment" in deploy and "(create-environment.md)" in deploy
+
+
+@combos
+def test_the_function_storage_account_denies_by_default_and_terraform_stays_on_arm(
+    label: str,
+) -> None:
+    """The Functions host's storage admits the workload subnet and its private endpoints only;
+    Terraform never calls its data plane (provider storage.data_plane_available = false, from
+    azurerm 4.9, #27819; the container and content shares are created by storage_account_id),
+    so plan and apply from hosted runners keep working after the firewall closes."""
+    if answers(label)["compute"] != "serverless":
+        assert "data_plane_available" not in tree(label)["providers.tf"]
+        return
+    prefix = "modules/function-app/"
+    ((_, _, account),) = resources(label, prefix, "azurerm_storage_account")
+    rules = account["network_rules"][0]
+    assert unquote(rules["default_action"]) == "Deny"
+    assert rules["virtual_network_subnet_ids"] == ["${var.subnet_id}"]
+    assert rules["ip_rules"] == "${var.allowed_ip_ranges}"
+    providers = parse_hcl(tree(label)["providers.tf"])
+    (azurerm,) = [body for block in providers["provider"] for name, body in block.items()
+                  if unquote(name) == "azurerm"]  # fmt: skip
+    features = azurerm["features"][0]
+    assert features["storage"][0]["data_plane_available"] is False
+    versions = parse_hcl(tree(label)["versions.tf"])["terraform"][0]["required_providers"][0]
+    assert unquote(versions["azurerm"]["version"]) == "~> 4.9"
+    for kind in ("azurerm_storage_container", "azurerm_storage_share"):
+        for _path, name, body in resources(label, prefix, kind):
+            assert body["storage_account_id"] == "${azurerm_storage_account.this.id}", name
+            assert "storage_account_name" not in body, name
+    # One private endpoint per storage service the plan uses, in the endpoints subnet,
+    # registered in its privatelink zone linked to the VNet; the app waits for them.
+    ((_, _, endpoint),) = resources(label, prefix, "azurerm_private_endpoint")
+    assert endpoint["subnet_id"] == "${var.private_endpoint_subnet_id}"
+    connection = endpoint["private_service_connection"][0]
+    assert connection["subresource_names"] == ["${each.key}"]
+    ((_, _, zone),) = resources(label, prefix, "azurerm_private_dns_zone")
+    assert unquote(zone["name"]) == "privatelink.${each.value}.core.windows.net"
+    flex = answers(label)["deploy_strategy"] == "rolling"
+    plan = tree(label)[prefix + ("flex.tf" if flex else "premium.tf")]
+    services = '["blob", "queue", "table"]' if flex else '["blob", "queue", "table", "file"]'
+    assert f"storage_services = {services}" in plan
+    assert "azurerm_private_endpoint.storage" in plan
+    app = parse_hcl(tree(label)["app.tf"])
+    calls = {unquote(name): body for block in app["module"] for name, body in block.items()}
+    assert calls["app"]["private_endpoint_subnet_id"] == "${module.network.endpoints_subnet_id}"
+    if not flex:
+        # Elastic Premium: each slot's content share exists before the slot (the platform
+        # cannot create it through the firewall).
+        shares = [name for _, name, _ in resources(label, prefix, "azurerm_storage_share")]
+        assert shares == ["content"]
+        assert 'WEBSITE_CONTENTSHARE    = azurerm_storage_share.content["production"].name' in plan
+        assert 'WEBSITE_CONTENTSHARE    = azurerm_storage_share.content["staging"].name' in plan

@@ -4,6 +4,8 @@ locals {
   app_host_name      = azurerm_function_app_flex_consumption.this.default_hostname
   staging_slot_name  = null
   hosting_plan       = "FlexConsumption"
+  # The host's leases, queues and tables, and the deployment container (identity-based).
+  storage_services = ["blob", "queue", "table"]
 }
 
 ################################################################################
@@ -86,6 +88,7 @@ resource "azurerm_function_app_flex_consumption" "this" {
     }
   }
 
-  depends_on = [azurerm_role_assignment.storage]
+  # The host reaches its storage through the private endpoints from its first start.
+  depends_on = [azurerm_role_assignment.storage, azurerm_private_endpoint.storage]
 }
 

@@ -22,12 +22,10 @@ locals {
 
 resource "azurerm_storage_account" "this" {
   # checkov:skip=CKV2_AZURE_1: host state and deployment packages only; Microsoft-managed keys encrypt them at rest
-  # checkov:skip=CKV2_AZURE_33: the Functions host reaches its storage through the workload subnet's service endpoint (network rules below)
+  # checkov:skip=CKV2_AZURE_33: private endpoints for the services the plan uses are in storage-network.tf
   # checkov:skip=CKV_AZURE_33: queue logging is off: the queues are the Functions host's own, their operations are in Application Insights
   # checkov:skip=CKV2_AZURE_40: Elastic Premium mounts its content share with the account key; Flex Consumption sets shared_access_key_enabled = false
-  # checkov:skip=CKV_AZURE_59: deployments upload packages from hosted CI runners (Entra ID); the network rules allow the workload subnet and Azure services
   # checkov:skip=CKV2_AZURE_41: the sas_policy below sets a 1-hour expiration; checkov cannot evaluate shared_access_key_enabled, which follows the deployment strategy
-  # checkov:skip=CKV_AZURE_35: same: the pipeline on hosted runners uploads packages with Entra ID (default action Allow) - see allowed_ip_ranges
   name                             = local.storage_name
   location                         = var.location
   resource_group_name              = var.resource_group_name
@@ -61,8 +59,10 @@ resource "azurerm_storage_account" "this" {
     expiration_action = "Block"
   }
 
+  # Public access on, but only for what the network rules admit: the workload subnet and
+  # allowed_ip_ranges; the private endpoints (storage-network.tf) bypass them.
   network_rules {
-    default_action             = length(var.allowed_ip_ranges) > 0 ? "Deny" : "Allow"
+    default_action             = "Deny"
     bypass                     = ["AzureServices"]
     ip_rules                   = var.allowed_ip_ranges
     virtual_network_subnet_ids = [var.subnet_id]

@@ -4,12 +4,24 @@ locals {
   app_host_name      = azurerm_linux_function_app.this.default_hostname
   staging_slot_name  = azurerm_linux_function_app_slot.staging.name
   hosting_plan       = "ElasticPremium"
+  # As Flex Consumption, plus the Azure Files content share of each slot.
+  storage_services = ["blob", "queue", "table", "file"]
 }
 
 ################################################################################
 # Blue-green and canary: Elastic Premium with a staging slot. WEBSITE_CONTENTOVERVNET: the
 # content share is reached through the VNet integration when the storage firewall denies.
 ################################################################################
+
+# The content share of each slot exists before its app: the platform cannot create it through the
+# storage firewall (Terraform creates it through Resource Manager, storage_account_id).
+resource "azurerm_storage_share" "content" {
+  for_each = toset(["production", "staging"])
+
+  name               = "content-${each.key}"
+  storage_account_id = azurerm_storage_account.this.id
+  quota              = 50
+}
 
 # Zone balancing needs three instances at least.
 resource "azurerm_service_plan" "this" {
@@ -47,7 +59,10 @@ resource "azurerm_linux_function_app" "this" {
     identity_ids = [var.identity_id]
   }
 
-  app_settings = merge(local.app_settings, { WEBSITE_CONTENTOVERVNET = "1" })
+  app_settings = merge(local.app_settings, {
+    WEBSITE_CONTENTOVERVNET = "1"
+    WEBSITE_CONTENTSHARE    = azurerm_storage_share.content["production"].name
+  })
 
   site_config {
     always_on                              = false
@@ -86,6 +101,9 @@ resource "azurerm_linux_function_app" "this" {
     # Slot swaps exchange the deployed package; the pipeline owns it.
     ignore_changes = [app_settings["WEBSITE_RUN_FROM_PACKAGE"]]
   }
+
+  # The host mounts its content share through the private endpoints from its first start.
+  depends_on = [azurerm_private_endpoint.storage]
 }
 
 resource "azurerm_linux_function_app_slot" "staging" {
@@ -109,7 +127,10 @@ resource "azurerm_linux_function_app_slot" "staging" {
     identity_ids = [var.identity_id]
   }
 
-  app_settings = merge(local.app_settings, { WEBSITE_CONTENTOVERVNET = "1" })
+  app_settings = merge(local.app_settings, {
+    WEBSITE_CONTENTOVERVNET = "1"
+    WEBSITE_CONTENTSHARE    = azurerm_storage_share.content["staging"].name
+  })
 
   site_config {
     elastic_instance_minimum               = 1

@@ -111,7 +111,7 @@ variable "front_door_id" {
 }
 
 variable "allowed_ip_ranges" {
-  description = "Public addresses (CIDR) allowed to the storage account; empty allows every address (access still needs an Entra ID role)."
+  description = "Public addresses (CIDR) allowed to the storage account besides the workload subnet and the private endpoints; every other address is denied."
   type        = list(string)
   default     = []
 }
@@ -147,4 +147,14 @@ variable "action_group_id" {
 variable "tags" {
   description = "Tags of every resource."
   type        = map(string)
+}
+
+variable "virtual_network_id" {
+  description = "Virtual network linked to the private DNS zones of the storage account's private endpoints."
+  type        = string
+}
+
+variable "private_endpoint_subnet_id" {
+  description = "Subnet of the storage account's private endpoints."
+  type        = string
 }
