@@ -531,3 +531,33 @@ def test_the_cli_refuses_a_bad_subscription_in_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), lines
     assert not (tmp_path / "out").exists()
+
+
+@combos
+def test_bootstrap_creates_each_environments_zone_and_the_runbook_delegates_it(
+    combo: str, hcl2_warm: None
+) -> None:
+    """One public zone per environment, for its own domain, in its resource group (environments
+    may live in different subscriptions, and only a delegated zone resolves): Front Door
+    validates the custom domain and issues its certificate once the zone answers publicly."""
+    answers, tree = AZURE.answers(combo), AZURE.tree(combo)
+    runbook = render_answers(answers)["docs/runbooks/bootstrap.md"]
+    assert "terraform -chdir=bootstrap init -migrate-state -backend-config=backend.hcl" in runbook
+    module = tree["bootstrap/modules/environment/main.tf"]
+    assert 'resource "azurerm_dns_zone" "this"' in module
+    assert "scope                = azurerm_dns_zone.this[0].id" in module
+    bootstrap = tree["bootstrap/environments.tf"]
+    names = [env["name"] for env in answers["environments"]]
+    domain = answers.get("domain") or ""
+    if not domain:
+        assert 'dns_zone_name       = ""' in bootstrap
+        assert "### Delegate the DNS zones" not in runbook
+        return
+    for name in names:
+        own = domain if name == names[-1] else f"{name}.{domain}"
+        assert f'dns_zone_name       = "{own}"' in bootstrap
+        tfvars = tc.parse_hcl(tree[f"environments/{name}.tfvars"])
+        assert unquote(tfvars["dns_zone_name"]) == unquote(tfvars["domain_name"]) == own
+        assert f"dig +short NS {own}\n" in runbook
+    assert "terraform -chdir=bootstrap output -json dns_name_servers" in runbook
+    assert runbook.index("### Delegate the DNS zones") < runbook.index("### Record the outputs")

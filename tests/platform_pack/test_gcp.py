@@ -474,3 +474,45 @@ def test_bootstrap_without_ci_interpolates_no_null_pool() -> None:
     # Locals are evaluated even when unused: "${null}" in a string fails the plan.
     ci = GCP.tree("containers-bare-1env")["bootstrap/ci.tf"]
     assert 'pool      = coalesce(one(google_iam_workload_identity_pool.ci[*].name), "none")' in ci
+
+
+def env_domains(answers: Mapping[str, Any]) -> dict[str, str]:
+    """Each environment's domain, as the tfvars give it: the apex for the last environment."""
+    names = [env["name"] for env in answers["environments"]]
+    domain = answers["domain"]
+    return {name: domain if name == names[-1] else f"{name}.{domain}" for name in names}
+
+
+@combos
+def test_bootstrap_creates_each_zone_the_stack_reads_and_the_runbook_delegates_it(
+    combo: str,
+) -> None:
+    """The root stack only reads its zone (data source): bootstrap creates it in the environment's
+    project before the first apply, and the runbook delegates it, since the load balancer's
+    managed certificate is provisioned only once the domain resolves to it."""
+    answers, tree = GCP.answers(combo), GCP.tree(combo)
+    runbook = render_answers(answers)["docs/runbooks/bootstrap.md"]
+    # The bootstrap state moves into the bucket right after the first apply.
+    assert 'sed -i \'s/backend "local" {}/backend "gcs" {}/\' bootstrap/backend.tf' in runbook
+    assert "terraform -chdir=bootstrap init -migrate-state -backend-config=backend.hcl" in runbook
+    assert 'backend "local" {}' in tree["bootstrap/backend.tf"]
+    tfvars = tc.parse_hcl(tree["bootstrap/terraform.tfvars"])
+    if not answers.get("domain"):
+        assert "dns_domains" not in tfvars and "### Delegate the DNS zones" not in runbook
+        return
+    domains = env_domains(answers)
+    assert {unquote(k): unquote(v) for k, v in tfvars["dns_domains"].items()} == domains
+    main = tree["bootstrap/main.tf"]
+    assert 'resource "google_dns_managed_zone" "environment"' in main
+    assert "project     = local.environments[each.key].project_id" in main
+    assert 'name        = replace(each.value, ".", "-")' in main
+    for env in answers["environments"]:
+        env_tfvars = tc.parse_hcl(tree[f"environments/{env['name']}.tfvars"])
+        # The zone the root stack looks up is the one bootstrap creates.
+        assert unquote(env_tfvars["dns_zone_name"]) == domains[env["name"]].replace(".", "-")
+        assert unquote(env_tfvars["domain_name"]) == domains[env["name"]]
+        assert f"dig +short NS {domains[env['name']]}\n" in runbook
+    assert "terraform -chdir=bootstrap output -json dns_name_servers" in runbook
+    assert 'output "dns_name_servers"' in tree["bootstrap/outputs.tf"]
+    # Delegation comes before any environment's first apply.
+    assert runbook.index("### Delegate the DNS zones") < runbook.index("### Record the outputs")
