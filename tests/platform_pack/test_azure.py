@@ -544,7 +544,10 @@ def test_bootstrap_creates_each_environments_zone_and_the_runbook_delegates_it(
     may live in different subscriptions, and only a delegated zone resolves): Front Door
     validates the custom domain and issues its certificate once the zone answers publicly."""
     answers, tree = AZURE.answers(combo), AZURE.tree(combo)
-    runbook = render_answers(answers)["docs/runbooks/bootstrap.md"]
+    rendered = render_answers(answers)
+    runbook = rendered["docs/runbooks/bootstrap.md"]
+    create = rendered["docs/runbooks/create-environment.md"]
+    assert ("### Delegate the new environment's DNS zone" in create) == bool(answers.get("domain"))
     assert "terraform -chdir=bootstrap init -migrate-state -backend-config=backend.hcl" in runbook
     module = tree["bootstrap/modules/environment/main.tf"]
     assert 'resource "azurerm_dns_zone" "this"' in module

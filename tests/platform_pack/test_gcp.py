@@ -491,7 +491,10 @@ def test_bootstrap_creates_each_zone_the_stack_reads_and_the_runbook_delegates_i
     project before the first apply, and the runbook delegates it, since the load balancer's
     managed certificate is provisioned only once the domain resolves to it."""
     answers, tree = GCP.answers(combo), GCP.tree(combo)
-    runbook = render_answers(answers)["docs/runbooks/bootstrap.md"]
+    rendered = render_answers(answers)
+    runbook = rendered["docs/runbooks/bootstrap.md"]
+    create = rendered["docs/runbooks/create-environment.md"]
+    assert ("### Delegate the new environment's DNS zone" in create) == bool(answers.get("domain"))
     # The bootstrap state moves into the bucket right after the first apply.
     assert 'sed -i \'s/backend "local" {}/backend "gcs" {}/\' bootstrap/backend.tf' in runbook
     assert "terraform -chdir=bootstrap init -migrate-state -backend-config=backend.hcl" in runbook
