@@ -12,12 +12,16 @@ import click
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["mermaid", "dot"]),
+    type=click.Choice(["mermaid", "dot", "svg", "png"]),
     default="mermaid",
     show_default=True,
-    help="Diagram language.",
+    help="Diagram language, or a picture drawn by Graphviz (svg, png; needs `dot`).",
 )
-@click.option("--env", "env_name", help="Label the diagram with this environment's tfvars.")
+@click.option(
+    "--env",
+    "env_name",
+    help="Draw this environment: its names, region, CIDR, protection and sizes (its tfvars).",
+)
 @click.pass_context
 def diagram(ctx: click.Context, directory: Path, output_format: str, env_name: str | None) -> None:
     """Print the architecture diagram of the Terraform in DIRECTORY.
@@ -25,6 +29,7 @@ def diagram(ctx: click.Context, directory: Path, output_format: str, env_name: s
     \b
     Example:
       infrascaffold diagram infra/ --env prod > architecture.mmd
+      infrascaffold diagram infra/ --env prod --format svg > prod.svg
     """
     from infrascaffold.commands import diagram as command
 
