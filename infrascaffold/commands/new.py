@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 import time
 from pathlib import Path
@@ -11,8 +10,8 @@ from typing import Any
 import click
 import yaml
 
+from infrascaffold.answers.hints import with_how_to_give
 from infrascaffold.answers.layering import (
-    REQUIRED,
     apply_overrides,
     load_answers_file,
     parse_set_option,
@@ -107,7 +106,7 @@ def _generate(
     try:
         return generate(pack, provided, overrides, limits=limits)
     except AnswerError as exc:
-        raise AnswerError([_how_to_give(problem) for problem in exc.problems]) from exc
+        raise with_how_to_give(exc) from exc
 
 
 def _interview(
@@ -152,18 +151,6 @@ def _report(result: Generation, dest: Path, *, quiet: bool, verbose: bool) -> No
         pack = result.pack
         count = len(result.tree)
         click.echo(f"Rendered {count} files of pack {pack.name} {pack.version} into {dest}")
-
-
-def _how_to_give(problem: tuple[str, str]) -> tuple[str, str]:
-    """A missing answer's problem, saying how to give it when nobody can be asked.
-
-    The `--set` key is dotted (`environments.0.account_id`): brackets are a glob to zsh.
-    """
-    path, reason = problem
-    if reason != REQUIRED:
-        return problem
-    key = re.sub(r"\[([0-9]+)\]", r".\1", path)
-    return path, f"{reason} (--set {key}=VALUE, --answers FILE, or run in a terminal)"
 
 
 def _save_answers(answers: dict[str, Any]) -> Path:

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from infrascaffold.answers.hints import with_how_to_give
 from infrascaffold.answers.layering import (
     Asker,
     apply_overrides,
@@ -18,7 +19,7 @@ from infrascaffold.answers.layering import (
     parse_set_option,
     public_answers,
 )
-from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, InfrascaffoldError
+from infrascaffold.errors import EXIT_FINDINGS, EXIT_OK, AnswerError, InfrascaffoldError
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.pack.migrations import migrate_answers
 from infrascaffold.pack.model import Pack
@@ -76,9 +77,17 @@ def run(directory: Path, options: UpdateOptions) -> int:
     ask = _asker(pack, recorded, options) if options.interactive else None
     # --reask in a terminal asks every question, the recorded answers as defaults.
     provided = dict(given) if options.reask and ask else {**recorded, **given}
-    result = generate(
-        pack, provided, overrides, ask, previous_decisions=record.decisions, limits=options.limits
-    )
+    try:
+        result = generate(
+            pack,
+            provided,
+            overrides,
+            ask,
+            previous_decisions=record.decisions,
+            limits=options.limits,
+        )
+    except AnswerError as exc:
+        raise (exc if ask else with_how_to_give(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     ours = read_files(directory, set(record.base) | set(result.tree))

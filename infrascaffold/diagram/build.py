@@ -40,6 +40,11 @@ from infrascaffold.validate.parse_cache import parse_text
 # tfvars read for the labels of an environment's diagram, first found wins.
 _REGION_VARS = ("region", "location")
 _CIDR_VARS = ("vpc_cidr", "vnet_cidr", "cidr", "cidr_block", "network_cidr", "address_space")
+# Module arguments that size an environment (shown on the module's node with --env).
+_SIZING = re.compile(
+    r"(cpu|memory|memory_size_gb|min_[a-z_]+|max_(?![a-z_]*_gb$)[a-z_]+|[a-z_]*instance_(class|type)"
+    r"|tier|sku_name|node_[a-z_]+|[a-z_]*_count|allocated_storage_gb|vm_size)"
+)
 _SKIPPED_DIRS = frozenset({".terraform", ".git", ".infrascaffold", "node_modules"})
 
 
@@ -92,6 +97,7 @@ def architecture_from_tree(tree: Mapping[str, str], env_name: str | None = None)
         environment=env_name,
         region=_first_str(tfvars, _REGION_VARS),
         cidr=_first_str(tfvars, _CIDR_VARS),
+        protected=tfvars.get("protected") if isinstance(tfvars.get("protected"), bool) else None,
     )
 
 
@@ -215,7 +221,8 @@ def _module_nodes(
     parts = [k for k in PRIMARY_KINDS if k != main_kind and any(r.kind == k for r in resources)]
     main_id = _node_id(f"module.{name}")
     owned = tuple(r for r in resources if r.kind not in parts)
-    nodes = [Component(main_id, name, main_kind, source, owned)]
+    sizing = tuple(f"{k} {v}" for k, v in given.items() if _SIZING.fullmatch(k))
+    nodes = [Component(main_id, name, main_kind, source, owned, sizing)]
     edges = []
     for kind in parts:
         part_id = f"{main_id}__{kind}"

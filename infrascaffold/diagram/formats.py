@@ -136,10 +136,11 @@ def to_mermaid(architecture: Architecture) -> str:
 
 
 def to_dot(architecture: Architecture) -> str:
-    """A Graphviz digraph: one cluster per kind."""
+    """A Graphviz digraph: one cluster per tier (kind), flowing left to right from the Internet."""
+    title = _dot_text(architecture.title)
     lines = [
         "digraph architecture {",
-        f'  graph [rankdir=LR, labelloc=t, label="{_dot_text(architecture.title)}"];',
+        f'  graph [rankdir=LR, labelloc=t, label="{title}", nodesep=0.35, ranksep=0.8];',
         '  node [shape=box, style=rounded, fontname="Helvetica"];',
     ]
     entries = entry_points(architecture)
@@ -151,8 +152,9 @@ def to_dot(architecture: Architecture) -> str:
         lines.append("  }")
     lines.extend(f"  {INTERNET} -> {target};" for target in entries)
     for edge in architecture.edges:
-        label = f' [label="{_dot_text(edge.label)}"]' if edge.label else ""
-        lines.append(f"  {edge.source} -> {edge.target}{label};")
+        # What flows (the outputs) is a tooltip: as labels they overlap on any real graph.
+        tip = f' [tooltip="{_dot_text(edge.label)}"]' if edge.label else ""
+        lines.append(f"  {edge.source} -> {edge.target}{tip};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -189,6 +191,8 @@ def _label(component: Component) -> list[str]:
     lines = [component.label]
     if component.source:
         lines.append(component.source)
+    if component.sizing:
+        lines.append(" · ".join(component.sizing))
     own = [r.type for r in component.resources if r.kind == component.kind]
     types = sorted(set(own or [r.type for r in component.resources]))
     count = len(component.resources)

@@ -35,6 +35,7 @@ class Component:
     kind: str
     source: str = ""
     resources: tuple[Resource, ...] = ()
+    sizing: tuple[str, ...] = ()  # `cpu 1024`, `max_count 12`: the environment's sizes, if known
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,12 @@ class Architecture:
     environment: str | None = None
     region: str | None = None
     cidr: str | None = None
+    protected: bool | None = None  # the environment's `protected` tfvar, when it has one
 
     @property
     def title(self) -> str:
-        details = [d for d in (self.environment, self.region, self.cidr) if d]
+        protection = {True: "protected", False: "unprotected", None: None}[self.protected]
+        details = [d for d in (self.environment, self.region, self.cidr, protection) if d]
         return " · ".join(details) if details else "Terraform root"
 
     def resources(self) -> Iterator[Resource]:

@@ -173,7 +173,7 @@ def test_dot_output_is_a_graphviz_digraph(folder: Path) -> None:
     assert dot.startswith("digraph architecture {\n") and dot.endswith("}\n")
     assert 'label="dev · eu-west-1 · 10.10.0.0/16"' in dot
     assert "subgraph cluster_network {" in dot
-    assert 'm_network -> m_app [label="private_subnet_ids, vpc_id"];' in dot
+    assert 'm_network -> m_app [tooltip="private_subnet_ids, vpc_id"];' in dot
     assert dot.count("{") == dot.count("}")
     if shutil.which("dot"):
         subprocess.run(["dot", "-Tsvg", "-o", "/dev/null"], input=dot, text=True, check=True)
