@@ -83,12 +83,12 @@ variable "vnet_cidr" {
 }
 
 variable "allowed_ip_ranges" {
-  description = "Public addresses (CIDR) let through the firewalls of Key Vault (which denies every other address) and the Functions storage (empty: every address); Entra ID roles still decide."
+  description = "Public addresses (CIDR) let through the firewalls of Key Vault and the Functions storage, which deny every other address; Entra ID roles still decide."
   type        = list(string)
 }
 
 variable "dns_zone_name" {
-  description = "Existing public Azure DNS zone (in the environment's subscription) the application's records go in."
+  description = "Public Azure DNS zone of the environment's domain, created by bootstrap/ in its resource group: the application's records go in."
   type        = string
 }
 

@@ -55,6 +55,11 @@ output "database_instance_name" {
   value       = module.database.instance_name
 }
 
+output "database_admin_user" {
+  description = "Built-in administrator of the instance for the one-time grants (docs/runbooks/create-environment.md sets its password, then replaces it)."
+  value       = module.database.admin_user
+}
+
 output "database_user" {
   description = "IAM database user of the application's service account (docs/runbooks/create-environment.md grants it its database)."
   value       = module.database.username

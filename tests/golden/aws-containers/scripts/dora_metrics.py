@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 Event = dict[str, Any]  # environment, kind (deploy|rollback), ok, finished, committed
+FINAL_STATES = ("success", "failure", "error")
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -39,19 +40,36 @@ def github_events(
     for deployment in deployments:
         detail = details.get(deployment["id"], {})
         state = detail.get("state")
-        if state not in ("success", "failure", "error"):
+        if state not in FINAL_STATES:
             continue  # queued, in progress, or superseded before it finished
-        workflow = detail.get("workflow_path", "")
+        kind = github_kind(detail.get("workflow_path", ""))
+        if kind is None:
+            continue  # a Terraform apply: its job has the environment too, but deploys no change
         events.append(
             {
                 "environment": deployment["environment"],
-                "kind": "rollback" if "/rollback-" in workflow else "deploy",
+                "kind": kind,
                 "ok": state == "success",
                 "finished": parse_time(detail.get("finished_at")),
                 "committed": parse_time(detail.get("committed_at")),
             }
         )
     return events
+
+
+def github_kind(workflow_path: str) -> str | None:
+    """`deploy` for deploy.yml, `rollback` for rollback-<env>.yml, None for any other workflow
+    (the runs API may end the path with `@<ref>`)."""
+    name = workflow_path.split("@", 1)[0].rsplit("/", 1)[-1]
+    if name == "deploy.yml":
+        return "deploy"
+    return "rollback" if name.startswith("rollback-") else None
+
+
+def gitlab_kind(job_name: str) -> str | None:
+    """`deploy` for deploy:<env>, `rollback` for rollback:<env>, None for any other job."""
+    kind = job_name.split(":", 1)[0]
+    return kind if kind in ("deploy", "rollback") and ":" in job_name else None
 
 
 def gitlab_events(deployments: list[dict[str, Any]]) -> list[Event]:
@@ -61,12 +79,13 @@ def gitlab_events(deployments: list[dict[str, Any]]) -> list[Event]:
         if deployment.get("status") not in ("success", "failed"):
             continue  # running, canceled, blocked, created
         job = deployment.get("deployable") or {}
+        kind = gitlab_kind(str(job.get("name", "")))
+        if kind is None:
+            continue  # apply:<env> (Terraform) or another job holding the environment
         events.append(
             {
                 "environment": deployment["environment"]["name"],
-                "kind": "rollback"
-                if str(job.get("name", "")).startswith("rollback:")
-                else "deploy",
+                "kind": kind,
                 "ok": deployment["status"] == "success",
                 "finished": parse_time(job.get("finished_at") or deployment.get("updated_at")),
                 "committed": parse_time((job.get("commit") or {}).get("created_at")),
@@ -177,7 +196,9 @@ def fetch_github(repo: str, environments: list[str]) -> list[Event]:
         query = urllib.parse.urlencode({"environment": name, "per_page": 100})
         for deployment in _get(f"{api}/repos/{repo}/deployments?{query}", headers):
             statuses = _get(deployment["statuses_url"], headers)
-            final = next((s for s in statuses if s["state"] not in ("queued", "in_progress")), None)
+            # Newest first; a later deployment's success marks this one `inactive`, which says
+            # nothing of how it ended: the final state is its newest success, failure or error.
+            final = next((s for s in statuses if s["state"] in FINAL_STATES), None)
             if final is None:
                 continue
             run = final.get("log_url", "").split("/actions/runs/")[-1].split("/")[0]

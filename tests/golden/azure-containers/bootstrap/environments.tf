@@ -34,7 +34,7 @@ module "environment_dev" {
   location            = local.environments["dev"].location
   runtime_identities  = local.runtime_identities
   kubernetes          = false
-  dns_zone_name       = "shop.example.com"
+  dns_zone_name       = "dev.shop.example.com"
   ci_enabled          = local.ci_enabled
   deploy_principal_id = local.ci_enabled ? azurerm_user_assigned_identity.deploy["dev"].principal_id : ""
   plan_principal_id   = local.ci_enabled ? azurerm_user_assigned_identity.plan["dev"].principal_id : ""
@@ -63,7 +63,7 @@ module "environment_staging" {
   location            = local.environments["staging"].location
   runtime_identities  = local.runtime_identities
   kubernetes          = false
-  dns_zone_name       = "shop.example.com"
+  dns_zone_name       = "staging.shop.example.com"
   ci_enabled          = local.ci_enabled
   deploy_principal_id = local.ci_enabled ? azurerm_user_assigned_identity.deploy["staging"].principal_id : ""
   plan_principal_id   = local.ci_enabled ? azurerm_user_assigned_identity.plan["staging"].principal_id : ""
@@ -98,4 +98,16 @@ module "environment_prod" {
   plan_principal_id   = local.ci_enabled ? azurerm_user_assigned_identity.plan["prod"].principal_id : ""
   assignable_roles    = local.assignable_roles
   tags                = merge(local.tags, { environment = "prod" })
+}
+
+output "dns_name_servers" {
+  description = "Name servers of each environment's DNS zone (environment => list; empty: no domain): delegate each zone from its parent before the environment's first apply (docs/runbooks/bootstrap.md)."
+  value = zipmap(
+    ["dev", "staging", "prod"],
+    [
+      module.environment_dev.dns_name_servers,
+      module.environment_staging.dns_name_servers,
+      module.environment_prod.dns_name_servers,
+    ],
+  )
 }

@@ -13,7 +13,7 @@ deployment_strategy = "rolling"
 vnet_cidr         = "10.10.0.0/16"
 allowed_ip_ranges = []
 
-dns_zone_name = "shop.example.com"
+dns_zone_name = "dev.shop.example.com"
 domain_name   = "dev.shop.example.com"
 
 container_registry_sku = "Standard"

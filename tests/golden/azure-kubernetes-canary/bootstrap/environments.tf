@@ -34,7 +34,7 @@ module "environment_staging" {
   location            = local.environments["staging"].location
   runtime_identities  = local.runtime_identities
   kubernetes          = true
-  dns_zone_name       = "payments.example.com"
+  dns_zone_name       = "staging.payments.example.com"
   ci_enabled          = local.ci_enabled
   deploy_principal_id = local.ci_enabled ? azurerm_user_assigned_identity.deploy["staging"].principal_id : ""
   plan_principal_id   = local.ci_enabled ? azurerm_user_assigned_identity.plan["staging"].principal_id : ""
@@ -69,4 +69,15 @@ module "environment_prod" {
   plan_principal_id   = local.ci_enabled ? azurerm_user_assigned_identity.plan["prod"].principal_id : ""
   assignable_roles    = local.assignable_roles
   tags                = merge(local.tags, { environment = "prod" })
+}
+
+output "dns_name_servers" {
+  description = "Name servers of each environment's DNS zone (environment => list; empty: no domain): delegate each zone from its parent before the environment's first apply (docs/runbooks/bootstrap.md)."
+  value = zipmap(
+    ["staging", "prod"],
+    [
+      module.environment_staging.dns_name_servers,
+      module.environment_prod.dns_name_servers,
+    ],
+  )
 }

@@ -13,7 +13,7 @@ deployment_strategy = "canary"
 vnet_cidr         = "10.40.0.0/16"
 allowed_ip_ranges = []
 
-dns_zone_name = "payments.example.com"
+dns_zone_name = "staging.payments.example.com"
 domain_name   = "staging.payments.example.com"
 
 container_registry_sku = "Standard"

@@ -156,3 +156,27 @@ resource "google_project_iam_audit_config" "storage" {
     log_type = "DATA_WRITE"
   }
 }
+
+################################################################################
+# DNS: the public zone of each environment's domain (the apex for the last environment,
+# <env>.<domain> for the others), in the environment's project, created here so that its name
+# servers can be delegated before the first apply: the load balancer's Google-managed
+# certificate is provisioned only once the domain resolves to it. The root stack reads the zone
+# (data source) and writes its records.
+################################################################################
+
+resource "google_dns_managed_zone" "environment" {
+  for_each = var.dns_domains
+
+  project     = local.environments[each.key].project_id
+  name        = replace(each.value, ".", "-")
+  dns_name    = "${each.value}."
+  description = "Public zone of ${each.value} (${var.project_name} ${each.key})"
+  visibility  = "public"
+
+  dnssec_config {
+    state = "on"
+  }
+
+  depends_on = [google_project_service.this]
+}

@@ -27,3 +27,8 @@ output "runtime_service_accounts" {
   description = "Runtime service accounts of each environment (<env>/<suffix> => e-mail): the only ones its deploy identity may act as."
   value       = { for key, account in google_service_account.runtime : key => account.email }
 }
+
+output "dns_name_servers" {
+  description = "Name servers of each environment's Cloud DNS zone (environment => list): delegate each zone from its parent before the environment's first apply (docs/runbooks/bootstrap.md)."
+  value       = { for name, zone in google_dns_managed_zone.environment : name => zone.name_servers }
+}

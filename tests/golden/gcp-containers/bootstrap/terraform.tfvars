@@ -10,6 +10,8 @@ dns_enabled       = true
 ci_provider       = "github-actions"
 repository        = "acme/shop-infra"
 
+dns_domains = { "dev" = "dev.shop.example.com", "staging" = "staging.shop.example.com", "prod" = "shop.example.com" }
+
 environments = [
   { name = "dev", project_id = "acme-shop-dev", region = "europe-west1", protected = false },
   { name = "staging", project_id = "acme-shop-staging", region = "europe-west1", protected = false },

@@ -86,6 +86,12 @@ variable "dns_enabled" {
   default     = false
 }
 
+variable "dns_domains" {
+  description = "Domain of each environment (environment => domain) whose public Cloud DNS zone this stack creates in the environment's project; empty: no domain."
+  type        = map(string)
+  default     = {}
+}
+
 variable "ci_provider" {
   description = "CI system whose OIDC tokens the identity pool trusts: github-actions, gitlab-ci or none (no pool, no CI identities)."
   type        = string

@@ -10,6 +10,8 @@ dns_enabled       = true
 ci_provider       = "gitlab-ci"
 repository        = "acme/platform/payments-infra"
 
+dns_domains = { "staging" = "staging.payments.example.com", "prod" = "payments.example.com" }
+
 environments = [
   { name = "staging", project_id = "acme-payments-staging", region = "us-central1", protected = false },
   { name = "prod", project_id = "acme-payments-prod", region = "us-central1", protected = true },

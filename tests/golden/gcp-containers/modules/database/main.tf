@@ -60,26 +60,12 @@ resource "random_id" "instance" {
 # recovery; high availability (a standby in another zone) and deletion protection when protected
 ################################################################################
 
-# MySQL creates root@% without a password unless one is given: it gets a random one nobody
-# uses (it lives in the state only); the application has its own user below.
-resource "random_password" "root" {
-  count = var.engine == "mysql" ? 1 : 0
-
-  length           = 48
-  override_special = "-_"
-  min_lower        = 2
-  min_upper        = 2
-  min_numeric      = 2
-  min_special      = 2
-}
-
 resource "google_sql_database_instance" "this" {
   # checkov:skip=CKV_GCP_6: TLS is required (ssl_mode ENCRYPTED_ONLY); client certificates are not, so any PostgreSQL or MySQL driver connects over the private address
   name                = local.instance_name
   database_version    = local.engine.version
   region              = var.region
   deletion_protection = var.deletion_protection
-  root_password       = one(random_password.root[*].result)
 
   settings {
     edition                     = "ENTERPRISE"
@@ -150,6 +136,38 @@ resource "google_sql_database_instance" "this" {
       error_message = "The database needs the network's private services access range (network module with private_services_access = true)."
     }
   }
+}
+
+################################################################################
+# Administrator. PostgreSQL keeps its built-in `postgres` user (no password until the one-time
+# grants set one). MySQL's root@% has no password, so the provider deletes it right after
+# creating the instance (resource_sql_database_instance.go; hashicorp/terraform-provider-google#22562
+# shows it does so even with root_password set): `dbadmin` stands in for it, a built-in user that
+# Cloud SQL makes a member of cloudsqlsuperuser. Its first password is ephemeral and write-only
+# (password_wo, google >= 6.24): it never reaches the plan or the state, so no identity that reads
+# them learns it; the grants of docs/runbooks/create-environment.md set one and replace it.
+################################################################################
+
+ephemeral "random_password" "admin" {
+  count = var.engine == "mysql" ? 1 : 0
+
+  length           = 48
+  override_special = "-_"
+  min_lower        = 2
+  min_upper        = 2
+  min_numeric      = 2
+  min_special      = 2
+}
+
+resource "google_sql_user" "admin" {
+  count = var.engine == "mysql" ? 1 : 0
+
+  name                = "dbadmin"
+  host                = "%"
+  instance            = google_sql_database_instance.this.name
+  type                = "BUILT_IN"
+  password_wo         = ephemeral.random_password.admin[0].result
+  password_wo_version = 1
 }
 
 resource "google_sql_database" "app" {

@@ -29,6 +29,11 @@ output "username" {
   depends_on  = [google_sql_user.app]
 }
 
+output "admin_user" {
+  description = "Built-in administrator (a member of cloudsqlsuperuser) that the one-time grants sign in as; Terraform never holds its password."
+  value       = var.engine == "postgres" ? "postgres" : one(google_sql_user.admin[*].name)
+}
+
 output "app_environment" {
   description = "Connection settings for the application's environment."
   value = {

@@ -1,11 +1,12 @@
 terraform {
-  # The root stack's minimum (write-only arguments in other modules).
+  # Write-only arguments and ephemeral resources.
   required_version = ">= 1.11"
 
   required_providers {
     google = {
-      source  = "hashicorp/google"
-      version = "~> 6.0"
+      source = "hashicorp/google"
+      # google_sql_user.password_wo exists from 6.24.
+      version = "~> 6.24"
     }
     random = {
       source  = "hashicorp/random"

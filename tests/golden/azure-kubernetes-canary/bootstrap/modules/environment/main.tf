@@ -157,11 +157,22 @@ resource "azurerm_role_assignment" "deploy_locks" {
   description        = "Sets and removes the delete locks of protected resources of ${var.environment}"
 }
 
-# The DNS zone of the domain is looked up by name in the subscription, and its records written.
+# The environment's public DNS zone (its own domain: the apex for the last environment, <env>.<domain>
+# for the others), created here so that its name servers can be delegated before the first apply:
+# Front Door validates the custom domain and issues its managed certificate only once the zone
+# resolves publicly. The root stack finds it by name and writes its records.
+resource "azurerm_dns_zone" "this" {
+  count = var.dns_zone_name != "" ? 1 : 0
+
+  name                = var.dns_zone_name
+  resource_group_name = azurerm_resource_group.this.name
+  tags                = var.tags
+}
+
 resource "azurerm_role_assignment" "deploy_dns" {
   count = var.ci_enabled && var.dns_zone_name != "" ? 1 : 0
 
-  scope                = "/subscriptions/${var.subscription_id}"
+  scope                = azurerm_dns_zone.this[0].id
   role_definition_name = "DNS Zone Contributor"
   principal_id         = var.deploy_principal_id
   principal_type       = "ServicePrincipal"

@@ -29,7 +29,7 @@ variable "kubernetes" {
 }
 
 variable "dns_zone_name" {
-  description = "Public DNS zone the environment writes records in (empty: none)."
+  description = "Public DNS zone of the environment's domain, created here (empty: none)."
   type        = string
   default     = ""
 }
