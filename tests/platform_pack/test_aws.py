@@ -623,3 +623,67 @@ def test_a_small_serverless_environment_reserves_no_concurrency() -> None:
         "lambda_reserved_concurrency = null"
         not in render_answers_full("containers-postgres")["docs/runbooks/create-environment.md"]
     )
+
+
+def _minutes(text: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)\s*(m|h|min)\w*", text.strip()).groups()  # type: ignore[union-attr]
+    return int(number) * (60 if unit == "h" else 1)
+
+
+@pytest.mark.parametrize("combo", ["serverless-postgres-redis-5env", "static-site-domain"])
+def test_each_environment_owns_a_zone_bootstrap_creates_and_delegates(combo: str) -> None:
+    """A new account has no hosted zone (the main stack only reads one), and one zone name in two
+    accounts can be delegated only once: bootstrap creates a distinct zone in each environment's
+    account, delegates the subdomain zones from the last environment's apex zone, and the runbook
+    checks the delegation before any first apply."""
+    tree = render_answers_full(combo)
+    answers = AWS.answers(combo)
+    names = [env["name"] for env in answers["environments"]]
+    domain = answers["domain"]
+    zones = {}
+    for name in names:
+        tfvars = tree[f"environments/{name}.tfvars"]
+        zone = re.search(r'^hosted_zone_name = "([^"]+)"$', tfvars, re.M).group(1)  # type: ignore[union-attr]
+        assert f'domain_name      = "{zone}"' in tfvars
+        zones[name] = zone
+    assert zones[names[-1]] == domain
+    assert len(set(zones.values())) == len(names)
+    accounts = tree["bootstrap/ci.tf"]
+    for name, zone in zones.items():
+        call = accounts.split(f'module "account_{name}" {{')[1].split("\n}\n")[0]
+        assert f'dns_zone_name         = "{zone}"' in call
+    assert (
+        'resource "aws_route53_zone" "this"' in tree["bootstrap/modules/environment-account/dns.tf"]
+    )
+    for name in names[:-1]:
+        record = accounts.split(f'resource "aws_route53_record" "delegate_{name}" {{')[1]
+        record = record.split("\n}\n")[0]
+        assert f"provider = aws.{names[-1]}" in record
+        assert f"module.account_{names[-1]}.dns_zone_id" in record
+        assert f"records = module.account_{name}.dns_name_servers" in record
+    assert 'output "dns_name_servers"' in tree["bootstrap/outputs.tf"]
+    runbook = tree["docs/runbooks/bootstrap.md"]
+    step = runbook.split("### Delegate the DNS zones")[1].split("\n### ")[0]
+    for zone in zones.values():
+        assert f"dig NS {zone} +short" in step
+    assert "terraform -chdir=bootstrap output -json dns_name_servers" in step
+    # Before the first apply: bootstrap comes before create-environment.
+    assert "Next: [create the first environment]" in runbook.split("### Delegate the DNS zones")[1]
+
+
+def test_certificate_validation_gives_up_before_the_apply_job_is_killed() -> None:
+    """aws_acm_certificate_validation waits 75 minutes by default; the apply jobs are killed
+    earlier, which leaves the S3 state lock behind."""
+    dns = AWS.tree("static-site-domain")["modules/dns/main.tf"]
+    validation = dns.split('resource "aws_acm_certificate_validation" "this" {')[1]
+    create = re.search(r'timeouts \{\s+create = "([^"]+)"', validation).group(1)  # type: ignore[union-attr]
+    github = render_answers_full("static-site-domain")[".github/workflows/_terraform-apply.yml"]
+    job_minutes = [int(m) for m in re.findall(r"timeout-minutes: (\d+)", github)]
+    gitlab = render_answers_full("serverless-postgres-redis-5env")[".gitlab-ci.yml"]
+    apply_jobs = re.findall(r"^\S*apply\S*:\n(?:  .*\n)*?  timeout: (\S+)", gitlab, re.M)
+    assert job_minutes and apply_jobs
+    job_minutes += [_minutes(t) for t in apply_jobs]
+    assert _minutes(create) < min(job_minutes), (create, job_minutes)
+    runbook = render_answers_full("static-site-domain")["docs/runbooks/create-environment.md"]
+    assert "timeout while waiting for state to become 'ISSUED'" in runbook
+    assert "terraform force-unlock" in runbook
