@@ -559,11 +559,19 @@ def block_problems(tree: dict[str, str], block: str, env_names: list[str]) -> It
         if problem := address_problem(tree, address):
             yield f"{address}: {problem}"
     for line in block.splitlines():
-        folder = (re.findall(r"-chdir=([\w./-]+)", line) or [""])[0]
-        for file in TF_FILE.findall(line):
-            candidates = {posixpath.join(folder, ENV_PLACEHOLDER.sub(e, file)) for e in env_names}
-            if not candidates & set(tree):
-                yield f"no file {file} for any environment"
+        yield from line_file_problems(tree, line, env_names)
+
+
+def line_file_problems(tree: dict[str, str], line: str, env_names: list[str]) -> Iterator[str]:
+    """Environment files and literal backend files one command line names but the render lacks."""
+    folder = (re.findall(r"-chdir=([\w./-]+)", line) or [""])[0]
+    for file in re.findall(r"-backend-config=([\w./-]+)(?:\s|$)", line):
+        if posixpath.join(folder, file) not in tree:
+            yield f"no backend file {posixpath.join(folder, file)}"
+    for file in TF_FILE.findall(line):
+        candidates = {posixpath.join(folder, ENV_PLACEHOLDER.sub(e, file)) for e in env_names}
+        if not candidates & set(tree):
+            yield f"no file {file} for any environment"
 
 
 @combos
@@ -580,10 +588,11 @@ def test_the_runbook_check_finds_a_missing_output_address_and_file() -> None:
     tree["docs/runbooks/extra.md"] = (
         "```bash\nterraform output -raw no_such_output\nterraform -chdir=nowhere init\n"
         "terraform apply -replace=module.cache.random_password.no_such_token\n"
-        'terraform plan -var-file="environments/${ENVIRONMENT}.auto.tfvars"\n```\n'
+        'terraform plan -var-file="environments/${ENVIRONMENT}.auto.tfvars"\n'
+        "terraform -chdir=bootstrap init -backend-config=nowhere.hcl\n```\n"
     )
     problems = runbook_problems(tree, ["dev", "prod"])
-    assert len([p for p in problems if p.startswith("docs/runbooks/extra.md")]) == 4, problems
+    assert len([p for p in problems if p.startswith("docs/runbooks/extra.md")]) == 5, problems
 
 
 def test_destroy_removes_the_ingresses_and_the_addons_stack_before_the_cluster() -> None:
@@ -687,3 +696,34 @@ def test_certificate_validation_gives_up_before_the_apply_job_is_killed() -> Non
     runbook = render_answers_full("static-site-domain")["docs/runbooks/create-environment.md"]
     assert "timeout while waiting for state to become 'ISSUED'" in runbook
     assert "terraform force-unlock" in runbook
+
+
+@pytest.mark.parametrize("combo", ["containers-postgres", "static-site-5env"])
+def test_the_bootstrap_runbook_moves_its_state_into_the_bucket(combo: str) -> None:
+    """Bootstrap's first apply must use local state (the bucket does not exist yet); the runbook
+    then switches the backend to s3, migrates, checks the object and deletes the local copies,
+    before anything else uses bootstrap."""
+    tree = render_answers_full(combo)
+    assert 'backend "local" {}' in tree["bootstrap/backend.tf"]
+    assert 'key          = "bootstrap/terraform.tfstate"' in tree["bootstrap/backend.hcl"]
+    runbook = tree["docs/runbooks/bootstrap.md"]
+    step = runbook.split("### Move the bootstrap state into the bucket")[1].split("\n### ")[0]
+    commands = step.split("```bash\n")[1].split("```")[0].splitlines()
+    assert commands[0] == 'sed -i \'s/backend "local" {}/backend "s3" {}/\' bootstrap/backend.tf'
+    assert commands[1].startswith("terraform -chdir=bootstrap init -migrate-state")
+    assert "-backend-config=backend.hcl" in commands[1]
+    assert "--key bootstrap/terraform.tfstate" in commands[2]
+    assert commands[-1].startswith(
+        "rm -f bootstrap/terraform.tfstate bootstrap/terraform.tfstate.backup"
+    )
+    assert runbook.index("terraform -chdir=bootstrap apply bootstrap.tfplan") < runbook.index(
+        "-migrate-state"
+    )
+    assert runbook.index("-migrate-state") < runbook.index("output -raw state_bucket")
+    # After the move, every init of bootstrap names the backend file.
+    first_apply = runbook.split("### Apply the bootstrap stack")[1].split("\n### ")[0]
+    for path, text in tree.items():
+        if path.startswith("docs/"):
+            text = text.replace(first_apply, "") if path == "docs/runbooks/bootstrap.md" else text
+            for init in re.findall(r"terraform -chdir=bootstrap init[^\n`]*", text):
+                assert "-backend-config=backend.hcl" in init, (path, init)
