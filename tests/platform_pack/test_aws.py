@@ -727,3 +727,61 @@ def test_the_bootstrap_runbook_moves_its_state_into_the_bucket(combo: str) -> No
             text = text.replace(first_apply, "") if path == "docs/runbooks/bootstrap.md" else text
             for init in re.findall(r"terraform -chdir=bootstrap init[^\n`]*", text):
                 assert "-backend-config=backend.hcl" in init, (path, init)
+
+
+def test_external_dns_writes_the_ingress_record_in_the_environments_zone_only() -> None:
+    """The load balancer controller creates the ALB from the Ingress and nothing created its
+    Route 53 record: external-dns (addons/) does, with a role that may change the environment's
+    own zone only (kubernetes-sigs/external-dns docs/tutorials/aws.md lists the actions)."""
+    tree = render_answers_full("kubernetes-mysql-redis")
+    names = [env["name"] for env in AWS.answers("kubernetes-mysql-redis")["environments"]]
+    addons = tree["addons/main.tf"]
+    release = addons.split('resource "helm_release" "external_dns" {')[1].split("\n}\n")[0]
+    assert 'repository = "https://kubernetes-sigs.github.io/external-dns"' in release
+    assert re.search(r'version    = "\d+\.\d+\.\d+"', release)
+    for name, value in [
+        ("provider.name", '"aws"'),
+        ("serviceAccount.name", '"external-dns"'),
+        ("policy", '"sync"'),
+        ("txtOwnerId", '"${var.project_name}-${var.environment}"'),
+        ("domainFilters[0]", "var.domain_name"),
+        ("sources[0]", '"ingress"'),
+    ]:
+        assert re.search(
+            rf'name  = "{re.escape(name)}"\n\s+value = {re.escape(value)}\n', release
+        ), name
+    assert "count = var.domain_name == null ? 0 : 1" in release
+    assert "depends_on = [helm_release.aws_load_balancer_controller]" in release
+    for name in names:
+        main_vars = tree[f"environments/{name}.tfvars"]
+        zone = re.search(r'^hosted_zone_name = ("[^"]+")$', main_vars, re.M).group(1)  # type: ignore[union-attr]
+        assert f"domain_name = {zone}" in tree[f"addons/environments/{name}.tfvars"]
+        overlay = tree[f"k8s/overlays/{name}/kustomization.yaml"]
+        assert f"path: /spec/rules/0/host\n        value: {zone}" in overlay
+    controllers = tree["modules/eks-cluster/controllers.tf"]
+    policy = controllers.split('data "aws_iam_policy_document" "external_dns" {')[1].split("\n}\n")[
+        0
+    ]
+    write = policy.split("statement {")[1]
+    assert '"route53:ChangeResourceRecordSets"' in write
+    assert (
+        'resources = ["arn:${local.partition}:route53:::hostedzone/${var.external_dns_zone_id}"]'
+        in write
+    )
+    assert "hostedzone/*" not in policy
+    other = policy.split("statement {")[2]
+    assert 'actions   = ["route53:ListHostedZones"]' in other
+    association = controllers.split('resource "aws_eks_pod_identity_association" "external_dns" {')[
+        1
+    ]
+    assert 'service_account = "external-dns"' in association.split("\n}\n")[0]
+    assert "namespace       = var.controllers_namespace" in association.split("\n}\n")[0]
+    assert "external_dns_zone_id = module.dns.zone_id" in tree["app.tf"]
+    # Without a domain there is no zone: no role, no release.
+    from tests.builders import render_answers
+
+    answers = AWS.answers("kubernetes-postgres-5env")
+    unprotected = [{**env, "protected": False} for env in answers["environments"]]
+    bare = dict(render_answers({**answers, "domain": "", "environments": unprotected}))
+    assert "external_dns_zone_id" not in bare["app.tf"]
+    assert "domain_name" not in bare["addons/environments/dev.tfvars"]
