@@ -353,6 +353,7 @@ def test_security_doc_names_the_trusted_subjects_as_code() -> None:
     combo = next(c for c in MATRIX if MATRIX[c]["ci"] == "github-actions")
     context = {**MATRIX[combo], "has_cache": False, "aws_state_bucket": "b",
                "aws_state_kms_alias": "alias/k", "aws_runtime_role_path": "/shop/runtime/",
+               "aws_state_admin_role": "OrganizationAccountAccessRole",
                "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"},
                "aws_state_keys": {".": "terraform.tfstate"},
                "aws_runtime_boundary": "shop-runtime-boundary", "aws_deploy_services": ["ec2"]}  # fmt: skip
