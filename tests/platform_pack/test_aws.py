@@ -785,3 +785,18 @@ def test_external_dns_writes_the_ingress_record_in_the_environments_zone_only() 
     bare = dict(render_answers({**answers, "domain": "", "environments": unprotected}))
     assert "external_dns_zone_id" not in bare["app.tf"]
     assert "domain_name" not in bare["addons/environments/dev.tfvars"]
+
+
+def test_a_new_environment_checks_its_zone_before_its_first_apply() -> None:
+    runbook = render_answers_full("containers-mysql-redis-5env")[
+        "docs/runbooks/create-environment.md"
+    ]
+    check = runbook.index("### Check the new environment's DNS zone")
+    assert (
+        runbook.index("terraform -chdir=bootstrap apply")
+        < check
+        < runbook.index("\nterraform apply")
+    )
+    step = runbook[check:].split("\n### ")[0]
+    assert 'dig NS "${ENVIRONMENT}".shop.example.com +short' in step
+    assert "output -json dns_name_servers" in step
