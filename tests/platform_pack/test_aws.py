@@ -791,7 +791,7 @@ def test_a_new_environment_checks_its_zone_before_its_first_apply() -> None:
     runbook = render_answers_full("containers-mysql-redis-5env")[
         "docs/runbooks/create-environment.md"
     ]
-    check = runbook.index("### Check the new environment's DNS zone")
+    check = runbook.index("### Check the DNS zone of the new environment")
     assert (
         runbook.index("terraform -chdir=bootstrap apply")
         < check
