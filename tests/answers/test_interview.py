@@ -93,6 +93,7 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"edit the list or choose Done", ENTER)
     answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
     answer(child, r"OIDC provider")
+    answer(child, r"IAM role \(path /\) that administers each environment account")
     child.expect(r"Your answers:")
     answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]")  # Enter: yes
     child.expect(pexpect.EOF)

@@ -559,11 +559,19 @@ def block_problems(tree: dict[str, str], block: str, env_names: list[str]) -> It
         if problem := address_problem(tree, address):
             yield f"{address}: {problem}"
     for line in block.splitlines():
-        folder = (re.findall(r"-chdir=([\w./-]+)", line) or [""])[0]
-        for file in TF_FILE.findall(line):
-            candidates = {posixpath.join(folder, ENV_PLACEHOLDER.sub(e, file)) for e in env_names}
-            if not candidates & set(tree):
-                yield f"no file {file} for any environment"
+        yield from line_file_problems(tree, line, env_names)
+
+
+def line_file_problems(tree: dict[str, str], line: str, env_names: list[str]) -> Iterator[str]:
+    """Environment files and literal backend files one command line names but the render lacks."""
+    folder = (re.findall(r"-chdir=([\w./-]+)", line) or [""])[0]
+    for file in re.findall(r"-backend-config=([\w./-]+)(?:\s|$)", line):
+        if posixpath.join(folder, file) not in tree:
+            yield f"no backend file {posixpath.join(folder, file)}"
+    for file in TF_FILE.findall(line):
+        candidates = {posixpath.join(folder, ENV_PLACEHOLDER.sub(e, file)) for e in env_names}
+        if not candidates & set(tree):
+            yield f"no file {file} for any environment"
 
 
 @combos
@@ -580,10 +588,11 @@ def test_the_runbook_check_finds_a_missing_output_address_and_file() -> None:
     tree["docs/runbooks/extra.md"] = (
         "```bash\nterraform output -raw no_such_output\nterraform -chdir=nowhere init\n"
         "terraform apply -replace=module.cache.random_password.no_such_token\n"
-        'terraform plan -var-file="environments/${ENVIRONMENT}.auto.tfvars"\n```\n'
+        'terraform plan -var-file="environments/${ENVIRONMENT}.auto.tfvars"\n'
+        "terraform -chdir=bootstrap init -backend-config=nowhere.hcl\n```\n"
     )
     problems = runbook_problems(tree, ["dev", "prod"])
-    assert len([p for p in problems if p.startswith("docs/runbooks/extra.md")]) == 4, problems
+    assert len([p for p in problems if p.startswith("docs/runbooks/extra.md")]) == 5, problems
 
 
 def test_destroy_removes_the_ingresses_and_the_addons_stack_before_the_cluster() -> None:
@@ -623,3 +632,171 @@ def test_a_small_serverless_environment_reserves_no_concurrency() -> None:
         "lambda_reserved_concurrency = null"
         not in render_answers_full("containers-postgres")["docs/runbooks/create-environment.md"]
     )
+
+
+def _minutes(text: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)\s*(m|h|min)\w*", text.strip()).groups()  # type: ignore[union-attr]
+    return int(number) * (60 if unit == "h" else 1)
+
+
+@pytest.mark.parametrize("combo", ["serverless-postgres-redis-5env", "static-site-domain"])
+def test_each_environment_owns_a_zone_bootstrap_creates_and_delegates(combo: str) -> None:
+    """A new account has no hosted zone (the main stack only reads one), and one zone name in two
+    accounts can be delegated only once: bootstrap creates a distinct zone in each environment's
+    account, delegates the subdomain zones from the last environment's apex zone, and the runbook
+    checks the delegation before any first apply."""
+    tree = render_answers_full(combo)
+    answers = AWS.answers(combo)
+    names = [env["name"] for env in answers["environments"]]
+    domain = answers["domain"]
+    zones = {}
+    for name in names:
+        tfvars = tree[f"environments/{name}.tfvars"]
+        zone = re.search(r'^hosted_zone_name = "([^"]+)"$', tfvars, re.M).group(1)  # type: ignore[union-attr]
+        assert f'domain_name      = "{zone}"' in tfvars
+        zones[name] = zone
+    assert zones[names[-1]] == domain
+    assert len(set(zones.values())) == len(names)
+    accounts = tree["bootstrap/ci.tf"]
+    for name, zone in zones.items():
+        call = accounts.split(f'module "account_{name}" {{')[1].split("\n}\n")[0]
+        assert f'dns_zone_name         = "{zone}"' in call
+    assert (
+        'resource "aws_route53_zone" "this"' in tree["bootstrap/modules/environment-account/dns.tf"]
+    )
+    for name in names[:-1]:
+        record = accounts.split(f'resource "aws_route53_record" "delegate_{name}" {{')[1]
+        record = record.split("\n}\n")[0]
+        assert f"provider = aws.{names[-1]}" in record
+        assert f"module.account_{names[-1]}.dns_zone_id" in record
+        assert f"records = module.account_{name}.dns_name_servers" in record
+    assert 'output "dns_name_servers"' in tree["bootstrap/outputs.tf"]
+    runbook = tree["docs/runbooks/bootstrap.md"]
+    step = runbook.split("### Delegate the DNS zones")[1].split("\n### ")[0]
+    for zone in zones.values():
+        assert f"dig NS {zone} +short" in step
+    assert "terraform -chdir=bootstrap output -json dns_name_servers" in step
+    # Before the first apply: bootstrap comes before create-environment.
+    assert "Next: [create the first environment]" in runbook.split("### Delegate the DNS zones")[1]
+
+
+def test_certificate_validation_gives_up_before_the_apply_job_is_killed() -> None:
+    """aws_acm_certificate_validation waits 75 minutes by default; the apply jobs are killed
+    earlier, which leaves the S3 state lock behind."""
+    dns = AWS.tree("static-site-domain")["modules/dns/main.tf"]
+    validation = dns.split('resource "aws_acm_certificate_validation" "this" {')[1]
+    create = re.search(r'timeouts \{\s+create = "([^"]+)"', validation).group(1)  # type: ignore[union-attr]
+    github = render_answers_full("static-site-domain")[".github/workflows/_terraform-apply.yml"]
+    job_minutes = [int(m) for m in re.findall(r"timeout-minutes: (\d+)", github)]
+    gitlab = render_answers_full("serverless-postgres-redis-5env")[".gitlab-ci.yml"]
+    apply_jobs = re.findall(r"^\S*apply\S*:\n(?:  .*\n)*?  timeout: (\S+)", gitlab, re.M)
+    assert job_minutes and apply_jobs
+    job_minutes += [_minutes(t) for t in apply_jobs]
+    assert _minutes(create) < min(job_minutes), (create, job_minutes)
+    runbook = render_answers_full("static-site-domain")["docs/runbooks/create-environment.md"]
+    assert "timeout while waiting for state to become 'ISSUED'" in runbook
+    assert "terraform force-unlock" in runbook
+
+
+@pytest.mark.parametrize("combo", ["containers-postgres", "static-site-5env"])
+def test_the_bootstrap_runbook_moves_its_state_into_the_bucket(combo: str) -> None:
+    """Bootstrap's first apply must use local state (the bucket does not exist yet); the runbook
+    then switches the backend to s3, migrates, checks the object and deletes the local copies,
+    before anything else uses bootstrap."""
+    tree = render_answers_full(combo)
+    assert 'backend "local" {}' in tree["bootstrap/backend.tf"]
+    assert 'key          = "bootstrap/terraform.tfstate"' in tree["bootstrap/backend.hcl"]
+    runbook = tree["docs/runbooks/bootstrap.md"]
+    step = runbook.split("### Move the bootstrap state into the bucket")[1].split("\n### ")[0]
+    commands = step.split("```bash\n")[1].split("```")[0].splitlines()
+    assert commands[0] == 'sed -i \'s/backend "local" {}/backend "s3" {}/\' bootstrap/backend.tf'
+    assert commands[1].startswith("terraform -chdir=bootstrap init -migrate-state")
+    assert "-backend-config=backend.hcl" in commands[1]
+    assert "--key bootstrap/terraform.tfstate" in commands[2]
+    assert commands[-1].startswith(
+        "rm -f bootstrap/terraform.tfstate bootstrap/terraform.tfstate.backup"
+    )
+    assert runbook.index("terraform -chdir=bootstrap apply bootstrap.tfplan") < runbook.index(
+        "-migrate-state"
+    )
+    assert runbook.index("-migrate-state") < runbook.index("output -raw state_bucket")
+    # After the move, every init of bootstrap names the backend file.
+    first_apply = runbook.split("### Apply the bootstrap stack")[1].split("\n### ")[0]
+    for path, text in tree.items():
+        if path.startswith("docs/"):
+            text = text.replace(first_apply, "") if path == "docs/runbooks/bootstrap.md" else text
+            for init in re.findall(r"terraform -chdir=bootstrap init[^\n`]*", text):
+                assert "-backend-config=backend.hcl" in init, (path, init)
+
+
+def test_external_dns_writes_the_ingress_record_in_the_environments_zone_only() -> None:
+    """The load balancer controller creates the ALB from the Ingress and nothing created its
+    Route 53 record: external-dns (addons/) does, with a role that may change the environment's
+    own zone only (kubernetes-sigs/external-dns docs/tutorials/aws.md lists the actions)."""
+    tree = render_answers_full("kubernetes-mysql-redis")
+    names = [env["name"] for env in AWS.answers("kubernetes-mysql-redis")["environments"]]
+    addons = tree["addons/main.tf"]
+    release = addons.split('resource "helm_release" "external_dns" {')[1].split("\n}\n")[0]
+    assert 'repository = "https://kubernetes-sigs.github.io/external-dns"' in release
+    assert re.search(r'version    = "\d+\.\d+\.\d+"', release)
+    for name, value in [
+        ("provider.name", '"aws"'),
+        ("serviceAccount.name", '"external-dns"'),
+        ("policy", '"sync"'),
+        ("txtOwnerId", '"${var.project_name}-${var.environment}"'),
+        ("domainFilters[0]", "var.domain_name"),
+        ("sources[0]", '"ingress"'),
+    ]:
+        assert re.search(
+            rf'name  = "{re.escape(name)}"\n\s+value = {re.escape(value)}\n', release
+        ), name
+    assert "count = var.domain_name == null ? 0 : 1" in release
+    assert "depends_on = [helm_release.aws_load_balancer_controller]" in release
+    for name in names:
+        main_vars = tree[f"environments/{name}.tfvars"]
+        zone = re.search(r'^hosted_zone_name = ("[^"]+")$', main_vars, re.M).group(1)  # type: ignore[union-attr]
+        assert f"domain_name = {zone}" in tree[f"addons/environments/{name}.tfvars"]
+        overlay = tree[f"k8s/overlays/{name}/kustomization.yaml"]
+        assert f"path: /spec/rules/0/host\n        value: {zone}" in overlay
+    controllers = tree["modules/eks-cluster/controllers.tf"]
+    policy = controllers.split('data "aws_iam_policy_document" "external_dns" {')[1].split("\n}\n")[
+        0
+    ]
+    write = policy.split("statement {")[1]
+    assert '"route53:ChangeResourceRecordSets"' in write
+    assert (
+        'resources = ["arn:${local.partition}:route53:::hostedzone/${var.external_dns_zone_id}"]'
+        in write
+    )
+    assert "hostedzone/*" not in policy
+    other = policy.split("statement {")[2]
+    assert 'actions   = ["route53:ListHostedZones"]' in other
+    association = controllers.split('resource "aws_eks_pod_identity_association" "external_dns" {')[
+        1
+    ]
+    assert 'service_account = "external-dns"' in association.split("\n}\n")[0]
+    assert "namespace       = var.controllers_namespace" in association.split("\n}\n")[0]
+    assert "external_dns_zone_id = module.dns.zone_id" in tree["app.tf"]
+    # Without a domain there is no zone: no role, no release.
+    from tests.builders import render_answers
+
+    answers = AWS.answers("kubernetes-postgres-5env")
+    unprotected = [{**env, "protected": False} for env in answers["environments"]]
+    bare = dict(render_answers({**answers, "domain": "", "environments": unprotected}))
+    assert "external_dns_zone_id" not in bare["app.tf"]
+    assert "domain_name" not in bare["addons/environments/dev.tfvars"]
+
+
+def test_a_new_environment_checks_its_zone_before_its_first_apply() -> None:
+    runbook = render_answers_full("containers-mysql-redis-5env")[
+        "docs/runbooks/create-environment.md"
+    ]
+    check = runbook.index("### Check the DNS zone of the new environment")
+    assert (
+        runbook.index("terraform -chdir=bootstrap apply")
+        < check
+        < runbook.index("\nterraform apply")
+    )
+    step = runbook[check:].split("\n### ")[0]
+    assert 'dig NS "${ENVIRONMENT}".shop.example.com +short' in step
+    assert "output -json dns_name_servers" in step

@@ -325,6 +325,7 @@ def test_security_doc_lists_every_identity_from_the_same_data() -> None:
                    and MATRIX[combo]["compute"] != "static-site",
                    "aws_state_bucket": unquote(tfvars["state_bucket_name"]),
                    "aws_state_kms_alias": "alias/shop-tfstate",
+                   "aws_state_admin_role": unquote(tfvars["environment_admin_role_name"]),
                    "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"},
                    "aws_state_keys": {".": "terraform.tfstate", "addons": "addons/terraform.tfstate"},
                    "aws_runtime_role_path": unquote(tfvars["runtime_role_path"]),
@@ -352,6 +353,7 @@ def test_security_doc_names_the_trusted_subjects_as_code() -> None:
     combo = next(c for c in MATRIX if MATRIX[c]["ci"] == "github-actions")
     context = {**MATRIX[combo], "has_cache": False, "aws_state_bucket": "b",
                "aws_state_kms_alias": "alias/k", "aws_runtime_role_path": "/shop/runtime/",
+               "aws_state_admin_role": "OrganizationAccountAccessRole",
                "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"},
                "aws_state_keys": {".": "terraform.tfstate"},
                "aws_runtime_boundary": "shop-runtime-boundary", "aws_deploy_services": ["ec2"]}  # fmt: skip
@@ -364,3 +366,42 @@ def test_security_doc_names_the_trusted_subjects_as_code() -> None:
     )
     dev_plan = next(line for line in page.splitlines() if line.startswith("| `shop-dev-ci-plan`"))
     assert "`repo:acme/shop-infra:pull_request`" in dev_plan
+
+
+@pytest.mark.parametrize("ci", ["github-actions", "none"])
+def test_the_account_administrator_role_reaches_its_environments_state(ci: str) -> None:
+    """With CI, the state policies named only the CI roles, so an administrator following the
+    manual first apply or clearing a stale lock got AccessDenied (cross-account needs the bucket
+    and key policies). Each environment's administrator role (the one bootstrap assumes) is a
+    state writer of that environment's prefix; the CI roles' grants stay as they were."""
+    answers = {**BASE, "compute": "containers", "ci": ci, "aws_state_admin_role": "PlatformAdmin"}
+    if ci == "none":
+        answers.pop("repository")
+    files = dict(render_answers(answers))
+    main = files["bootstrap/main.tf"]
+    writers = main.split("  state_writers = {")[1].split("\n  }\n")[0]
+    assert (
+        'coalesce(account.deploy_role_arn, "arn:${local.partition}:iam::${account.account_id}:root")'
+        in writers
+    )
+    assert (
+        '"arn:${local.partition}:iam::${account.account_id}:role/${var.environment_admin_role_name}"'
+        in writers
+    )
+    readers = main.split("  state_readers = {")[1].split("\n  }\n")[0]
+    assert "compact([account.plan_role_arn])" in readers
+    # The writers reach the key (its prefix's encryption context) and the bucket (prefix only).
+    key = main.split('data "aws_iam_policy_document" "state_key" {')[1].split("\n}\n")[0]
+    assert "concat(local.state_writers[statement.key], local.state_readers[statement.key])" in key
+    access = main.split('data "aws_iam_policy_document" "state_access" {')[1].split("\n}\n")[0]
+    assert "identifiers = local.state_writers[statement.key]" in access
+    assert 'environment_admin_role_name = "PlatformAdmin"' in files["bootstrap/terraform.tfvars"]
+    assert "role_arn = format(" in files["bootstrap/providers.tf"]
+    assert "var.environment_admin_role_name)" in files["bootstrap/providers.tf"]
+    security = files["docs/SECURITY.md"]
+    if ci != "none":
+        rows = [line for line in security.splitlines() if line.startswith("| `PlatformAdmin`")]
+        assert len(rows) == len(ENVIRONMENTS) and all("state" in row for row in rows)
+    else:
+        assert "`PlatformAdmin`" in security
+    assert "`PlatformAdmin`" in files["docs/runbooks/bootstrap.md"]
