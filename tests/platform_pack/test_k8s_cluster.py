@@ -10,7 +10,7 @@ import yaml
 
 from infrascaffold.errors import AnswerError
 from tests import terraform_checks as tc
-from tests.builders import ROOT, render_answers
+from tests.builders import ROOT, example_answers, render_answers
 from tests.platform_pack.test_k8s import CLOUDS, answers, tree
 
 
@@ -137,3 +137,29 @@ def test_the_addons_stack_installs_the_controllers_where_the_main_stack_binds_th
     for path, text in files.items():
         if path.startswith("addons/environments/") and path.endswith(".tfvars"):
             assert f'controllers_namespace = "{bound.group(1)}"' in text, path
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_security_md_lists_the_break_glass_admins_from_the_same_answer(cloud: str) -> None:
+    """SECURITY.md names who can become cluster admin: the answer the Terraform binds, or nobody."""
+    key, value = BREAK_GLASS[cloud]
+    files = dict(render_answers(answers(cloud, "canary") | {key: value}))
+    section = files["docs/SECURITY.md"].split("### Cluster administrators (break-glass)")[1]
+    row = next(
+        line
+        for line in section.splitlines()
+        if line.startswith(f"| {'IAM role' if cloud == 'aws' else 'members'}")
+    )
+    assert value in row and "incident only" in row
+    env = answers(cloud, "canary")["environments"][-1]["name"]
+    assert value in files[f"environments/{env}.tfvars"] or value in "".join(
+        text for path, text in files.items() if path.startswith("bootstrap/")
+    )
+    unset = tree(cloud, "canary")["docs/SECURITY.md"].split("(break-glass)")[1].split("\n## ")[0]
+    assert f"(`{key}`): no person can become cluster admin" in unset.replace("\n", " ")
+    assert "|" not in unset
+
+
+def test_security_md_has_no_break_glass_section_without_kubernetes() -> None:
+    files = dict(render_answers(example_answers("aws-containers")))
+    assert "break-glass" not in files["docs/SECURITY.md"]
