@@ -163,3 +163,24 @@ def test_security_md_lists_the_break_glass_admins_from_the_same_answer(cloud: st
 def test_security_md_has_no_break_glass_section_without_kubernetes() -> None:
     files = dict(render_answers(example_answers("aws-containers")))
     assert "break-glass" not in files["docs/SECURITY.md"]
+
+
+# argoproj/argo-helm tags argo-rollouts-<chart>: charts/argo-rollouts/Chart.yaml appVersion.
+# (v1.8.2 → v1.8.3 changed no CRD under manifests/crds/: the vendored v1.8.3 schemas hold.)
+CHART_APP_VERSION = {"2.39.5": "v1.8.2", "2.40.5": "v1.8.3"}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_controller_the_chart_installs_is_the_plugin_the_pipeline_pins(cloud: str) -> None:
+    """kubectl-argo-rollouts (pack.yaml ci_tools, pinned checksum) and the controller agree."""
+    files = tree(cloud, "canary")
+    addons = files["addons/main.tf"]
+    release = addons.split('resource "helm_release" "argo_rollouts" {')[1].split("\n}\n")[0]
+    chart = re.search(r'\n  version\s+= "([^"]+)"', release)
+    assert chart is not None
+    plugin = re.search(
+        r"'argo_rollouts': '(v[0-9.]+)'", (ROOT / "templates/platform/pack.yaml").read_text()
+    )
+    assert plugin is not None
+    assert CHART_APP_VERSION[chart.group(1)] == plugin.group(1)
+    assert f"controller {plugin.group(1)}," in addons
