@@ -128,6 +128,24 @@ CATALOGUE: tuple[CheckInfo, ...] = (
     CheckInfo(
         "secret", "secrets", "error", "a literal credential in configuration or a code block"
     ),
+    CheckInfo(
+        "k8s-schema",
+        "k8s-manifests",
+        "error",
+        "a manifest under a kustomize tree its Kubernetes 1.33 / Argo Rollouts schema rejects",
+    ),
+    CheckInfo(
+        "k8s-kind-not-vendored",
+        "k8s-manifests",
+        "warning",
+        "a built-in or Argo Rollouts kind without a vendored schema (not checked)",
+    ),
+    CheckInfo(
+        "k8s-patch-target",
+        "k8s-manifests",
+        "error",
+        "a kustomize patch or replacement naming an object the resources do not define",
+    ),
 )
 _GROUPS = {info.id: info.group for info in CATALOGUE}
 

@@ -14,6 +14,7 @@ from infrascaffold.validate import (
     conventions,
     env_cidrs,
     environments,
+    k8s_manifests,
     module_calls,
     provider_schemas,
     references,
@@ -39,6 +40,7 @@ CHECKS: dict[str, Check] = {
     "environment-cidrs": env_cidrs.check,
     "ci-files": ci_files.check,
     "secrets": secrets.check,
+    "k8s-manifests": k8s_manifests.check,
 }
 SKIPPED_DIRS = frozenset({".terraform", ".git", ".infrascaffold", "node_modules", ".venv"})
 ENCODING = "file-encoding"

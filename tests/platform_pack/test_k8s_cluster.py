@@ -10,7 +10,7 @@ import yaml
 
 from infrascaffold.errors import AnswerError
 from tests import terraform_checks as tc
-from tests.builders import ROOT, render_answers
+from tests.builders import ROOT, example_answers, render_answers
 from tests.platform_pack.test_k8s import CLOUDS, answers, tree
 
 
@@ -137,3 +137,50 @@ def test_the_addons_stack_installs_the_controllers_where_the_main_stack_binds_th
     for path, text in files.items():
         if path.startswith("addons/environments/") and path.endswith(".tfvars"):
             assert f'controllers_namespace = "{bound.group(1)}"' in text, path
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_security_md_lists_the_break_glass_admins_from_the_same_answer(cloud: str) -> None:
+    """SECURITY.md names who can become cluster admin: the answer the Terraform binds, or nobody."""
+    key, value = BREAK_GLASS[cloud]
+    files = dict(render_answers(answers(cloud, "canary") | {key: value}))
+    section = files["docs/SECURITY.md"].split("### Cluster administrators (break-glass)")[1]
+    row = next(
+        line
+        for line in section.splitlines()
+        if line.startswith(f"| {'IAM role' if cloud == 'aws' else 'members'}")
+    )
+    assert value in row and "incident only" in row
+    env = answers(cloud, "canary")["environments"][-1]["name"]
+    assert value in files[f"environments/{env}.tfvars"] or value in "".join(
+        text for path, text in files.items() if path.startswith("bootstrap/")
+    )
+    unset = tree(cloud, "canary")["docs/SECURITY.md"].split("(break-glass)")[1].split("\n## ")[0]
+    assert f"(`{key}`): no person can become cluster admin" in unset.replace("\n", " ")
+    assert "|" not in unset
+
+
+def test_security_md_has_no_break_glass_section_without_kubernetes() -> None:
+    files = dict(render_answers(example_answers("aws-containers")))
+    assert "break-glass" not in files["docs/SECURITY.md"]
+
+
+# argoproj/argo-helm tags argo-rollouts-<chart>: charts/argo-rollouts/Chart.yaml appVersion.
+# (v1.8.2 → v1.8.3 changed no CRD under manifests/crds/: the vendored v1.8.3 schemas hold.)
+CHART_APP_VERSION = {"2.39.5": "v1.8.2", "2.40.5": "v1.8.3"}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_controller_the_chart_installs_is_the_plugin_the_pipeline_pins(cloud: str) -> None:
+    """kubectl-argo-rollouts (pack.yaml ci_tools, pinned checksum) and the controller agree."""
+    files = tree(cloud, "canary")
+    addons = files["addons/main.tf"]
+    release = addons.split('resource "helm_release" "argo_rollouts" {')[1].split("\n}\n")[0]
+    chart = re.search(r'\n  version\s+= "([^"]+)"', release)
+    assert chart is not None
+    plugin = re.search(
+        r"'argo_rollouts': '(v[0-9.]+)'", (ROOT / "templates/platform/pack.yaml").read_text()
+    )
+    assert plugin is not None
+    assert CHART_APP_VERSION[chart.group(1)] == plugin.group(1)
+    assert f"controller {plugin.group(1)}," in addons

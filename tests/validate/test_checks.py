@@ -75,6 +75,12 @@ FAILING: dict[str, list[str]] = {
         "main.tf:9: [secret] error",
         "main.tf:15: [secret] error",
     ],
+    "k8s-manifests": [
+        "k8s/base/job.yaml:1: [k8s-kind-not-vendored] warning",
+        "k8s/base/rollout.yaml:16: [k8s-schema] error",
+        "k8s/base/service.yaml:7: [k8s-schema] error",
+        "k8s/overlays/prod/kustomization.yaml:6: [k8s-patch-target] error",
+    ],
 }
 FIXTURE_OF = {"environment-cidrs": "environments"}  # two checks share one pair of fixtures
 
