@@ -103,7 +103,7 @@ variable "az_count" {
 }
 
 variable "hosted_zone_name" {
-  description = "Existing public Route 53 hosted zone the application's records go in."
+  description = "The environment's own public Route 53 hosted zone (created and delegated by bootstrap), holding the application's records."
   type        = string
 }
 

@@ -32,3 +32,8 @@ output "runtime_boundary_arns" {
   description = "Permissions boundary of the runtime roles in each environment account (environment => policy ARN)."
   value       = { for name, account in local.accounts : name => account.runtime_boundary_arn }
 }
+
+output "dns_name_servers" {
+  description = "Name servers of each environment's public hosted zone (environment => list; empty without a domain)."
+  value       = { for name, account in local.accounts : name => account.dns_name_servers }
+}

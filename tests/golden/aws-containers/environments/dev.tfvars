@@ -17,7 +17,7 @@ deployment_strategy = "rolling"
 vpc_cidr = "10.10.0.0/16"
 az_count = 2
 
-hosted_zone_name = "shop.example.com"
+hosted_zone_name = "dev.shop.example.com"
 domain_name      = "dev.shop.example.com"
 
 ecs_task_cpu    = 256

@@ -17,7 +17,7 @@ deployment_strategy = "rolling"
 vpc_cidr = "10.20.0.0/16"
 az_count = 3
 
-hosted_zone_name = "shop.example.com"
+hosted_zone_name = "staging.shop.example.com"
 domain_name      = "staging.shop.example.com"
 
 ecs_task_cpu    = 512

@@ -1,6 +1,7 @@
 # Cluster add-ons, applied after the main stack (which creates the cluster, the node group and
 # the controllers' IAM roles with their EKS Pod Identity associations): the AWS Load Balancer
-# Controller, the Cluster Autoscaler and, for blue-green and canary releases, Argo Rollouts.
+# Controller, the Cluster Autoscaler, external-dns (with a domain) and, for blue-green and canary
+# releases, Argo Rollouts.
 
 locals {
   argo_rollouts = var.deployment_strategy != "rolling"
@@ -113,7 +114,7 @@ resource "kubernetes_namespace_v1" "argo_rollouts" {
 
 # Argo Rollouts runs the Rollout resources of the application (a preview and an active Service,
 # or canary steps) and aborts back to the stable version on failure. The chart version pins
-# controller v1.8.3, the kubectl plugin the pipeline uses.
+# controller v1.8.2, the kubectl plugin the pipeline uses.
 resource "helm_release" "argo_rollouts" {
   count = local.argo_rollouts ? 1 : 0
 
@@ -121,7 +122,7 @@ resource "helm_release" "argo_rollouts" {
   namespace  = kubernetes_namespace_v1.argo_rollouts[0].metadata[0].name
   repository = "https://argoproj.github.io/argo-helm"
   chart      = "argo-rollouts"
-  version    = "2.40.5"
+  version    = "2.39.5"
   atomic     = true
   wait       = true
 
@@ -129,6 +130,69 @@ resource "helm_release" "argo_rollouts" {
     {
       name  = "controller.replicas"
       value = "2"
+    },
+  ]
+
+  depends_on = [helm_release.aws_load_balancer_controller]
+}
+
+# external-dns creates the Route 53 alias record of each Ingress host (spec.rules[].host) to the
+# ALB the load balancer controller made for it, in the environment's own zone only
+# (domainFilters; its role, from the main stack, may change no other zone). "sync" also deletes
+# the records it created when the Ingress goes (the TXT registry marks them with txtOwnerId, so
+# it never touches the certificate's validation record or another owner's). Chart 1.21.1 runs
+# external-dns v0.21.0.
+resource "helm_release" "external_dns" {
+  count = var.domain_name == null ? 0 : 1
+
+  name       = "external-dns"
+  namespace  = kubernetes_namespace_v1.controllers.metadata[0].name
+  repository = "https://kubernetes-sigs.github.io/external-dns"
+  chart      = "external-dns"
+  version    = "1.21.1"
+  atomic     = true
+  wait       = true
+
+  set = [
+    {
+      name  = "provider.name"
+      value = "aws"
+    },
+    {
+      name  = "serviceAccount.name"
+      value = "external-dns"
+    },
+    {
+      name  = "policy"
+      value = "sync"
+    },
+    {
+      name  = "registry"
+      value = "txt"
+    },
+    {
+      name  = "txtOwnerId"
+      value = "${var.project_name}-${var.environment}"
+    },
+    {
+      name  = "sources[0]"
+      value = "ingress"
+    },
+    {
+      name  = "env[0].name"
+      value = "AWS_DEFAULT_REGION"
+    },
+    {
+      name  = "env[0].value"
+      value = var.region
+    },
+    {
+      name  = "domainFilters[0]"
+      value = var.domain_name
+    },
+    {
+      name  = "extraArgs[0]"
+      value = "--aws-zone-type=public"
     },
   ]
 

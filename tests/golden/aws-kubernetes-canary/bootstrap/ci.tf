@@ -25,6 +25,7 @@ module "account_staging" {
   state_kms_key_arn     = aws_kms_key.state.arn
   state_keys            = var.state_keys
   deploy_services       = var.deploy_services
+  dns_zone_name         = "staging.payments.example.com"
 }
 
 module "account_prod" {
@@ -47,6 +48,7 @@ module "account_prod" {
   state_kms_key_arn     = aws_kms_key.state.arn
   state_keys            = var.state_keys
   deploy_services       = var.deploy_services
+  dns_zone_name         = "payments.example.com"
 }
 
 locals {
@@ -55,4 +57,18 @@ locals {
     { "staging" = module.account_staging },
     { "prod" = module.account_prod },
   )
+}
+
+# Each environment but prod (the last protected one) owns a subdomain zone of prod's
+# zone (the apex); the NS records that delegate it are written in prod's account. The apex
+# zone is delegated by hand from the registrar or parent zone (docs/runbooks/bootstrap.md).
+
+resource "aws_route53_record" "delegate_staging" {
+  provider = aws.prod
+
+  zone_id = module.account_prod.dns_zone_id
+  name    = "staging.payments.example.com"
+  type    = "NS"
+  ttl     = 300
+  records = module.account_staging.dns_name_servers
 }

@@ -6,6 +6,8 @@ state_bucket_name = "payments-tfstate-999999999999"
 state_keys        = ["terraform.tfstate", "addons/terraform.tfstate"]
 ci_provider       = "gitlab-ci"
 
+environment_admin_role_name = "OrganizationAccountAccessRole"
+
 repository           = "acme/platform/payments-infra"
 create_oidc_provider = true
 

@@ -70,9 +70,14 @@ variable "environments" {
 }
 
 variable "environment_admin_role_name" {
-  description = "Role the operator running the bootstrap assumes in each environment's account (AWS Organizations creates OrganizationAccountAccessRole)."
+  description = "Administrator role (path /) in each environment's account: the operator running the bootstrap assumes it, and it may read and write that environment's state and lock (AWS Organizations creates OrganizationAccountAccessRole)."
   type        = string
   default     = "OrganizationAccountAccessRole"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.environment_admin_role_name))
+    error_message = "environment_admin_role_name must be an IAM role name."
+  }
 }
 
 variable "ci_provider" {

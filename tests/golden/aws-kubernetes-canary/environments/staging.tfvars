@@ -17,7 +17,7 @@ deployment_strategy = "canary"
 vpc_cidr = "10.40.0.0/16"
 az_count = 3
 
-hosted_zone_name = "payments.example.com"
+hosted_zone_name = "staging.payments.example.com"
 domain_name      = "staging.payments.example.com"
 
 eks_node_instance_types  = ["m7i.large"]

@@ -1,6 +1,6 @@
 # Blue-green and canary: Argo Rollouts runs the Rollout resources of the application (a
 # preview and an active Service, or canary steps with analysis) and aborts back to the stable
-# version on failure. The chart version pins controller v1.8.3, the kubectl plugin the pipeline uses.
+# version on failure. The chart version pins controller v1.8.2, the kubectl plugin the pipeline uses.
 resource "helm_release" "argo_rollouts" {
   count = var.deployment_strategy == "rolling" ? 0 : 1
 
@@ -9,7 +9,7 @@ resource "helm_release" "argo_rollouts" {
   create_namespace = true
   repository       = "https://argoproj.github.io/argo-helm"
   chart            = "argo-rollouts"
-  version          = "2.40.5"
+  version          = "2.39.5"
   atomic           = true
   wait             = true
 

@@ -16,7 +16,7 @@ resource "kubernetes_namespace_v1" "argo_rollouts" {
 
 # Argo Rollouts runs the Rollout resources of the application (a preview and an active Service,
 # or canary steps) and aborts back to the stable version on failure. The chart version pins
-# controller v1.8.3, the kubectl plugin the pipeline uses; Binary Authorization admits its image.
+# controller v1.8.2, the kubectl plugin the pipeline uses; Binary Authorization admits its image.
 resource "helm_release" "argo_rollouts" {
   count = local.argo_rollouts ? 1 : 0
 
@@ -24,7 +24,7 @@ resource "helm_release" "argo_rollouts" {
   namespace  = kubernetes_namespace_v1.argo_rollouts[0].metadata[0].name
   repository = "https://argoproj.github.io/argo-helm"
   chart      = "argo-rollouts"
-  version    = "2.40.5"
+  version    = "2.39.5"
   atomic     = true
   wait       = true
 

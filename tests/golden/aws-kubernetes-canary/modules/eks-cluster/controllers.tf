@@ -299,3 +299,49 @@ resource "aws_eks_pod_identity_association" "cluster_autoscaler" {
   service_account = "cluster-autoscaler"
   role_arn        = aws_iam_role.cluster_autoscaler.arn
 }
+
+# external-dns writes the Route 53 record of each Ingress host (the ALB the load balancer
+# controller creates), in the environment's own zone only (docs/tutorials/aws.md of
+# kubernetes-sigs/external-dns: ChangeResourceRecordSets, ListResourceRecordSets and
+# ListTagsForResources on the zone, ListHostedZones on "*" to find it).
+data "aws_iam_policy_document" "external_dns" {
+  count = var.external_dns_zone_id == null ? 0 : 1
+
+  statement {
+    sid       = "RecordsOfTheEnvironmentsZone"
+    actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"]
+    resources = ["arn:${local.partition}:route53:::hostedzone/${var.external_dns_zone_id}"]
+  }
+
+  statement {
+    sid       = "FindTheZone"
+    actions   = ["route53:ListHostedZones"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "external_dns" {
+  count = var.external_dns_zone_id == null ? 0 : 1
+
+  name                 = "${var.name}-eks-external-dns"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.pod_identity_assume.json
+}
+
+resource "aws_iam_role_policy" "external_dns" {
+  count = var.external_dns_zone_id == null ? 0 : 1
+
+  name   = "external-dns"
+  role   = aws_iam_role.external_dns[0].id
+  policy = data.aws_iam_policy_document.external_dns[0].json
+}
+
+resource "aws_eks_pod_identity_association" "external_dns" {
+  count = var.external_dns_zone_id == null ? 0 : 1
+
+  cluster_name    = aws_eks_cluster.this.name
+  namespace       = var.controllers_namespace
+  service_account = "external-dns"
+  role_arn        = aws_iam_role.external_dns[0].arn
+}

@@ -47,3 +47,8 @@ output "cluster_autoscaler_role_arn" {
   description = "IAM role of the Cluster Autoscaler (EKS Pod Identity, service account cluster-autoscaler)."
   value       = aws_iam_role.cluster_autoscaler.arn
 }
+
+output "external_dns_role_arn" {
+  description = "ARN of external-dns's role (Pod Identity, service account external-dns); null without a zone."
+  value       = one(aws_iam_role.external_dns[*].arn)
+}

@@ -39,10 +39,12 @@ module "app" {
     module.cache.auth_secret_arn,
   ]
   database_user_arns = [module.database.app_user_arn]
+  # external-dns (addons/) writes the Ingress host's record in this zone only.
+  external_dns_zone_id = module.dns.zone_id
 }
 
 # The certificate of the application's Ingress (alb.ingress.kubernetes.io/certificate-arn); the
-# DNS record follows the load balancer the Ingress creates.
+# DNS record of the Ingress host is written by external-dns (addons/), which follows its ALB.
 module "dns" {
   source = "./modules/dns"
 

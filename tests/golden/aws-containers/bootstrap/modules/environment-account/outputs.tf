@@ -22,3 +22,13 @@ output "account_id" {
   description = "The environment's AWS account."
   value       = local.account_id
 }
+
+output "dns_zone_id" {
+  description = "ID of the environment's public hosted zone; null when it has no domain."
+  value       = one(aws_route53_zone.this[*].zone_id)
+}
+
+output "dns_name_servers" {
+  description = "Name servers of the environment's hosted zone, to delegate from the parent zone; empty when it has no domain."
+  value       = flatten(aws_route53_zone.this[*].name_servers)
+}

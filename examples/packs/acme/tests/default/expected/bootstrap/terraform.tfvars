@@ -6,6 +6,8 @@ state_bucket_name = "acme-shop-tfstate-999999999999"
 state_keys        = ["terraform.tfstate", "addons/terraform.tfstate"]
 ci_provider       = "github-actions"
 
+environment_admin_role_name = "OrganizationAccountAccessRole"
+
 repository           = "acme/shop-infra"
 create_oidc_provider = true
 

@@ -17,7 +17,7 @@ deployment_strategy = "rolling"
 vpc_cidr = "10.10.0.0/16"
 az_count = 2
 
-hosted_zone_name = "shop.acme.example"
+hosted_zone_name = "dev.shop.acme.example"
 domain_name      = "dev.shop.acme.example"
 
 ecs_task_cpu    = 256

@@ -43,3 +43,9 @@ variable "controllers_namespace" {
   type        = string
   default     = "cluster-controllers"
 }
+
+variable "domain_name" {
+  description = "The environment's public hosted zone (its application's name): external-dns writes the Ingress records there only. Null installs no external-dns."
+  type        = string
+  default     = null
+}

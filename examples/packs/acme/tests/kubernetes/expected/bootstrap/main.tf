@@ -7,11 +7,14 @@ locals {
   partition    = data.aws_partition.current.partition
   environments = { for env in var.environments : env.name => env }
 
-  # Who may use each environment's "<env>/" state: its CI roles, or (no CI) its account's own
-  # administrators. The lock files are the only objects the plan role writes.
+  # Who may use each environment's "<env>/" state: its deploy role (or, without CI, its account's
+  # own principals) and the administrator role of its account (environment_admin_role_name), which
+  # the runbooks use for a first apply by hand and to clear a stale lock. A cross-account caller
+  # needs the bucket and key policies to name it. The lock files are all the plan role writes.
   state_writers = {
     for name, account in local.accounts : name => compact([
       coalesce(account.deploy_role_arn, "arn:${local.partition}:iam::${account.account_id}:root"),
+      "arn:${local.partition}:iam::${account.account_id}:role/${var.environment_admin_role_name}",
     ])
   }
   state_readers = {

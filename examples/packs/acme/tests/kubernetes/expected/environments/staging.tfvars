@@ -17,7 +17,7 @@ deployment_strategy = "canary"
 vpc_cidr = "10.40.0.0/16"
 az_count = 3
 
-hosted_zone_name = "payments.acme.example"
+hosted_zone_name = "staging.payments.acme.example"
 domain_name      = "staging.payments.acme.example"
 
 eks_node_instance_types  = ["m7i.large"]

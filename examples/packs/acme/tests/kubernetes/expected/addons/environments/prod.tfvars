@@ -6,3 +6,5 @@ account_id          = "444444444444"
 deployment_strategy = "canary"
 # The namespace the main stack's Pod Identity associations name (eks-cluster controllers_namespace).
 controllers_namespace = "cluster-controllers"
+# The environment's own zone (bootstrap creates it): external-dns writes the Ingress records there.
+domain_name = "payments.acme.example"

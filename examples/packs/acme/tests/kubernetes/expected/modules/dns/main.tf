@@ -1,4 +1,5 @@
-# The public hosted zone must already exist (and be delegated); this module only adds records.
+# The environment's public hosted zone is created by bootstrap and must be delegated before the
+# first apply (docs/runbooks/bootstrap.md); this module only adds records.
 data "aws_route53_zone" "this" {
   name         = var.zone_name
   private_zone = false
@@ -35,6 +36,12 @@ resource "aws_acm_certificate_validation" "this" {
   region                  = var.certificate_region
   certificate_arn         = aws_acm_certificate.this.arn
   validation_record_fqdns = [for record in aws_route53_record.validation : record.fqdn]
+
+  # The default wait is 75 minutes; the apply job is killed at 60, which would leave the state
+  # lock behind. An undelegated zone never validates (hashicorp/terraform-provider-aws#13031).
+  timeouts {
+    create = "45m"
+  }
 }
 
 resource "aws_route53_record" "alias" {

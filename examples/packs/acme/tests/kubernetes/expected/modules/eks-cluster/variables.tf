@@ -170,3 +170,9 @@ variable "database_user_arns" {
   type        = list(string)
   default     = []
 }
+
+variable "external_dns_zone_id" {
+  description = "Route 53 hosted zone (ID) whose records external-dns may change for the Ingress hosts; null for no external-dns role."
+  type        = string
+  default     = null
+}

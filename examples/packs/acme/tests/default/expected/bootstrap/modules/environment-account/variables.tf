@@ -67,3 +67,9 @@ variable "deploy_services" {
   description = "Service prefixes (IAM apart) whose every action the deploy role may take in the account."
   type        = list(string)
 }
+
+variable "dns_zone_name" {
+  description = "Public Route 53 hosted zone the environment owns (its application's name); null for none."
+  type        = string
+  default     = null
+}
