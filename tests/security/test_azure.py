@@ -507,7 +507,8 @@ def test_the_function_storage_account_denies_by_default_and_terraform_stays_on_a
         assert "data_plane_available" not in tree(label)["providers.tf"]
         return
     prefix = "modules/function-app/"
-    ((_, _, account),) = resources(label, prefix, "azurerm_storage_account")
+    accounts = {name: body for _, name, body in resources(label, prefix, "azurerm_storage_account")}
+    account = accounts["this"]
     rules = account["network_rules"][0]
     assert unquote(rules["default_action"]) == "Deny"
     assert rules["virtual_network_subnet_ids"] == ["${var.subnet_id}"]
@@ -521,7 +522,8 @@ def test_the_function_storage_account_denies_by_default_and_terraform_stays_on_a
     assert unquote(versions["azurerm"]["version"]) == "~> 4.9"
     for kind in ("azurerm_storage_container", "azurerm_storage_share"):
         for _path, name, body in resources(label, prefix, kind):
-            assert body["storage_account_id"] == "${azurerm_storage_account.this.id}", name
+            owner = "packages" if name == "packages" else "this"
+            assert body["storage_account_id"] == f"${{azurerm_storage_account.{owner}.id}}", name
             assert "storage_account_name" not in body, name
     # One private endpoint per storage service the plan uses, in the endpoints subnet,
     # registered in its privatelink zone linked to the VNet; the app waits for them.
@@ -536,6 +538,23 @@ def test_the_function_storage_account_denies_by_default_and_terraform_stays_on_a
     services = '["blob", "queue", "table"]' if flex else '["blob", "queue", "table", "file"]'
     assert f"storage_services = {services}" in plan
     assert "azurerm_private_endpoint.storage" in plan
+    if flex:
+        # The Functions platform uploads Flex Consumption packages from outside the VNet, which
+        # the host account's firewall refuses (BlobUploadFailedException): the packages have an
+        # account of their own, Entra-only, that the app's identity writes.
+        assert set(accounts) == {"this", "packages"}
+        packages = accounts["packages"]
+        assert packages["shared_access_key_enabled"] is False
+        assert packages["default_to_oauth_authentication"] is True
+        assert packages["allow_nested_items_to_be_public"] is False
+        assert "azurerm_storage_account.packages.primary_blob_endpoint" in plan
+        assert "azurerm_storage_account.this.primary_blob_endpoint" not in plan
+        ((_, _, grant),) = [r for r in resources(label, prefix, "azurerm_role_assignment")
+                            if r[1] == "packages"]  # fmt: skip
+        assert unquote(grant["role_definition_name"]) == "Storage Blob Data Contributor"
+        assert grant["principal_id"] == "${var.identity_principal_id}"
+    else:
+        assert set(accounts) == {"this"}
     app = parse_hcl(tree(label)["app.tf"])
     calls = {unquote(name): body for block in app["module"] for name, body in block.items()}
     assert calls["app"]["private_endpoint_subnet_id"] == "${module.network.endpoints_subnet_id}"

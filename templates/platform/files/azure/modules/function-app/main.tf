@@ -17,7 +17,7 @@ locals {
 }
 
 ################################################################################
-# Storage of the Functions host (triggers, leases) and of the deployment packages
+# Storage of the Functions host (triggers, leases; Flex Consumption's packages: flex.tf)
 ################################################################################
 
 resource "azurerm_storage_account" "this" {
@@ -68,13 +68,6 @@ resource "azurerm_storage_account" "this" {
     ip_rules                   = var.allowed_ip_ranges
     virtual_network_subnet_ids = [var.subnet_id]
   }
-}
-
-resource "azurerm_storage_container" "deployments" {
-  # checkov:skip=CKV2_AZURE_21: blob operations are logged by the account's diagnostic setting
-  name                  = "deployments"
-  storage_account_id    = azurerm_storage_account.this.id
-  container_access_type = "private"
 }
 
 # The host keeps leases and triggers in blobs, queues and tables with the application's identity.

@@ -24,6 +24,6 @@ output "hosting_plan" {
 }
 
 output "storage_account_name" {
-  description = "Storage account of the Functions host and of the deployment packages."
+  description = "Storage account of the Functions host."
   value       = azurerm_storage_account.this.name
 }
