@@ -162,7 +162,7 @@ def test_security_md_lists_the_break_glass_admins_from_the_same_answer(cloud: st
 
 def test_security_md_has_no_break_glass_section_without_kubernetes() -> None:
     files = dict(render_answers(example_answers("aws-containers")))
-    assert "break-glass" not in files["docs/SECURITY.md"]
+    assert "Cluster administrators (break-glass)" not in files["docs/SECURITY.md"]
 
 
 # argoproj/argo-helm tags argo-rollouts-<chart>: charts/argo-rollouts/Chart.yaml appVersion.
