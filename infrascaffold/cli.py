@@ -123,4 +123,15 @@ def run_cli(args: list[str]) -> int:
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
+    """Raise Terminated where the process is, or, during an interview, end the prompt with it.
+
+    Raised in the middle of prompt_toolkit's event loop, the exception could leave the loop
+    waiting on its executor and the process hung (one run in three under load); the prompt's own
+    exit path unwinds like Ctrl-C does.
+    """
+    current = sys.modules.get("prompt_toolkit.application.current")  # only if an interview began
+    app = current.get_app_or_none() if current is not None else None
+    if app is not None and app.is_running:
+        app.loop.call_soon_threadsafe(lambda: app.exit(exception=Terminated(signum)))
+        return
     raise Terminated(signum)
