@@ -4,6 +4,10 @@ The model is pack data, not code: which resources an environment runs, how many,
 of the price table prices each (see templates/platform/data/cost.yaml). The estimator only
 evaluates those expressions per environment, multiplies and adds. Nothing is guessed: a price the
 table lacks leaves its line unpriced, and the environment's total is then a floor.
+
+A figure of the price table is `{value, checked, source, source_date}`: where it was read and how
+(`checked`: official, secondary or unverified). A bare number is a figure nobody checked: it
+prices its line, and the line is flagged unverified.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.cost.model import EnvironmentCost, Estimate, LineItem
+from infrascaffold.cost.model import CHECKS, EnvironmentCost, Estimate, Evidence, LineItem
 from infrascaffold.errors import PackError
 from infrascaffold.templating.environment import EVALUATION_ERRORS, evaluate, failure_text
 
@@ -59,7 +63,7 @@ def _environment(
     region = str(evaluate(env, str(model["region"]), scope))
     table = (prices.get("regions") or {}).get(region) or {}
     items = [
-        _line(env, item, table, hours, scope)
+        _line(env, item, table, hours, scope, region)
         for item in evaluate(env, str(model["resources"]), scope)
         if evaluate(env, str(item.get("when", "true")), scope)
     ]
@@ -77,6 +81,7 @@ def _line(
     table: Mapping[str, Any],
     hours: float,
     scope: Mapping[str, Any],
+    region: str,
 ) -> LineItem:
     missing = [key for key in ITEM_KEYS if key not in item]
     if missing or item["per"] not in PERIODS:
@@ -84,8 +89,7 @@ def _line(
         raise PackError(WHERE, f"item {item.get('name', '?')}: {what}")
     quantity = float(evaluate(env, str(item["quantity"]), scope))
     key = str(evaluate(env, str(item["price"]), scope))
-    price = table.get(key)
-    unit_price = None if price is None else float(price)
+    unit_price, evidence = _figure(table.get(key), f"{region} {key}")
     per_month = {"hour": hours, "day": hours / 24, "month": 1.0}[item["per"]]
     monthly = None if unit_price is None else round(quantity * unit_price * per_month, 2)
     return LineItem(
@@ -96,6 +100,27 @@ def _line(
         per=str(item["per"]),
         unit_price=unit_price,
         monthly=monthly,
+        evidence=evidence,
+    )
+
+
+def _figure(entry: Any, where: str) -> tuple[float | None, Evidence | None]:
+    """A price table entry's value and evidence (both None when the table has no figure)."""
+    if entry is None:
+        return None, None
+    if not isinstance(entry, Mapping):
+        return float(entry), Evidence("unverified")
+    if "value" not in entry or entry.get("checked") not in CHECKS:
+        raise PackError(
+            f"pack data prices {where}",
+            f"a figure needs value and checked (one of {', '.join(CHECKS)})",
+        )
+    checked = str(entry["checked"])
+    source = str(entry.get("source") or "")
+    if checked != "unverified" and not source.startswith("https://"):
+        raise PackError(f"pack data prices {where}", f"a {checked} figure needs its source URL")
+    return float(entry["value"]), Evidence(
+        checked, source, str(entry.get("source_date") or "undated")
     )
 
 

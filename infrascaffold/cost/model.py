@@ -5,12 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# How a figure of the price table was checked: on the provider's own price page, on a dated
+# third-party page quoting the list price, or not at all (no stored page was found stating it).
+CHECKS = ("official", "secondary", "unverified")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a list price was read: the page, the page's own date ("undated") and how."""
+
+    checked: str
+    source: str = ""
+    source_date: str = "undated"
+
+    @property
+    def verified(self) -> bool:
+        """Whether some stored page states the figure."""
+        return self.checked != "unverified"
+
 
 @dataclass(frozen=True)
 class LineItem:
     """One billable resource of an environment: quantity × unit price, per month.
 
-    `unit_price` and `monthly` are None when the price table has no figure for it (unpriced).
+    `unit_price`, `monthly` and `evidence` are None when the price table has no figure for it
+    (unpriced).
     """
 
     name: str
@@ -20,6 +39,12 @@ class LineItem:
     per: str
     unit_price: float | None
     monthly: float | None
+    evidence: Evidence | None = None
+
+    @property
+    def unverified(self) -> bool:
+        """Whether the line is priced with a figure no stored page was found to state."""
+        return self.evidence is not None and not self.evidence.verified
 
     def as_dict(self) -> dict[str, Any]:
         """The line as plain data (the template context, `cost --format json`)."""
@@ -31,6 +56,9 @@ class LineItem:
             "per": self.per,
             "unit_price": self.unit_price,
             "monthly": self.monthly,
+            "checked": self.evidence.checked if self.evidence else None,
+            "source": self.evidence.source if self.evidence else None,
+            "source_date": self.evidence.source_date if self.evidence else None,
         }
 
 
@@ -54,6 +82,11 @@ class EnvironmentCost:
         return tuple(item for item in self.items if item.monthly is None)
 
     @property
+    def unverified(self) -> tuple[LineItem, ...]:
+        """The lines priced with unverified figures (the total rests on them)."""
+        return tuple(item for item in self.items if item.unverified)
+
+    @property
     def over_budget(self) -> bool:
         """Whether the estimate exceeds a (non-zero) budget."""
         return self.budget > 0 and self.total > self.budget
@@ -66,6 +99,8 @@ class EnvironmentCost:
             "budget": self.budget,
             "total": self.total,
             "complete": not self.unpriced,
+            "verified": not self.unverified,
+            "unverified_lines": [item.name for item in self.unverified],
             "over_budget": self.over_budget,
             "lines": [item.as_dict() for item in self.items],
         }
@@ -90,6 +125,25 @@ class Estimate:
         """Whether every line of every environment is priced (else the totals are floors)."""
         return not any(env.unpriced for env in self.environments)
 
+    @property
+    def verified(self) -> bool:
+        """Whether every priced line rests on a figure some stored page states."""
+        return not any(env.unverified for env in self.environments)
+
+    def figures(self) -> list[dict[str, Any]]:
+        """Each price figure the estimate uses, once per region and key, with its evidence."""
+        seen: dict[tuple[str, str], dict[str, Any]] = {}
+        for env in self.environments:
+            for item in env.items:
+                if item.evidence is not None:
+                    seen.setdefault((env.region, item.price_key), {
+                        "region": env.region, "price_key": item.price_key,
+                        "unit_price": item.unit_price, "per": item.per,
+                        "checked": item.evidence.checked, "source": item.evidence.source,
+                        "source_date": item.evidence.source_date,
+                    })  # fmt: skip
+        return list(seen.values())
+
     def environment(self, name: str) -> EnvironmentCost | None:
         """The environment called `name`, if any."""
         return next((env for env in self.environments if env.name == name), None)
@@ -102,5 +156,7 @@ class Estimate:
             "sources": dict(self.sources),
             "total": self.total,
             "complete": self.complete,
+            "verified": self.verified,
+            "figures": self.figures(),
             "environments": [env.as_dict() for env in self.environments],
         }

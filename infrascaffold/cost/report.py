@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from infrascaffold.cost.model import EnvironmentCost, Estimate
+from infrascaffold.cost.model import EnvironmentCost, Estimate, LineItem
 
 
 def money(env: EnvironmentCost) -> str:
@@ -24,21 +24,22 @@ def format_summary(estimate: Estimate) -> str:
     ]
     floor = "" if estimate.complete else "≥ "
     rows.append(("All environments", "", f"{floor}{estimate.total:.2f}", "", ""))
-    return _table(rows) + _footer(estimate)
+    return _table(rows) + _footer(estimate, estimate.environments)
 
 
 def format_environment(estimate: Estimate, env: EnvironmentCost) -> str:
     """The priced lines of one environment, its total and its budget."""
     rows: list[tuple[str, ...]] = [
-        ("Resource", "Quantity", f"Unit price ({estimate.currency})", "Per month")
+        ("Resource", "Quantity", f"Unit price ({estimate.currency})", "Per month", "Price checked")
     ]
     for item in env.items:
         price = "unpriced" if item.unit_price is None else f"{item.unit_price:g} / {item.per}"
         monthly = "-" if item.monthly is None else f"{item.monthly:.2f}"
-        rows.append((item.name, f"{item.quantity:g} {item.unit}", price, monthly))
-    rows.append(("Total", "", "", money(env)))
+        checked = _checked(item)
+        rows.append((item.name, f"{item.quantity:g} {item.unit}", price, monthly, checked))
+    rows.append(("Total", "", "", money(env), ""))
     header = f"{env.name} ({env.region}): budget {env.budget or 'none'}, {_status(env)}\n"
-    return header + _table(rows) + _footer(estimate)
+    return header + _table(rows) + _footer(estimate, (env,))
 
 
 def format_json(estimate: Estimate, env: EnvironmentCost | None = None) -> str:
@@ -48,7 +49,22 @@ def format_json(estimate: Estimate, env: EnvironmentCost | None = None) -> str:
         data["environments"] = [env.as_dict()]
         data["total"] = env.total
         data["complete"] = not env.unpriced
+        data["verified"] = not env.unverified
+        keys = {item.price_key for item in env.items}
+        data["figures"] = [
+            figure
+            for figure in data["figures"]
+            if figure["region"] == env.region and figure["price_key"] in keys
+        ]
     return json.dumps(data, indent=2) + "\n"
+
+
+def _checked(item: LineItem) -> str:
+    if item.evidence is None:
+        return "-"
+    if not item.evidence.verified:
+        return "UNVERIFIED"
+    return f"{item.evidence.checked} ({item.evidence.source_date})"
 
 
 def _status(env: EnvironmentCost) -> str:
@@ -66,8 +82,14 @@ def _table(rows: Sequence[tuple[str, ...]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _footer(estimate: Estimate) -> str:
-    return (
+def _footer(estimate: Estimate, envs: Sequence[EnvironmentCost]) -> str:
+    footer = (
         f"On-demand list prices of {estimate.as_of}, always-on capacity only; "
         "docs/cost.md lists the assumptions and sources.\n"
+    )
+    return footer + "".join(
+        f"Unverified: {env.name}'s {', '.join(item.name for item in env.unverified)} "
+        "rest(s) on figures no stored price page was found to state.\n"
+        for env in envs
+        if env.unverified
     )
