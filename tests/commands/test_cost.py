@@ -60,6 +60,21 @@ def test_totals_equal_the_dossiers(rendered: Path) -> None:
     assert sum(env["total"] for env in estimate["environments"]) == pytest.approx(estimate["total"])
 
 
+def test_json_and_docs_flag_the_same_unverified_lines(rendered: Path) -> None:
+    """`cost --format json` names each line's evidence; the lines it flags are the docs' list."""
+    done = run_cli(rendered.parent, "cost", str(rendered), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    estimate = json.loads(done.stdout)
+    cost = (rendered / "docs/cost.md").read_text()
+    for env in estimate["environments"]:
+        flagged = [line["name"] for line in env["lines"] if line["checked"] == "unverified"]
+        assert env["unverified_lines"] == flagged and env["verified"] == (not flagged)
+        if flagged:
+            assert f"\n- {env['name']}: {', '.join(flagged)}\n" in cost
+    assert estimate["verified"] == all(env["verified"] for env in estimate["environments"])
+    assert {f["checked"] for f in estimate["figures"]} <= {"official", "secondary", "unverified"}
+
+
 def test_one_environment_lines_match_its_section(rendered: Path) -> None:
     answers = yaml.safe_load((rendered / ".infrascaffold" / "answers.yaml").read_text())
     last = answers["environments"][-1]["name"]

@@ -139,3 +139,77 @@ def test_reports_agree_with_the_estimate() -> None:
     data = json.loads(format_json(estimate, prod))
     assert data["total"] == prod.total and [e["name"] for e in data["environments"]] == ["prod"]
     assert data["sources"] == PRICES["sources"]
+
+
+def _with_figures(**figures: Any) -> dict[str, Any]:
+    """The test context with some of region north's figures replaced."""
+    context = _context()
+    table = {**PRICES["regions"]["north"], **figures}  # type: ignore[index]
+    context["data"]["prices"] = {**PRICES, "regions": {"north": table}}
+    return context
+
+
+CHECKED_VM = {"value": 0.1, "checked": "official", "source": "https://example.com/vm",
+              "source_date": "2026-01-01"}  # fmt: skip
+
+
+def test_a_figure_carries_its_evidence_to_the_line() -> None:
+    estimate = estimate_cost(ENV, _with_figures(**{"vm/small": CHECKED_VM}))
+    assert estimate is not None
+    dev = estimate.environment("dev")
+    assert dev is not None
+    vms = dev.items[0]
+    assert (vms.monthly, vms.unverified) == (146.0, False)
+    assert vms.evidence is not None and vms.evidence.source == "https://example.com/vm"
+    # The bare numbers of the table are figures nobody checked: priced, and flagged.
+    assert [item.name for item in dev.unverified] == ["LB", "LB fee"]
+    assert dev.items[-1].evidence is None  # unpriced: no figure, no evidence
+
+
+def test_unverified_lines_are_flagged_in_every_report() -> None:
+    estimate = estimate_cost(ENV, _with_figures(**{"vm/small": CHECKED_VM}))
+    assert estimate is not None
+    dev = estimate.environment("dev")
+    assert dev is not None
+    import json
+
+    data = json.loads(format_json(estimate, dev))
+    assert data["verified"] is False
+    (env,) = data["environments"]
+    assert env["unverified_lines"] == ["LB", "LB fee"]
+    assert [line["checked"] for line in env["lines"]] == [
+        "official",
+        "unverified",
+        "unverified",
+        None,
+    ]
+    assert {f["price_key"]: f["checked"] for f in data["figures"]} == {
+        "vm/small": "official", "lb/day": "unverified", "lb/month": "unverified"}  # fmt: skip
+    text = format_environment(estimate, dev)
+    assert "official (2026-01-01)" in text and text.count("UNVERIFIED") == 2
+    assert "Unverified: dev's LB, LB fee rest(s) on figures no stored price page" in text
+    assert "Unverified: dev's" in format_summary(estimate)
+
+
+def test_a_fully_checked_estimate_raises_no_flag() -> None:
+    checked = {key: {**CHECKED_VM, "value": value}
+               for key, value in PRICES["regions"]["north"].items()}  # type: ignore[index]  # fmt: skip
+    estimate = estimate_cost(ENV, _with_figures(**checked))
+    assert estimate is not None and estimate.verified
+    assert "Unverified" not in format_summary(estimate)
+
+
+@pytest.mark.parametrize(
+    ("figure", "needle"),
+    [
+        ({"checked": "official"}, "needs value and checked"),
+        ({"value": 1, "checked": "guessed"}, "needs value and checked"),
+        ({"value": 1, "checked": "secondary"}, "a secondary figure needs its source URL"),
+    ],
+)
+def test_a_figure_without_evidence_fields_is_a_pack_error(
+    figure: dict[str, Any], needle: str
+) -> None:
+    with pytest.raises(PackError) as caught:
+        estimate_cost(ENV, _with_figures(**{"vm/small": figure}))
+    assert "prices north vm/small" in str(caught.value) and needle in str(caught.value)

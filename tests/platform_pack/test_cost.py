@@ -291,9 +291,82 @@ def test_price_table_has_a_date_and_the_providers_page_for_every_figure(cloud: s
     assert all(url.startswith(PRICE_DOMAINS[cloud]) for url in table["sources"].values())
     assert set(table["regions"]) <= set(data["regions"][cloud]["names"])
     for region, prices in table["regions"].items():
-        for key, price in prices.items():
+        for key, figure in prices.items():
             assert key.split("/")[0] in table["sources"], f"{region} {key}: no source page"
-            assert isinstance(price, int | float) and price > 0, f"{region} {key}"
+            assert isinstance(figure["value"], int | float) and figure["value"] > 0, (
+                f"{region} {key}"
+            )
+
+
+EVIDENCE_DATE = re.compile(r"undated|\d{4}-\d{2}(-\d{2})?")
+
+
+@pytest.mark.parametrize("cloud", sorted(PRICE_DOMAINS))
+def test_every_figure_records_where_it_was_checked(cloud: str) -> None:
+    """Each list price says how it was checked; a checked one names its page and that page's date."""
+    from infrascaffold.pack.manifest import load_pack
+
+    for region, prices in load_pack("platform").data["prices"][cloud]["regions"].items():
+        for key, figure in prices.items():
+            where = f"{region} {key}"
+            assert figure["checked"] in {"official", "secondary", "unverified"}, where
+            if figure["checked"] == "unverified":
+                assert "source" not in figure, f"{where}: an unverified figure names no page"
+                continue
+            assert set(figure) == {"value", "checked", "source", "source_date"}, where
+            assert figure["source"].startswith("https://"), where
+            assert EVIDENCE_DATE.fullmatch(figure["source_date"]), where
+            official = figure["source"].startswith(OFFICIAL_DOMAINS[cloud])
+            assert official == (figure["checked"] == "official"), (
+                f"{where}: official means its page"
+            )
+
+
+OFFICIAL_DOMAINS = {
+    "aws": ("https://aws.amazon.com/", "https://docs.aws.amazon.com/"),
+    "gcp": ("https://cloud.google.com/",),
+    "azure": ("https://azure.microsoft.com/", "https://learn.microsoft.com/",
+              "https://techcommunity.microsoft.com/"),
+}  # fmt: skip
+
+
+def test_lines_on_unverified_figures_are_flagged_in_the_docs() -> None:
+    """The reader sees which lines rest on unchecked figures: per line, in the summary, per figure."""
+    tree = _render("aws")
+    cost = tree["docs/cost.md"]
+    prices = load_prices("aws")["eu-west-1"]
+    dev = _section(cost, "dev")
+    assert "| NAT gateways | 1 gateway | 0.048 / hour | 35.04 | **unverified** |" in dev
+    assert prices["vpc/nat_gateway_hour"]["checked"] == "unverified"
+    alb = prices["elb/alb_hour"]
+    assert f"| 18.40 | [secondary, {alb['source_date']}](<{alb['source']}>) |" in dev
+    for doc in (cost, tree["docs/INFRASTRUCTURE.md"]):
+        assert "**Unverified figures.**" in doc
+        assert re.search(r"^- dev: NAT gateways, .*RDS instance$", doc, re.M), doc
+    assert re.search(r"^\| eu-west-1 \| `vpc/nat_gateway_hour` \| 0\.048 / hour \| \*\*unverified\*\* \|",
+                     cost, re.M)  # fmt: skip
+
+
+def test_checked_figures_raise_no_flag() -> None:
+    """GCP's Cloud Run, load balancer and GKE fees are checked on Google's pages: no flag for them."""
+    cost = _render("gcp")["docs/cost.md"]
+    dev = _section(cost, "dev")
+    for line in ("Cloud Run vCPU (minimum instances)", "Load balancer forwarding rule"):
+        (row,) = [row for row in dev.splitlines() if row.startswith(f"| {line} |")]
+        assert row.endswith(
+            "(<https://cloud.google.com/run/pricing>) |"
+            if "Run" in line
+            else "(<https://cloud.google.com/load-balancing/pricing>) |"
+        )
+        assert "[official, " in row
+    assert re.search(r"^- dev: Cloud Run memory \(minimum instances\)$", cost, re.M)
+
+
+def load_prices(cloud: str) -> dict[str, dict[str, Any]]:
+    from infrascaffold.pack.manifest import load_pack
+
+    regions: dict[str, dict[str, Any]] = load_pack("platform").data["prices"][cloud]["regions"]
+    return regions
 
 
 def _section(text: str, env: str) -> str:
