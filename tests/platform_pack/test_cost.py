@@ -496,6 +496,35 @@ def test_aws_region_deny_scp_allows_the_environments_regions_only(
     assert "file://bootstrap/region-deny-scp.json" in doc
 
 
+# NotAction of AWS Organizations' example SCP "Deny access to AWS based on the requested AWS
+# Region", as AWS publishes it (aws-samples/service-control-policy-examples, Region-controls/
+# Deny-access-to-AWS-based-on-the-requested-AWS-region.json, 2025-10-29).
+AWS_REGION_DENY_EXAMPLE = [
+    "a4b:*", "acm:*", "aws-marketplace-management:*", "aws-marketplace:*", "aws-portal:*",
+    "budgets:*", "ce:*", "chime:*", "cloudfront:*", "config:*", "cur:*", "directconnect:*",
+    "ec2:DescribeRegions", "ec2:DescribeTransitGateways", "ec2:DescribeVpnGateways", "fms:*",
+    "globalaccelerator:*", "health:*", "iam:*", "importexport:*", "kms:*", "mobileanalytics:*",
+    "networkmanager:*", "organizations:*", "pricing:*", "route53:*", "route53domains:*",
+    "route53-recovery-cluster:*", "route53-recovery-control-config:*",
+    "route53-recovery-readiness:*", "s3:GetAccountPublic*", "s3:ListAllMyBuckets",
+    "s3:ListMultiRegionAccessPoints", "s3:PutAccountPublic*", "shield:*", "sts:*", "support:*",
+    "trustedadvisor:*", "waf-regional:*", "waf:*", "wafv2:*", "wellarchitected:*",
+]  # fmt: skip
+
+
+def test_aws_scp_exempts_the_organizations_example_but_keys_and_certificates() -> None:
+    """The exempt list is AWS's example minus acm/kms (regional: they stay in the allowed
+    regions, us-east-1 being one when CloudFront needs them), and no role is exempt."""
+    scp = json.loads(_render("aws")["bootstrap/region-deny-scp.json"])
+    (statement,) = scp["Statement"]
+    expected = [a for a in AWS_REGION_DENY_EXAMPLE if a not in {"acm:*", "kms:*"}]
+    assert statement["NotAction"] == expected
+    assert set(statement["Condition"]) == {"StringNotEquals"}  # no ArnNotLike exemption
+    site = dict(render_answers(example_answers("aws-static-site")))
+    (site_statement,) = json.loads(site["bootstrap/region-deny-scp.json"])["Statement"]
+    assert "us-east-1" in site_statement["Condition"]["StringNotEquals"]["aws:RequestedRegion"]
+
+
 def test_a_residency_list_refuses_other_regions(tmp_path: Any) -> None:
     """An overlay's residency list is an answer check naming the field, and sets the docs."""
     from tests.builders import build_file_tree, pack_from
