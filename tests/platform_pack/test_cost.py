@@ -586,13 +586,30 @@ def _metrics_module() -> Any:
     return module
 
 
-def test_dora_keys_from_recorded_github_deployments() -> None:
+def _recorded(name: str) -> dict[str, Any]:
+    """A recorded sample: API responses in the providers' documented shapes (fixtures README)."""
+    sample: dict[str, Any] = json.loads((DORA / f"{name}.json").read_text())
+    return sample
+
+
+def test_dora_keys_from_recorded_github_deployments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script's own GitHub client, fed GitHub's documented responses (list deployments, list
+    deployment statuses, get a workflow run, get a commit), computes the four keys."""
     from datetime import UTC, datetime
 
     dora = _metrics_module()
-    sample = json.loads((DORA / "github.json").read_text())
-    details = {int(key): value for key, value in sample["details"].items()}
-    events = dora.github_events(sample["deployments"], details)
+    sample = _recorded("github")
+    asked: list[str] = []
+
+    def get(url: str, headers: dict[str, str]) -> Any:
+        asked.append(url)
+        assert headers["Authorization"] == "Bearer t" and headers["X-GitHub-Api-Version"]
+        return sample["responses"][url]
+
+    monkeypatch.setattr(dora, "_get", get)
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    monkeypatch.setenv("GITHUB_API_URL", sample["api"])
+    events = dora.fetch_github(sample["repository"], ["dev", "prod"])
     metrics = dora.compute(events, ["dev", "prod"], datetime(2026, 11, 30, tzinfo=UTC), 30)
     assert metrics["environments"]["prod"] == EXPECTED_PROD
     dev = metrics["environments"]["dev"]
@@ -603,15 +620,35 @@ def test_dora_keys_from_recorded_github_deployments() -> None:
     )
     report = dora.markdown(metrics)
     assert "| prod | 0.7 | 4.0 | 50% | 2.25 | 1 |" in report
+    # Every recorded response but the unfinished deployment's run and commit was read.
+    unread = set(sample["responses"]) - set(asked)
+    assert all("/actions/runs/" in url or "/commits/" in url for url in unread) and len(unread) == 2
 
 
-def test_dora_keys_from_recorded_gitlab_deployments() -> None:
-    from datetime import UTC, datetime
+def test_dora_keys_from_recorded_gitlab_deployments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script's own GitLab client, fed GitLab's documented "list project deployments" shape."""
+    from datetime import UTC, datetime, timedelta
+    from urllib.parse import parse_qs, quote, urlsplit
 
     dora = _metrics_module()
-    events = dora.gitlab_events(json.loads((DORA / "gitlab.json").read_text()))
-    metrics = dora.compute(events, ["dev", "prod"], datetime(2026, 11, 30, tzinfo=UTC), 30)
+    sample = _recorded("gitlab")
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    path = f"/api/v4/projects/{quote(sample['project'], safe='')}/deployments"
+
+    def get(url: str, headers: dict[str, str]) -> Any:
+        parts = urlsplit(url)
+        query = {key: value for key, (value,) in parse_qs(parts.query).items()}
+        assert parts.path == path and headers == {"PRIVATE-TOKEN": "t"}
+        assert query["updated_after"] == (now - timedelta(days=30)).isoformat()
+        return sample["responses"][query["environment"]]
+
+    monkeypatch.setattr(dora, "_get", get)
+    monkeypatch.setenv("DORA_API_TOKEN", "t")
+    monkeypatch.setenv("CI_API_V4_URL", sample["api"])
+    events = dora.fetch_gitlab(sample["project"], ["dev", "prod"], now - timedelta(days=30))
+    metrics = dora.compute(events, ["dev", "prod"], now, 30)
     assert metrics["environments"]["prod"] == EXPECTED_PROD  # canceled and running are not counted
+    assert metrics["environments"]["dev"]["lead_time_hours_median"] == 1.5
 
 
 @pytest.mark.parametrize("ci", ["github-actions", "gitlab-ci", "none"])
