@@ -339,7 +339,7 @@ def test_lines_on_unverified_figures_are_flagged_in_the_docs() -> None:
     assert "| NAT gateways | 1 gateway | 0.048 / hour | 35.04 | **unverified** |" in dev
     assert prices["vpc/nat_gateway_hour"]["checked"] == "unverified"
     alb = prices["elb/alb_hour"]
-    assert f"| 18.40 | [secondary, {alb['source_date']}](<{alb['source']}>) |" in dev
+    assert f"| 18.40 | [secondary, {alb['source_date']}]({alb['source']}) |" in dev
     for doc in (cost, tree["docs/INFRASTRUCTURE.md"]):
         assert "**Unverified figures.**" in doc
         assert re.search(r"^- dev: NAT gateways, .*RDS instance$", doc, re.M), doc
@@ -354,9 +354,9 @@ def test_checked_figures_raise_no_flag() -> None:
     for line in ("Cloud Run vCPU (minimum instances)", "Load balancer forwarding rule"):
         (row,) = [row for row in dev.splitlines() if row.startswith(f"| {line} |")]
         assert row.endswith(
-            "(<https://cloud.google.com/run/pricing>) |"
+            "(https://cloud.google.com/run/pricing) |"
             if "Run" in line
-            else "(<https://cloud.google.com/load-balancing/pricing>) |"
+            else "(https://cloud.google.com/load-balancing/pricing) |"
         )
         assert "[official, " in row
     assert re.search(r"^- dev: Cloud Run memory \(minimum instances\)$", cost, re.M)
