@@ -88,8 +88,8 @@ def _footer(estimate: Estimate, envs: Sequence[EnvironmentCost]) -> str:
         "docs/cost.md lists the assumptions and sources.\n"
     )
     return footer + "".join(
-        f"Unverified: {env.name}'s {', '.join(item.name for item in env.unverified)} "
-        "rest(s) on figures no stored price page was found to state.\n"
+        f"Unverified figures price {env.name}'s {', '.join(item.name for item in env.unverified)} "
+        "(no stored price page was found stating them).\n"
         for env in envs
         if env.unverified
     )

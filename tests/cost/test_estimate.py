@@ -187,8 +187,8 @@ def test_unverified_lines_are_flagged_in_every_report() -> None:
         "vm/small": "official", "lb/day": "unverified", "lb/month": "unverified"}  # fmt: skip
     text = format_environment(estimate, dev)
     assert "official (2026-01-01)" in text and text.count("UNVERIFIED") == 2
-    assert "Unverified: dev's LB, LB fee rest(s) on figures no stored price page" in text
-    assert "Unverified: dev's" in format_summary(estimate)
+    assert "Unverified figures price dev's LB, LB fee (no stored price page" in text
+    assert "Unverified figures price dev's" in format_summary(estimate)
 
 
 def test_a_fully_checked_estimate_raises_no_flag() -> None:
