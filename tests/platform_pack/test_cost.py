@@ -609,7 +609,8 @@ def test_dora_keys_from_recorded_github_deployments(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(dora, "_get", get)
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     monkeypatch.setenv("GITHUB_API_URL", sample["api"])
-    events = dora.fetch_github(sample["repository"], ["dev", "prod"])
+    since = datetime(2026, 10, 31, tzinfo=UTC)
+    events = dora.fetch_github(sample["repository"], ["dev", "prod"], since)
     metrics = dora.compute(events, ["dev", "prod"], datetime(2026, 11, 30, tzinfo=UTC), 30)
     assert metrics["environments"]["prod"] == EXPECTED_PROD
     dev = metrics["environments"]["dev"]

@@ -91,11 +91,13 @@ def test_terraform_applies_are_not_deployments() -> None:
 def test_a_superseded_github_deployment_counts_by_how_it_ended(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from datetime import UTC, datetime
+
     dora = dora_module(render("aws-containers"))
     api = "https://api.github.test"
     runs = {"11": ".github/workflows/deploy.yml", "12": ".github/workflows/deploy.yml"}
     answers: dict[str, Any] = {
-        f"{api}/repos/o/r/deployments?environment=prod&per_page=100": [
+        f"{api}/repos/o/r/deployments?environment=prod&per_page=100&page=1": [
             {"id": 2, "sha": "b", "environment": "prod", "statuses_url": f"{api}/s/2"},
             {"id": 1, "sha": "a", "environment": "prod", "statuses_url": f"{api}/s/1"},
         ],
@@ -114,7 +116,7 @@ def test_a_superseded_github_deployment_counts_by_how_it_ended(
     monkeypatch.setenv("GITHUB_API_URL", api)
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     monkeypatch.setattr(dora, "_get", lambda url, headers: answers[url])
-    events = dora.fetch_github("o/r", ["prod"])
+    events = dora.fetch_github("o/r", ["prod"], datetime(2026, 11, 1, tzinfo=UTC))
     assert [(e["kind"], e["ok"]) for e in events] == [("deploy", True), ("deploy", True)]
 
 
@@ -182,3 +184,51 @@ def inside_function(lines: list[str], index: int) -> bool:
                 return True
             depth -= 1
     return False
+
+
+def test_the_clients_read_every_page_of_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both APIs serve 100 items a page: GitLab's deployments (oldest first) are read to the last
+    page; GitHub's (newest first) up to the first page that ends before the window."""
+    from datetime import UTC, datetime
+    from urllib.parse import parse_qs, urlsplit
+
+    dora = dora_module(render("aws-containers"))
+    since = datetime(2026, 11, 1, tzinfo=UTC)
+    asked: list[tuple[str, int]] = []
+
+    def page_of(url: str) -> tuple[str, int]:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        if parts.path == "/statuses":
+            return parts.path, 0
+        assert query["per_page"] == ["100"]
+        return parts.path, int(query["page"][0])
+
+    def gitlab(url: str, headers: dict[str, str]) -> Any:
+        path, page = page_of(url)
+        asked.append((path, page))
+        return [gitlab_deployment("deploy:prod", "success", "2026-11-20T10:00:00Z")] * (
+            100 if page == 1 else 1
+        )
+
+    monkeypatch.setenv("DORA_API_TOKEN", "t")
+    monkeypatch.setattr(dora, "_get", gitlab)
+    assert len(dora.fetch_gitlab("g/p", ["prod"], since)) == 101
+    assert [page for _, page in asked] == [1, 2]
+
+    pages = {1: "2026-11-10T00:00:00Z", 2: "2026-10-20T00:00:00Z", 3: "2026-10-01T00:00:00Z"}
+
+    def github(url: str, headers: dict[str, str]) -> Any:
+        path, page = page_of(url)
+        asked.append((path, page))
+        if not path.endswith("/deployments"):
+            return []  # a deployment's statuses: none, so nothing finished
+        return [
+            {"created_at": pages[page], "statuses_url": "https://api.github.com/statuses"}
+        ] * 100
+
+    asked.clear()
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    monkeypatch.setattr(dora, "_get", github)
+    assert dora.fetch_github("o/r", ["prod"], since) == []  # no statuses: nothing finished
+    assert [page for path, page in asked if path.endswith("/deployments")] == [1, 2]
