@@ -1,13 +1,17 @@
 """The DORA script counts what the render's pipelines really record: deploy and rollback jobs by
 the names they have in the render (never Terraform's apply jobs, which hold the environment
 too), GitHub deployments superseded by a later one (`inactive`) by how they ended, and every
-automatic rollback inside a deploy job ends the job failed, so its deployment is a failed change."""
+automatic rollback inside a deploy job ends the job failed, so its deployment is a failed change.
+Its API clients are fed recorded responses in the providers' documented shapes
+(tests/fixtures/dora/README.md) and read every page of the window."""
 
 from __future__ import annotations
 
+import json
 import re
 import types
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -232,3 +236,111 @@ def test_the_clients_read_every_page_of_the_window(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(dora, "_get", github)
     assert dora.fetch_github("o/r", ["prod"], since) == []  # no statuses: nothing finished
     assert [page for path, page in asked if path.endswith("/deployments")] == [1, 2]
+
+
+# --- delivery metrics ----------------------------------------------------------------------------
+
+DORA = Path(__file__).resolve().parents[1] / "fixtures" / "dora"
+EXPECTED_PROD = {
+    "deployments": 3,  # 101, 102, 105 (104 failed; 106 unfinished; 107 outside the 30 days)
+    "deployments_per_week": 0.7,
+    "lead_time_hours_median": 4.0,  # 2, 6 and 4 hours from commit to deployment
+    "change_failure_rate": 0.5,  # 102 (rolled back) and 104 (failed) of 4
+    "failed_changes": 2,
+    "rollbacks": 1,
+    "time_to_restore_hours_median": 2.25,  # 1.5 h (rollback) and 3 h (next deployment)
+}
+
+
+def _metrics_module() -> Any:
+    """scripts/dora_metrics.py as rendered for the AWS example."""
+    return dora_module(render("aws-containers"))
+
+
+def _recorded(name: str) -> dict[str, Any]:
+    """A recorded sample: API responses in the providers' documented shapes (fixtures README)."""
+    sample: dict[str, Any] = json.loads((DORA / f"{name}.json").read_text())
+    return sample
+
+
+def test_dora_keys_from_recorded_github_deployments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script's own GitHub client, fed GitHub's documented responses (list deployments, list
+    deployment statuses, get a workflow run, get a commit), computes the four keys."""
+    from datetime import UTC, datetime
+
+    dora = _metrics_module()
+    sample = _recorded("github")
+    asked: list[str] = []
+
+    def get(url: str, headers: dict[str, str]) -> Any:
+        asked.append(url)
+        assert headers["Authorization"] == "Bearer t" and headers["X-GitHub-Api-Version"]
+        return sample["responses"][url]
+
+    monkeypatch.setattr(dora, "_get", get)
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    monkeypatch.setenv("GITHUB_API_URL", sample["api"])
+    since = datetime(2026, 10, 31, tzinfo=UTC)
+    events = dora.fetch_github(sample["repository"], ["dev", "prod"], since)
+    metrics = dora.compute(events, ["dev", "prod"], datetime(2026, 11, 30, tzinfo=UTC), 30)
+    assert metrics["environments"]["prod"] == EXPECTED_PROD
+    dev = metrics["environments"]["dev"]
+    assert (dev["deployments"], dev["change_failure_rate"], dev["lead_time_hours_median"]) == (
+        1,
+        0.0,
+        1.5,
+    )
+    report = dora.markdown(metrics)
+    assert "| prod | 0.7 | 4.0 | 50% | 2.25 | 1 |" in report
+    # Every recorded response but the unfinished deployment's run and commit was read.
+    unread = set(sample["responses"]) - set(asked)
+    assert all("/actions/runs/" in url or "/commits/" in url for url in unread) and len(unread) == 2
+
+
+def test_dora_keys_from_recorded_gitlab_deployments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script's own GitLab client, fed GitLab's documented "list project deployments" shape."""
+    from datetime import UTC, datetime, timedelta
+    from urllib.parse import parse_qs, quote, urlsplit
+
+    dora = _metrics_module()
+    sample = _recorded("gitlab")
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    path = f"/api/v4/projects/{quote(sample['project'], safe='')}/deployments"
+
+    def get(url: str, headers: dict[str, str]) -> Any:
+        parts = urlsplit(url)
+        query = {key: value for key, (value,) in parse_qs(parts.query).items()}
+        assert parts.path == path and headers == {"PRIVATE-TOKEN": "t"}
+        assert query["updated_after"] == (now - timedelta(days=30)).isoformat()
+        return sample["responses"][query["environment"]]
+
+    monkeypatch.setattr(dora, "_get", get)
+    monkeypatch.setenv("DORA_API_TOKEN", "t")
+    monkeypatch.setenv("CI_API_V4_URL", sample["api"])
+    events = dora.fetch_gitlab(sample["project"], ["dev", "prod"], now - timedelta(days=30))
+    metrics = dora.compute(events, ["dev", "prod"], now, 30)
+    assert metrics["environments"]["prod"] == EXPECTED_PROD  # canceled and running are not counted
+    assert metrics["environments"]["dev"]["lead_time_hours_median"] == 1.5
+
+
+@pytest.mark.parametrize("ci", ["github-actions", "gitlab-ci", "none"])
+def test_metrics_job_and_docs_follow_the_ci_answer(ci: str) -> None:
+    answers = (
+        {"ci": ci, "repository": "acme/platform/shop-infra"} if ci == "gitlab-ci" else {"ci": ci}
+    )
+    tree = dict(render_answers({**example_answers("aws-containers"), **answers}))
+    names = ",".join(env["name"] for env in example_answers("aws-containers")["environments"])
+    workflow = ".github/workflows/dora-metrics.yml"
+    assert (workflow in tree) == (ci == "github-actions")
+    assert ("scripts/dora_metrics.py" in tree) == (ci != "none")
+    if ci == "github-actions":
+        job = yaml.safe_load(tree[workflow])["jobs"]["metrics"]
+        assert job["permissions"] == {"contents": "read", "deployments": "read", "actions": "read"}
+        assert f'ENVIRONMENTS: "{names}"' in tree[workflow]
+    if ci == "gitlab-ci":
+        job = yaml.safe_load(tree[".gitlab-ci.yml"])["dora-metrics"]
+        assert job["rules"] == [
+            {"if": '$CI_PIPELINE_SOURCE == "schedule" && $INFRASCAFFOLD_UPDATE != "true"'}
+        ]  # not in the pack update's schedules
+        assert job["variables"]["ENVIRONMENTS"] == names
+    assert "Change failure rate" in tree["docs/metrics.md"]
