@@ -132,9 +132,11 @@ def budget_warnings(estimate: Estimate | None) -> list[str]:
     for index, env in enumerate(estimate.environments):
         if env.over_budget:
             floor = "at least " if env.unpriced else ""
+            unchecked = f", {len(env.unverified)} of them unverified" if env.unverified else ""
             lines.append(
                 f"environments[{index}].monthly_budget: {env.name}'s estimated monthly cost is "
-                f"{floor}{env.total:,.2f} {estimate.currency} (list prices of {estimate.as_of}), "
-                f"over its budget of {env.budget:,}: raise the budget or shrink the environment"
+                f"{floor}{env.total:,.2f} {estimate.currency} (list prices of {estimate.as_of}"
+                f"{unchecked}), over its budget of {env.budget:,}: raise the budget or shrink "
+                "the environment"
             )
     return lines

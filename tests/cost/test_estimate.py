@@ -94,7 +94,7 @@ def test_over_budget_warns_naming_the_answer() -> None:
     ]
     assert "at least 181.21 USD" in warnings[0]
     assert "over its budget of 100" in warnings[0]
-    assert "list prices of 2026-01-01" in warnings[0]
+    assert "list prices of 2026-01-01, 3 of them unverified)" in warnings[0]  # bare numbers
 
 
 def test_within_budget_is_silent() -> None:
@@ -213,3 +213,11 @@ def test_a_figure_without_evidence_fields_is_a_pack_error(
     with pytest.raises(PackError) as caught:
         estimate_cost(ENV, _with_figures(**{"vm/small": figure}))
     assert "prices north vm/small" in str(caught.value) and needle in str(caught.value)
+
+
+def test_a_warning_on_checked_prices_says_nothing_of_evidence() -> None:
+    estimate = estimate_cost(ENV, _with_figures(**{
+        key: {**CHECKED_VM, "value": value} for key, value in PRICES["regions"]["north"].items()  # type: ignore[index]
+    }))  # fmt: skip
+    (first, *_) = budget_warnings(estimate)
+    assert "(list prices of 2026-01-01), over its budget of 100" in first
