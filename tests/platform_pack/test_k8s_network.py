@@ -49,6 +49,8 @@ def test_default_deny_then_only_the_app_port(cloud: str, strategy: str) -> None:
     expected = {"default-deny-ingress", "app-from-load-balancer"}
     if strategy != "rolling":
         expected.add("app-from-rollouts-analysis")
+    if cloud == "azure":  # the examples have a domain: cert-manager's HTTP-01 solver
+        expected.add("acme-http01-solver-from-load-balancer")
     for env in env_names(cloud, strategy):
         objects = by_kind(built(cloud, strategy, env))
         found = policies(cloud, strategy, env)
@@ -57,7 +59,7 @@ def test_default_deny_then_only_the_app_port(cloud: str, strategy: str) -> None:
         assert deny == {"podSelector": {}, "policyTypes": ["Ingress"]}
         workload = objects[("Deployment" if strategy == "rolling" else "Rollout", "app")]
         (port,) = workload["spec"]["template"]["spec"]["containers"][0]["ports"]
-        for name in expected - {"default-deny-ingress"}:
+        for name in expected - {"default-deny-ingress", "acme-http01-solver-from-load-balancer"}:
             spec = found[name]["spec"]
             assert spec["podSelector"] == {"matchLabels": APP}
             assert spec["policyTypes"] == ["Ingress"]  # egress stays open (documented)
@@ -145,9 +147,7 @@ def test_aks_admits_the_app_routing_nginx_only() -> None:
     files = tree("azure", "canary")
     for env in env_names("azure", "canary"):
         objects = by_kind(built("azure", "canary", env))
-        assert objects[("Ingress", "app")]["spec"]["ingressClassName"] == (
-            "webapprouting.kubernetes.azure.com"
-        )
+        assert objects[("Ingress", "app")]["spec"]["ingressClassName"] == "app-nginx"
         rule = only_rule(policies("azure", "canary", env)["app-from-load-balancer"])
         # The add-on's NGINX runs in app-routing-system; the label is set by Kubernetes itself.
         assert rule["from"] == [
