@@ -166,3 +166,9 @@ def test_without_a_domain_the_ingress_is_http_only(env: str) -> None:
     assert "acme-http01-solver" not in files["k8s/base/network-policy-load-balancer.yaml"]
     assert tc.unquote(tc.parse_hcl(files[f"addons/environments/{env}.tfvars"])["https_host"]) == ""
     assert "dns_zone_name" not in files["app.tf"].split('module "app" {')[1].split("\n}\n")[0]
+
+
+def test_the_subnet_takes_http_for_the_redirect_and_the_acme_challenge() -> None:
+    """Let's Encrypt's HTTP-01 request and the HTTP→HTTPS redirect both arrive on port 80."""
+    call = tree("azure", "canary")["main.tf"].split('module "network" {')[1].split("\n}\n")[0]
+    assert re.search(r"public_ingress_ports\s+= \[80, 443\]", call)
