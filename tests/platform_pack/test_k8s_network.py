@@ -198,3 +198,15 @@ def test_analysis_is_admitted_from_the_rollouts_controller_it_runs_in(cloud: str
         "url"
     ]
     assert url.startswith("http://{{args.service}}.app.svc.cluster.local")
+
+
+@pytest.mark.parametrize(("cloud", "strategy"), COMBOS)
+def test_the_docs_name_the_policies_and_how_to_see_them(cloud: str, strategy: str) -> None:
+    files = tree(cloud, strategy)
+    readme = files["k8s/README.md"]
+    row = next(line for line in readme.splitlines() if line.startswith("| NetworkPolicy |"))
+    for name in ("default-deny-ingress", "app-from-load-balancer"):
+        assert f"`{name}`" in row
+    assert ("`app-from-rollouts-analysis`" in row) == (strategy != "rolling")
+    assert "Egress is not restricted" in readme
+    assert "kubectl --namespace app get networkpolicy" in files["docs/runbooks/deploy.md"]
