@@ -210,3 +210,13 @@ def test_the_docs_name_the_policies_and_how_to_see_them(cloud: str, strategy: st
     assert ("`app-from-rollouts-analysis`" in row) == (strategy != "rolling")
     assert "Egress is not restricted" in readme
     assert "kubectl --namespace app get networkpolicy" in files["docs/runbooks/deploy.md"]
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_security_md_states_the_isolation_and_its_gap(cloud: str) -> None:
+    security = tree(cloud, "canary")["docs/SECURITY.md"]
+    section = security.split("### Workload network isolation")[1].split("\n## ")[0]
+    assert "`default-deny-ingress`" in section and "port 8080" in section
+    assert "Argo Rollouts controller" in section
+    assert ("standard mode" in section) == (cloud == "aws")  # the VPC CNI's residual window
+    assert ("Certificate Transparency" in section) == (cloud == "azure")
