@@ -313,7 +313,10 @@ def test_ingress_per_cloud() -> None:
     service = gcp[("Service", "app")]["metadata"]["annotations"]
     assert json.loads(service["cloud.google.com/backend-config"]) == {"default": "app"}
     azure = by_kind(built("azure", "canary", "prod"))[("Ingress", "app")]
-    assert azure["spec"]["ingressClassName"] == "webapprouting.kubernetes.azure.com"
+    # The application routing NGINX on the static address (addons/ingress.tf), HTTPS to the host.
+    assert azure["spec"]["ingressClassName"] == "app-nginx"
+    assert azure["spec"]["rules"][0]["host"] == "payments.example.com"
+    assert azure["spec"]["tls"] == [{"hosts": ["payments.example.com"], "secretName": "app-tls"}]
 
 
 def test_deploy_inputs_refuse_an_image_by_tag(tmp_path: Path) -> None:
