@@ -592,3 +592,33 @@ def test_a_release_is_committed_on_the_branch_tip_synced_and_reverted(
                 f'"sync": {{"revision": "{git("rev-parse", rev).strip()}", "prune": true}}' in calls
             )
         assert "refresh=normal" not in calls
+
+
+# -- the documents -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cloud", "strategy", "ci"), CASES, ids=IDS)
+def test_the_documents_say_the_gitops_way(cloud: str, strategy: str, ci: str) -> None:
+    files = tree(cloud, strategy, ci)
+    argocd_tf = files["addons/argocd.tf"]
+    named = re.findall(
+        r"`((?:helm_release|kubernetes_[a-z0-9_]+)\.[a-z0-9_]+)`", files["addons/ARGOCD.md"]
+    )
+    assert named
+    for address in named:
+        kind, name = address.split(".")
+        assert f'resource "{kind}" "{name}"' in argocd_tf, address
+    # The server's Service, as the chart names it for the release "argo-cd" (argo-cd.fullname).
+    assert re.search(r'\n  name +(= "argo-cd"\n)', argocd_tf)
+    assert "service/argo-cd-server" in files["addons/ARGOCD.md"]
+    deploy, rollback = files["docs/runbooks/deploy.md"], files["docs/runbooks/rollback.md"]
+    assert "kubectl apply -k" not in deploy
+    assert "### Commit the release and let Argo CD sync it" in deploy
+    assert "argocd.argoproj.io/secret-type=repository" in deploy
+    assert "### Revert the last release commit" in rollback
+    assert "rollouts undo" not in rollback and "rollout undo" not in rollback
+    assert "### Hold Argo CD during a manual fix" in files["docs/runbooks/incident-response.md"]
+    security = files["docs/SECURITY.md"]
+    assert "### GitOps delivery (Argo CD)" in security
+    assert ("contents: write" if ci == "github-actions" else "CI_JOB_TOKEN") in security
+    assert "deploy.env` is committed" in files["k8s/README.md"]
