@@ -481,6 +481,15 @@ exit 0
 """
 
 
+OTHER_PUSH = """other=$(mktemp -d)
+git clone -q "$BARE" "$other"
+echo "IMAGE=elsewhere" > "$other/k8s/overlays/prod/deploy.env"
+git -C "$other" add -A
+git -C "$other" commit -qm "Deploy prod"
+git -C "$other" push -q origin HEAD:main
+"""
+
+
 def gitops_functions(script: str) -> str:
     """The deploy script's GitOps part: the clone and its functions (gitops.sh.j2)."""
     start = script.index("# GitOps delivery: Argo CD")
@@ -533,6 +542,8 @@ def test_a_release_is_committed_on_the_branch_tip_synced_and_reverted(
     driver = (
         gitops_functions(script)
         + f"image={first}\n{release}"
+        # Meanwhile another environment's deploy pushes to the branch: this push is refused once.
+        + OTHER_PUSH
         + f"image={second}\n{release}"
         + "gitops_revert\n"
     )
@@ -566,13 +577,15 @@ def test_a_release_is_committed_on_the_branch_tip_synced_and_reverted(
 
     subjects = git("log", "--format=%s", "main").splitlines()
     assert subjects[0].startswith("Roll staging back: revert ")
-    assert subjects[1:4] == [
+    assert subjects[1:5] == [
         f"Deploy staging: app@sha256:{'b' * 64} [skip ci]",
+        "Deploy prod",
         f"Deploy staging: app@sha256:{'a' * 64} [skip ci]",
         "scaffold",
     ]
+    assert "Push 1 to main refused; rebasing on it" in result.stderr
     # Each commit changes the overlay's deploy.env only; the rollback returns it to the first.
-    for rev in ("main", "main~1", "main~2"):
+    for rev in ("main", "main~1", "main~3"):
         assert git("diff", "--name-only", f"{rev}~1", rev).split() == [
             "k8s/overlays/staging/deploy.env"
         ]
@@ -587,7 +600,7 @@ def test_a_release_is_committed_on_the_branch_tip_synced_and_reverted(
         )
         assert '"sync": {"revision"' not in calls
     else:
-        for rev in ("main~1", "main~2", "main"):
+        for rev in ("main~1", "main~3", "main"):
             assert (
                 f'"sync": {{"revision": "{git("rev-parse", rev).strip()}", "prune": true}}' in calls
             )
