@@ -27,7 +27,7 @@ import yaml
 
 from infrascaffold.errors import AnswerError
 from tests.builders import ROOT, example_answers, render_answers, write_tree_to
-from tests.platform_pack.test_ci import gitlab_jobs, run, tool
+from tests.platform_pack.test_ci import PINNED_ACTIONS, gitlab_jobs, run, tool
 from tests.platform_pack.test_k8s import strict
 
 ARGO_CD_SCHEMAS = ROOT / "tests" / "fixtures" / "argo-cd" / "crd-schemas-v3.4.4.json.gz"
@@ -366,8 +366,16 @@ def test_only_the_deploy_and_rollback_jobs_may_push(cloud: str, strategy: str, c
                     if "GITOPS_TOKEN" in step.get("env", {}):
                         assert (
                             name in ("deploy", "rollback")
-                            and step["env"]["GITOPS_TOKEN"] == "${{ github.token }}"
+                            and step["env"]["GITOPS_TOKEN"]
+                            == "${{ steps.gitops-app.outputs.token || github.token }}"
                         )
+    # The optional GitOps app's token: a pinned action, contents only.
+    deploy_steps = yaml.safe_load(files[".github/workflows/_deploy.yml"])["jobs"]["deploy"]["steps"]
+    (app,) = [s for s in deploy_steps if s.get("id") == "gitops-app"]
+    action, _, sha = app["uses"].partition("@")
+    assert sha == PINNED_ACTIONS[action][0]
+    assert app["if"] == "vars.GITOPS_APP_CLIENT_ID != ''"
+    assert {k for k in app["with"] if k.startswith("permission-")} == {"permission-contents"}
     envs = [e["name"] for e in environments(cloud, strategy, ci)]
     expected = {
         (".github/workflows/_deploy.yml", "deploy"),
