@@ -483,7 +483,10 @@ FAKE_KUBECTL = """#!/bin/sh
 echo "$*" >> "$KUBECTL_LOG"
 case "$*" in
   *"get application"*"{.spec.syncPolicy.automated}"*) [ "$AUTOMATED" = yes ] && echo "map[prune:true selfHeal:true]" ;;
-  *"get application"*"operationState"*) echo "Succeeded $(git --git-dir "$BARE" rev-parse main)" ;;
+  *"get application"*"operationState"*)
+    phase=Succeeded
+    [ -e "$SYNC_FAILS" ] && phase=Failed
+    echo "$phase $(git --git-dir "$BARE" rev-parse main)" ;;
 esac
 exit 0
 """
@@ -571,6 +574,7 @@ def test_a_release_is_committed_on_the_branch_tip_synced_and_reverted(
             "GITOPS_TOKEN": "not-a-token",
             "ARGOCD_NAMESPACE": "argocd",
             "ARGOCD_APPLICATION": "app",
+            "SYNC_FAILS": str(tmp_path / "sync-fails"),
         },
         capture_output=True,
         text=True,
@@ -643,3 +647,90 @@ def test_the_documents_say_the_gitops_way(cloud: str, strategy: str, ci: str) ->
     assert "### GitOps delivery (Argo CD)" in security
     assert ("contents: write" if ci == "github-actions" else "CI_JOB_TOKEN") in security
     assert "deploy.env` is committed" in files["k8s/README.md"]
+
+
+def release_step(script: str) -> str:
+    """The deploy script's release: deploy.env committed, synced, reverted if the sync fails."""
+    start = script.index("# Commit this release")
+    return script[start : script.index("\nfi\n", start) + 4]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_release_argo_cd_cannot_sync_is_reverted_and_fails_the_job(tmp_path: Path) -> None:
+    files = tree("aws", "canary", "gitlab-ci")
+    _, script = deploy_script(files)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "ci",
+        "GIT_AUTHOR_EMAIL": "ci@example.com",
+        "GIT_COMMITTER_NAME": "ci",
+        "GIT_COMMITTER_EMAIL": "ci@example.com",
+        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    work = write_tree_to(
+        tmp_path / "work", {k: v for k, v in files.items() if k.startswith("k8s/")}
+    )
+    bare = tmp_path / "origin.git"
+    for cmd in (
+        ["git", "init", "-q", "-b", "main", str(work)],
+        ["git", "-C", str(work), "add", "-A"],
+        ["git", "-C", str(work), "commit", "-qm", "scaffold"],
+        ["git", "clone", "-q", "--bare", str(work), str(bare)],
+    ):
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "kubectl").write_text(FAKE_KUBECTL)
+    (bin_dir / "terraform").write_text('#!/bin/sh\nprintf "%s-value" "$3"\n')
+    for tool_path in bin_dir.iterdir():
+        tool_path.chmod(0o755)
+    flag = tmp_path / "sync-fails"
+    good, bad = (f"registry.example/app@sha256:{c * 64}" for c in "ef")
+    driver = (
+        gitops_functions(script)
+        + f"image={good}\n"
+        + 'sh k8s/deploy-inputs.sh "$image" > "$gitops_dir/$gitops_path"\n'
+        + 'gitops_push "Deploy $TF_ENV: ${image##*/}"\ngitops_sync\n'
+        + f"touch {flag}\nimage={bad}\n"
+        + release_step(script)
+    )
+    result = subprocess.run(
+        ["sh", "-ec", driver],
+        cwd=work,
+        env=env
+        | {
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "TF_ENV": "prod",
+            "BARE": str(bare),
+            "AUTOMATED": "yes",
+            "KUBECTL_LOG": str(tmp_path / "kubectl.log"),
+            "SYNC_FAILS": str(flag),
+            "GITOPS_REMOTE": str(bare),
+            "GITOPS_BRANCH": "main",
+            "GITOPS_USER": "gitlab-ci-token",
+            "GITOPS_TOKEN": "not-a-token",
+            "ARGOCD_NAMESPACE": "argocd",
+            "ARGOCD_APPLICATION": "app",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Argo CD could not sync" in result.stderr
+    log = subprocess.run(
+        ["git", "--git-dir", str(bare), "log", "--format=%s", "main"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert log[0].startswith("Roll prod back: revert ")
+    assert log[1] == f"Deploy prod: app@sha256:{'f' * 64} [skip ci]"
+    deployed = subprocess.run(
+        ["git", "--git-dir", str(bare), "show", "main:k8s/overlays/prod/deploy.env"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert deployed.startswith(f"IMAGE={good}\n")
