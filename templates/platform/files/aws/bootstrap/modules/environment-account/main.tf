@@ -30,8 +30,8 @@ locals {
     var.protected ? [] : ["repo:${var.repository}:pull_request"],
     ["repo:${var.repository}:ref:refs/heads/${var.default_branch}"],
     ) : distinct(concat(
-    var.protected ? [] : ["${local.gitlab_subject}*"],
-    ["${local.gitlab_subject}${var.default_branch}", "${local.gitlab_subject}${local.gitlab_deploy_branch}"],
+      var.protected ? [] : ["${local.gitlab_subject}*"],
+      ["${local.gitlab_subject}${var.default_branch}", "${local.gitlab_subject}${local.gitlab_deploy_branch}"],
   ))
   deploy_subjects = local.github ? ["repo:${var.repository}:environment:${var.environment}"] : [
     "${local.gitlab_subject}${local.gitlab_deploy_branch}",
