@@ -36,6 +36,7 @@ COMBOS = {
     "azure-kubernetes": "azure-kubernetes-canary",
     "gcp-containers": "gcp-containers",
     "gcp-kubernetes": "gcp-kubernetes-canary",
+    "azure-single": "azure-containers",
 }
 combos = pytest.mark.parametrize("combo", list(COMBOS))
 BRANCH_TERM = re.compile(r'\$CI_COMMIT_BRANCH == (?:"([^"]+)"|(\$CI_DEFAULT_BRANCH))')
@@ -52,7 +53,8 @@ def answers(combo: str) -> dict[str, Any]:
         protected = index > 0
         runner = {"runner": f"{env['name']}-net"} if protected and kubernetes else {}
         envs.append({**env, "protected": protected, **runner})
-    given["environments"] = envs
+    # -single: one environment, protected (it is deployed from its branch, promoted from main).
+    given["environments"] = [envs[-1]] if combo.endswith("-single") else envs
     return given
 
 
@@ -360,8 +362,8 @@ def test_runbooks_protect_and_promote_to_the_branches_the_pipeline_uses(combo: s
     assert targets == re.findall(r"-f branch=(\S+)", promote) == protected
     # Each protected environment takes what ran in the environment before it.
     sources = re.findall(r"--source-branch (\S+)", promote)
-    before = [envs[i - 1] for i, env in enumerate(envs) if env["protected"]]
-    assert sources == [PREFIX + e["name"] if e["protected"] else "main" for e in before]
+    before = [envs[i - 1] if i else None for i, env in enumerate(envs) if env["protected"]]
+    assert sources == [PREFIX + e["name"] if e and e["protected"] else "main" for e in before]
     rollback = re.findall(r"glab ci view (\S+)", bash_blocks(files["docs/runbooks/rollback.md"]))
     assert rollback == [sorted(deploy_refs(combo, envs[-1]["name"]))[0]]
 
