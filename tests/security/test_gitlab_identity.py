@@ -193,7 +193,7 @@ def aws_trust(combo: str, tmp: Path) -> dict[str, dict[str, list[str]]]:
     names = ["github", "oidc_audience", "gitlab_deploy_branch", "gitlab_subject",
              "plan_subjects", "deploy_subjects"]  # fmt: skip
     inputs = ["environment", "protected", "ci_provider", "repository", "default_branch",
-              "gitlab_url", "gitlab_deploy_branch_prefix"]  # fmt: skip
+              "gitlab_url", "gitlab_deploy_prefix"]  # fmt: skip
     trust = {}
     for labels, body in labelled(parse_hcl(files["bootstrap/ci.tf"]).get("module"), 1):
         given = {}

@@ -23,7 +23,7 @@ locals {
   # its own protected branch (<prefix><env>), the one subject its deploy role trusts; its plans
   # run there too (the apply checks them) and on the default branch. Unprotected environments
   # apply and deploy from the default branch.
-  gitlab_deploy_branch = var.protected ? "${var.gitlab_deploy_branch_prefix}${var.environment}" : var.default_branch
+  gitlab_deploy_branch = var.protected ? "${var.gitlab_deploy_prefix}${var.environment}" : var.default_branch
   gitlab_subject       = "project_path:${var.repository}:ref_type:branch:ref:"
 
   plan_subjects = local.github ? concat(

@@ -28,7 +28,7 @@ variable "default_branch" {
   type        = string
 }
 
-variable "gitlab_deploy_branch_prefix" {
+variable "gitlab_deploy_prefix" {
   description = "GitLab: a protected environment <env> applies and deploys only from the protected branch <prefix><env>."
   type        = string
   default     = "deploy/"
