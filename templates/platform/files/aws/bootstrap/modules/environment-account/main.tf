@@ -18,8 +18,8 @@ locals {
   # The OIDC subject contract of the pipelines (docs/SECURITY.md). GitHub: plans of unprotected
   # environments run on pull requests and on the default branch, plans of protected ones only on
   # the default branch; apply, deploy and rollback jobs run in the GitHub environment. GitLab: IAM
-  # reads only sub, aud and amr of a GitLab ID token (no environment claim), and GitLab's sub names
-  # the ref only, so a protected environment's apply, deploy and rollback jobs run on pipelines of
+  # conditions see only sub and aud of a GitLab ID token (amr too, which GitLab does not set; no
+  # environment claim), and GitLab's sub names the ref only, so a protected environment's apply, deploy and rollback jobs run on pipelines of
   # its own protected branch (<prefix><env>), the one subject its deploy role trusts; its plans
   # run there too (the apply checks them) and on the default branch. Unprotected environments
   # apply and deploy from the default branch.
