@@ -19,10 +19,10 @@ locals {
   # environments run on pull requests and on the default branch, plans of protected ones only on
   # the default branch; apply, deploy and rollback jobs run in the GitHub environment. GitLab: IAM
   # conditions see only sub and aud of a GitLab ID token (amr too, which GitLab does not set; no
-  # environment claim), and GitLab's sub names the ref only, so a protected environment's apply, deploy and rollback jobs run on pipelines of
-  # its own protected branch (<prefix><env>), the one subject its deploy role trusts; its plans
-  # run there too (the apply checks them) and on the default branch. Unprotected environments
-  # apply and deploy from the default branch.
+  # environment claim), and GitLab's sub names the ref only, so a protected environment's apply,
+  # deploy and rollback jobs run on pipelines of its own protected branch (<prefix><env>), the
+  # one subject its deploy role trusts; its plans run there too (the apply checks them) and on
+  # the default branch. Unprotected environments apply and deploy from the default branch.
   gitlab_deploy_branch = var.protected ? "${var.gitlab_deploy_prefix}${var.environment}" : var.default_branch
   gitlab_subject       = "project_path:${var.repository}:ref_type:branch:ref:"
 
