@@ -187,7 +187,7 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     assert not problems, "\n".join(problems)
     account = AWS.tree("containers-postgres")["bootstrap/modules/environment-account/main.tf"]
     assert '["repo:${var.repository}:environment:${var.environment}"]' in account
-    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in account
+    assert 'gitlab_subject       = "project_path:${var.repository}:ref_type:branch:ref:"' in account
 
 
 def test_module_selection_follows_the_answers() -> None:
@@ -478,24 +478,28 @@ def test_create_environment_creates_the_database_user_before_the_first_deploy(
 
 
 def test_gitlab_deploy_roles_get_the_strongest_binding_iam_allows() -> None:
-    # IAM tests only sub and aud of a GitLab token: the deploy role matches the default branch
-    # exactly (no wildcard), and SECURITY.md names the gap precisely.
+    # IAM tests only sub and aud of a GitLab token: the deploy role matches its deploy branch
+    # exactly (no wildcard): the default branch, or a protected environment's own deploy/<env>
+    # (tests/security/test_gitlab_identity.py evaluates it); SECURITY.md names the gap precisely.
     account = AWS.tree("containers-mysql-redis-5env")[
         "bootstrap/modules/environment-account/main.tf"
     ]
     deploy = account.split("deploy_subjects = ")[1].split("\n\n")[0]
-    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in deploy
+    assert '"${local.gitlab_subject}${local.gitlab_deploy_branch}"' in deploy
+    assert (
+        'gitlab_deploy_branch = var.protected ? "${var.gitlab_deploy_prefix}${var.environment}"'
+        " : var.default_branch" in account
+    )
     assert "*" not in deploy
     assert 'test     = anytrue([for subject in each.value : strcontains(subject, "*")])' in account
     security = render_answers_full("containers-mysql-redis-5env")["docs/SECURITY.md"]
-    gap = security.split("**Residual gap (GitLab)")[1].split("\n\n")[0]
+    heading = "**GitLab: the deploy roles are bound to a branch"
+    gap = security.split(heading)[1].split("Register a protected")[0]
     for fact in ("`<gitlab host>:sub`", "GitHub, Google, CircleCI and Oracle", "ci_id_token_sub_claim_components",
-                 "`environment_protected`", "project_path:acme/platform/shop-infra:ref_type:branch:ref:main"):  # fmt: skip
+                 "`environment_protected`", "What is left open, precisely",
+                 "a Maintainer merging into it"):  # fmt: skip
         assert fact in gap, fact
-    assert (
-        "**Residual gap (GitLab)"
-        not in render_answers_full("containers-postgres")["docs/SECURITY.md"]
-    )
+    assert heading not in render_answers_full("containers-postgres")["docs/SECURITY.md"]
 
 
 # --- runbooks name what the render has (issue 17: "no step missing") -----------------------------

@@ -255,12 +255,15 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     ci = AZURE.tree("containers-postgres")["bootstrap/ci.tf"]
     # The subjects of the CI contract: the environment on GitHub for deploy identities, the
     # default branch (and pull requests for unprotected environments) for plan identities; the
-    # protected default branch on GitLab; the audience Entra ID expects.
+    # protected default branch on GitLab, or a protected environment's own deploy branch; the
+    # audience Entra ID expects.
     assert '"repo:${var.repository}:environment:${name}"' in ci
     assert '"repo:${var.repository}:ref:refs/heads/${var.default_branch}"' in ci
     assert '"repo:${var.repository}:pull_request"' in ci
     assert "local.github && !env.protected" in ci
-    assert '"project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"' in ci
+    assert 'gitlab_subject = "project_path:${var.repository}:ref_type:branch:ref:"' in ci
+    assert '"${local.gitlab_subject}${var.default_branch}"' in ci
+    assert 'env.protected ? "${var.gitlab_deploy_branch_prefix}${name}" : var.default_branch' in ci
     assert 'audience = "api://AzureADTokenExchange"' in re.sub(r"\s+", " ", ci)
 
 

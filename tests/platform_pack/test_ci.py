@@ -665,7 +665,10 @@ def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any
     for stage in ("deploy", "rollback"):
         assert [j for j in jobs if j.startswith(f"{stage}:")] == [f"{stage}:{n}" for n in names]
     for i, env in enumerate(environments):
-        name, before = env["name"], names[:i][-1:]
+        # A protected environment applies and deploys in the pipelines of its own deploy branch
+        # (deploy/<env>), the others in the default branch's, after the unprotected one before.
+        unprotected_before = [e["name"] for e in environments[:i] if not e["protected"]]
+        name, before = env["name"], [] if env["protected"] else unprotected_before[-1:]
         plan, apply, deploy = jobs[f"plan:{name}"], jobs[f"apply:{name}"], jobs[f"deploy:{name}"]
         rollback, drift = jobs[f"rollback:{name}"], jobs[f"drift:{name}"]
         for job in (plan, apply, deploy, rollback, drift):
@@ -682,6 +685,10 @@ def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any
         for job in (plan, apply):
             assert job["resource_group"] == f"terraform-{name}"
         assert deploy["resource_group"] == rollback["resource_group"] == f"deploy-{name}"
+        branch = f'"deploy/{name}"' if env["protected"] else "$CI_DEFAULT_BRANCH"
+        for job in (apply, deploy, rollback):
+            [rule] = job["rules"]
+            assert rule["if"].endswith(f"&& $CI_COMMIT_BRANCH == {branch}"), f"{name} {rule}"
         for job in (apply, deploy):
             [rule] = job["rules"]
             assert (rule.get("when") == "manual") == env["protected"], f"{name} {rule}"

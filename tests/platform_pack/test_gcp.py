@@ -241,13 +241,15 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     assert '? ["${local.subject}/repo:${var.repository}:environment:${name}"]' in ci
     assert '["${local.subject}/repo:${var.repository}:ref:refs/heads/${var.default_branch}"]' in ci
     assert 'env.protected ? [] : ["${local.subject}/repo:${var.repository}:pull_request"]' in ci
-    # GitLab: environment, its protection and the protected default branch, in one attribute.
+    # GitLab: environment, its protection and its protected deploy branch (the default branch,
+    # or a protected environment's deploy/<env>), in one attribute.
     assert "assertion.environment + ':' + string(assertion.environment_protected)" in ci
     assert "string(assertion.ref_protected)" in ci
     assert (
-        '"${local.attribute}.deploy/${name}:${protected}:branch:${var.default_branch}:true"' in ci
+        '"${local.attribute}.deploy/${name}:${protected}:branch:${local.gitlab_deploy_branches[name]}:true"'
+        in ci
     )
-    assert '? ["${local.attribute}.plan/branch:${var.default_branch}:true"]' in ci
+    assert '? ["${local.attribute}.plan/branch:${var.default_branch}:true", ' in ci
     # Only this repository's tokens are accepted at all.
     assert "assertion.repository == '${var.repository}'" in ci
     assert "assertion.project_path == '${var.repository}'" in ci

@@ -276,8 +276,8 @@ def test_trust_follows_the_oidc_subject_contract(combo: str) -> None:
         block = ci_tf.split(f'module "account_{env["name"].replace("-", "_")}"')[1].split("\n}\n")[
             0
         ]
-        assert f'environment           = "{env["name"]}"' in block
-        assert f"protected             = {str(env['protected']).lower()}" in block
+        assert re.search(rf'\n  environment +=  *"{env["name"]}"\n', block)
+        assert re.search(rf"\n  protected +=  *{str(env['protected']).lower()}\n", block)
     if ci != "none":
         tfvars = doc(combo, "bootstrap/terraform.tfvars")
         assert unquote(tfvars["repository"]) == "acme/shop-infra"
@@ -330,7 +330,8 @@ def test_security_doc_lists_every_identity_from_the_same_data() -> None:
                    "aws_state_keys": {".": "terraform.tfstate", "addons": "addons/terraform.tfstate"},
                    "aws_runtime_role_path": unquote(tfvars["runtime_role_path"]),
                    "aws_runtime_boundary": unquote(tfvars["runtime_boundary_name"]),
-                   "aws_deploy_services": [unquote(s) for s in tfvars["deploy_services"]]}  # fmt: skip
+                   "aws_deploy_services": [unquote(s) for s in tfvars["deploy_services"]],
+                   "gitlab_deploy_branch_prefix": "deploy/"}  # fmt: skip
         page = template.render(context)
         assert "999999999999" in page
         for env_ in ENVIRONMENTS:
@@ -356,7 +357,8 @@ def test_security_doc_names_the_trusted_subjects_as_code() -> None:
                "aws_state_admin_role": "OrganizationAccountAccessRole",
                "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"},
                "aws_state_keys": {".": "terraform.tfstate"},
-               "aws_runtime_boundary": "shop-runtime-boundary", "aws_deploy_services": ["ec2"]}  # fmt: skip
+               "aws_runtime_boundary": "shop-runtime-boundary", "aws_deploy_services": ["ec2"],
+               "gitlab_deploy_branch_prefix": "deploy/"}  # fmt: skip
     page = template.render(context)
     assert "`repo:acme/shop-infra:environment:prod` only" in page
     prod_plan = next(line for line in page.splitlines() if line.startswith("| `shop-prod-ci-plan`"))

@@ -287,8 +287,12 @@ def test_deploy_subjects_name_the_environment_and_pr_plans_skip_protected(label:
     assert protected == {env["name"]: env["protected"] for env in answers(label)["environments"]}
     assert unquote(tfvars["repository"]) == answers(label)["repository"]
     if answers(label)["ci"] == "gitlab-ci":
-        # Entra ID cannot bind a GitLab token to its environment: the gap is written down.
-        assert "Residual gap (GitLab)" in tree(label)["docs/azure-layout.md"]
+        # Entra ID cannot bind a GitLab token to its environment: the branch binds it, and what
+        # is left open is written down.
+        assert (
+            "GitLab: the deploy identities are bound to a branch"
+            in tree(label)["docs/azure-layout.md"]
+        )
 
 
 GITLAB = [label for label in COMBOS if answers(label)["ci"] == "gitlab-ci"]
@@ -314,13 +318,16 @@ def test_gitlab_deploy_identities_bind_what_entra_can_and_state_the_rest(label: 
     assert schema["subject"] == {"optional": False} and "claims_matching_expression" not in schema
     ci = tree(label)["bootstrap/ci.tf"]
     deploy = ci.split("deploy_subjects = {")[1].split("\n  }\n")[0]
+    assert deploy.count(': "${local.gitlab_subject}${local.gitlab_deploy_branches[name]}"') == 1
     assert (
-        deploy.count(': "project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"')
-        == 1
+        '"project_path:${var.repository}:ref_type:branch:ref:"' in ci
+        and 'env.protected ? "${var.gitlab_deploy_branch_prefix}${name}" : var.default_branch' in ci
     )
     environments = [env["name"] for env in answers(label)["environments"]]
-    # Per-environment jobs: each job of environment E is E's own (TF_ENV) and runs on the
-    # default branch only, never in merge request or other-branch pipelines.
+    # Per-environment jobs: each job of environment E is E's own (TF_ENV) and runs on E's deploy
+    # branch only (the default branch, or deploy/E when E is protected), never in merge request
+    # or other-branch pipelines.
+    protected = {env["name"]: env["protected"] for env in answers(label)["environments"]}
     jobs = yaml.safe_load(tree(label)[".gitlab-ci.yml"])
     gated = {
         name: job
@@ -335,25 +342,34 @@ def test_gitlab_deploy_identities_bind_what_entra_can_and_state_the_rest(label: 
     for name, job in gated.items():
         assert job["environment"]["name"] == job["variables"]["TF_ENV"] == name.split(":")[1]
         live = [rule for rule in job_rules(jobs, name) if rule.get("when") != "never"]
+        env = name.split(":")[1]
+        branch = (
+            f'$CI_COMMIT_BRANCH == "deploy/{env}"'
+            if protected[env]
+            else ("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH")
+        )
         assert live and all(
-            "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rule["if"] for rule in live
+            rule["if"].endswith(f"&& {branch}") and "||" not in rule["if"] for rule in live
         ), name
         assert "merge_request_event" not in str(live)
     assert {name.split(":")[1] for name in gated} == set(environments)
-    # The residual gap, precisely: which identities share which subject, why, and what holds.
-    subject = f"project_path:{answers(label)['repository']}:ref_type:branch:ref:main"
+    # The residual gap, precisely: which identity trusts which branch, why, and what is left.
+    project = answers(label)["project_name"]
     for path in ("docs/SECURITY.md", "docs/azure-layout.md"):
         # The md filter escapes underscores, inside code spans too.
-        gap = tree(label)[path].split("**Residual gap (GitLab):")[1].replace("\\_", "_")
-        assert f"Every deploy identity trusts the same subject, `{subject}`" in gap
+        gap = tree(label)[path].split("**GitLab: the deploy identities are bound to a branch")[1]
+        gap = gap.replace("\\_", "_")
         for env in environments:
-            assert f"`{answers(label)['project_name']}-{env}-ci`" in gap.split("Why")[0]
+            expected = f"`{project}-{env}-ci` ← `deploy/{env}`"
+            if not protected[env]:
+                expected = f"`{project}-{env}-ci`"
+            assert expected in gap.split("Why")[0], (path, env)
         for fact in ("`environment`, `environment_protected` and `ref_protected`",
                      "`ci_id_token_sub_claim_components`", "`claimsMatchingExpression`",
                      "`azuread_application_flexible_federated_identity_credential`",
-                     "without the approval of its GitLab protected environment",
+                     "the protected environment's approvals gate only the jobs that declare it",
                      "`apply:<env>`, `deploy:<env>` and `rollback:<env>`",
-                     "Protect the default branch", "`.gitlab-ci.yml` under code owners"):  # fmt: skip
+                     "only Maintainers merge into", "Code Owners"):  # fmt: skip
             assert fact in gap, (path, fact)
 
 

@@ -367,8 +367,13 @@ def test_plans_of_protected_environments_run_from_the_default_branch_only(
         )
         assert "repo:${var.repository}:ref:refs/heads/${var.default_branch}" in plan
     else:
+        # Protected: the default branch and the environment's own deploy branch, whose apply
+        # checks a plan of its own pipeline; never a merge request.
         protected = re.findall(r"env\.protected \? \[(.*?)\] :", plan)[-1]
-        assert protected == '"${local.attribute}.plan/branch:${var.default_branch}:true"'
+        assert protected == (
+            '"${local.attribute}.plan/branch:${var.default_branch}:true", '
+            '"${local.attribute}.plan/branch:${local.gitlab_deploy_branches[name]}:true"'
+        )
         assert "merge_request" not in plan
 
 
@@ -389,7 +394,11 @@ def test_deploy_identities_trust_only_their_environment(answers: dict[str, Any])
             local["attribute_condition"].count("assertion.repository == '${var.repository}'") == 1
         )
     else:
-        assert ".deploy/${name}:${protected}:branch:${var.default_branch}:true" in deploy
+        assert ".deploy/${name}:${protected}:branch:${local.gitlab_deploy_branches[name]}:true" in deploy
+        assert local["gitlab_deploy_branches"] == (
+            "${{for name, env in local.ci_environments : name => (env.protected ? "
+            '"${var.gitlab_deploy_branch_prefix}${name}" : var.default_branch)}}'
+        )
         assert 'env.protected ? ["true"] : ["true", "false"]' in deploy
         mapping = local["attribute_mapping"]
         assert "assertion.project_path == '${var.repository}'" in local["attribute_condition"]
@@ -438,8 +447,10 @@ def test_gitlab_deploy_identities_accept_only_their_protected_environment(
 
     def members(env: dict[str, Any]) -> set[str]:
         values: list[str] = json.loads(when_protected if env["protected"] else otherwise)
+        branch = f"deploy/{env['name']}" if env["protected"] else "main"
         return {template.replace("${name}", env["name"]).replace("${protected}", value)
-                .replace("${var.default_branch}", "main") for value in values}  # fmt: skip
+                .replace("${local.gitlab_deploy_branches[name]}", branch)
+                for value in values}  # fmt: skip
 
     def accepted(claims: dict[str, str]) -> set[str]:
         value = gitlab_deploy_attribute(expression[1], claims)
@@ -448,8 +459,13 @@ def test_gitlab_deploy_identities_accept_only_their_protected_environment(
     main = {"project_path": answers["repository"], "ref_type": "branch", "ref": "main",
             "ref_protected": "true"}  # fmt: skip
     for env in ENVIRONMENTS:
-        job = {**main, "environment": env["name"], "environment_protected": "true"}
+        # Its jobs run on its deploy branch: a protected environment's own (deploy/<env>).
+        branch = f"deploy/{env['name']}" if env["protected"] else "main"
+        job = {**main, "ref": branch, "environment": env["name"], "environment_protected": "true"}
         assert accepted(job) == {env["name"]}
+        if env["protected"]:
+            # Not even a job of that environment on the default branch.
+            assert accepted({**job, "ref": "main"}) == set()
         # A protected environment that GitLab no longer protects, a job on another branch, an
         # unprotected main, a tag named main: none of them signs in.
         assert accepted({**job, "environment_protected": "false"}) == (
