@@ -33,6 +33,8 @@ from infrascaffold.update.lines import has_conflict_markers
 from infrascaffold.update.plan import UpdatePlan, plan_update
 from infrascaffold.update.review import merged_tree, refuse_rebuild, review_merged
 from infrascaffold.validate import Finding
+from infrascaffold.write.ci_root import Placement
+from infrascaffold.write.journal import RootChanges
 from infrascaffold.write.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.write.writer import apply_changes, clean_up
 
@@ -85,12 +87,13 @@ def run(directory: Path, options: UpdateOptions) -> int:
             ask,
             previous_decisions=record.decisions,
             limits=options.limits,
+            infra_dir=record.placement.infra_dir,
         )
     except AnswerError as exc:
         raise (exc if ask else with_how_to_give(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    ours = read_files(directory, set(record.base) | set(result.tree))
+    ours = read_files(directory, set(record.base) | set(result.tree), record.placement)
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     upgrade = newer_release(record.pack_meta, pack.version)
     if options.check:
@@ -109,24 +112,44 @@ def run(directory: Path, options: UpdateOptions) -> int:
             result.decisions,
             dest=directory,
             requested=options.pack_ref or _recorded_request(record),
+            placement=record.placement,
         )
-        writes = {**plan.writes(), **_record_writes(directory, new_record)}
-        deletes = plan.deletes() + [f"{BASE_DIR}/{p}" for p in record.base if p not in result.tree]
-        apply_changes(directory, writes, deletes)
-        _register_conflicts(directory, plan, record.base, ours, result.tree)
+        _write(directory, record, plan, new_record, result.tree)
+        _register_conflicts(directory, plan, record, ours, result.tree)
     failed = plan.conflicts or any(f.severity == "error" for f in findings)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _write(
+    directory: Path,
+    record: Record,
+    plan: UpdatePlan,
+    new_record: Mapping[str, str],
+    theirs: Mapping[str, str],
+) -> None:
+    """One journaled change: DEST's files and record, and the CI files where they are recorded."""
+    placement = record.placement
+    writes, root_writes = placement.split(plan.writes())
+    writes.update(_record_writes(directory, new_record))
+    deletes, root_deletes = placement.split(dict.fromkeys(plan.deletes(), ""))
+    gone = [f"{BASE_DIR}/{p}" for p in record.base if p not in theirs]
+    root = placement.root(directory)
+    changes = RootChanges(root, root_writes, list(root_deletes)) if root else None
+    apply_changes(directory, writes, [*deletes, *gone], root=changes)
 
 
 def _register_conflicts(
     directory: Path,
     plan: UpdatePlan,
-    base: Mapping[str, str],
+    record: Record,
     ours: Mapping[str, str],
     theirs: Mapping[str, str],
 ) -> None:
+    base, disk_path = record.base, record.placement.disk_path
     sides = {
-        c.path: ConflictSides(base.get(c.path), ours.get(c.path, ""), theirs.get(c.path, ""))
+        disk_path(c.path): ConflictSides(
+            base.get(c.path), ours.get(c.path, ""), theirs.get(c.path, "")
+        )
         for c in plan.conflicts
     }
     if register_unmerged(directory, sides):
@@ -165,7 +188,7 @@ def _recorded_request(record: Record) -> str | None:
 def files_with_markers(directory: Path, record: Record) -> list[str]:
     """The generated files (paths relative to DIRECTORY) that hold conflict markers."""
     marked = []
-    for rel in sorted(record.base):
+    for rel in sorted(map(record.placement.disk_path, record.base)):
         path = directory / rel
         if path.is_file() and has_conflict_markers(
             path.read_text(encoding="utf-8", errors="replace")
@@ -192,11 +215,13 @@ def _report_markers(marked: list[str], output_format: str) -> int:
     return EXIT_FINDINGS
 
 
-def read_files(directory: Path, paths: set[str]) -> dict[str, str]:
-    """The text of those of `paths` that exist under DIRECTORY."""
+def read_files(
+    directory: Path, paths: set[str], placement: Placement | None = None
+) -> dict[str, str]:
+    """The text of those of `paths` (render paths) that exist where `placement` puts them."""
     files = {}
     for rel in sorted(paths):
-        path = directory / rel
+        path = directory / (placement.disk_path(rel) if placement else rel)
         if not path.is_file():
             continue
         try:
