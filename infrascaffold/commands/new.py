@@ -100,7 +100,8 @@ def run(
         _print_plan(dest, result.tree, files)
         _report_placement(dest, placement, at_root, planned=True)
         return EXIT_OK
-    message = render_message_after(pack, result.answers, str(dest), limits)  # fails before writing
+    # the message fails before anything is written
+    message = render_message_after(pack, result.answers, str(dest), limits, placement.infra_dir)
     root = placement.root(dest)
     apply_changes(dest, files, root=RootChanges(root, at_root) if root and at_root else None)
     _report(result, dest, quiet=quiet, verbose=verbose)

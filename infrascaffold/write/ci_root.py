@@ -73,7 +73,8 @@ class Placement:
         return inside, root
 
     def root(self, dest: Path) -> Path | None:
-        return (dest / self.to_root) if self.at_root else None
+        """The repository root of DEST (computed lexically: DEST may not exist yet)."""
+        return Path(os.path.normpath(dest.absolute() / self.to_root)) if self.at_root else None
 
     def as_record(self) -> dict[str, str] | None:
         if not self.at_root:
@@ -147,7 +148,7 @@ def refuse_foreign_root_files(dest: Path, placement: Placement, paths: list[str]
     if taken:
         more = f" and {len(taken) - 1} more" if len(taken) > 1 else ""
         raise WriteError(
-            str(Path(os.path.normpath(root / taken[0]))),
+            str(root / taken[0]),
             f"exists and was not written by infrascaffold{more}; move it away, "
             "or keep the CI files in DEST with --no-ci-at-root",
         )
