@@ -33,7 +33,7 @@ from infrascaffold.update.lines import has_conflict_markers
 from infrascaffold.update.plan import UpdatePlan, plan_update
 from infrascaffold.update.review import merged_tree, refuse_rebuild, review_merged
 from infrascaffold.validate import Finding
-from infrascaffold.write.ci_root import Placement
+from infrascaffold.write.ci_root import Placement, refuse_foreign_root_files
 from infrascaffold.write.journal import RootChanges
 from infrascaffold.write.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.write.writer import apply_changes, clean_up
@@ -93,6 +93,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
         raise (exc if ask else with_how_to_give(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    _refuse_foreign_root_files(directory, record, result.tree)
     ours = read_files(directory, set(record.base) | set(result.tree), record.placement)
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     upgrade = newer_release(record.pack_meta, pack.version)
@@ -118,6 +119,13 @@ def run(directory: Path, options: UpdateOptions) -> int:
         _register_conflicts(directory, plan, record, ours, result.tree)
     failed = plan.conflicts or any(f.severity == "error" for f in findings)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _refuse_foreign_root_files(directory: Path, record: Record, theirs: Mapping[str, str]) -> None:
+    """A new CI file of the pack may not take over a root file the team wrote (their app's CI)."""
+    _, at_root = record.placement.split(theirs)
+    new = [rel for rel in at_root if rel not in record.base]
+    refuse_foreign_root_files(directory, record.placement, new)
 
 
 def _write(

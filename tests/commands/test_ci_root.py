@@ -251,3 +251,22 @@ def test_outside_a_repository_nothing_moves(tmp_path: Path, flag: str | None) ->
     else:
         assert done.returncode == 0, done.stderr
         assert (tmp_path / "plain" / "infra" / ".github" / "workflows" / "ci.yml").is_file()
+
+
+def test_update_refuses_a_new_pack_workflow_over_the_teams_own(tmp_path: Path) -> None:
+    app = app_repository(tmp_path)
+    dest = app / "infra"
+    v1 = make_pack(tmp_path / "v1", "1.0.0")
+    assert run_cli("new", str(dest), "--pack", str(v1), "--defaults").returncode == 0
+    ours = build_file_tree(app, {".github/workflows/app.yml": "name: the app's own CI\n"})
+    v2 = make_pack(tmp_path / "v2", "2.0.0")
+    (v2 / "files/.github/workflows/app.yml.j2").write_text(WORKFLOW.format(extra=""))
+    before = files_under(app)
+    updated = run_cli("update", str(dest), "--pack", str(v2))
+    assert updated.returncode == 2
+    assert updated.stderr == (
+        f"error: {(ours / '.github/workflows/app.yml').resolve()}: exists and was not written by "
+        "infrascaffold; move it away, or keep the CI files in DEST with --no-ci-at-root\n"
+    )
+    assert files_under(app) == before
+    assert (app / ".github/workflows/app.yml").read_text() == "name: the app's own CI\n"
