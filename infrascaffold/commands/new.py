@@ -144,7 +144,7 @@ def _interview(
     answers = review.interview_answers(pack, env, provided, ask)
     while True:
         result = _render_keeping_answers(pack, answers, dest, pack_ref, limits, placement)
-        choice = review.review(pack, result.answers, len(result.tree), str(dest))
+        choice = review.review(pack, result.answers, len(result.tree), _where(dest, placement))
         if choice == review.WRITE:
             return result
         if choice == review.CANCEL:
@@ -179,6 +179,12 @@ def _report(result: Generation, dest: Path, *, quiet: bool, verbose: bool) -> No
         pack = result.pack
         count = len(result.tree)
         click.echo(f"Rendered {count} files of pack {pack.name} {pack.version} into {dest}")
+
+
+def _where(dest: Path, placement: Placement) -> str:
+    """DEST for the review's question, and the root when the CI files go there."""
+    root = placement.root(dest)
+    return f"{dest} (CI files at the repository root {root})" if root else str(dest)
 
 
 def _report_placement(

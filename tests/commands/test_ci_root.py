@@ -4,6 +4,7 @@ the tool did not write is refused. Real processes, real git."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,17 @@ def test_update_refuses_a_new_pack_workflow_over_the_teams_own(tmp_path: Path) -
     )
     assert files_under(app) == before
     assert (app / ".github/workflows/app.yml").read_text() == "name: the app's own CI\n"
+
+
+def test_the_interview_says_before_writing_that_ci_files_go_to_the_root(tmp_path: Path) -> None:
+    from tests.answers.test_interview import ENTER, answer, pexpect, spawn
+
+    app = app_repository(tmp_path)
+    child = spawn("new", str(app / "infra"), "--pack", str(make_pack(tmp_path / "p", "1.0.0")))
+    answer(child, r"greeting")
+    where = f"to {app}/infra (CI files at the repository root {app.resolve()})? "
+    answer(child, re.escape(where), "y" + ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert (app / ".github" / "workflows" / "ci.yml").is_file()
