@@ -98,6 +98,9 @@ def test_new_puts_the_platform_workflows_at_the_root_pointed_at_infra(tmp_path: 
     assert "infra/scripts/dora_metrics.py" in (workflows / "dora-metrics.yml").read_text()
     assert (app / "infra" / "scripts" / "dora_metrics.py").is_file()
     assert recorded(app / "infra")["ci_at_root"] == {"repository_root": "..", "infra_dir": "infra"}
+    dossier = (app / "infra" / "docs" / "INFRASTRUCTURE.md").read_text()
+    assert "are at the root of the repository that holds this\nfolder" in dossier
+    assert "their jobs work in `infra/`" in dossier
     # The base keeps them under their render paths.
     assert (app / "infra" / ".infrascaffold" / "base" / ".github" / "workflows").is_dir()
 
@@ -129,6 +132,8 @@ def test_gitlab_ci_goes_to_the_root_and_a_foreign_one_is_refused(tmp_path: Path)
         "infra/**/*.hcl",
     ]
     assert (app / ".gitlab" / "infrascaffold" / "requirements.txt").is_file()
+    dossier = (app / "infra" / "docs" / "INFRASTRUCTURE.md").read_text()
+    assert "`.gitlab-ci.yml` (and `.gitlab/`) are at the root of the repository" in dossier
     cmd = [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci"]
     schema = run([*cmd, "--data-transform", "gitlab-ci", str(app / ".gitlab-ci.yml")])
     assert schema.returncode == 0, schema.stdout + schema.stderr
