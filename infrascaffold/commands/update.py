@@ -33,7 +33,7 @@ from infrascaffold.update.lines import has_conflict_markers
 from infrascaffold.update.plan import UpdatePlan, plan_update
 from infrascaffold.update.review import merged_tree, refuse_rebuild, review_merged
 from infrascaffold.validate import Finding
-from infrascaffold.write.ci_root import Placement, refuse_foreign_root_files
+from infrascaffold.write.ci_root import Placement, check_recorded_root, refuse_foreign_root_files
 from infrascaffold.write.journal import RootChanges
 from infrascaffold.write.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.write.writer import apply_changes, clean_up
@@ -65,6 +65,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
         raise InfrascaffoldError(str(directory), "no such folder")
     clean_up(directory)  # roll back a killed earlier run before reading the team's files
     record = load_record(directory)
+    check_recorded_root(directory, record.placement)
     marked = files_with_markers(directory, record)
     if options.check and marked:
         return _report_markers(marked, options.output_format)

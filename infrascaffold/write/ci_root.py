@@ -139,6 +139,25 @@ def placement_from_record(meta: Mapping[str, Any]) -> Placement:
     return Placement(to_root=to_root, infra_dir=infra_dir)
 
 
+def check_recorded_root(dest: Path, placement: Placement) -> None:
+    """Refuse to update when DEST is no longer where its record puts it in the repository.
+
+    The recorded root must be the top of a git work tree and DEST its `infra_dir`: otherwise
+    (DEST moved, or copied out of its repository) the CI files would be merged into a folder
+    that is not theirs, and their paths would name the old place.
+    """
+    root = placement.root(dest)
+    if root is None:
+        return
+    if not _has_git(root) or (root / placement.infra_dir).resolve() != dest.resolve():
+        raise WriteError(
+            str(dest),
+            f"its record puts the CI files at the repository root {placement.to_root} with this "
+            f"folder at {placement.infra_dir}/, and that is not where it is now: move it back, or "
+            f"correct `{RECORD_KEY}` in .infrascaffold/pack.yaml (update then moves the paths)",
+        )
+
+
 def refuse_foreign_root_files(dest: Path, placement: Placement, paths: list[str]) -> None:
     """Refuse root CI files that exist already: the tool did not write them (`new`)."""
     root = placement.root(dest)

@@ -290,3 +290,26 @@ def test_the_interview_says_before_writing_that_ci_files_go_to_the_root(tmp_path
     child.close()
     assert child.exitstatus == 0, child.before
     assert (app / ".github" / "workflows" / "ci.yml").is_file()
+
+
+def test_a_moved_folder_is_refused_until_its_record_says_where_it_is(tmp_path: Path) -> None:
+    app = app_repository(tmp_path)
+    pack = make_pack(tmp_path / "p", "1.0.0")
+    assert run_cli("new", str(app / "infra"), "--pack", str(pack), "--defaults").returncode == 0
+    (app / "deploy").mkdir()
+    (app / "infra").rename(app / "deploy" / "infra")
+    dest = app / "deploy" / "infra"
+    refused = run_cli("update", str(dest), "--set", "greeting=hi")
+    assert refused.returncode == 2
+    assert "that is not where it is now" in refused.stderr
+    assert "echo hello" in (app / ".github/workflows/ci.yml").read_text()  # nothing written
+    meta = dest / ".infrascaffold" / "pack.yaml"
+    meta.write_text(
+        meta.read_text()
+        .replace("repository_root: ..", "repository_root: ../..")
+        .replace("infra_dir: infra", "infra_dir: deploy/infra")
+    )
+    updated = run_cli("update", str(dest), "--set", "greeting=hi", "--pack", str(pack))
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    text = (app / ".github/workflows/ci.yml").read_text()
+    assert 'working-directory: "deploy/infra"' in text and "echo hi" in text
