@@ -313,3 +313,15 @@ def test_a_moved_folder_is_refused_until_its_record_says_where_it_is(tmp_path: P
     assert updated.returncode == 0, updated.stdout + updated.stderr
     text = (app / ".github/workflows/ci.yml").read_text()
     assert 'working-directory: "deploy/infra"' in text and "echo hi" in text
+
+
+def test_a_dry_run_says_where_the_ci_files_would_go_and_writes_nothing(tmp_path: Path) -> None:
+    app = app_repository(tmp_path)
+    pack = make_pack(tmp_path / "p", "1.0.0")
+    done = run_cli("new", str(app / "infra"), "--pack", str(pack), "--defaults", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"CI files (1) would go to the repository root {app.resolve()}: .github/workflows"
+        in done.stdout
+    )
+    assert files_under(app) == {"README.md"}
