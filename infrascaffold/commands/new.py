@@ -104,7 +104,7 @@ def run(
     message = render_message_after(pack, result.answers, str(dest), limits, placement.infra_dir)
     root = placement.root(dest)
     apply_changes(dest, files, root=RootChanges(root, at_root) if root and at_root else None)
-    _report(result, dest, quiet=quiet, verbose=verbose)
+    _report(result, dest, placement, quiet=quiet, verbose=verbose)
     if not quiet:
         _report_placement(dest, placement, at_root, planned=False)
     run_tasks(pack.tasks, dest)
@@ -171,10 +171,12 @@ def _render_keeping_answers(
         raise type(exc)(exc.path, kept) from exc
 
 
-def _report(result: Generation, dest: Path, *, quiet: bool, verbose: bool) -> None:
-    if verbose:
+def _report(
+    result: Generation, dest: Path, placement: Placement, *, quiet: bool, verbose: bool
+) -> None:
+    if verbose:  # paths relative to DEST: ../.github/workflows/… for the CI files at the root
         for path in sorted(result.tree):
-            click.echo(f"create {path}")
+            click.echo(f"create {placement.disk_path(path)}")
     if not quiet:
         pack = result.pack
         count = len(result.tree)

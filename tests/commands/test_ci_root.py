@@ -196,9 +196,10 @@ def test_update_merges_an_edited_root_workflow_with_a_pack_change(tmp_path: Path
     app = app_repository(tmp_path)
     dest = app / "infra"
     v1 = make_pack(tmp_path / "v1", "1.0.0")
-    done = run_cli("new", str(dest), "--pack", str(v1), "--defaults")
+    done = run_cli("new", str(dest), "--pack", str(v1), "--defaults", "--verbose")
     assert done.returncode == 0, done.stderr
     assert "CI files (1) went to the repository root" in done.stdout
+    assert "create .github/CODEOWNERS\ncreate ../.github/workflows/ci.yml\n" in done.stdout
     root_workflow = app / ".github" / "workflows" / "ci.yml"
     assert 'working-directory: "infra"' in root_workflow.read_text()
     assert (dest / ".github" / "CODEOWNERS").is_file()  # not an entry point: stays in DEST
