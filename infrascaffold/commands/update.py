@@ -271,7 +271,8 @@ def _report_text(
     for change in plan.changes:
         if change.action != "unchanged":
             extra = f" ({change.conflicts} conflict(s))" if change.conflicts else ""
-            click.echo(f"{change.action:<13} {change.path}{extra}")
+            where = record.placement.disk_path(change.path)  # ../.gitlab-ci.yml at the root
+            click.echo(f"{change.action:<13} {where}{extra}")
     counts = _counts(plan)
     summary = ", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to change"
     prefix = "dry run: " if dry_run else ""
@@ -295,7 +296,7 @@ def _report_check(
     plan: UpdatePlan, pack: Pack, record: Record, output_format: str, upgrade: Upgrade | None
 ) -> int:
     notice = upgrade.notice(pack.name, pack.version) if upgrade else None
-    stale = [f"{c.action:<13} {c.path}" for c in plan.changing]
+    stale = [f"{c.action:<13} {record.placement.disk_path(c.path)}" for c in plan.changing]
     if pack.version != record.pack_version:
         stale.append(f"pack {pack.name} {record.pack_version} → {pack.version} is available")
     if notice:
@@ -317,7 +318,11 @@ def _summary(plan: UpdatePlan, pack: Pack, record: Record) -> dict[str, Any]:
     return {
         "pack": {"name": pack.name, "from": record.pack_version, "to": pack.version},
         "changes": [
-            {"path": c.path, "action": c.action, "conflicts": c.conflicts}
+            {
+                "path": record.placement.disk_path(c.path),
+                "action": c.action,
+                "conflicts": c.conflicts,
+            }
             for c in plan.changes
             if c.action != "unchanged"
         ],

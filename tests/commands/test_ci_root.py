@@ -212,9 +212,11 @@ def test_update_merges_an_edited_root_workflow_with_a_pack_change(tmp_path: Path
     v2 = make_pack(tmp_path / "v2", "2.0.0", extra="      - run: echo v2\n")
 
     check = run_cli("update", str(dest), "--check", "--pack", str(v2))
-    assert check.returncode == 1 and ".github/workflows/ci.yml" in check.stdout
+    assert check.returncode == 1 and "updated       ../.github/workflows/ci.yml" not in check.stdout
+    assert "merged        ../.github/workflows/ci.yml" in check.stdout
     updated = run_cli("update", str(dest), "--pack", str(v2))
     assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert "merged        ../.github/workflows/ci.yml\n" in updated.stdout
     text = root_workflow.read_text()
     assert "on: [push, pull_request]" in text and "- run: echo v2" in text
     assert not (dest / ".github" / "workflows").exists()
