@@ -328,3 +328,25 @@ def test_a_dry_run_says_where_the_ci_files_would_go_and_writes_nothing(tmp_path:
         in done.stdout
     )
     assert files_under(app) == {"README.md"}
+
+
+def test_another_clone_updates_the_ci_files_at_its_own_root(tmp_path: Path) -> None:
+    app = app_repository(tmp_path)
+    pack = make_pack(app / "packs" / "svc", "1.0.0")  # recorded relative: ../packs/svc
+    assert run_cli("new", str(app / "infra"), "--pack", str(pack), "--defaults").returncode == 0
+    git(app, "add", "-A")
+    git(app, "commit", "-qm", "scaffold")
+    clone = tmp_path / "elsewhere" / "checkout"
+    clone.parent.mkdir()
+    git(tmp_path, "clone", "-q", str(app), str(clone))
+    updated = run_cli("update", str(clone / "infra"), "--set", "greeting=hi")
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert "echo hi" in (clone / ".github/workflows/ci.yml").read_text()
+    assert "echo hello" in (app / ".github/workflows/ci.yml").read_text()  # the original's own
+    assert git(clone, "status", "--porcelain").stdout.splitlines() == [
+        " M .github/workflows/ci.yml",
+        " M infra/.infrascaffold/answers.yaml",
+        " M infra/.infrascaffold/base/.github/workflows/ci.yml",
+        " M infra/.infrascaffold/base/main.tf",
+        " M infra/main.tf",
+    ]
