@@ -97,7 +97,7 @@ def run(
             raise WriteError(exc.path, kept) from exc
         raise
     if dry_run:
-        _print_plan(dest, result.tree, files)
+        _print_plan(dest, result.tree, len(files) + len(at_root), placement)
         _report_placement(dest, placement, at_root, planned=True)
         return EXIT_OK
     # the message fails before anything is written
@@ -213,8 +213,8 @@ def _save_answers(answers: dict[str, Any]) -> Path:
     return path
 
 
-def _print_plan(dest: Path, tree: dict[str, str], files: dict[str, str]) -> None:
+def _print_plan(dest: Path, tree: dict[str, str], count: int, placement: Placement) -> None:
     for path, text in tree.items():
-        click.echo(f"{len(text.encode()):>8}  {path}")
-    recorded = len(files) - len(tree)
+        click.echo(f"{len(text.encode()):>8}  {placement.disk_path(path)}")
+    recorded = count - len(tree)
     click.echo(f"dry run: {len(tree)} files (+{recorded} record files) would be written to {dest}")

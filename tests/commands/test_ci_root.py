@@ -327,6 +327,8 @@ def test_a_dry_run_says_where_the_ci_files_would_go_and_writes_nothing(tmp_path:
         f"CI files (1) would go to the repository root {app.resolve()}: .github/workflows"
         in done.stdout
     )
+    assert "     157  ../.github/workflows/ci.yml\n" in done.stdout
+    assert "dry run: 3 files (+5 record files) would be written to" in done.stdout
     assert files_under(app) == {"README.md"}
 
 
