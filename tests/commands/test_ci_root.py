@@ -132,6 +132,9 @@ def test_gitlab_ci_goes_to_the_root_and_a_foreign_one_is_refused(tmp_path: Path)
         "infra/**/*.hcl",
     ]
     assert (app / ".gitlab" / "infrascaffold" / "requirements.txt").is_file()
+    # Renovate reads .gitlab/renovate.json at the root (never a renovate.json in infra/).
+    assert (app / ".gitlab" / "renovate.json").is_file()
+    assert not (app / "infra" / "renovate.json").exists()
     dossier = (app / "infra" / "docs" / "INFRASTRUCTURE.md").read_text()
     assert "`.gitlab-ci.yml` (and `.gitlab/`) are at the root of the repository" in dossier
     cmd = [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci"]

@@ -282,10 +282,12 @@ def test_github_actions_renders_workflows_only() -> None:
 
 def test_gitlab_ci_renders_one_file() -> None:
     # One file: the schema check and checkov read .gitlab-ci.yml, not the files it would include.
-    # (and the update job's pinned requirements, which no pipeline includes)
+    # (and the update job's pinned requirements and Renovate's configuration, which no pipeline
+    # includes)
     assert list(files_of(("gitlab-ci", "kubernetes", "canary"))) == [
         GITLAB,
         ".gitlab/infrascaffold/requirements.txt",
+        ".gitlab/renovate.json",
     ]
 
 
