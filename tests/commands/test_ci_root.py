@@ -100,6 +100,8 @@ def test_new_puts_the_platform_workflows_at_the_root_pointed_at_infra(tmp_path: 
     assert recorded(app / "infra")["ci_at_root"] == {"repository_root": "..", "infra_dir": "infra"}
     dossier = (app / "infra" / "docs" / "INFRASTRUCTURE.md").read_text()
     assert "are at the root of the repository that holds this\nfolder" in dossier
+    security = (app / "infra" / "docs" / "SECURITY.md").read_text()
+    assert "review of `.github/` and `infra/`: a `CODEOWNERS` entry" in security
     assert "their jobs work in `infra/`" in dossier
     # The base keeps them under their render paths.
     assert (app / "infra" / ".infrascaffold" / "base" / ".github" / "workflows").is_dir()
