@@ -33,7 +33,14 @@ from infrascaffold.update.lines import has_conflict_markers
 from infrascaffold.update.plan import UpdatePlan, plan_update
 from infrascaffold.update.review import merged_tree, refuse_rebuild, review_merged
 from infrascaffold.validate import Finding
-from infrascaffold.write.ci_root import Placement, check_recorded_root, refuse_foreign_root_files
+from infrascaffold.write.ci_root import (
+    IN_DEST,
+    Placement,
+    check_recorded_root,
+    choose_placement,
+    is_ci_entry_point,
+    refuse_foreign_root_files,
+)
 from infrascaffold.write.journal import RootChanges
 from infrascaffold.write.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.write.writer import apply_changes, clean_up
@@ -57,6 +64,7 @@ class UpdateOptions:
     changes: Mapping[str, Any] = field(default_factory=dict)  # answers set by `env add|remove`
     trust: bool = False  # the pack may extend a remote (git) pack, as `new --trust`
     limits: Limits = DEFAULT_LIMITS  # bounds of the render, as `new --max-*`
+    ci_at_root: bool | None = None  # move the CI files to the repository root (or back to DEST)
 
 
 def run(directory: Path, options: UpdateOptions) -> int:
@@ -66,6 +74,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
     clean_up(directory)  # roll back a killed earlier run before reading the team's files
     record = load_record(directory)
     check_recorded_root(directory, record.placement)
+    placement = _target_placement(directory, record, options.ci_at_root)
     marked = files_with_markers(directory, record)
     if options.check and marked:
         return _report_markers(marked, options.output_format)
@@ -88,13 +97,13 @@ def run(directory: Path, options: UpdateOptions) -> int:
             ask,
             previous_decisions=record.decisions,
             limits=options.limits,
-            infra_dir=record.placement.infra_dir,
+            infra_dir=placement.infra_dir,
         )
     except AnswerError as exc:
         raise (exc if ask else with_how_to_give(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    _refuse_foreign_root_files(directory, record, result.tree)
+    _refuse_foreign_root_files(directory, record, placement, result.tree)
     ours = read_files(directory, set(record.base) | set(result.tree), record.placement)
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     upgrade = newer_release(record.pack_meta, pack.version)
@@ -106,6 +115,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
         click.echo(upgrade.notice(pack.name, pack.version))
     if options.show_diff:
         _print_diff(plan, ours)
+    _report_move(directory, record.placement, placement, options)
     if not options.dry_run:
         new_record = record_files(
             pack,
@@ -114,47 +124,81 @@ def run(directory: Path, options: UpdateOptions) -> int:
             result.decisions,
             dest=directory,
             requested=options.pack_ref or _recorded_request(record),
-            placement=record.placement,
+            placement=placement,
         )
-        _write(directory, record, plan, new_record, result.tree)
-        _register_conflicts(directory, plan, record, ours, result.tree)
+        _write(directory, record, placement, plan, ours, new_record, result.tree)
+        _register_conflicts(directory, plan, record, placement, ours, result.tree)
     failed = plan.conflicts or any(f.severity == "error" for f in findings)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _refuse_foreign_root_files(directory: Path, record: Record, theirs: Mapping[str, str]) -> None:
-    """A new CI file of the pack may not take over a root file the team wrote (their app's CI)."""
-    _, at_root = record.placement.split(theirs)
-    new = [rel for rel in at_root if rel not in record.base]
-    refuse_foreign_root_files(directory, record.placement, new)
+def _target_placement(directory: Path, record: Record, ci_at_root: bool | None) -> Placement:
+    """The recorded placement, or the one `--ci-at-root` / `--no-ci-at-root` moves to."""
+    if ci_at_root is None or ci_at_root == record.placement.at_root:
+        return record.placement
+    return choose_placement(directory, True) if ci_at_root else IN_DEST
+
+
+def _report_move(
+    directory: Path, recorded: Placement, placement: Placement, options: UpdateOptions
+) -> None:
+    if placement == recorded or options.output_format != "text":
+        return
+    root = placement.root(directory)
+    where = f"to the repository root {root}" if root else f"back into {directory}"
+    verb = "would move" if options.dry_run else "moved"
+    click.echo(f"{'dry run: ' if options.dry_run else ''}the CI files {verb} {where}")
+
+
+def _refuse_foreign_root_files(
+    directory: Path, record: Record, placement: Placement, theirs: Mapping[str, str]
+) -> None:
+    """A CI file may not take over a root file the team wrote (their application's CI)."""
+    _, at_root = placement.split(theirs)
+    moving = placement != record.placement  # then nothing at the root is the tool's yet
+    new = [rel for rel in at_root if moving or rel not in record.base]
+    refuse_foreign_root_files(directory, placement, new)
 
 
 def _write(
     directory: Path,
     record: Record,
+    placement: Placement,
     plan: UpdatePlan,
+    ours: Mapping[str, str],
     new_record: Mapping[str, str],
     theirs: Mapping[str, str],
 ) -> None:
-    """One journaled change: DEST's files and record, and the CI files where they are recorded."""
-    placement = record.placement
-    writes, root_writes = placement.split(plan.writes())
-    writes.update(_record_writes(directory, new_record))
-    deletes, root_deletes = placement.split(dict.fromkeys(plan.deletes(), ""))
+    """One journaled change: DEST's files and record, and the CI files at `placement`.
+
+    When `placement` differs from the recorded one, every CI file the team has (merged with the
+    new render) is written at the new place and removed from the old one.
+    """
+    writes, deletes = plan.writes(), plan.deletes()
+    old_ci: list[str] = []
+    if placement != record.placement:
+        old_ci = [rel for rel in ours if is_ci_entry_point(rel)]
+        kept = {rel: ours[rel] for rel in old_ci if rel not in deletes}
+        writes = {**kept, **writes}
+    dest_writes, root_writes = placement.split(writes)
+    dest_writes.update(_record_writes(directory, new_record))
+    dest_deletes, root_deletes = placement.split(dict.fromkeys(deletes, ""))
+    old_dest, old_root = record.placement.split(dict.fromkeys(old_ci, ""))
     gone = [f"{BASE_DIR}/{p}" for p in record.base if p not in theirs]
-    root = placement.root(directory)
-    changes = RootChanges(root, root_writes, list(root_deletes)) if root else None
-    apply_changes(directory, writes, [*deletes, *gone], root=changes)
+    root = placement.root(directory) or record.placement.root(directory)
+    changes = RootChanges(root, root_writes, [*root_deletes, *old_root]) if root else None
+    apply_changes(directory, dest_writes, [*dest_deletes, *old_dest, *gone], root=changes)
 
 
 def _register_conflicts(
     directory: Path,
     plan: UpdatePlan,
     record: Record,
+    placement: Placement,
     ours: Mapping[str, str],
     theirs: Mapping[str, str],
 ) -> None:
-    base, disk_path = record.base, record.placement.disk_path
+    base, disk_path = record.base, placement.disk_path
     sides = {
         disk_path(c.path): ConflictSides(
             base.get(c.path), ours.get(c.path, ""), theirs.get(c.path, "")

@@ -357,3 +357,53 @@ def test_another_clone_updates_the_ci_files_at_its_own_root(tmp_path: Path) -> N
         " M infra/.infrascaffold/base/main.tf",
         " M infra/main.tf",
     ]
+
+
+def test_update_moves_the_ci_files_of_an_old_render_to_the_root_and_back(tmp_path: Path) -> None:
+    app = app_repository(tmp_path)
+    dest = app / "infra"
+    pack = make_pack(tmp_path / "p", "1.0.0")
+    assert (
+        run_cli("new", str(dest), "--pack", str(pack), "--defaults", "--no-ci-at-root").returncode
+        == 0
+    )
+    inside = dest / ".github" / "workflows" / "ci.yml"
+    inside.write_text(inside.read_text().replace("on: [push]", "on: [push, pull_request]"))
+    git(app, "add", "-A")
+    git(app, "commit", "-qm", "scaffold, CI files in infra/ (never run by GitHub)")
+
+    moved = run_cli("update", str(dest), "--ci-at-root")
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert f"the CI files moved to the repository root {app.resolve()}" in moved.stdout
+    at_root = (app / ".github" / "workflows" / "ci.yml").read_text()
+    assert "on: [push, pull_request]" in at_root  # the team's edit moved with the file
+    assert 'working-directory: "infra"' in at_root  # and the new render's path merged in
+    assert not (dest / ".github" / "workflows").exists()
+    assert (dest / ".github" / "CODEOWNERS").is_file()  # not an entry point: stays
+    assert recorded(dest)["ci_at_root"] == {"repository_root": "..", "infra_dir": "infra"}
+    assert run_cli("update", str(dest), "--check").stdout == "up to date\n"
+
+    back = run_cli("update", str(dest), "--no-ci-at-root")
+    assert back.returncode == 0, back.stdout + back.stderr
+    assert f"the CI files moved back into {dest}" in back.stdout
+    assert not (app / ".github").exists()
+    text = inside.read_text()
+    assert "on: [push, pull_request]" in text and 'working-directory: "."' in text
+    assert "ci_at_root" not in recorded(dest)
+
+
+def test_moving_to_the_root_refuses_a_workflow_the_team_has_there(tmp_path: Path) -> None:
+    app = app_repository(tmp_path)
+    dest = app / "infra"
+    pack = make_pack(tmp_path / "p", "1.0.0")
+    assert (
+        run_cli("new", str(dest), "--pack", str(pack), "--defaults", "--no-ci-at-root").returncode
+        == 0
+    )
+    build_file_tree(app, {".github/workflows/ci.yml": "name: the app's CI\n"})
+    before = {p: p.read_bytes() for p in app.rglob("*") if p.is_file() and ".git" not in p.parts}
+    moved = run_cli("update", str(dest), "--ci-at-root")
+    assert moved.returncode == 2
+    assert "ci.yml: exists and was not written by infrascaffold" in moved.stderr
+    after = {p: p.read_bytes() for p in app.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before
