@@ -103,8 +103,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
         raise (exc if ask else with_how_to_give(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    _refuse_foreign_root_files(directory, record, placement, result.tree)
-    ours = read_files(directory, set(record.base) | set(result.tree), record.placement)
+    ours = _read_yours(directory, record, placement, result.tree)
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     upgrade = newer_release(record.pack_meta, pack.version)
     if options.check:
@@ -150,14 +149,24 @@ def _report_move(
     click.echo(f"{'dry run: ' if options.dry_run else ''}the CI files {verb} {where}")
 
 
-def _refuse_foreign_root_files(
+def _read_yours(
     directory: Path, record: Record, placement: Placement, theirs: Mapping[str, str]
-) -> None:
-    """A CI file may not take over a root file the team wrote (their application's CI)."""
+) -> dict[str, str]:
+    """The team's files, where the record puts them; refuses root files the tool did not write.
+
+    Moving the CI files (`placement` is not the recorded one), a generated CI file missing at
+    its recorded place but present at the new one was moved there by hand: it is "yours".
+    """
+    paths = set(record.base) | set(theirs)
+    ours = read_files(directory, paths, record.placement)
+    moving = placement != record.placement
+    moved = {rel for rel in record.base if is_ci_entry_point(rel) and rel not in ours}
+    adopted = read_files(directory, moved, placement) if moving else {}
     _, at_root = placement.split(theirs)
-    moving = placement != record.placement  # then nothing at the root is the tool's yet
-    new = [rel for rel in at_root if moving or rel not in record.base]
+    # Moving, nothing at the root is the tool's yet, except what the team moved there.
+    new = [rel for rel in at_root if rel not in adopted and (moving or rel not in record.base)]
     refuse_foreign_root_files(directory, placement, new)
+    return {**ours, **adopted}
 
 
 def _write(

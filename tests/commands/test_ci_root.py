@@ -407,3 +407,30 @@ def test_moving_to_the_root_refuses_a_workflow_the_team_has_there(tmp_path: Path
     assert "ci.yml: exists and was not written by infrascaffold" in moved.stderr
     after = {p: p.read_bytes() for p in app.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert after == before
+
+
+def test_ci_files_the_team_moved_by_hand_are_adopted_by_ci_at_root(tmp_path: Path) -> None:
+    """The issue's case: an old render's workflows moved to the root with `git mv`; a plain
+    update counts them as deleted, `update --ci-at-root` takes them as the team's and merges."""
+    app = app_repository(tmp_path)
+    dest = app / "infra"
+    pack = make_pack(tmp_path / "p", "1.0.0")
+    assert (
+        run_cli("new", str(dest), "--pack", str(pack), "--defaults", "--no-ci-at-root").returncode
+        == 0
+    )
+    git(app, "add", "-A")
+    git(app, "commit", "-qm", "scaffold")
+    (app / ".github" / "workflows").mkdir(parents=True)
+    git(app, "mv", "infra/.github/workflows/ci.yml", ".github/workflows/ci.yml")
+    by_hand = app / ".github" / "workflows" / "ci.yml"
+    by_hand.write_text(by_hand.read_text().replace("on: [push]", "on: [push, pull_request]"))
+    plain = run_cli("update", str(dest), "--check")
+    assert plain.returncode == 0  # deleted by you: left alone, never recreated in infra/
+    updated = run_cli("update", str(dest), "--ci-at-root", "--set", "greeting=hi")
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    text = by_hand.read_text()
+    assert "on: [push, pull_request]" in text  # the team's edit
+    assert "echo hi" in text and 'working-directory: "infra"' in text  # the new render's
+    assert not (dest / ".github" / "workflows" / "ci.yml").exists()
+    assert recorded(dest)["ci_at_root"] == {"repository_root": "..", "infra_dir": "infra"}
