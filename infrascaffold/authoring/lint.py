@@ -31,6 +31,7 @@ BUILTIN_NAMES = {
     "data",
     "pack",
     "infrascaffold_version",
+    "infra_dir",  # DEST as the CI files see it (write/ci_root.py)
     "decisions",
     "architecture",
     "cost",  # the estimate (cost/estimate.py), when the pack data has a cost model

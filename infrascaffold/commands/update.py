@@ -33,6 +33,15 @@ from infrascaffold.update.lines import has_conflict_markers
 from infrascaffold.update.plan import UpdatePlan, plan_update
 from infrascaffold.update.review import merged_tree, refuse_rebuild, review_merged
 from infrascaffold.validate import Finding
+from infrascaffold.write.ci_root import (
+    IN_DEST,
+    Placement,
+    check_recorded_root,
+    choose_placement,
+    is_ci_entry_point,
+    refuse_foreign_root_files,
+)
+from infrascaffold.write.journal import RootChanges
 from infrascaffold.write.record import BASE_DIR, Record, load_record, record_files
 from infrascaffold.write.writer import apply_changes, clean_up
 
@@ -55,6 +64,7 @@ class UpdateOptions:
     changes: Mapping[str, Any] = field(default_factory=dict)  # answers set by `env add|remove`
     trust: bool = False  # the pack may extend a remote (git) pack, as `new --trust`
     limits: Limits = DEFAULT_LIMITS  # bounds of the render, as `new --max-*`
+    ci_at_root: bool | None = None  # move the CI files to the repository root (or back to DEST)
 
 
 def run(directory: Path, options: UpdateOptions) -> int:
@@ -63,6 +73,8 @@ def run(directory: Path, options: UpdateOptions) -> int:
         raise InfrascaffoldError(str(directory), "no such folder")
     clean_up(directory)  # roll back a killed earlier run before reading the team's files
     record = load_record(directory)
+    check_recorded_root(directory, record.placement)
+    placement = _target_placement(directory, record, options.ci_at_root)
     marked = files_with_markers(directory, record)
     if options.check and marked:
         return _report_markers(marked, options.output_format)
@@ -85,12 +97,13 @@ def run(directory: Path, options: UpdateOptions) -> int:
             ask,
             previous_decisions=record.decisions,
             limits=options.limits,
+            infra_dir=placement.infra_dir,
         )
     except AnswerError as exc:
         raise (exc if ask else with_how_to_give(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    ours = read_files(directory, set(record.base) | set(result.tree))
+    ours = _read_yours(directory, record, placement, result.tree)
     plan = plan_update(record.base, ours, result.tree, recreate_deleted=options.recreate_deleted)
     upgrade = newer_release(record.pack_meta, pack.version)
     if options.check:
@@ -101,6 +114,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
         click.echo(upgrade.notice(pack.name, pack.version))
     if options.show_diff:
         _print_diff(plan, ours)
+    _report_move(directory, record.placement, placement, options)
     if not options.dry_run:
         new_record = record_files(
             pack,
@@ -109,24 +123,95 @@ def run(directory: Path, options: UpdateOptions) -> int:
             result.decisions,
             dest=directory,
             requested=options.pack_ref or _recorded_request(record),
+            placement=placement,
         )
-        writes = {**plan.writes(), **_record_writes(directory, new_record)}
-        deletes = plan.deletes() + [f"{BASE_DIR}/{p}" for p in record.base if p not in result.tree]
-        apply_changes(directory, writes, deletes)
-        _register_conflicts(directory, plan, record.base, ours, result.tree)
+        _write(directory, record, placement, plan, ours, new_record, result.tree)
+        _register_conflicts(directory, plan, record, placement, ours, result.tree)
     failed = plan.conflicts or any(f.severity == "error" for f in findings)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _target_placement(directory: Path, record: Record, ci_at_root: bool | None) -> Placement:
+    """The recorded placement, or the one `--ci-at-root` / `--no-ci-at-root` moves to."""
+    if ci_at_root is None or ci_at_root == record.placement.at_root:
+        return record.placement
+    return choose_placement(directory, True) if ci_at_root else IN_DEST
+
+
+def _report_move(
+    directory: Path, recorded: Placement, placement: Placement, options: UpdateOptions
+) -> None:
+    if placement == recorded or options.output_format != "text":
+        return
+    root = placement.root(directory)
+    where = f"to the repository root {root}" if root else f"back into {directory}"
+    verb = "would move" if options.dry_run else "moved"
+    click.echo(f"{'dry run: ' if options.dry_run else ''}the CI files {verb} {where}")
+
+
+def _read_yours(
+    directory: Path, record: Record, placement: Placement, theirs: Mapping[str, str]
+) -> dict[str, str]:
+    """The team's files, where the record puts them; refuses root files the tool did not write.
+
+    Moving the CI files (`placement` is not the recorded one), a generated CI file missing at
+    its recorded place but present at the new one was moved there by hand: it is "yours".
+    """
+    paths = set(record.base) | set(theirs)
+    ours = read_files(directory, paths, record.placement)
+    moving = placement != record.placement
+    moved = {rel for rel in record.base if is_ci_entry_point(rel) and rel not in ours}
+    adopted = read_files(directory, moved, placement) if moving else {}
+    _, at_root = placement.split(theirs)
+    # Moving, nothing at the root is the tool's yet, except what the team moved there.
+    new = [rel for rel in at_root if rel not in adopted and (moving or rel not in record.base)]
+    refuse_foreign_root_files(directory, placement, new)
+    return {**ours, **adopted}
+
+
+def _write(
+    directory: Path,
+    record: Record,
+    placement: Placement,
+    plan: UpdatePlan,
+    ours: Mapping[str, str],
+    new_record: Mapping[str, str],
+    theirs: Mapping[str, str],
+) -> None:
+    """One journaled change: DEST's files and record, and the CI files at `placement`.
+
+    When `placement` differs from the recorded one, every CI file the team has (merged with the
+    new render) is written at the new place and removed from the old one.
+    """
+    writes, deletes = plan.writes(), plan.deletes()
+    old_ci: list[str] = []
+    if placement != record.placement:
+        old_ci = [rel for rel in ours if is_ci_entry_point(rel)]
+        kept = {rel: ours[rel] for rel in old_ci if rel not in deletes}
+        writes = {**kept, **writes}
+    dest_writes, root_writes = placement.split(writes)
+    dest_writes.update(_record_writes(directory, new_record))
+    dest_deletes, root_deletes = placement.split(dict.fromkeys(deletes, ""))
+    old_dest, old_root = record.placement.split(dict.fromkeys(old_ci, ""))
+    gone = [f"{BASE_DIR}/{p}" for p in record.base if p not in theirs]
+    root = placement.root(directory) or record.placement.root(directory)
+    changes = RootChanges(root, root_writes, [*root_deletes, *old_root]) if root else None
+    apply_changes(directory, dest_writes, [*dest_deletes, *old_dest, *gone], root=changes)
 
 
 def _register_conflicts(
     directory: Path,
     plan: UpdatePlan,
-    base: Mapping[str, str],
+    record: Record,
+    placement: Placement,
     ours: Mapping[str, str],
     theirs: Mapping[str, str],
 ) -> None:
+    base, disk_path = record.base, placement.disk_path
     sides = {
-        c.path: ConflictSides(base.get(c.path), ours.get(c.path, ""), theirs.get(c.path, ""))
+        disk_path(c.path): ConflictSides(
+            base.get(c.path), ours.get(c.path, ""), theirs.get(c.path, "")
+        )
         for c in plan.conflicts
     }
     if register_unmerged(directory, sides):
@@ -165,7 +250,7 @@ def _recorded_request(record: Record) -> str | None:
 def files_with_markers(directory: Path, record: Record) -> list[str]:
     """The generated files (paths relative to DIRECTORY) that hold conflict markers."""
     marked = []
-    for rel in sorted(record.base):
+    for rel in sorted(map(record.placement.disk_path, record.base)):
         path = directory / rel
         if path.is_file() and has_conflict_markers(
             path.read_text(encoding="utf-8", errors="replace")
@@ -192,11 +277,13 @@ def _report_markers(marked: list[str], output_format: str) -> int:
     return EXIT_FINDINGS
 
 
-def read_files(directory: Path, paths: set[str]) -> dict[str, str]:
-    """The text of those of `paths` that exist under DIRECTORY."""
+def read_files(
+    directory: Path, paths: set[str], placement: Placement | None = None
+) -> dict[str, str]:
+    """The text of those of `paths` (render paths) that exist where `placement` puts them."""
     files = {}
     for rel in sorted(paths):
-        path = directory / rel
+        path = directory / (placement.disk_path(rel) if placement else rel)
         if not path.is_file():
             continue
         try:
@@ -237,7 +324,8 @@ def _report_text(
     for change in plan.changes:
         if change.action != "unchanged":
             extra = f" ({change.conflicts} conflict(s))" if change.conflicts else ""
-            click.echo(f"{change.action:<13} {change.path}{extra}")
+            where = record.placement.disk_path(change.path)  # ../.gitlab-ci.yml at the root
+            click.echo(f"{change.action:<13} {where}{extra}")
     counts = _counts(plan)
     summary = ", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to change"
     prefix = "dry run: " if dry_run else ""
@@ -261,7 +349,7 @@ def _report_check(
     plan: UpdatePlan, pack: Pack, record: Record, output_format: str, upgrade: Upgrade | None
 ) -> int:
     notice = upgrade.notice(pack.name, pack.version) if upgrade else None
-    stale = [f"{c.action:<13} {c.path}" for c in plan.changing]
+    stale = [f"{c.action:<13} {record.placement.disk_path(c.path)}" for c in plan.changing]
     if pack.version != record.pack_version:
         stale.append(f"pack {pack.name} {record.pack_version} → {pack.version} is available")
     if notice:
@@ -283,7 +371,11 @@ def _summary(plan: UpdatePlan, pack: Pack, record: Record) -> dict[str, Any]:
     return {
         "pack": {"name": pack.name, "from": record.pack_version, "to": pack.version},
         "changes": [
-            {"path": c.path, "action": c.action, "conflicts": c.conflicts}
+            {
+                "path": record.placement.disk_path(c.path),
+                "action": c.action,
+                "conflicts": c.conflicts,
+            }
             for c in plan.changes
             if c.action != "unchanged"
         ],

@@ -15,12 +15,13 @@ from infrascaffold.templating.environment import evaluate
 
 
 def build_context(
-    pack: Pack, env: SandboxedEnvironment, answers: Mapping[str, Any]
+    pack: Pack, env: SandboxedEnvironment, answers: Mapping[str, Any], infra_dir: str = "."
 ) -> dict[str, Any]:
     """Answers, pack data and metadata, then the manifest's computed `context:` values in order.
 
     A question skipped by its `when` condition is in the context as `none`, so templates and
-    rules can test it without tripping StrictUndefined.
+    rules can test it without tripping StrictUndefined. `infra_dir` is DEST relative to the
+    folder its CI files run from (`.`, or like `infra` when they are at the repository root).
     """
     context: dict[str, Any] = {
         **{q.key: None for q in pack.questions},
@@ -28,6 +29,7 @@ def build_context(
         "data": pack.data,
         "pack": {"name": pack.name, "version": pack.version},
         "infrascaffold_version": __version__,
+        "infra_dir": infra_dir,
     }
     for name, expression in pack.context:
         try:

@@ -19,7 +19,11 @@ from infrascaffold.templating.environment import (
 
 
 def render_message_after(
-    pack: Pack, answers: Mapping[str, Any], dest: str, limits: Limits = DEFAULT_LIMITS
+    pack: Pack,
+    answers: Mapping[str, Any],
+    dest: str,
+    limits: Limits = DEFAULT_LIMITS,
+    infra_dir: str = ".",
 ) -> str:
     """The message over the answers, the pack's `context:` values and `dest` (DEST as given).
 
@@ -35,7 +39,8 @@ def render_message_after(
     terminal.finalize = _interpolated
     try:
         with time_limit(limits, where):
-            context = build_context(pack, make_environment(pack.search_roots), answers)
+            env = make_environment(pack.search_roots)
+            context = build_context(pack, env, answers, infra_dir)
             text = render_string(terminal, pack.message_after, {**context, "dest": dest})
     except EVALUATION_ERRORS as exc:
         raise PackError(where, failure_text(exc)) from exc

@@ -41,11 +41,12 @@ def generate(
     ask: Asker | None = None,
     previous_decisions: Sequence[Decision] = (),
     limits: Limits = DEFAULT_LIMITS,
+    infra_dir: str = ".",
 ) -> Generation:
     """Resolve and check the answers, render the pack and validate the render.
 
     `previous_decisions` is the decision log of an earlier render (for `update`). Resolving
-    (without an interview) and rendering run within `limits`.
+    (without an interview) and rendering run within `limits`. `infra_dir`: see `build_context`.
     """
     env = make_environment(pack.search_roots)
     layered = apply_overrides(pack, provided, list(overrides))
@@ -54,7 +55,9 @@ def generate(
         # Every problem at once: missing and mistyped answers, then what the validators find.
         raise_problems(problems + check_answers(pack, env, answers))
     with time_limit(limits):
-        tree, decisions = render_answers(pack, env, answers, previous_decisions, limits)
+        tree, decisions = render_answers(
+            pack, env, answers, previous_decisions, limits, infra_dir=infra_dir
+        )
     check_render(tree, answers.get("environments"))
     warnings = tuple(budget_warnings(estimate_cost(env, build_context(pack, env, answers))))
     return Generation(pack, answers, tree, decisions, warnings)
@@ -66,11 +69,13 @@ def render_answers(
     answers: Mapping[str, Any],
     previous_decisions: Sequence[Decision] = (),
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    infra_dir: str = ".",
 ) -> tuple[Tree, tuple[Decision, ...]]:
     """Render resolved answers (no validation): the tree and the updated decision log."""
     deadline = time.monotonic() + limits.max_seconds
     try:
-        context = build_context(pack, env, answers)
+        context = build_context(pack, env, answers, infra_dir)
         decisions = log_decisions(pack.decisions, env, context, previous_decisions)
     except EVALUATION_ERRORS as exc:  # `{{ 1/0 }}` in a context value or a decision
         raise PackError(f"{pack.root / MANIFEST}: context or decisions", failure_text(exc)) from exc

@@ -8,6 +8,11 @@ new text, never a part) and the journal is removed. An error or a signal turned 
 (Ctrl-C, SIGTERM) rolls back at once; a process killed outright leaves the journal behind, and
 the next run rolls it back before doing anything else (`recover`).
 
+A second root, the git repository's top, may take the CI system's entry points in the same
+journal (`RootChanges`, see `infrascaffold.write.ci_root`): staged in `staged-root/` and
+`backup-root/`, committed and rolled back with DEST's files. Only those fixed paths may land
+there; every other path stays inside DEST.
+
 The running process holds an advisory lock on its journal folder's `lock` file, so `recover`
 never mistakes a live run for a dead one (the kernel drops the lock when the process dies).
 """
@@ -22,11 +27,13 @@ import secrets
 import shutil
 import signal
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from infrascaffold.errors import WriteError
+from infrascaffold.write.ci_root import is_ci_entry_point
 
 RECORD_DIR = ".infrascaffold"
 JOURNAL = f"{RECORD_DIR}/journal"
@@ -34,15 +41,33 @@ PREPARING = ".journal-"  # .infrascaffold/.journal-<hex>/ while a run prepares
 DISCARDED = ".discarded-"  # a finished journal on its way out
 PLAN = "plan.json"
 LOCK = "lock"
+ROOT_AREA = "root"  # the plan's key for the repository root's changes
 
 
-def apply_changes(dest: Path, writes: Mapping[str, str], deletes: Iterable[str] = ()) -> None:
-    """Write `writes` (relative POSIX path → text) into DEST and delete `deletes`, all or none."""
+@dataclass(frozen=True)
+class RootChanges:
+    """Changes at the repository root (paths relative to it): CI entry points only."""
+
+    root: Path
+    writes: Mapping[str, str] = field(default_factory=dict)
+    deletes: Sequence[str] = ()
+
+
+def apply_changes(
+    dest: Path,
+    writes: Mapping[str, str],
+    deletes: Iterable[str] = (),
+    root: RootChanges | None = None,
+) -> None:
+    """Write `writes` (relative POSIX path → text) into DEST and delete `deletes`, all or none.
+
+    `root`: CI files written or deleted at the repository root in the same all-or-nothing step.
+    """
     dest = dest.absolute()
     if dest.is_dir():
         recover(dest)
     created = _make_folder(dest)
-    with _prepared(dest, writes, deletes, created) as (journal, plan):
+    with _prepared(dest, writes, deletes, created, root) as (journal, plan):
         try:
             _apply(dest, journal, plan)
         except BaseException:
@@ -88,31 +113,54 @@ def roll_back(dest: Path, journal: Path) -> int:
         raise WriteError(str(journal / PLAN), f"cannot be read: {exc}") from exc
     if not isinstance(plan, dict) or not {"writes", "deletes", "created"} <= set(plan):
         raise WriteError(str(journal / PLAN), "is not a journal of infrascaffold; remove it")
+    areas = _areas(dest, plan)
+    restored = sum(
+        _roll_back_area(base, journal / f"backup{suffix}", area)
+        for base, suffix, area in reversed(areas)
+    )
+    _discard(journal)
+    for base, _, area in areas:
+        _remove_empty(base, area["created"])
+    return restored
+
+
+def _areas(dest: Path, plan: Mapping[str, Any]) -> list[tuple[Path, str, Mapping[str, Any]]]:
+    """(folder, suffix of its journal subfolders, its part of the plan): DEST, then the root."""
+    areas: list[tuple[Path, str, Mapping[str, Any]]] = [(dest, "", plan)]
+    root = plan.get(ROOT_AREA)
+    if isinstance(root, Mapping):
+        areas.append((dest / root["path"], f"-{ROOT_AREA}", root))
+    return areas
+
+
+def _roll_back_area(base: Path, backups: Path, area: Mapping[str, Any]) -> int:
     restored = 0
-    for entry in reversed(plan["writes"]):
-        target = dest / entry["path"]
+    for entry in reversed(area["writes"]):
+        target = base / entry["path"]
         current = _lstat(target)
         if current is None or current.st_ino != entry["ino"]:
             continue  # not replaced yet, or changed since by someone else: leave it
         if entry["existed"]:
-            (journal / "backup" / entry["path"]).replace(target)
+            (backups / entry["path"]).replace(target)
         else:
             target.unlink()
         restored += 1
-    for rel in plan["deletes"]:
-        backup = journal / "backup" / rel
-        if _lstat(dest / rel) is None and _lstat(backup) is not None:
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            backup.replace(dest / rel)
+    for rel in area["deletes"]:
+        backup = backups / rel
+        if _lstat(base / rel) is None and _lstat(backup) is not None:
+            (base / rel).parent.mkdir(parents=True, exist_ok=True)
+            backup.replace(base / rel)
             restored += 1
-    _discard(journal)
-    _remove_empty(dest, plan["created"])
     return restored
 
 
 @contextlib.contextmanager
 def _prepared(
-    dest: Path, writes: Mapping[str, str], deletes: Iterable[str], created: list[str]
+    dest: Path,
+    writes: Mapping[str, str],
+    deletes: Iterable[str],
+    created: list[str],
+    root: RootChanges | None,
 ) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Stage, back up and plan; yield the committed journal, locked for the whole run."""
     record = dest / RECORD_DIR
@@ -126,6 +174,8 @@ def _prepared(
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             plan = _stage(dest, work, writes, deletes, created)
+            if root is not None:
+                plan[ROOT_AREA] = _stage_root(dest, work, root)
             (work / PLAN).write_text(json.dumps(plan), encoding="utf-8")
             work.rename(dest / JOURNAL)  # the commit point
         except BaseException:
@@ -136,8 +186,14 @@ def _prepared(
 
 
 def _stage(
-    dest: Path, work: Path, writes: Mapping[str, str], deletes: Iterable[str], created: list[str]
+    dest: Path,
+    work: Path,
+    writes: Mapping[str, str],
+    deletes: Iterable[str],
+    created: list[str],
+    suffix: str = "",
 ) -> dict[str, Any]:
+    """Stage the writes, back up what they replace or delete (in `staged{suffix}/`, `backup…/`)."""
     entries = []
     folders: set[str] = set()
     for rel, text in writes.items():
@@ -145,32 +201,44 @@ def _stage(
         old = _lstat(dest / rel)
         if old is not None and stat.S_ISDIR(old.st_mode):
             raise WriteError(str(dest / rel), "is a folder; cannot write a file there")
-        staged = work / "staged" / rel
+        staged = work / f"staged{suffix}" / rel
         _write_text(staged, text, _mode(rel, old))
         if old is not None:
-            _backup(dest / rel, work / "backup" / rel)
+            _backup(dest / rel, work / f"backup{suffix}" / rel)
         entries.append({"path": rel, "ino": staged.stat().st_ino, "existed": old is not None})
     removed = []
     for rel in deletes:
         _check_inside(dest, rel)
         old = _lstat(dest / rel)
         if old is not None and not stat.S_ISDIR(old.st_mode):
-            _backup(dest / rel, work / "backup" / rel)
+            _backup(dest / rel, work / f"backup{suffix}" / rel)
             removed.append(rel)
     return {"writes": entries, "deletes": removed, "created": [*created, *sorted(folders)]}
 
 
+def _stage_root(dest: Path, work: Path, changes: RootChanges) -> dict[str, Any]:
+    """The root's part of the plan; only the CI entry points may be written or deleted there."""
+    for rel in [*changes.writes, *changes.deletes]:
+        if not is_ci_entry_point(rel):
+            raise WriteError(rel, "would be written outside DEST (not a CI entry point)")
+    root = changes.root.absolute()
+    staged = _stage(root, work, changes.writes, changes.deletes, [], f"-{ROOT_AREA}")
+    return {"path": os.path.relpath(root, dest), **staged}
+
+
 def _apply(dest: Path, journal: Path, plan: Mapping[str, Any]) -> None:
-    for folder in plan["created"]:
-        (dest / folder).mkdir(exist_ok=True)
-    for entry in plan["writes"]:
-        (journal / "staged" / entry["path"]).replace(dest / entry["path"])
-    for rel in plan["deletes"]:
-        (dest / rel).unlink(missing_ok=True)
-        parent = (dest / rel).parent
-        while parent != dest and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+    for base, suffix, area in _areas(dest, plan):
+        staged = journal / f"staged{suffix}"
+        for folder in area["created"]:
+            (base / folder).mkdir(exist_ok=True)
+        for entry in area["writes"]:
+            (staged / entry["path"]).replace(base / entry["path"])
+        for rel in area["deletes"]:
+            (base / rel).unlink(missing_ok=True)
+            parent = (base / rel).parent
+            while parent != base and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
 
 
 @contextlib.contextmanager

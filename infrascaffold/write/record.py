@@ -16,6 +16,7 @@ from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.pack.decisions import Decision, decisions_from_records
 from infrascaffold.pack.model import Pack
 from infrascaffold.pack.releases import git_details, recorded_source
+from infrascaffold.write.ci_root import IN_DEST, RECORD_KEY, Placement, placement_from_record
 
 RECORD_DIR = ".infrascaffold"
 BASE_DIR = f"{RECORD_DIR}/base"
@@ -36,6 +37,7 @@ class Record:
     base: Mapping[str, str]
     decisions: tuple[Decision, ...] = ()
     pack_meta: Mapping[str, Any] = field(default_factory=dict)
+    placement: Placement = IN_DEST  # where the CI files are (the repository root, or DEST)
 
 
 def record_files(
@@ -46,11 +48,13 @@ def record_files(
     *,
     dest: Path | None = None,
     requested: str | None = None,
+    placement: Placement = IN_DEST,
 ) -> dict[str, str]:
     """The record's files, as tree entries to be written with the render.
 
     With `dest`, a folder pack is recorded relative to it; `requested` (the `--pack` value) gives
-    a git pack's ref, recorded with the commit it resolved to.
+    a git pack's ref, recorded with the commit it resolved to. The base keeps every file under
+    its render path; `placement` records where the CI files went.
     """
     meta: dict[str, Any] = {
         "pack": pack.name,
@@ -61,6 +65,8 @@ def record_files(
     git = git_details(pack.source, requested)
     if git is not None:
         meta["git"] = git
+    if placement.at_root:
+        meta[RECORD_KEY] = placement.as_record()
     files = {
         PACK_FILE: _dump(meta),
         ANSWERS_FILE: "# Answers recorded by infrascaffold (secrets are never recorded).\n"
@@ -93,6 +99,7 @@ def load_record(dest: Path) -> Record:
         base=base,
         decisions=tuple(_load_decisions(dest)),
         pack_meta=meta,
+        placement=placement_from_record(meta),
     )
 
 

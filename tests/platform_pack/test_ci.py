@@ -282,10 +282,12 @@ def test_github_actions_renders_workflows_only() -> None:
 
 def test_gitlab_ci_renders_one_file() -> None:
     # One file: the schema check and checkov read .gitlab-ci.yml, not the files it would include.
-    # (and the update job's pinned requirements, which no pipeline includes)
+    # (and the update job's pinned requirements and Renovate's configuration, which no pipeline
+    # includes)
     assert list(files_of(("gitlab-ci", "kubernetes", "canary"))) == [
         GITLAB,
         ".gitlab/infrascaffold/requirements.txt",
+        ".gitlab/renovate.json",
     ]
 
 
@@ -552,7 +554,7 @@ def test_drift_detection_runs_nightly_and_reports() -> None:
         ("containers", "rolling", "aws ecs update-service"),
         ("containers", "canary", "aws ecs wait services-stable"),
         ("kubernetes", "rolling", 'rollout undo "deployment/$K8S_WORKLOAD"'),
-        ("kubernetes", "blue-green", 'Switched back to blue'),
+        ("kubernetes", "blue-green", "Switched back to blue"),
         ("kubernetes", "canary", 'rollouts abort "$K8S_WORKLOAD"'),
         ("serverless", "rolling", "steps='25 50 75 100'"),
         ("serverless", "blue-green", "steps=100"),
@@ -695,3 +697,75 @@ def test_gitlab_environments_follow_the_answers(environments: list[dict[str, Any
         assert rollback["rules"][0]["when"] == "manual"
         on_mr = any("merge_request_event" in rule.get("if", "") for rule in plan["rules"])
         assert on_mr != env["protected"], name
+
+
+# -- CI files at the root of an application repository (infra_dir) -------------------------------
+
+AT_ROOT_COMBOS: list[Combo] = [
+    (ci, compute, strategy)
+    for ci in CIS
+    for compute, strategy in (
+        ("kubernetes", "canary"),
+        ("serverless", "blue-green"),
+        ("static-site", "rolling"),
+    )
+]
+
+
+def render_at_root(combo: Combo) -> Files:
+    """A render whose CI files sit at the repository root, DEST being its `infra/` folder."""
+    pack, env = platform()
+    layered = apply_overrides(pack, copy.deepcopy(answers(*combo)), [])
+    resolved, problems = resolve_answers(pack, env, layered)
+    raise_problems(problems)
+    return render_answers(pack, env, resolved, infra_dir="infra")[0]
+
+
+def check_github_at_root(tree: Files) -> None:
+    for path, text in tree.items():
+        if not path.startswith(WORKFLOWS):
+            continue
+        doc = yaml.safe_load(text)
+        if "TF_ROOT" in doc.get("env", {}):
+            assert doc["env"]["TF_ROOT"] == "${{ vars.TF_ROOT || 'infra' }}", path
+        triggers = [t for t in doc[True].values() if isinstance(t, dict)]
+        for pattern in [p for trigger in triggers for p in trigger.get("paths", [])]:
+            assert pattern.startswith(("infra/", ".github/", "app/")), (path, pattern)
+    bot = yaml.safe_load(tree[".github/dependabot.yml"])
+    folders = [f for u in bot["updates"] for f in u.get("directories", [u.get("directory")])]
+    assert [f for f in folders if not f.startswith("/infra")] == ["/", "/.github/infrascaffold"]
+
+
+def check_gitlab_at_root(tree: Files) -> None:
+    pipeline = yaml.safe_load(tree[GITLAB])
+    assert pipeline["variables"]["TF_ROOT"] == "infra"
+    changes = pipeline[".terraform-changes"]["rules"][1]["changes"]
+    assert changes == ["infra/**/*.tf", "infra/**/*.tfvars", "infra/**/*.hcl", GITLAB]
+    assert "python3 infra/scripts/dora_metrics.py" in tree[GITLAB]
+
+
+def test_ci_files_at_the_root_point_at_the_infra_folder(tmp_path: Path) -> None:
+    """Every job that reads the infrastructure works in infra/ (TF_ROOT), every path filter and
+    Dependabot directory names infra/ (the application's app/ and the CI files' own paths
+    aside), and the tools still find nothing."""
+    workflows, pipelines = [], []
+    for combo in AT_ROOT_COMBOS:
+        tree = render_at_root(combo)
+        ci_files = {path: text for path, text in tree.items() if path.startswith(CI_PATHS)}
+        repo = write_tree_to(tmp_path / "-".join(combo), ci_files)
+        run(["git", "init", "-q", str(repo)])
+        if combo[0] == "github-actions":
+            check_github_at_root(tree)
+            workflows += files_named(repo, ".github/workflows/*.yml")
+        else:
+            check_gitlab_at_root(tree)
+            pipelines.append(str(repo / GITLAB))
+    lint = run([tool("actionlint"), "-shellcheck", tool("shellcheck"), *workflows])
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    github = run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflows]
+    )
+    assert github.returncode == 0, github.stdout + github.stderr
+    cmd = [tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", "--data-transform"]
+    gitlab = run([*cmd, "gitlab-ci", *pipelines])
+    assert gitlab.returncode == 0, gitlab.stdout + gitlab.stderr

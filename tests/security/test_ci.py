@@ -180,7 +180,9 @@ def test_dependabot_and_renovate_keep_the_pins_current() -> None:
     assert {"/", "/addons", "/bootstrap"} <= set(ecosystems["terraform"]["directories"])
     gitlab = files_of(("aws", "gitlab-ci", "containers", "rolling"))
     assert ".github/dependabot.yml" not in gitlab
-    assert '"depNameTemplate": "hashicorp/terraform"' in gitlab["renovate.json"]
+    # Where Renovate reads its configuration, and so at the repository root with .gitlab-ci.yml.
+    assert '"depNameTemplate": "hashicorp/terraform"' in gitlab[".gitlab/renovate.json"]
+    assert "renovate.json" not in gitlab
 
 
 @pytest.mark.parametrize("combo", COMBOS, ids=ids(COMBOS))
@@ -548,7 +550,7 @@ def test_dependabot_and_renovate_configs_match_their_schemas(tmp_path: Path) -> 
     gitlab = files_of(("azure", "gitlab-ci", "kubernetes", "rolling"))
     for schema, text in (
         ("vendor.dependabot", github[".github/dependabot.yml"]),
-        ("vendor.renovate", gitlab["renovate.json"]),
+        ("vendor.renovate", gitlab[".gitlab/renovate.json"]),
     ):
         path = tmp_path / ("dependabot.yml" if "dependabot" in schema else "renovate.json")
         path.write_text(text, encoding="utf-8")

@@ -44,6 +44,12 @@ from infrascaffold.commands.cli.limits import limit_options, limits_of
     "--dry-run", is_flag=True, help="Print the files that would be written; write nothing."
 )
 @click.option("--trust", is_flag=True, help="Run the post-render tasks the pack declares.")
+@click.option(
+    "--ci-at-root/--no-ci-at-root",
+    default=None,
+    help="Write the CI files (.github/workflows, .gitlab-ci.yml, …) at the root of the git "
+    "repository holding DEST [default: when DEST is inside one, not its top].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no next steps).")
 @click.option("-v", "--verbose", is_flag=True, help="List each file written (create PATH).")
 @limit_options
@@ -60,6 +66,7 @@ def new(
     force: bool,
     dry_run: bool,
     trust: bool,
+    ci_at_root: bool | None,
     quiet: bool,
     verbose: bool,
     max_output_size: int,
@@ -100,5 +107,6 @@ def new(
             limits=limits,
             quiet=quiet,
             verbose=verbose,
+            ci_at_root=ci_at_root,
         )
     )

@@ -64,6 +64,12 @@ def _update_options(func: Any) -> Any:
         ),
         limit_options,
         click.option(
+            "--ci-at-root/--no-ci-at-root",
+            default=None,
+            help="Move the CI files to the root of the git repository holding DIRECTORY (or back "
+            "into it) [default: where they are recorded].",
+        ),
+        click.option(
             "--allow-rebuild",
             is_flag=True,
             help="Allow a change of cloud (a rebuild: new state backend, every resource replaced).",
