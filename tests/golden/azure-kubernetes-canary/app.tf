@@ -33,8 +33,11 @@ module "app" {
   node_max                   = var.aks_node_max
   registry_id                = module.registry.registry_id
   app_identity_id            = data.azurerm_user_assigned_identity.app.id
-  dns_zone_ids               = [data.azurerm_dns_zone.this.id]
   log_analytics_workspace_id = module.observability.log_analytics_workspace_id
   action_group_id            = module.observability.action_group_id
   tags                       = local.tags
+
+  # The host's A record (the zone's apex) points at the cluster's ingress address.
+  dns_zone_name                = data.azurerm_dns_zone.this.name
+  dns_zone_resource_group_name = data.azurerm_dns_zone.this.resource_group_name
 }

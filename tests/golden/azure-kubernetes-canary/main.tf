@@ -54,7 +54,7 @@ module "network" {
   resource_group_name        = data.azurerm_resource_group.this.name
   address_space              = var.vnet_cidr
   workload_delegation        = null
-  public_ingress_ports       = [443]
+  public_ingress_ports       = [80, 443]
   database_delegation        = "Microsoft.DBforMySQL/flexibleServers"
   database_port              = 3306
   log_analytics_workspace_id = module.observability.log_analytics_workspace_id

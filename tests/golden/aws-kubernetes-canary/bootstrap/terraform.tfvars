@@ -10,6 +10,8 @@ environment_admin_role_name = "OrganizationAccountAccessRole"
 
 repository           = "acme/platform/payments-infra"
 create_oidc_provider = true
+# Protected environments apply and deploy only from their branch <prefix><env> (docs/SECURITY.md).
+gitlab_deploy_branch_prefix = "deploy/"
 
 runtime_role_path     = "/payments/runtime/"
 runtime_boundary_name = "payments-runtime-boundary"

@@ -113,9 +113,20 @@ variable "repository" {
 }
 
 variable "default_branch" {
-  description = "GitLab: the protected branch whose pipelines may plan, apply and deploy."
+  description = "The protected default branch: every environment plans from it; GitLab applies and deploys the unprotected environments from it."
   type        = string
   default     = "main"
+}
+
+variable "gitlab_deploy_branch_prefix" {
+  description = "GitLab: a protected environment <env> applies and deploys only from the protected branch <prefix><env>."
+  type        = string
+  default     = "deploy/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._/-]*$", var.gitlab_deploy_branch_prefix))
+    error_message = "gitlab_deploy_branch_prefix must be a branch name prefix such as deploy/."
+  }
 }
 
 variable "gitlab_url" {

@@ -25,6 +25,7 @@ from typing import Any
 
 Event = dict[str, Any]  # environment, kind (deploy|rollback), ok, finished, committed
 FINAL_STATES = ("success", "failure", "error")
+PER_PAGE = 100
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -183,8 +184,26 @@ def _get(url: str, headers: dict[str, str]) -> Any:
         return json.load(response)
 
 
-def fetch_github(repo: str, environments: list[str]) -> list[Event]:
-    """Deployments of each environment, their final status, workflow and commit date."""
+def _pages(
+    url: str, params: dict[str, Any], headers: dict[str, str], older: datetime | None = None
+) -> list[Any]:
+    """Every item of a paginated list (both APIs serve at most 100 a page): pages 1, 2, ... up
+    to a short page, or, newest first (GitHub), to the first page ending before `older`."""
+    items: list[Any] = []
+    page = 1
+    while True:
+        query = urllib.parse.urlencode({**params, "per_page": PER_PAGE, "page": page})
+        batch = _get(f"{url}?{query}", headers)
+        items += batch
+        last = parse_time(batch[-1].get("created_at")) if batch else None
+        if len(batch) < PER_PAGE or (older and last and last < older):
+            return items
+        page += 1
+
+
+def fetch_github(repo: str, environments: list[str], since: datetime) -> list[Event]:
+    """Deployments of each environment since `since`, their final status, workflow and commit
+    date."""
     api = os.environ.get("GITHUB_API_URL", "https://api.github.com")
     headers = {
         "Authorization": f"Bearer {os.environ['GITHUB_TOKEN']}",
@@ -193,8 +212,8 @@ def fetch_github(repo: str, environments: list[str]) -> list[Event]:
     }
     deployments, details = [], {}
     for name in environments:
-        query = urllib.parse.urlencode({"environment": name, "per_page": 100})
-        for deployment in _get(f"{api}/repos/{repo}/deployments?{query}", headers):
+        listed = _pages(f"{api}/repos/{repo}/deployments", {"environment": name}, headers, since)
+        for deployment in listed:
             statuses = _get(deployment["statuses_url"], headers)
             # Newest first; a later deployment's success marks this one `inactive`, which says
             # nothing of how it ended: the final state is its newest success, failure or error.
@@ -221,18 +240,10 @@ def fetch_gitlab(project: str, environments: list[str], since: datetime) -> list
     api = os.environ.get("CI_API_V4_URL", "https://gitlab.com/api/v4")
     headers = {"PRIVATE-TOKEN": os.environ["DORA_API_TOKEN"]}
     found = []
+    url = f"{api}/projects/{urllib.parse.quote(project, safe='')}/deployments"
     for name in environments:
-        query = urllib.parse.urlencode(
-            {
-                "environment": name,
-                "updated_after": since.isoformat(),
-                "order_by": "updated_at",
-                "per_page": 100,
-            }
-        )
-        found += _get(
-            f"{api}/projects/{urllib.parse.quote(project, safe='')}/deployments?{query}", headers
-        )
+        params = {"environment": name, "updated_after": since.isoformat(), "order_by": "updated_at"}
+        found += _pages(url, params, headers)
     return gitlab_events(found)
 
 
@@ -245,10 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = [name for name in args.environments.split(",") if name]
     now = datetime.now(UTC)
+    since = now - timedelta(days=args.days)
     if args.system == "github":
-        events = fetch_github(args.project, names)
+        events = fetch_github(args.project, names, since)
     else:
-        events = fetch_gitlab(args.project, names, now - timedelta(days=args.days))
+        events = fetch_gitlab(args.project, names, since)
     metrics = compute(events, names, now, args.days)
     Path("metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     Path("metrics.md").write_text(markdown(metrics), encoding="utf-8")

@@ -28,3 +28,14 @@ variable "kubelogin_login" {
     error_message = "kubelogin_login must be azurecli or workloadidentity."
   }
 }
+
+variable "ingress_class_name" {
+  description = "Ingress class of the application routing NGINX on the static address (k8s/base/ingress.yaml names it)."
+  type        = string
+}
+
+variable "https_host" {
+  description = "The environment's host (its DNS zone's apex): cert-manager obtains its Let's Encrypt certificate; empty for HTTP only (no custom domain)."
+  type        = string
+  default     = ""
+}

@@ -20,19 +20,26 @@ locals {
   # project_path:ref_type:ref (ci_id_token_sub_claim_components can drop or reorder those, never
   # add environment), this resource matches sub exactly (subject is its only matcher in azurerm
   # 4.x), and flexible credentials (claimsMatchingExpression, azuread on app registrations only)
-  # widen sub with wildcards but cannot read GitLab's environment claims. So every deploy identity
-  # trusts the default branch only; GitLab's protected default branch, protected environments and
-  # environment-scoped AZURE_CLIENT_ID are the binding (docs/SECURITY.md states the gap).
+  # widen sub with wildcards but cannot read GitLab's environment claims. So the ref is the
+  # binding: a protected environment's apply, deploy and rollback jobs run only on pipelines of
+  # its own protected branch <prefix><env>, the one subject its deploy identity trusts; an
+  # unprotected environment's run on the default branch (docs/SECURITY.md states what is left).
+  gitlab_subject = "project_path:${var.repository}:ref_type:branch:ref:"
+  gitlab_deploy_branches = {
+    for name, env in local.ci_environments : name => (env.protected ? "${var.gitlab_deploy_branch_prefix}${name}" : var.default_branch)
+  }
+
   deploy_subjects = {
     for name, env in local.ci_environments : name => (
       local.github
       ? "repo:${var.repository}:environment:${name}"
-      : "project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"
+      : "${local.gitlab_subject}${local.gitlab_deploy_branches[name]}"
     )
   }
 
   # Plans: from the default branch for every environment; from pull requests (GitHub) for
-  # unprotected environments only.
+  # unprotected environments only; GitLab: also from a protected environment's deploy branch,
+  # whose apply job checks a plan made in its own pipeline.
   plan_subjects = merge([
     for name, env in local.ci_environments : merge(
       {
@@ -41,12 +48,15 @@ locals {
           subject = (
             local.github
             ? "repo:${var.repository}:ref:refs/heads/${var.default_branch}"
-            : "project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"
+            : "${local.gitlab_subject}${var.default_branch}"
           )
         }
       },
       local.github && !env.protected ? {
         "${name}/pull-request" = { environment = name, subject = "repo:${var.repository}:pull_request" }
+      } : {},
+      !local.github && env.protected ? {
+        "${name}/deploy-branch" = { environment = name, subject = "${local.gitlab_subject}${local.gitlab_deploy_branches[name]}" }
       } : {},
     )
   ]...)

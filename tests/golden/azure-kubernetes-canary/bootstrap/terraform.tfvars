@@ -7,6 +7,8 @@ state_storage_account = "paymentstfstateacmeplatf"
 ci_provider           = "gitlab-ci"
 stacks                = [".", "addons"]
 repository            = "acme/platform/payments-infra"
+# Protected environments apply and deploy only from their branch <prefix><env> (docs/SECURITY.md).
+gitlab_deploy_branch_prefix = "deploy/"
 
 environments = [
   { name = "staging", subscription_id = "44444444-4444-4444-8444-444444444444", location = "northeurope", protected = false },

@@ -34,17 +34,24 @@ locals {
   attribute = "principalSet://iam.googleapis.com/${local.pool}/attribute"
 
   # Who may impersonate each identity (the CI job → identity contract in docs/SECURITY.md).
-  # Deploy of <env>: only jobs of the <env> environment on the default branch; GitLab also
-  # requires the ref to be protected, and the environment to be protected when <env> is.
+  # Deploy of <env>: only jobs of the <env> environment on its deploy branch; GitLab also
+  # requires the ref to be protected, and the environment to be protected when <env> is. The
+  # deploy branch is the default branch, or for a protected environment on GitLab its own
+  # protected branch <prefix><env> (the pipeline runs its apply, deploy and rollback jobs there
+  # only, as AWS and Azure can bind nothing but that ref).
+  gitlab_deploy_branches = {
+    for name, env in local.ci_environments : name => (env.protected ? "${var.gitlab_deploy_branch_prefix}${name}" : var.default_branch)
+  }
   deploy_principals = {
     for name, env in local.ci_environments : name => (
       local.github
       ? ["${local.subject}/repo:${var.repository}:environment:${name}"]
-      : [for protected in(env.protected ? ["true"] : ["true", "false"]) : "${local.attribute}.deploy/${name}:${protected}:branch:${var.default_branch}:true"]
+      : [for protected in(env.protected ? ["true"] : ["true", "false"]) : "${local.attribute}.deploy/${name}:${protected}:branch:${local.gitlab_deploy_branches[name]}:true"]
     )
   }
   # Plan of <env>: the default branch (pushes, the drift schedule) always; pull/merge requests
-  # only for an environment that is not protected.
+  # only for an environment that is not protected; GitLab: a protected environment's deploy
+  # branch too, whose apply job checks a plan made in its own pipeline.
   plan_principals = {
     for name, env in local.ci_environments : name => (
       local.github
@@ -54,7 +61,7 @@ locals {
       )
       : (
         env.protected
-        ? ["${local.attribute}.plan/branch:${var.default_branch}:true"]
+        ? ["${local.attribute}.plan/branch:${var.default_branch}:true", "${local.attribute}.plan/branch:${local.gitlab_deploy_branches[name]}:true"]
         : ["${local.attribute}.repository/${var.repository}"]
       )
     )

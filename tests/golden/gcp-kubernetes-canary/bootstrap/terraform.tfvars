@@ -9,6 +9,8 @@ cache             = "redis"
 dns_enabled       = true
 ci_provider       = "gitlab-ci"
 repository        = "acme/platform/payments-infra"
+# Protected environments apply and deploy only from their branch <prefix><env> (docs/SECURITY.md).
+gitlab_deploy_branch_prefix = "deploy/"
 
 dns_domains = { "staging" = "staging.payments.example.com", "prod" = "payments.example.com" }
 

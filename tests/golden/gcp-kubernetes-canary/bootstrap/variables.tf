@@ -119,6 +119,17 @@ variable "default_branch" {
   default     = "main"
 }
 
+variable "gitlab_deploy_branch_prefix" {
+  description = "GitLab: a protected environment <env> applies and deploys only from the protected branch <prefix><env>."
+  type        = string
+  default     = "deploy/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._/-]*$", var.gitlab_deploy_branch_prefix))
+    error_message = "gitlab_deploy_branch_prefix must be a branch name prefix such as deploy/."
+  }
+}
+
 variable "gitlab_url" {
   description = "GitLab: URL of the instance issuing the ID tokens (also their audience)."
   type        = string

@@ -1,3 +1,5 @@
 subscription_id     = "55555555-5555-4555-8555-555555555555"
 cluster_name        = "payments-prod"
 deployment_strategy = "canary"
+ingress_class_name  = "app-nginx"
+https_host          = "payments.example.com"

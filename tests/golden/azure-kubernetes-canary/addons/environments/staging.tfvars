@@ -1,3 +1,5 @@
 subscription_id     = "44444444-4444-4444-8444-444444444444"
 cluster_name        = "payments-staging"
 deployment_strategy = "canary"
+ingress_class_name  = "app-nginx"
+https_host          = "staging.payments.example.com"

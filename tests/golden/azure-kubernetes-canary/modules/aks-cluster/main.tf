@@ -141,8 +141,13 @@ resource "azurerm_kubernetes_cluster" "this" {
     secret_rotation_interval = "2m"
   }
 
+  # Application routing without its default controller (a second public address) and without
+  # DNS zones: its external-dns signs in as the add-on's own identity, which AKS creates and no
+  # role assignment of the deploy identity may name. The controller is addons/'s (NginxIngressController
+  # on the static address below) and Terraform writes the host's record.
   web_app_routing {
-    dns_zone_ids = var.dns_zone_ids
+    dns_zone_ids             = []
+    default_nginx_controller = "None"
   }
 
   maintenance_window_auto_upgrade {
@@ -199,6 +204,44 @@ resource "azurerm_kubernetes_cluster_node_pool" "app" {
   lifecycle {
     ignore_changes = [node_count]
   }
+}
+
+################################################################################
+# Ingress address: the application routing NGINX's load balancer takes this static address
+# (addons/: NginxIngressController with azure-pip-name), so the host's DNS record can be written
+# before the controller exists. The control plane joins it to the load balancer: Network
+# Contributor on the address (learn.microsoft.com/azure/aks/app-routing-nginx-configuration).
+################################################################################
+
+resource "azurerm_public_ip" "ingress" {
+  name                = "${var.name}-ingress"
+  location            = var.location
+  resource_group_name = var.resource_group_name
+  allocation_method   = "Static"
+  sku                 = "Standard"
+  zones               = var.zones
+  tags                = var.tags
+}
+
+resource "azurerm_role_assignment" "cluster_ingress_ip" {
+  scope                            = azurerm_public_ip.ingress.id
+  role_definition_name             = "Network Contributor"
+  principal_id                     = data.azurerm_user_assigned_identity.cluster.principal_id
+  principal_type                   = "ServicePrincipal"
+  skip_service_principal_aad_check = true
+  description                      = "The AKS control plane of ${var.name} puts its ingress load balancer on this address"
+}
+
+# The host is the environment's own zone's apex; an alias record follows the address.
+resource "azurerm_dns_a_record" "ingress" {
+  count = var.dns_zone_name != "" ? 1 : 0
+
+  name                = "@"
+  zone_name           = var.dns_zone_name
+  resource_group_name = var.dns_zone_resource_group_name
+  ttl                 = 300
+  target_resource_id  = azurerm_public_ip.ingress.id
+  tags                = var.tags
 }
 
 ################################################################################

@@ -39,3 +39,13 @@ output "node_resource_group" {
   description = "Resource group AKS manages the nodes, load balancers and disks in."
   value       = azurerm_kubernetes_cluster.this.node_resource_group
 }
+
+output "ingress_public_ip_name" {
+  description = "Name of the static public IP the application routing NGINX serves on (addons/ refers to it by name)."
+  value       = azurerm_public_ip.ingress.name
+}
+
+output "ingress_ip_address" {
+  description = "The application's public address (the host's A record points at it)."
+  value       = azurerm_public_ip.ingress.ip_address
+}

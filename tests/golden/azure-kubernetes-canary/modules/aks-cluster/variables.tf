@@ -118,10 +118,16 @@ variable "app_service_account" {
   default     = "app"
 }
 
-variable "dns_zone_ids" {
-  description = "Azure DNS zones the application routing add-on manages records in (custom domain); empty for none."
-  type        = list(string)
-  default     = []
+variable "dns_zone_name" {
+  description = "The environment's public DNS zone (its host: the zone's apex), whose A record points at the ingress address; empty for no custom domain."
+  type        = string
+  default     = ""
+}
+
+variable "dns_zone_resource_group_name" {
+  description = "Resource group of dns_zone_name."
+  type        = string
+  default     = ""
 }
 
 variable "log_analytics_workspace_id" {

@@ -17,17 +17,24 @@ locals {
 
   # The OIDC subject contract of the pipelines (docs/SECURITY.md). GitHub: plans of unprotected
   # environments run on pull requests and on the default branch, plans of protected ones only on
-  # the default branch; apply, deploy and rollback jobs run in the GitHub environment. GitLab's
-  # subject names the ref only: the deploy role trusts the protected default branch.
+  # the default branch; apply, deploy and rollback jobs run in the GitHub environment. GitLab: IAM
+  # conditions see only sub and aud of a GitLab ID token (amr too, which GitLab does not set; no
+  # environment claim), and GitLab's sub names the ref only, so a protected environment's apply,
+  # deploy and rollback jobs run on pipelines of its own protected branch (<prefix><env>), the
+  # one subject its deploy role trusts; its plans run there too (the apply checks them) and on
+  # the default branch. Unprotected environments apply and deploy from the default branch.
+  gitlab_deploy_branch = var.protected ? "${var.gitlab_deploy_prefix}${var.environment}" : var.default_branch
+  gitlab_subject       = "project_path:${var.repository}:ref_type:branch:ref:"
+
   plan_subjects = local.github ? concat(
     var.protected ? [] : ["repo:${var.repository}:pull_request"],
     ["repo:${var.repository}:ref:refs/heads/${var.default_branch}"],
-    ) : concat(
-    var.protected ? [] : ["project_path:${var.repository}:ref_type:branch:ref:*"],
-    ["project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}"],
-  )
+    ) : distinct(concat(
+      var.protected ? [] : ["${local.gitlab_subject}*"],
+      ["${local.gitlab_subject}${var.default_branch}", "${local.gitlab_subject}${local.gitlab_deploy_branch}"],
+  ))
   deploy_subjects = local.github ? ["repo:${var.repository}:environment:${var.environment}"] : [
-    "project_path:${var.repository}:ref_type:branch:ref:${var.default_branch}",
+    "${local.gitlab_subject}${local.gitlab_deploy_branch}",
   ]
 
   # Runtime roles: <path><project>-<env>-*; the path keeps every CI role (path "/") out of the

@@ -18,6 +18,7 @@ module "account_dev" {
   repository            = var.repository
   default_branch        = var.default_branch
   gitlab_url            = var.gitlab_url
+  gitlab_deploy_prefix  = var.gitlab_deploy_branch_prefix
   create_oidc_provider  = var.create_oidc_provider
   runtime_role_path     = var.runtime_role_path
   runtime_boundary_name = var.runtime_boundary_name
@@ -41,6 +42,7 @@ module "account_prod" {
   repository            = var.repository
   default_branch        = var.default_branch
   gitlab_url            = var.gitlab_url
+  gitlab_deploy_prefix  = var.gitlab_deploy_branch_prefix
   create_oidc_provider  = var.create_oidc_provider
   runtime_role_path     = var.runtime_role_path
   runtime_boundary_name = var.runtime_boundary_name

@@ -102,9 +102,20 @@ variable "repository" {
 }
 
 variable "default_branch" {
-  description = "The protected default branch: plans of protected environments and (GitLab) applies run only there."
+  description = "The protected default branch: plans of protected environments run only there (GitLab: and on their deploy branches)."
   type        = string
   default     = "main"
+}
+
+variable "gitlab_deploy_branch_prefix" {
+  description = "GitLab: a protected environment <env> applies and deploys only from the protected branch <prefix><env>."
+  type        = string
+  default     = "deploy/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9._/-]*$", var.gitlab_deploy_branch_prefix))
+    error_message = "gitlab_deploy_branch_prefix must be a branch name prefix such as deploy/."
+  }
 }
 
 variable "gitlab_url" {

@@ -270,11 +270,15 @@ resource "aws_eks_node_group" "default" {
 # Add-ons (EKS-managed versions): networking before the nodes, the rest once they run
 ################################################################################
 
+# The VPC CNI enforces Kubernetes NetworkPolicy (k8s/base/network-policy.yaml) once
+# enableNetworkPolicy is set: its node agent in aws-node, with the policy controller EKS runs in
+# the control plane. Set at creation, before any node joins, so no pod starts unenforced.
 resource "aws_eks_addon" "before_nodes" {
   for_each = toset(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"])
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.value
+  configuration_values        = each.value == "vpc-cni" ? jsonencode({ enableNetworkPolicy = "true" }) : null
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
 }

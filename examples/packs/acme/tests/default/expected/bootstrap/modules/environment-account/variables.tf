@@ -24,8 +24,14 @@ variable "repository" {
 }
 
 variable "default_branch" {
-  description = "The protected default branch: the only ref whose pipelines plan protected environments and (GitLab) apply."
+  description = "The protected default branch: plans of protected environments run only there (GitLab: and on their deploy branch); GitLab applies unprotected environments from it."
   type        = string
+}
+
+variable "gitlab_deploy_prefix" {
+  description = "GitLab: a protected environment <env> applies and deploys only from the protected branch <prefix><env>."
+  type        = string
+  default     = "deploy/"
 }
 
 variable "gitlab_url" {
