@@ -12,6 +12,7 @@ from itertools import combinations
 from typing import Any
 
 from infrascaffold.pack.questions import Question
+from infrascaffold.templating.environment import EVALUATION_ERRORS, evaluate, make_environment
 
 Pair = tuple[str, Any, str, Any]
 
@@ -26,6 +27,30 @@ def values_of(question: Question) -> list[Any]:
     return list(question.choices) if question.type == "choice" else [False, True]
 
 
+def _admissible(question: Question, chosen: Mapping[str, Any]) -> list[Any]:
+    """The values of `question` its own `expr` checks accept beside the answers chosen so far.
+
+    A set the pack refuses at answer time (`delivery: gitops` with `ci: none`) renders nothing,
+    so the cover never builds one. A check that reads an answer not chosen yet (or fails to
+    evaluate) does not exclude a value; when no value passes, every value stays a candidate.
+    """
+    checks = [v for v in question.validators if v.kind == "expr"]
+    if not checks:
+        return values_of(question)
+    env = make_environment()
+
+    def passes(value: Any) -> bool:
+        for check in checks:
+            try:
+                if not evaluate(env, str(check.arg), {**chosen, "value": value}):
+                    return False
+            except EVALUATION_ERRORS:
+                continue
+        return True
+
+    return [v for v in values_of(question) if passes(v)] or values_of(question)
+
+
 def pairwise_sets(questions: Sequence[Question], limit: int) -> list[dict[str, Any]]:
     """Up to `limit` answer sets covering every value, then as many value pairs as fit."""
     if not questions:
@@ -35,9 +60,12 @@ def pairwise_sets(questions: Sequence[Question], limit: int) -> list[dict[str, A
     sets: list[dict[str, Any]] = []
     while (uncovered or unseen) and len(sets) < limit:
         chosen = _next_set(questions, uncovered, unseen)
+        covered = _pairs_of(chosen, questions) & uncovered
+        if sets and not covered and not set(chosen.items()) & unseen:
+            break  # what is left, the pack's own checks refuse (see _admissible)
         sets.append(chosen)
         unseen -= set(chosen.items())
-        uncovered -= _pairs_of(chosen, questions)
+        uncovered -= covered
     return sets
 
 
@@ -70,7 +98,7 @@ def _next_set(
             )
             return ((q.key, value) in unseen, new_pairs, potential)
 
-        chosen[question.key] = max(values_of(question), key=gain)
+        chosen[question.key] = max(_admissible(question, chosen), key=gain)
     return chosen
 
 

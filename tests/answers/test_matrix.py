@@ -6,7 +6,7 @@ from itertools import combinations
 
 from infrascaffold.answers.matrix import closest_base, matrix_questions, pairwise_sets, values_of
 from infrascaffold.pack.manifest import load_pack
-from infrascaffold.pack.questions import Question
+from infrascaffold.pack.questions import Question, Validator
 
 
 def test_every_value_and_every_pair_is_covered() -> None:
@@ -31,6 +31,27 @@ def test_cap_still_covers_every_value_first() -> None:
     assert len(sets) == 4
     for q in questions:
         assert {s[q.key] for s in sets} == set(values_of(q))
+
+
+def test_sets_the_packs_own_checks_refuse_are_never_built() -> None:
+    # platform: `delivery: gitops` needs a CI system; a set pairing it with `ci: none` is refused
+    # at answer time and would fail every render of the matrix.
+    questions = [
+        Question("ci", "choice", choices=("github", "none")),
+        Question("delivery", "choice", choices=("push", "gitops"),
+                 validators=(Validator("expr", "value != 'gitops' or ci != 'none'"),)),
+        Question("c", "bool"),
+    ]  # fmt: skip
+    sets = pairwise_sets(questions, limit=50)
+    assert not [s for s in sets if s["ci"] == "none" and s["delivery"] == "gitops"]
+    assert {s["delivery"] for s in sets} == {"push", "gitops"}
+    assert len(sets) < 50  # the refused pair does not keep the cover running to its cap
+
+
+def test_the_platform_matrix_renders_no_refused_delivery() -> None:
+    pack = load_pack("platform")
+    sets = pairwise_sets(matrix_questions(pack.questions, {**pack.fixed, "cloud": "aws"}), 24)
+    assert not [s for s in sets if s.get("ci") == "none" and s.get("delivery") == "gitops"]
 
 
 def test_no_questions_means_one_render() -> None:
