@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
+import os
 import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -145,6 +148,8 @@ _SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format", "batch",
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept across runs; a cache that cannot be written is simply skipped."""
 
+    _written = itertools.count()
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().load_bytecode(bucket)
@@ -152,10 +157,24 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Jinja's own dump, without its `NamedTemporaryFile` (a random name, a wrapper object
+        and a finalizer per template: a tenth of a cold render of 2,000 files): a name unique
+        to this process, written in one call, renamed into place (a reader never sees a part)."""
+        name = self._get_cache_filename(bucket)
+        temporary = Path(f"{name}.{os.getpid()}-{next(self._written)}.tmp")
         try:
-            super().dump_bytecode(bucket)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         except OSError:
-            pass
+            return
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(bucket.bytecode_to_string())
+            temporary.replace(name)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            if not isinstance(exc, OSError):
+                raise
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
