@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import itertools
-import os
 import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -14,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.bccache
 from jinja2 import nodes
 from jinja2.environment import TemplateExpression
 from jinja2.parser import Parser
@@ -22,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold import __version__
 from infrascaffold.errors import one_line
+from infrascaffold.templating.bytecode import bundle_cache
 from infrascaffold.templating.containment import ContainedLoader
 from infrascaffold.templating.escaping import FILTERS
 from infrascaffold.user_cache import user_cache_root
@@ -145,39 +142,7 @@ def _bounded_filter(name: str, filter_: Any) -> Any:
 _SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format", "batch", "slice")
 
 
-class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept across runs; a cache that cannot be written is simply skipped."""
-
-    _written = itertools.count()
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Jinja's own dump, without its `NamedTemporaryFile` (a random name, a wrapper object
-        and a finalizer per template: a tenth of a cold render of 2,000 files): a name unique
-        to this process, written in one call, renamed into place (a reader never sees a part)."""
-        name = self._get_cache_filename(bucket)
-        temporary = Path(f"{name}.{os.getpid()}-{next(self._written)}.tmp")
-        try:
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(bucket.bytecode_to_string())
-            temporary.replace(name)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-            if not isinstance(exc, OSError):
-                raise
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
+def _bytecode_cache(roots: Sequence[Path]) -> jinja2.BytecodeCache | None:
     # One folder per release and Jinja version: the code a cached entry holds was generated with
     # that release's sandbox (its intercepted operators), which its source checksum cannot tell.
     folder = user_cache_root() / f"jinja-{__version__}-{jinja2.__version__}"
@@ -185,7 +150,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return _QuietBytecodeCache(str(folder))
+    return bundle_cache(folder, roots)
 
 
 def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
@@ -198,7 +163,7 @@ def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
     env = _BoundedSandbox(
         loader=loader,
         cache_size=-1,
-        bytecode_cache=_bytecode_cache() if roots else None,
+        bytecode_cache=_bytecode_cache(roots) if roots else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
