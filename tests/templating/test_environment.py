@@ -197,3 +197,21 @@ def test_a_bundle_past_its_size_keeps_what_the_last_run_used(
     (bundle,) = cache_home.rglob("bundle-*.bin")
     entries = bytecode._read(bundle)
     assert len(entries) == 2
+
+
+def test_a_run_that_compiles_nothing_leaves_the_bundle_alone(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    pack = _pack(tmp_path / "pack", 3)
+    env = make_environment([pack])
+    for i in range(3):
+        env.get_template(f"f{i}.tf.j2")
+    _next_run()
+    (bundle,) = cache_home.rglob("bundle-*.bin")
+    before = bundle.stat()
+    env = make_environment([pack])
+    for i in range(3):
+        env.get_template(f"f{i}.tf.j2")
+    _next_run()
+    after = bundle.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
