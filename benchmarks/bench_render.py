@@ -18,6 +18,7 @@ Run: `.venv/bin/python benchmarks/bench_render.py [RUNS] [N ...]`
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,6 +27,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from installed import compile_package
 
 SIZES = (50, 500, 2000)
 COPIER_YML = """\
@@ -129,25 +132,31 @@ def commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> dict[str, Comma
     }
 
 
-def timed(command: list[str], work: Path, cache: Path, out: Path) -> float:
-    """Seconds of one run; a run killed by a signal from outside (a shared machine) is run
-    again, up to twice, and said so on stderr."""
+def timed(command: list[str], work: Path, cache: Path, out: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys of the process and the children it waited for) of one
+    run; a run killed by a signal from outside (a shared machine) is run again, up to twice,
+    and said so on stderr."""
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(command, check=False, capture_output=True, cwd=work, env=env)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode >= 0:
             done.check_returncode()
-            return seconds
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            return seconds, cpu
         print(f"{command[0]} killed by signal {-done.returncode}: run again", file=sys.stderr)
         shutil.rmtree(out, ignore_errors=True)
     raise RuntimeError(f"{command[0]} was killed three times")
 
 
-def interleaved(tools: dict[str, Command], runs: int, work: Path, warm: bool) -> dict[str, float]:
-    """Median seconds per tool; runs interleaved across tools."""
-    times: dict[str, list[float]] = {name: [] for name in tools}
+def interleaved(
+    tools: dict[str, Command], runs: int, work: Path, warm: bool
+) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds per tool; runs interleaved across tools."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
     shared = work / "cache-warm"
     for i in range(runs + (1 if warm else 0)):
         for name, command in tools.items():
@@ -159,10 +168,14 @@ def interleaved(tools: dict[str, Command], runs: int, work: Path, warm: bool) ->
             shutil.rmtree(out, ignore_errors=True)
             if not warm:
                 shutil.rmtree(cache, ignore_errors=True)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {
+        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+        for name, values in times.items()
+    }
 
 
 def main() -> None:
+    compile_package()  # timed as installed: see installed.py
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     sizes = tuple(int(a) for a in sys.argv[2:]) or SIZES
     here = Path(sys.executable).parent
@@ -170,9 +183,9 @@ def main() -> None:
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute average), median of {runs} runs\n")
     print(
         "| files | kind | cache | infrascaffold (s) | copier (s) | cookiecutter (s) "
-        "| vs copier | vs cookiecutter |"
+        "| vs copier | vs cookiecutter | CPU s: ours / copier / cookiecutter | CPU ratios |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     growth: dict[str, list[tuple[int, float]]] = {"cold": [], "warm": []}
     for n in sizes:
         for suffix in ("tf", "txt"):
@@ -183,12 +196,18 @@ def main() -> None:
                     work = Path(tmp)
                     tools = commands(here, bench_bin, make_templates(work, n, suffix))
                     t = interleaved(tools, runs, work, state == "warm")
-                ours, copier, cookie = t["infrascaffold"], t["copier"], t["cookiecutter"]
+                (ours, c_ours), (copier, c_copier), (cookie, c_cookie) = (
+                    t["infrascaffold"],
+                    t["copier"],
+                    t["cookiecutter"],
+                )
                 if suffix == "tf":
                     growth[state].append((n, ours))
                 print(
                     f"| {n} | .{suffix} | {state} | {ours:.3f} | {copier:.3f} | {cookie:.3f} "
-                    f"| {ours / copier:.2f}× | {ours / cookie:.2f}× |",
+                    f"| {ours / copier:.2f}× | {ours / cookie:.2f}× "
+                    f"| {c_ours:.2f} / {c_copier:.2f} / {c_cookie:.2f} "
+                    f"| {c_ours / c_copier:.2f}× / {c_ours / c_cookie:.2f}× |",
                     flush=True,
                 )
     print(f"\nload after: {os.getloadavg()[0]:.2f}")

@@ -19,6 +19,7 @@ Run: `.venv/bin/python benchmarks/bench_validate_repos.py RUNS DIR [DIR ...]`
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from installed import compile_package
 
 SUFFIXES = (".tf", ".tf.json", ".tfvars", ".hcl")
 PARSE = """\
@@ -61,40 +64,56 @@ def tools(root: Path, work: Path) -> dict[str, tuple[list[str], Path | None]]:
     }
 
 
-def timed(command: list[str], cache: Path | None) -> float:
+def timed(command: list[str], cache: Path | None) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys of the process and the children it waits for: not the
+    parse pool's workers, which a fork server starts) of one run."""
     env = dict(os.environ)
     if cache is not None:
         env["XDG_CACHE_HOME"] = str(cache)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, capture_output=True, env=env, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def measure(root: Path, runs: int) -> dict[str, float]:
+def measure(root: Path, runs: int) -> dict[str, tuple[float, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         commands = tools(root, work)
         timed(commands["validate warm"][0], work / "warm")  # fills the warm cache
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, (command, cache) in commands.items():
                 if name == "validate cold" and cache is not None:
                     shutil.rmtree(cache, ignore_errors=True)
                 times[name].append(timed(command, cache))
-        return {name: statistics.median(values) for name, values in times.items()}
+        return {
+            name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+            for name, values in times.items()
+        }
 
 
 def main() -> None:
+    compile_package()  # timed as installed: see installed.py
     runs = int(sys.argv[1])
     roots = [Path(arg) for arg in sys.argv[2:]]
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute average), median of {runs} runs\n")
     names = list(tools(Path(), Path()))
+    print(
+        "wall s (MB/s), then CPU s (MB per CPU second); CPU counts the process and the children"
+        " it waits for\n"
+    )
     print("| repository | MB | " + " | ".join(f"{n} s (MB/s)" for n in names) + " |")
     print("| --- | --- |" + " --- |" * len(names))
     for root in roots:
         size = hcl_megabytes(root)
         result = measure(root, runs)
-        cells = " | ".join(f"{result[n]:.2f} ({size / result[n]:.2f})" for n in names)
+        cells = " | ".join(
+            f"{w:.2f} ({size / w:.2f}); CPU {c:.2f} ({size / c:.2f})"
+            for w, c in (result[n] for n in names)
+        )
         print(f"| {root.name} | {size:.2f} | {cells} |", flush=True)
     print(f"\nload after: {os.getloadavg()[0]:.2f}")
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.bccache
 from jinja2 import nodes
 from jinja2.environment import TemplateExpression
 from jinja2.parser import Parser
@@ -19,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from infrascaffold import __version__
 from infrascaffold.errors import one_line
+from infrascaffold.templating.bytecode import bundle_cache
 from infrascaffold.templating.containment import ContainedLoader
 from infrascaffold.templating.escaping import FILTERS
 from infrascaffold.user_cache import user_cache_root
@@ -142,23 +142,7 @@ def _bounded_filter(name: str, filter_: Any) -> Any:
 _SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format", "batch", "slice")
 
 
-class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept across runs; a cache that cannot be written is simply skipped."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
+def _bytecode_cache(roots: Sequence[Path]) -> jinja2.BytecodeCache | None:
     # One folder per release and Jinja version: the code a cached entry holds was generated with
     # that release's sandbox (its intercepted operators), which its source checksum cannot tell.
     folder = user_cache_root() / f"jinja-{__version__}-{jinja2.__version__}"
@@ -166,7 +150,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return _QuietBytecodeCache(str(folder))
+    return bundle_cache(folder, roots)
 
 
 def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
@@ -179,7 +163,7 @@ def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
     env = _BoundedSandbox(
         loader=loader,
         cache_size=-1,
-        bytecode_cache=_bytecode_cache() if roots else None,
+        bytecode_cache=_bytecode_cache(roots) if roots else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
