@@ -1,0 +1,391 @@
+"""The application's service (issue 25): its runtime, handler, port and health path reach every
+place of the render that uses them, the answers are checked against the runtimes each compute
+kind supports (data/runtimes.yaml), and the defaults are the values the templates had before.
+
+Every cloud x compute kind renders with non-default values; the Terraform is parsed with
+python-hcl2, the workflows and manifests with PyYAML.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from infrascaffold.answers.checks import check_answers
+from infrascaffold.answers.layering import apply_overrides, resolve_answers
+from infrascaffold.pack.manifest import load_pack
+from infrascaffold.templating.environment import make_environment
+from tests.builders import example_answers, render_answers
+from tests.terraform_checks import parse_hcl, unquote
+
+HEALTH = "/healthz"
+
+# id -> (example, overrides, the service)
+COMBOS: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "aws-containers": ("aws-containers", {}, {"runtime": "node", "version": "24", "port": 3000}),
+    "aws-serverless": (
+        "aws-serverless-bluegreen", {}, {"runtime": "node", "version": "20", "handler": "api.main"}
+    ),
+    "aws-kubernetes": ("aws-kubernetes-canary", {}, {"runtime": "java", "port": 9000}),
+    "gcp-containers": ("gcp-containers", {}, {"runtime": "go", "version": "1.24", "port": 3000}),
+    "gcp-serverless": (
+        "gcp-containers", {"compute": "serverless"},
+        {"runtime": "node", "version": "20", "handler": "api"},
+    ),
+    "gcp-kubernetes": ("gcp-kubernetes-canary", {}, {"runtime": "python", "port": 9000}),
+    "azure-containers": ("azure-containers", {}, {"runtime": "dotnet", "port": 5000}),
+    "azure-serverless": (
+        "azure-containers", {"compute": "serverless"}, {"runtime": "node", "version": "20"}
+    ),
+    "azure-kubernetes": ("azure-kubernetes-canary", {}, {"runtime": "container", "port": 9000}),
+}  # fmt: skip
+
+_TREES: dict[str, Mapping[str, str]] = {}
+
+
+def answers_of(combo: str) -> dict[str, Any]:
+    example, overrides, service = COMBOS[combo]
+    return {
+        **example_answers(example),
+        **overrides,
+        "services": [{"name": "api", "health_path": HEALTH, **service}],
+    }
+
+
+def tree_of(combo: str) -> Mapping[str, str]:
+    if combo not in _TREES:
+        _TREES[combo] = render_answers(answers_of(combo))
+    return _TREES[combo]
+
+
+def module_args(tree: Mapping[str, str], name: str) -> dict[str, Any]:
+    """The arguments of the root stack's `module "<name>"` (app.tf), unquoted."""
+    for module in parse_hcl(tree["app.tf"])["module"]:
+        for label, body in module.items():
+            if unquote(label) == name:
+                return {key: unquote(value) for key, value in body.items()}
+    raise AssertionError(f"app.tf has no module {name}")
+
+
+def app_module(tree: Mapping[str, str]) -> dict[str, Any]:
+    return module_args(tree, "app")
+
+
+def strings(node: Any) -> Iterator[str]:
+    """Every string of a parsed YAML document."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, Mapping):
+        for value in node.values():
+            yield from strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from strings(value)
+
+
+def ci_scripts(tree: Mapping[str, str]) -> list[str]:
+    """Every string of the rendered pipelines (GitHub workflows or .gitlab-ci.yml)."""
+    found: list[str] = []
+    for path, text in tree.items():
+        if path.startswith(".github/workflows/") or path == ".gitlab-ci.yml":
+            found += strings(yaml.safe_load(text))
+    return found
+
+
+def runbook_checks(tree: Mapping[str, str]) -> list[str]:
+    """The runbooks' curl lines that check the application's URL."""
+    return [
+        line
+        for path, text in tree.items()
+        if path.startswith("docs/runbooks/")
+        for line in text.splitlines()
+        if line.startswith("curl ") and "terraform output -raw app_url" in line
+    ]
+
+
+def k8s_docs(tree: Mapping[str, str], kind: str) -> list[dict[str, Any]]:
+    docs = []
+    for path, text in tree.items():
+        if path.startswith("k8s/") and path.endswith(".yaml"):
+            docs += [d for d in yaml.safe_load_all(text) if d and d.get("kind") == kind]
+    return docs
+
+
+# --- the values reach the Terraform ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("combo", ["aws-containers", "gcp-containers", "azure-containers"])
+def test_container_port_and_health_path_reach_the_compute_module(combo: str) -> None:
+    app = app_module(tree_of(combo))
+    service = COMBOS[combo][2]
+    assert app["container_port"] == service["port"]
+    assert app["health_check_path"] == HEALTH
+
+
+def test_the_alb_target_group_and_the_task_read_the_module_variables() -> None:
+    """ECS: the target group's health check and the task's port mapping are the variables the
+    root stack sets, not literals of their own."""
+    main = tree_of("aws-containers")["modules/ecs-service/main.tf"]
+    assert "path                = var.health_check_path" in main
+    assert "containerPort = var.container_port" in main
+    assert "container_port   = var.container_port" in main  # the service's load_balancer block
+
+
+def test_cloud_run_probes_and_container_apps_probes_read_the_module_variables() -> None:
+    run = tree_of("gcp-containers")["modules/cloud-run-service/main.tf"]
+    assert run.count("path = var.health_check_path") == 2  # startup and liveness probes
+    assert "container_port = var.container_port" in run
+    aca = tree_of("azure-containers")["modules/container-app/main.tf"]
+    assert aca.count("path                    = var.health_check_path") == 3
+    assert "target_port                = var.container_port" in aca
+
+
+def test_front_door_probes_the_container_app_health_path() -> None:
+    frontdoor = module_args(tree_of("azure-containers"), "frontdoor")  # the example has a domain
+    assert frontdoor["health_probe_path"] == HEALTH
+
+
+def test_lambda_runtime_and_handler() -> None:
+    app = app_module(tree_of("aws-serverless"))
+    assert app["runtime"] == "nodejs20.x"
+    assert app["handler"] == "api.main"
+
+
+def test_lambda_placeholder_answers_at_the_handler_in_the_runtime_language() -> None:
+    tree = tree_of("aws-serverless")
+    main = tree["modules/lambda-api/main.tf"]
+    assert 'startswith(var.runtime, "nodejs")' in main
+    assert "placeholder.mjs.tftpl" in main and "placeholder.py.tftpl" in main
+    assert "export const ${function}" in tree["modules/lambda-api/placeholder.mjs.tftpl"]
+    assert "def ${function}(event, context)" in tree["modules/lambda-api/placeholder.py.tftpl"]
+
+
+def test_cloud_functions_runtime_and_entry_point() -> None:
+    tree = tree_of("gcp-serverless")
+    app = app_module(tree)
+    assert app["runtime"] == "nodejs20"
+    assert app["entry_point"] == "api"
+    # The platform builds the first revision at creation: the placeholder exists in Node.js.
+    assert (
+        'functions.http("${entry_point}"' in tree["modules/function-api/placeholder/index.js.tftpl"]
+    )
+    assert (
+        "@google-cloud/functions-framework" in tree["modules/function-api/placeholder/package.json"]
+    )
+
+
+def test_azure_functions_stack_and_health_paths() -> None:
+    tree = tree_of("azure-serverless")
+    app = app_module(tree)
+    assert (app["runtime_name"], app["runtime_version"]) == ("node", "20")
+    assert app["health_check_path"] == HEALTH
+    assert module_args(tree, "frontdoor")["health_probe_path"] == HEALTH
+
+
+@pytest.mark.parametrize("combo", ["aws-kubernetes", "gcp-kubernetes", "azure-kubernetes"])
+def test_kubernetes_workload_port_probes_and_analysis(combo: str) -> None:
+    tree = tree_of(combo)
+    port = COMBOS[combo][2]["port"]
+    (workload,) = k8s_docs(tree, "Rollout")  # the examples deploy canary
+    (container,) = workload["spec"]["template"]["spec"]["containers"]
+    assert [p["containerPort"] for p in container["ports"]] == [port]
+    probes = [
+        container[k] for k in ("startupProbe", "readinessProbe", "livenessProbe") if k in container
+    ]
+    assert probes and all(p["httpGet"]["path"] == HEALTH for p in probes)
+    (analysis,) = k8s_docs(tree, "AnalysisTemplate")
+    assert any(s.endswith(".svc.cluster.local" + HEALTH) for s in strings(analysis))
+
+
+def test_load_balancer_health_checks_of_the_kubernetes_ingresses() -> None:
+    (ingress,) = k8s_docs(tree_of("aws-kubernetes"), "Ingress")
+    assert (
+        ingress["metadata"]["annotations"]["alb.ingress.kubernetes.io/healthcheck-path"] == HEALTH
+    )
+    (backend,) = k8s_docs(tree_of("gcp-kubernetes"), "BackendConfig")
+    assert backend["spec"]["healthCheck"]["requestPath"] == HEALTH
+    assert backend["spec"]["healthCheck"]["port"] == 9000
+
+
+# --- the values reach the pipelines and the runbooks ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "combo",
+    ["aws-serverless", "gcp-containers", "gcp-serverless", "azure-containers", "azure-serverless"],
+)
+def test_deploy_health_gates_check_the_health_path(combo: str) -> None:
+    gates = [
+        line.strip()
+        for script in ci_scripts(tree_of(combo))
+        for line in script.splitlines()
+        if 'smoke_test "$' in line
+    ]
+    assert gates, "no deploy health gate"
+    assert all(f'" {HEALTH}' in gate for gate in gates), gates
+
+
+def test_smoke_test_joins_the_url_and_the_path(tmp_path: Path) -> None:
+    """The gate's function, run: it asks for URL + PATH (one slash between them)."""
+    text = tree_of("aws-serverless")[".github/workflows/_deploy.yml"]
+    script = next(s for s in strings(yaml.safe_load(text)) if "smoke_test() {" in s)
+    function = script[script.index("smoke_test() {") :].split("\n}\n", 1)[0] + "\n}\n"
+    fake = tmp_path / "curl"
+    fake.write_text('#!/bin/sh\nfor a; do last="$a"; done\necho "$last"\n')
+    fake.chmod(0o755)
+    done = subprocess.run(
+        ["bash", "-c", function + 'smoke_test "https://x.example/" /healthz; smoke_test "https://y"'],
+        env={"PATH": f"{tmp_path}:/usr/bin:/bin"}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert done.stdout.split() == ["https://x.example/healthz", "https://y"]
+
+
+@pytest.mark.parametrize(
+    "combo", ["aws-containers", "aws-serverless", "gcp-containers", "azure-serverless"]
+)
+def test_runbook_checks_ask_for_the_health_path(combo: str) -> None:
+    checks = runbook_checks(tree_of(combo))
+    assert checks
+    assert all(f'"$(terraform output -raw app_url)"{HEALTH}' in line for line in checks), checks
+
+
+# --- defaults: the values the templates had before the question -----------------------------
+
+
+def test_default_service_keeps_todays_values() -> None:
+    containers = app_module(render_answers(example_answers("aws-containers")))
+    assert (containers["container_port"], containers["health_check_path"]) == (8080, "/")
+    lam = app_module(render_answers(example_answers("aws-serverless-bluegreen")))
+    assert (lam["runtime"], lam["handler"]) == ("python3.13", "app.handler")
+    gcp = app_module(render_answers({**example_answers("gcp-containers"), "compute": "serverless"}))
+    assert (gcp["runtime"], gcp["entry_point"]) == ("python313", "handler")
+    azure = render_answers({**example_answers("azure-containers"), "compute": "serverless"})
+    func = app_module(azure)
+    assert (func["runtime_name"], func["runtime_version"]) == ("python", "3.12")
+    assert func["health_check_path"] == "/api/health"
+    assert module_args(azure, "frontdoor")["health_probe_path"] == "/api/health"
+
+
+def test_default_kubernetes_workload_keeps_port_8080_and_root_path() -> None:
+    tree = render_answers(example_answers("aws-kubernetes-canary"))
+    (workload,) = k8s_docs(tree, "Rollout")
+    (container,) = workload["spec"]["template"]["spec"]["containers"]
+    assert [p["containerPort"] for p in container["ports"]] == [8080]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/"
+
+
+def test_static_sites_have_no_service_question() -> None:
+    pack = load_pack("platform")
+    env = make_environment(pack.search_roots)
+    resolved, problems = resolve_answers(pack, env, example_answers("aws-static-site"))
+    assert not problems and "services" not in resolved
+
+
+# --- answer-time checks ----------------------------------------------------------------------
+
+
+def problems_of(
+    example: str, services: list[dict[str, Any]], **overrides: Any
+) -> list[tuple[str, str]]:
+    pack = load_pack("platform")
+    env = make_environment(pack.search_roots)
+    answers = {**example_answers(example), **overrides, "services": copy.deepcopy(services)}
+    resolved, problems = resolve_answers(pack, env, apply_overrides(pack, answers, []))
+    return problems + check_answers(pack, env, resolved)
+
+
+BAD: dict[str, tuple[str, list[dict[str, Any]], dict[str, Any], str, str]] = {
+    "several": ("aws-containers", [{"name": "a"}, {"name": "b"}], {}, "services",
+                "several services are not supported by this pack yet"),
+    "worker": ("aws-containers", [{"name": "a", "kind": "worker"}], {}, "services[0].kind",
+               "worker services are not supported by this pack yet"),
+    "name": ("aws-containers", [{"name": "Api_1"}], {}, "services[0].name", "is not a DNS label"),
+    "port-range": ("aws-containers", [{"name": "a", "port": 70000}], {}, "services[0].port",
+                   "70000 is not a TCP port"),
+    "port-privileged": ("gcp-containers", [{"name": "a", "port": 80}], {}, "services[0].port",
+                        "80 is a privileged port"),
+    "health": ("aws-containers", [{"name": "a", "health_path": "healthz"}], {},
+               "services[0].health_path", "start with /"),
+    "container-on-lambda": ("aws-serverless-bluegreen", [{"name": "a", "runtime": "container"}], {},
+                            "services[0].runtime",
+                            "container is not a runtime of serverless on aws (supported: python, node, java, dotnet, go)"),
+    "java-on-cloud-functions": ("gcp-containers", [{"name": "a", "runtime": "java"}],
+                                {"compute": "serverless"}, "services[0].runtime",
+                                "java is not a runtime of serverless on gcp"),
+    "go-on-azure-functions": ("azure-containers", [{"name": "a", "runtime": "go"}],
+                              {"compute": "serverless"}, "services[0].runtime",
+                              "go is not a runtime of serverless on azure"),
+    "java-8-on-lambda": ("aws-serverless-bluegreen", [{"name": "a", "runtime": "java", "version": "8"}],
+                         {}, "services[0].version", "8 is not a version of java on serverless on aws"),
+    "python-3.13-on-flex": ("azure-containers", [{"name": "a", "version": "3.13"}],
+                            {"compute": "serverless"}, "services[0].version",
+                            "3.13 is not a version of python on serverless on azure"),
+    "entry-point": ("gcp-containers", [{"name": "a", "handler": "pkg.fn"}], {"compute": "serverless"},
+                    "services[0].handler", "is not a function name"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_service_is_one_problem_naming_the_field(case: str) -> None:
+    example, services, overrides, field, says = BAD[case]
+    found = problems_of(example, services, **overrides)
+    assert [where for where, _ in found] == [field], found
+    assert says in found[0][1], found
+
+
+@pytest.mark.parametrize(
+    ("example", "overrides", "service"),
+    [
+        ("aws-serverless-bluegreen", {}, {"runtime": "java", "version": "21"}),
+        ("aws-serverless-bluegreen", {}, {"runtime": "go"}),
+        ("gcp-containers", {"compute": "serverless"}, {"runtime": "python", "version": "3.11"}),
+        ("azure-containers", {"compute": "serverless"}, {"runtime": "node"}),
+        ("azure-kubernetes-canary", {}, {"runtime": "container"}),
+    ],
+)
+def test_supported_runtimes_are_accepted(
+    example: str, overrides: dict[str, Any], service: dict[str, Any]
+) -> None:
+    assert problems_of(example, [{"name": "api", **service}], **overrides) == []
+
+
+def test_supported_runtimes_come_from_pack_data() -> None:
+    """Lambda's Go runs on the OS-only runtime; the data names the platform's identifiers."""
+    runtimes = load_pack("platform").data["runtimes"]
+    assert runtimes["serverless"]["aws"]["go"]["versions"]["1.25"] == "provided.al2023"
+    assert runtimes["serverless"]["aws"]["python"]["versions"]["3.13"] == "python3.13"
+    assert runtimes["serverless"]["gcp"]["node"]["versions"]["22"] == "nodejs22"
+    assert "container" not in runtimes["serverless"]["aws"]
+    for cloud in ("aws", "gcp", "azure"):
+        for runtime, spec in runtimes["serverless"][cloud].items():
+            assert spec["default"] in spec["versions"], (cloud, runtime)
+
+
+def test_several_services_exit_2_with_one_line(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yml"
+    text = (Path(__file__).parents[2] / "examples/answers/aws-containers.yml").read_text()
+    answers.write_text(text + "services:\n  - {name: api}\n  - {name: web}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "infrascaffold", "new", str(tmp_path / "dest"),
+         "--answers", str(answers), "--no-input"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        "error: services: several services are not supported by this pack yet: describe one service"
+    ]
+    assert not (tmp_path / "dest").exists()
+
+
+def test_readme_documents_the_question_and_its_limit() -> None:
+    text = (Path(__file__).parents[2] / "README.md").read_text()
+    assert "services:" in text and "data/runtimes.yaml" in text
+    assert re.search(r"several\s+services are not supported by this pack yet", text)
