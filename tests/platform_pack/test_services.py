@@ -389,3 +389,141 @@ def test_readme_documents_the_question_and_its_limit() -> None:
     text = (Path(__file__).parents[2] / "README.md").read_text()
     assert "services:" in text and "data/runtimes.yaml" in text
     assert re.search(r"several\s+services are not supported by this pack yet", text)
+
+
+# --- build per runtime ------------------------------------------------------------------------
+
+SETUP_ACTIONS = {
+    "python": ("actions/setup-python", "python-version"),
+    "node": ("actions/setup-node", "node-version"),
+    "java": ("actions/setup-java", "java-version"),
+    "dotnet": ("actions/setup-dotnet", "dotnet-version"),
+    "go": ("actions/setup-go", "go-version"),
+}
+LAMBDA = ("aws-serverless-bluegreen", {})
+FUNCTIONS = {"aws": LAMBDA, "azure": ("azure-containers", {"compute": "serverless"})}
+
+
+def build_job(answers: dict[str, Any]) -> dict[str, Any]:
+    tree = render_answers(answers)
+    if answers.get("ci") == "gitlab-ci":
+        job: dict[str, Any] = yaml.safe_load(tree[".gitlab-ci.yml"])["build"]
+    else:
+        job = yaml.safe_load(tree[".github/workflows/deploy.yml"])["jobs"]["build"]
+    return job
+
+
+@pytest.mark.parametrize(
+    ("cloud", "runtime", "version"),
+    [("aws", "python", "3.12"), ("aws", "node", "24"), ("aws", "java", "17"),
+     ("aws", "dotnet", "10"), ("aws", "go", "1.24"), ("azure", "python", "3.11"),
+     ("azure", "node", "20")],
+)  # fmt: skip
+def test_github_build_sets_up_the_runtime_pinned_with_its_cache(
+    cloud: str, runtime: str, version: str
+) -> None:
+    example, overrides = FUNCTIONS[cloud]
+    service = {"name": "api", "runtime": runtime, "version": version}
+    job = build_job({**example_answers(example), **overrides, "services": [service]})
+    action, version_input = SETUP_ACTIONS[runtime]
+    (setup,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith(action + "@")]
+    assert re.fullmatch(rf"{action}@[0-9a-f]{{40}}", setup["uses"])
+    assert setup["with"][version_input] == (version + ".x" if runtime == "dotnet" else version)
+    assert "cache-dependency-path" in setup["with"]
+    text = render_answers({**example_answers(example), **overrides, "services": [service]})[
+        ".github/workflows/deploy.yml"
+    ]
+    assert re.search(rf"uses: {action}@[0-9a-f]{{40}} # v\d+\.\d+\.\d+\n", text)
+
+
+def test_cloud_functions_builds_the_source_itself() -> None:
+    """No runtime to set up on GCP: the platform installs the dependencies from the zip."""
+    service = {"name": "api", "runtime": "node", "version": "22", "handler": "api"}
+    answers = {**example_answers("gcp-containers"), "compute": "serverless", "services": [service]}
+    job = build_job(answers)
+    assert not [s for s in job["steps"] if "setup-" in str(s.get("uses", ""))]
+    (package,) = [s for s in job["steps"] if s.get("name") == "Package APP_DIR"]
+    assert "npm" not in package["run"] and 'cp -R "$APP_DIR"/. "$build"' in package["run"]
+
+
+@pytest.mark.parametrize(
+    ("runtime", "version", "image", "layout"),
+    [("python", "3.13", "python:3.13-slim", "--platform manylinux2014_aarch64"),
+     ("node", "22", "node:22-bookworm-slim", "npm ci --omit=dev"),
+     ("java", "21", "maven:3.9-eclipse-temurin-21", "mvn --batch-mode"),
+     ("dotnet", "8", "mcr.microsoft.com/dotnet/sdk:8.0", "--runtime linux-arm64"),
+     ("go", "1.25", "golang:1.25-bookworm", 'GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc')],
+)  # fmt: skip
+def test_gitlab_build_runs_in_the_runtime_image_with_a_cache(
+    runtime: str, version: str, image: str, layout: str
+) -> None:
+    answers = {
+        **example_answers("aws-serverless-bluegreen"), "ci": "gitlab-ci", "repository": "acme/shop",
+        "services": [{"name": "api", "runtime": runtime, "version": version}],
+    }  # fmt: skip
+    job = build_job(answers)
+    assert job["image"] == image
+    assert job["cache"]["paths"] == [".cache/"] and job["variables"]
+    assert all(value.startswith(("$CI_PROJECT_DIR/.cache/", "-Dmaven.repo.local=$CI_PROJECT_DIR/.cache/"))
+               for value in job["variables"].values())  # fmt: skip
+    assert any(layout in line for line in job["script"])
+
+
+def package_script(answers: dict[str, Any]) -> str:
+    job = build_job(answers)
+    (step,) = [s for s in job["steps"] if s.get("name") == "Package APP_DIR"]
+    return str(step["run"])
+
+
+@pytest.mark.parametrize(
+    ("cloud", "runtime", "files", "expected"),
+    [("aws", "python", {"app.py": "def handler(e, c): pass\n"}, ["app.py"]),
+     ("aws", "node", {"index.mjs": "export const handler = 1;\n",
+                      "package.json": '{"name": "api", "version": "1.0.0"}\n',
+                      "package-lock.json": '{"name": "api", "version": "1.0.0", "lockfileVersion": 3, '
+                                           '"requires": true, "packages": {"": {"name": "api", "version": "1.0.0"}}}\n'},
+      ["index.mjs", "package-lock.json", "package.json"]),
+     ("azure", "python", {"function_app.py": "import azure.functions\n", "host.json": "{}\n"},
+      ["function_app.py", "host.json"])],
+)  # fmt: skip
+def test_package_step_zips_the_handler_at_the_root(
+    tmp_path: Path, cloud: str, runtime: str, files: dict[str, str], expected: list[str]
+) -> None:
+    """The packaging step, run as the job runs it: the handler's file is at the zip's root."""
+    import zipfile
+
+    example, overrides = FUNCTIONS[cloud]
+    script = package_script(
+        {**example_answers(example), **overrides, "services": [{"name": "api", "runtime": runtime}]}
+    )
+    app = tmp_path / "app"
+    app.mkdir()
+    for name, text in files.items():
+        (app / name).write_text(text)
+    (tmp_path / "release").mkdir()
+    done = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script],
+        cwd=tmp_path, env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path),
+                           "APP_DIR": "app", "RUNNER_TEMP": str(tmp_path)},
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "release" / "package.zip") as package:
+        assert sorted(package.namelist()) == expected
+
+
+def test_lambda_placeholders_answer_200_at_a_custom_handler(tmp_path: Path) -> None:
+    """The first version's code, as Terraform's templatefile renders it, runs and answers 200."""
+    tree = tree_of("aws-serverless")
+    python = tree["modules/lambda-api/placeholder.py.tftpl"].replace("${function}", "main")
+    scope: dict[str, Any] = {}
+    exec(compile(python, "placeholder.py", "exec"), scope)  # noqa: S102 - the pack's own file
+    assert scope["main"]({}, None)["statusCode"] == 200
+    node = tree["modules/lambda-api/placeholder.mjs.tftpl"].replace("${function}", "main")
+    (tmp_path / "api.mjs").write_text(node)
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e",
+         "const m = await import('./api.mjs'); console.log((await m.main()).statusCode)"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.stdout.strip() == "200", done.stderr
