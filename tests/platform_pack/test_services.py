@@ -527,3 +527,32 @@ def test_lambda_placeholders_answer_200_at_a_custom_handler(tmp_path: Path) -> N
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60,
     )  # fmt: skip
     assert done.stdout.strip() == "200", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("combo", "base"),
+    [("aws-containers", "FROM node:24-bookworm-slim"), ("gcp-containers", "FROM gcr.io/distroless/static-debian12:nonroot"),
+     ("azure-containers", "FROM mcr.microsoft.com/dotnet/aspnet:8.0"),
+     ("aws-kubernetes", "FROM eclipse-temurin:21-jre"), ("gcp-kubernetes", "FROM python:3.13-slim")],
+)  # fmt: skip
+def test_a_service_without_a_dockerfile_gets_a_multi_stage_non_root_one(
+    combo: str, base: str
+) -> None:
+    dockerfile = tree_of(combo)["app/Dockerfile"]
+    port = COMBOS[combo][2]["port"]
+    stages = [line for line in dockerfile.splitlines() if line.startswith("FROM ")]
+    assert len(stages) == 2 and stages[0].endswith(" AS build") and stages[1] == base
+    version = COMBOS[combo][2].get("version")
+    assert version is None or f":{version}-" in stages[0]  # the answer's version builds it
+    # The user the pods (runAsUser/runAsGroup 10001) and the read-only root file systems expect.
+    assert dockerfile.splitlines().count("USER 10001:10001") == 1
+    assert f"EXPOSE {port}" in dockerfile and f"PORT={port}" in dockerfile
+    workload = tree_of(combo).get("k8s/base/workload.yaml", "")
+    if workload:
+        assert "runAsUser: 10001" in workload and "runAsGroup: 10001" in workload
+
+
+def test_bring_your_own_image_renders_no_dockerfile() -> None:
+    assert "app/Dockerfile" not in tree_of("azure-kubernetes")  # runtime: container
+    assert "app/Dockerfile" not in render_answers(example_answers("aws-containers"))
+    assert "app/Dockerfile" not in tree_of("aws-serverless")
