@@ -556,3 +556,27 @@ def test_bring_your_own_image_renders_no_dockerfile() -> None:
     assert "app/Dockerfile" not in tree_of("azure-kubernetes")  # runtime: container
     assert "app/Dockerfile" not in render_answers(example_answers("aws-containers"))
     assert "app/Dockerfile" not in tree_of("aws-serverless")
+
+
+@pytest.mark.parametrize("strategy", ["rolling", "canary"])
+@pytest.mark.parametrize("combo", ["aws-kubernetes", "gcp-kubernetes", "azure-kubernetes"])
+def test_kubernetes_objects_and_their_commands_are_named_after_the_service(
+    combo: str, strategy: str
+) -> None:
+    tree = render_answers({**answers_of(combo), "deploy_strategy": strategy})
+    kind = "Deployment" if strategy == "rolling" else "Rollout"
+    (workload,) = k8s_docs(tree, kind)
+    assert workload["metadata"]["name"] == "api"
+    assert [c["name"] for c in workload["spec"]["template"]["spec"]["containers"]] == ["api"]
+    # The namespace stays "app": the clouds' identity bindings name it.
+    assert 'namespace: "app"' in tree["k8s/base/kustomization.yaml"].splitlines()
+    stale = [
+        (path, line)
+        for path, text in tree.items()
+        if not path.startswith("k8s/")
+        for line in text.splitlines()
+        if re.search(
+            r"(deployment|rollout|status|restart)[/ ]app\b|\bapp-(canary|preview|health)\b", line
+        )
+    ]
+    assert stale == []
