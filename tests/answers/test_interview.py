@@ -205,3 +205,21 @@ def test_no_terminal_means_no_prompt(tmp_path: Path) -> None:
     assert "project_name: is required and has no default" in result.stderr
     assert shutil.which("true")  # nothing written either
     assert not (tmp_path / "x").exists()
+
+
+def test_a_field_left_at_its_default_follows_the_edit_of_the_fields_it_depends_on() -> None:
+    """Editing a service: python -> node moves the version from python's default to node's,
+    and a version typed on purpose stays."""
+    from infrascaffold.answers.interview import following_default
+    from infrascaffold.pack.manifest import load_pack
+    from infrascaffold.templating.environment import make_environment
+
+    pack = load_pack("platform")
+    env = make_environment(pack.search_roots)
+    (services,) = [q for q in pack.questions if q.key == "services"]
+    version = next(f for f in services.fields if f.key == "version")
+    base = {"cloud": "aws", "compute": "serverless", "data": pack.data}
+    before = {**base, "item": {"name": "api", "runtime": "python", "version": "3.13"}}
+    after = {**base, "item": {"name": "api", "runtime": "node", "version": "3.13"}}
+    assert following_default(env, version, "3.13", before, after) == "22"
+    assert following_default(env, version, "3.12", before, after) == "3.12"
