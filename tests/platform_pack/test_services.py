@@ -23,6 +23,7 @@ from infrascaffold.answers.checks import check_answers
 from infrascaffold.answers.layering import apply_overrides, resolve_answers
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.templating.environment import make_environment
+from tests import terraform_checks as tc
 from tests.builders import example_answers, render_answers
 from tests.terraform_checks import parse_hcl, unquote
 
@@ -120,6 +121,16 @@ def k8s_docs(tree: Mapping[str, str], kind: str) -> list[dict[str, Any]]:
 
 
 # --- the values reach the Terraform ---------------------------------------------------------
+
+terraform = tc.terraform  # the module-scoped fixture
+
+
+@pytest.mark.parametrize("combo", sorted(COMBOS))
+def test_every_combo_renders_canonical_terraform(
+    combo: str, terraform: str, tmp_path: Path
+) -> None:
+    problems = tc.fmt_problems(terraform, tree_of(combo), tmp_path)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("combo", ["aws-containers", "gcp-containers", "azure-containers"])
@@ -580,3 +591,23 @@ def test_kubernetes_objects_and_their_commands_are_named_after_the_service(
         )
     ]
     assert stale == []
+
+
+@pytest.mark.parametrize("combo", ["aws-containers", "azure-containers"])
+def test_first_revision_answers_on_the_service_port_and_health_path(combo: str) -> None:
+    """The modules' placeholder (nginx on 8080, 200 at / only) would fail the probes and health
+    checks of another port or path; Container Apps then refuses the first revision."""
+    app = app_module(tree_of(combo))
+    assert app["container_image"] == "us-docker.pkg.dev/cloudrun/container/hello"
+    port = COMBOS[combo][2]["port"]
+    assert f'PORT = "{port}"' in app["environment"]  # the sample listens on $PORT
+
+
+def test_default_service_keeps_the_modules_placeholder() -> None:
+    for example in ("aws-containers", "azure-containers"):
+        assert "container_image" not in app_module(render_answers(example_answers(example)))
+    health_only = {
+        **example_answers("aws-containers"),
+        "services": [{"name": "app", "health_path": "/up"}],
+    }
+    assert app_module(render_answers(health_only))["container_image"].endswith("/hello")
