@@ -226,17 +226,40 @@ def _fill_record(
 ) -> dict[str, Any]:
     """Give every field a value: ask for each (`ask_all`), or take defaults for missing ones."""
     out: dict[str, Any] = dict(record)
+    before = {**ctx, "item": dict(record)}
     for field in question.fields:
         field_ctx = {**ctx, "item": out}
         if field.when and not evaluate(env, field.when, field_ctx):
             continue
         current = out.get(field.key, MISSING)
+        if ask_all and current is not MISSING:
+            current = following_default(env, field, current, before, field_ctx)
         if current is MISSING and field.has_default:
             current = default_value(env, field, field_ctx)
         if ask_all or current is MISSING:
             current = _ask_value(env, field, current, field_ctx, f"{path}.{field.key}")
         out[field.key] = current
     return out
+
+
+def following_default(
+    env: SandboxedEnvironment,
+    field: Question,
+    current: Any,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> Any:
+    """`current`, or the field's default in `after` when `current` is its default in `before`:
+    a field left at its default follows an edit of the fields it depends on (a service's runtime
+    changed from python to node offers node's version, not python's)."""
+    if not field.has_default:
+        return current
+    try:
+        if current != default_value(env, field, before):
+            return current
+        return default_value(env, field, after)
+    except EVALUATION_ERRORS:  # a default that cannot be computed now: keep the answer
+        return current
 
 
 def _summary(question: Question, records: list[dict[str, Any]]) -> str:

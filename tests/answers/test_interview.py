@@ -14,7 +14,7 @@ import yaml
 
 EXE = Path(sys.executable).with_name("infrascaffold")
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "answers" / "aws-containers.yml"
-DOWN, ENTER, CTRL_U, CTRL_C = "\x1b[B", "\r", "\x15", "\x03"
+DOWN, UP, ENTER, CTRL_U, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x15", "\x03"
 
 pytestmark = pytest.mark.skipif(
     not EXE.exists() or os.name != "posix", reason="needs the installed CLI"
@@ -91,6 +91,16 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"Environment name", CTRL_U + "uat" + ENTER)
     child.expect(r"#1 uat")
     answer(child, r"edit the list or choose Done", ENTER)
+    # The service (issue 25): one record, edited: a Node.js container with its own port and path.
+    child.expect(r"#0 app: kind=http, runtime=container, port=8080, health_path=/")
+    answer(child, r"services \(this pack deploys one HTTP service\): edit", DOWN * 2 + ENTER)
+    answer(child, r"Service name")
+    answer(child, r"What the service is")
+    answer(child, r"Runtime of the service", UP * 4 + ENTER)  # container -> node
+    answer(child, r"Version of the runtime")  # node's default, 22, offered once node is chosen
+    answer(child, r"Port the container listens on", CTRL_U + "3000" + ENTER)
+    answer(child, r"Path that answers 2xx", CTRL_U + "/healthz" + ENTER)
+    answer(child, r"services \(this pack deploys one HTTP service\): edit", ENTER)  # Done
     answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
     answer(child, r"OIDC provider")
     answer(child, r"IAM role \(path /\) that administers each environment account")
@@ -105,6 +115,11 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     assert recorded["repository"] == "acme/shop-infra"
     assert [e["name"] for e in recorded["environments"]] == ["dev", "uat", "prod"]
     assert recorded["environments"][1]["region"] == "eu-west-3"
+    service = recorded["services"][0]
+    assert service == {
+        "name": "app", "kind": "http", "runtime": "node", "version": "22", "port": 3000,
+        "health_path": "/healthz",
+    }  # fmt: skip
 
 
 def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -127,6 +142,7 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
     for i in range(3):  # the example gives no runner labels nor budgets: asked
         answer(child, rf"environments\[{i}\]\.runner\)")
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")
+    answer(child, r"services \(this pack deploys one HTTP service\): edit", ENTER)  # Done
     answer(child, r"aws_oidc_provider\)")
     child.expect(r"#2 prod: region=eu-west-1")
     answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]", "edit" + ENTER)
@@ -165,6 +181,7 @@ def test_leaving_at_the_summary_writes_nothing(tmp_path: Path, keys: str) -> Non
     for i in range(3):
         answer(child, rf"environments\[{i}\]\.runner\)")
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")
+    answer(child, r"services \(this pack deploys one HTTP service\): edit", ENTER)  # Done
     answer(child, r"aws_oidc_provider\)")
     answer(child, r"\[Y/n/edit\]", keys)
     child.expect("nothing was written")
@@ -188,3 +205,21 @@ def test_no_terminal_means_no_prompt(tmp_path: Path) -> None:
     assert "project_name: is required and has no default" in result.stderr
     assert shutil.which("true")  # nothing written either
     assert not (tmp_path / "x").exists()
+
+
+def test_a_field_left_at_its_default_follows_the_edit_of_the_fields_it_depends_on() -> None:
+    """Editing a service: python -> node moves the version from python's default to node's,
+    and a version typed on purpose stays."""
+    from infrascaffold.answers.interview import following_default
+    from infrascaffold.pack.manifest import load_pack
+    from infrascaffold.templating.environment import make_environment
+
+    pack = load_pack("platform")
+    env = make_environment(pack.search_roots)
+    (services,) = [q for q in pack.questions if q.key == "services"]
+    version = next(f for f in services.fields if f.key == "version")
+    base = {"cloud": "aws", "compute": "serverless", "data": pack.data}
+    before = {**base, "item": {"name": "api", "runtime": "python", "version": "3.13"}}
+    after = {**base, "item": {"name": "api", "runtime": "node", "version": "3.13"}}
+    assert following_default(env, version, "3.13", before, after) == "22"
+    assert following_default(env, version, "3.12", before, after) == "3.12"

@@ -79,7 +79,12 @@ def test_the_summary_lists_every_answer_one_per_line_escaped() -> None:
     assert lines[0] == "Your answers:"
     assert "  owner: ops\\x1b[2J\\nfake: line" in lines
     assert lines[lines.index("  environments:") + 1].startswith("    #0 dev: region=eu-west-1")
-    assert len(lines) == 1 + len(answers) + len(answers["environments"])
+    assert (
+        lines[lines.index("  services:") + 1]
+        == "    #0 app: kind=http, runtime=container, port=8080, health_path=/"
+    )
+    records = len(answers["environments"]) + len(answers["services"])
+    assert len(lines) == 1 + len(answers) + records
 
 
 @pytest.mark.parametrize(

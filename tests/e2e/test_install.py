@@ -15,9 +15,11 @@ from tests.e2e.conftest import Installed
 
 SERVERLESS = ("aws-serverless-bluegreen",)
 PLACEHOLDERS = (
-    "infrascaffold/templates/platform/files/aws/modules/lambda-api/placeholder.py",
-    "infrascaffold/templates/platform/files/gcp/modules/function-api/placeholder/main.py",
+    "infrascaffold/templates/platform/files/aws/modules/lambda-api/placeholder.py.tftpl",
+    "infrascaffold/templates/platform/files/gcp/modules/function-api/placeholder/main.py.tftpl",
 )
+# A .py file the pack renders as is (pip byte-compiles it when it installs the wheel).
+PY_TEMPLATE = "infrascaffold/templates/platform/files/common/scripts/dora_metrics.py"
 
 
 def test_the_wheel_ships_packs_and_examples_and_no_droppings(installed: Installed) -> None:
@@ -48,13 +50,14 @@ def test_a_plain_install_compiles_the_templates_and_still_renders_serverless(
     assert where.returncode == 0 and "infrascaffold, version" in where.stdout
     site = next((installed.venv / "lib").glob("python3*/site-packages"))
     # pip byte-compiled the pack's .py templates: the case that used to break the loader.
-    assert list((site / PLACEHOLDERS[0]).parent.glob("__pycache__/placeholder.*.pyc"))
+    assert list((site / PY_TEMPLATE).parent.glob("__pycache__/dora_metrics.*.pyc"))
     direct_url = next(site.glob("infrascaffold-*.dist-info")) / "direct_url.json"
     assert not direct_url.exists() or '"editable": true' not in direct_url.read_text()
     # (The render matrix renders serverless on every cloud from this install.)
     result = installed.run("new", "fn", "--example", SERVERLESS[0], "--no-input", cwd=work)
     assert result.returncode == 0, result.stderr
-    assert (work / "fn" / "modules" / "lambda-api" / "placeholder.py").is_file()
+    assert (work / "fn" / "modules" / "lambda-api" / "placeholder.py.tftpl").is_file()
+    assert (work / "fn" / "scripts" / "dora_metrics.py").is_file()
     assert not list((work / "fn").rglob("*.pyc"))
 
 

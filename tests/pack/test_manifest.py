@@ -20,7 +20,9 @@ def test_builtin_pack_loads() -> None:
     assert pack.source == "builtin:platform"
     assert pack.root == builtin_packs_root() / "platform"
     assert {q.key for q in pack.questions} >= {"project_name", "cloud", "environments"}
-    assert set(pack.data) == {"regions", "sizes", "adr", "gcp_iam", "cost", "prices", "residency"}
+    assert set(pack.data) == {
+        "regions", "sizes", "adr", "gcp_iam", "cost", "prices", "residency", "runtimes",
+    }  # fmt: skip
     assert [d.key for d in pack.decisions] == [
         "cloud",
         "state_backend",

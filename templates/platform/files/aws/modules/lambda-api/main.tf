@@ -8,15 +8,34 @@ locals {
 # Function: the pipeline publishes versions and moves the alias; Terraform creates the first one
 ################################################################################
 
-# The first version runs a placeholder answering 200 at app.handler, the entry point the
-# application's package is expected to provide as well (or change runtime and handler).
+# The first version runs a placeholder answering 200 at the function's handler (module.function
+# for Python, file.export for Node.js), the entry point the application's package provides as
+# well. Lambda does not build packages: for the compiled runtimes (Java, .NET, Go) the
+# placeholder is not runnable, and the pipeline's first deploy brings the real package.
+locals {
+  handler_parts    = split(".", var.handler)
+  handler_file     = join("/", slice(local.handler_parts, 0, max(length(local.handler_parts) - 1, 1)))
+  handler_function = local.handler_parts[length(local.handler_parts) - 1]
+  placeholder = (
+    startswith(var.runtime, "nodejs") ? {
+      file = "${local.handler_file}.mjs"
+      code = templatefile("${path.module}/placeholder.mjs.tftpl", { function = local.handler_function })
+    } :
+    startswith(var.runtime, "python") ? {
+      file = "${local.handler_file}.py"
+      code = templatefile("${path.module}/placeholder.py.tftpl", { function = local.handler_function })
+    } :
+    { file = "PLACEHOLDER", code = "No release has been deployed yet.\n" }
+  )
+}
+
 data "archive_file" "placeholder" {
   type        = "zip"
   output_path = "${path.root}/.terraform/tmp/${var.name}-placeholder.zip"
 
   source {
-    content  = file("${path.module}/placeholder.py")
-    filename = "app.py"
+    content  = local.placeholder.code
+    filename = local.placeholder.file
   }
 }
 

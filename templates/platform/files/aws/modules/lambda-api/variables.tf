@@ -35,13 +35,13 @@ variable "log_retention_days" {
 }
 
 variable "runtime" {
-  description = "Lambda runtime of the application's package (the placeholder is Python)."
+  description = "Lambda runtime of the application's package."
   type        = string
   default     = "python3.13"
 }
 
 variable "handler" {
-  description = "Entry point of the application's package (module.function for Python)."
+  description = "Entry point of the application's package (module.function for Python, file.export for Node.js)."
   type        = string
   default     = "app.handler"
 }

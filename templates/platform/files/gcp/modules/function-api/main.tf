@@ -89,20 +89,29 @@ resource "google_storage_bucket" "source" {
   }
 }
 
-# The first revision runs a placeholder answering 200 at entry point `handler`, the one the
-# application's package is expected to provide as well (or change runtime and entry_point).
+# The first revision runs a placeholder answering 200 at the function's entry point, in the
+# function's language: the platform builds it at creation, so it must build for that runtime.
+locals {
+  placeholder_files = startswith(var.runtime, "nodejs") ? {
+    "index.js"     = templatefile("${path.module}/placeholder/index.js.tftpl", { entry_point = var.entry_point })
+    "package.json" = file("${path.module}/placeholder/package.json")
+    } : {
+    "main.py"          = templatefile("${path.module}/placeholder/main.py.tftpl", { entry_point = var.entry_point })
+    "requirements.txt" = file("${path.module}/placeholder/requirements.txt")
+  }
+}
+
 data "archive_file" "placeholder" {
   type        = "zip"
   output_path = "${path.root}/.terraform/tmp/${var.name}-function-placeholder.zip"
 
-  source {
-    content  = file("${path.module}/placeholder/main.py")
-    filename = "main.py"
-  }
+  dynamic "source" {
+    for_each = local.placeholder_files
 
-  source {
-    content  = file("${path.module}/placeholder/requirements.txt")
-    filename = "requirements.txt"
+    content {
+      content  = source.value
+      filename = source.key
+    }
   }
 }
 

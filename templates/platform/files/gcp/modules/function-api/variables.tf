@@ -14,15 +14,25 @@ variable "region" {
 }
 
 variable "runtime" {
-  description = "Runtime of the function, for example python313 or nodejs22."
+  description = "Runtime of the function: python3xx or nodejsxx (the placeholder first revision exists in those two)."
   type        = string
   default     = "python313"
+
+  validation {
+    condition     = can(regex("^(python|nodejs)[0-9]+$", var.runtime))
+    error_message = "runtime must be a python or nodejs runtime ID, for example python313 or nodejs22."
+  }
 }
 
 variable "entry_point" {
   description = "Function the runtime calls for each request."
   type        = string
   default     = "handler"
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]*$", var.entry_point))
+    error_message = "entry_point must be a function name (letters, digits and _, not starting with a digit)."
+  }
 }
 
 variable "docker_repository_id" {
