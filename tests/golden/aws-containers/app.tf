@@ -51,6 +51,8 @@ module "app" {
   certificate_arn     = module.dns.certificate_arn
   cpu                 = var.ecs_task_cpu
   memory              = var.ecs_task_memory
+  container_port      = 8080
+  health_check_path   = "/"
   min_count           = var.ecs_min_tasks
   max_count           = var.ecs_max_tasks
   deployment_strategy = var.deployment_strategy

@@ -26,6 +26,8 @@ module "app" {
   deployment_strategy        = var.deployment_strategy
   cpu                        = var.container_app_cpu
   memory                     = var.container_app_memory
+  container_port             = 8080
+  health_check_path          = "/"
   min_replicas               = var.container_app_min_replicas
   max_replicas               = var.container_app_max_replicas
   concurrent_requests        = var.container_app_concurrent_requests
@@ -60,6 +62,7 @@ module "frontdoor" {
   unique_suffix                = local.unique_suffix
   resource_group_name          = data.azurerm_resource_group.this.name
   origin_host_name             = module.app.fqdn
+  health_probe_path            = "/"
   domain_name                  = var.domain_name
   dns_zone_name                = data.azurerm_dns_zone.this.name
   dns_zone_id                  = data.azurerm_dns_zone.this.id

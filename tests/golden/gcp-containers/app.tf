@@ -23,6 +23,8 @@ module "app" {
   subnet_id             = module.network.subnet_id
   cpu                   = var.run_cpu
   memory                = var.run_memory
+  container_port        = 8080
+  health_check_path     = "/"
   min_instances         = var.protected ? max(var.run_min_instances, 1) : var.run_min_instances
   max_instances         = var.run_max_instances
   security_policy       = module.waf.policy_id
