@@ -7,7 +7,6 @@ alb.md, v1.8), AKS through the add-on's NGINX (nginx.md), GKE stays replica-base
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -50,8 +49,11 @@ def pod_labels(objects: dict[tuple[str, str], dict[str, Any]]) -> dict[str, str]
 
 def release(cloud: str, name: str) -> dict[str, Any]:
     doc = tc.parse_hcl(tree(cloud, "canary")["addons/main.tf"])
-    (body,) = [b for labels, b in tc.labelled(doc["resource"], 2) if labels == ("helm_release", name)]
-    return body
+    (body,) = [
+        b for labels, b in tc.labelled(doc["resource"], 2) if labels == ("helm_release", name)
+    ]
+    found: dict[str, Any] = body
+    return found
 
 
 @kubectl
@@ -70,7 +72,10 @@ def test_eks_canary_weights_move_requests_through_the_alb_action(env: str) -> No
     assert backend["service"] == {"name": alb["rootService"], "port": {"name": "use-annotation"}}
     assert alb["rootService"] == stable
     # Nothing in the manifest owns the action annotation: kubectl apply never resets the weights.
-    assert not any(k.startswith("alb.ingress.kubernetes.io/actions.") for k in ingress["metadata"]["annotations"])
+    assert not any(
+        k.startswith("alb.ingress.kubernetes.io/actions.")
+        for k in ingress["metadata"]["annotations"]
+    )
     # servicePort is the port of both Services the forward names.
     for name in (stable, canary_service):
         assert service_port(objects[("Service", name)]) == alb["servicePort"]
@@ -133,7 +138,11 @@ def test_network_policy_admits_the_canary_pods_from_the_router(cloud: str) -> No
         if kind == "NetworkPolicy"
         and policy["spec"]["podSelector"].get("matchLabels", {}).items() <= labels.items()
     }
-    assert {"default-deny-ingress", "app-from-load-balancer", "app-from-rollouts-analysis"} <= selected
+    assert {
+        "default-deny-ingress",
+        "app-from-load-balancer",
+        "app-from-rollouts-analysis",
+    } <= selected
     port = objects[("NetworkPolicy", "app-from-load-balancer")]["spec"]["ingress"][0]["ports"]
     assert port == [{"port": 8080, "protocol": "TCP"}]  # the Services' targetPort "http"
     for name in ("app", "app-canary"):
@@ -150,10 +159,11 @@ def test_aks_rollouts_controller_acts_on_the_app_nginx_class() -> None:
         tfvars = files[f"addons/environments/{env}.tfvars"]
         match = re.search(r'^ingress_class_name\s*=\s*"([^"]+)"', tfvars, re.M)
         default = re.search(
-            r'variable "ingress_class_name" \{[^}]*default\s*=\s*"([^"]+)"', files["addons/variables.tf"]
+            r'variable "ingress_class_name" \{[^}]*default\s*=\s*"([^"]+)"',
+            files["addons/variables.tf"],
         )
-        assert (match or default) is not None
-        assert (match or default).group(1) == "app-nginx"  # type: ignore[union-attr]
+        found = match or default
+        assert found is not None and found.group(1) == "app-nginx"
 
 
 @pytest.mark.parametrize("strategy", ["canary", "blue-green"])
@@ -162,7 +172,9 @@ def test_eks_rollouts_controller_verifies_target_groups_read_only(strategy: str)
     app = files["app.tf"] if "app.tf" in files else files["main.tf"]
     assert ("rollouts_target_group_verification = true" in app) == (strategy == "canary")
     sets = release("aws", "argo_rollouts")["set"]
-    assert '"--aws-verify-target-group"' in sets and 'var.deployment_strategy != "canary" ? []' in sets
+    assert (
+        '"--aws-verify-target-group"' in sets and 'var.deployment_strategy != "canary" ? []' in sets
+    )
     # The SDK reads no region from the instance metadata (hop limit 1): given.
     assert re.search(r'name = "controller\.extraEnv\[0\]\.name", value = "AWS_REGION"', sets)
     assert 'name = "controller.extraEnv[0].value", value = var.region' in sets
@@ -172,8 +184,13 @@ def test_eks_rollouts_controller_verifies_target_groups_read_only(strategy: str)
     association = resources[("aws_eks_pod_identity_association", "rollouts")]
     assert tc.unquote(association["service_account"]) == "argo-rollouts"
     variables = tc.parse_hcl(files["modules/eks-cluster/variables.tf"])
-    (namespace,) = [b for labels, b in tc.labelled(variables["variable"], 1) if labels == ("rollouts_namespace",)]
-    assert tc.unquote(namespace["default"]) == "argo-rollouts"  # addons/: kubernetes_namespace_v1.argo_rollouts
+    (namespace,) = [
+        b
+        for labels, b in tc.labelled(variables["variable"], 1)
+        if labels == ("rollouts_namespace",)
+    ]
+    # addons/: kubernetes_namespace_v1.argo_rollouts, the chart's release namespace.
+    assert tc.unquote(namespace["default"]) == "argo-rollouts"
     role = resources[("aws_iam_role", "rollouts")]
     assert role["permissions_boundary"] == "${var.permissions_boundary_arn}"
     assert role["assume_role_policy"] == "${data.aws_iam_policy_document.pod_identity_assume.json}"
