@@ -41,6 +41,8 @@ module "app" {
   database_user_arns = [module.database.app_user_arn]
   # external-dns (addons/) writes the Ingress host's record in this zone only.
   external_dns_zone_id = module.dns.zone_id
+  # Canary through the ALB: Argo Rollouts (addons/) verifies the target groups (read-only ELB calls).
+  rollouts_target_group_verification = true
 }
 
 # The certificate of the application's Ingress (alb.ingress.kubernetes.io/certificate-arn); the

@@ -114,7 +114,11 @@ resource "kubernetes_namespace_v1" "argo_rollouts" {
 
 # Argo Rollouts runs the Rollout resources of the application (a preview and an active Service,
 # or canary steps) and aborts back to the stable version on failure. The chart version pins
-# controller v1.8.2, the kubectl plugin the pipeline uses.
+# controller v1.8.2, the kubectl plugin the pipeline uses. A canary's weights move requests
+# through the ALB's target groups (trafficRouting.alb), which the controller verifies in the ELB
+# API before each next step and before scaling the previous pods down (--aws-verify-target-group),
+# as the role the main stack associates with its service account (EKS Pod Identity). The region
+# is given: the SDK does not read it from the instance metadata (hop limit 1 answers no pod).
 resource "helm_release" "argo_rollouts" {
   count = local.argo_rollouts ? 1 : 0
 
@@ -126,12 +130,29 @@ resource "helm_release" "argo_rollouts" {
   atomic     = true
   wait       = true
 
-  set = [
+  set = concat([
     {
       name  = "controller.replicas"
       value = "2"
     },
-  ]
+    {
+      name  = "serviceAccount.name"
+      value = "argo-rollouts"
+    },
+    ], var.deployment_strategy != "canary" ? [] : [
+    {
+      name  = "controller.extraArgs[0]"
+      value = "--aws-verify-target-group"
+    },
+    {
+      name  = "controller.extraEnv[0].name"
+      value = "AWS_REGION"
+    },
+    {
+      name  = "controller.extraEnv[0].value"
+      value = var.region
+    },
+  ])
 
   depends_on = [helm_release.aws_load_balancer_controller]
 }

@@ -1,6 +1,9 @@
 # Blue-green and canary: Argo Rollouts runs the Rollout resources of the application (a
 # preview and an active Service, or canary steps with analysis) and aborts back to the stable
 # version on failure. The chart version pins controller v1.8.2, the kubectl plugin the pipeline uses.
+# A canary's weight moves requests through the add-on's NGINX (trafficRouting.nginx): the
+# controller acts on Ingresses of the classes it is given only, "nginx" unless told
+# (argo-rollouts docs/features/traffic-management/nginx.md, --nginx-ingress-classes).
 resource "helm_release" "argo_rollouts" {
   count = var.deployment_strategy == "rolling" ? 0 : 1
 
@@ -17,6 +20,10 @@ resource "helm_release" "argo_rollouts" {
     {
       name  = "controller.replicas"
       value = "2"
+    },
+    {
+      name  = "controller.extraArgs[0]"
+      value = "--nginx-ingress-classes=${var.ingress_class_name}"
     },
   ]
 }

@@ -176,3 +176,15 @@ variable "external_dns_zone_id" {
   type        = string
   default     = null
 }
+
+variable "rollouts_target_group_verification" {
+  description = "Canary with ALB traffic routing: a role (Pod Identity) with the read-only ELB calls the Argo Rollouts controller needs for --aws-verify-target-group."
+  type        = bool
+  default     = false
+}
+
+variable "rollouts_namespace" {
+  description = "Namespace of the Argo Rollouts controller (the add-ons stack creates it)."
+  type        = string
+  default     = "argo-rollouts"
+}
