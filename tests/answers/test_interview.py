@@ -92,15 +92,16 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     child.expect(r"#1 uat")
     answer(child, r"edit the list or choose Done", ENTER)
     # The service (issue 25): one record, edited: a Node.js container with its own port and path.
-    child.expect(r"#0 app: kind=http, runtime=container, port=8080, health_path=/")
-    answer(child, r"services \(this pack deploys one HTTP service\): edit", DOWN * 2 + ENTER)
+    child.expect(r"#0 app: kind=http, path=/, runtime=container, port=8080, health_path=/")
+    answer(child, r"services: edit", DOWN * 2 + ENTER)
     answer(child, r"Service name")
     answer(child, r"What the service is")
+    answer(child, r"Path prefix the load balancer routes")
     answer(child, r"Runtime of the service", UP * 4 + ENTER)  # container -> node
     answer(child, r"Version of the runtime")  # node's default, 22, offered once node is chosen
     answer(child, r"Port the container listens on", CTRL_U + "3000" + ENTER)
     answer(child, r"Path that answers 2xx", CTRL_U + "/healthz" + ENTER)
-    answer(child, r"services \(this pack deploys one HTTP service\): edit", ENTER)  # Done
+    answer(child, r"services: edit", ENTER)  # Done
     answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
     answer(child, r"OIDC provider")
     answer(child, r"IAM role \(path /\) that administers each environment account")
@@ -117,7 +118,7 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     assert recorded["environments"][1]["region"] == "eu-west-3"
     service = recorded["services"][0]
     assert service == {
-        "name": "app", "kind": "http", "runtime": "node", "version": "22", "port": 3000,
+        "name": "app", "kind": "http", "path": "/", "runtime": "node", "version": "22", "port": 3000,
         "health_path": "/healthz",
     }  # fmt: skip
 
@@ -142,7 +143,7 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
     for i in range(3):  # the example gives no runner labels nor budgets: asked
         answer(child, rf"environments\[{i}\]\.runner\)")
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")
-    answer(child, r"services \(this pack deploys one HTTP service\): edit", ENTER)  # Done
+    answer(child, r"services: edit", ENTER)  # Done
     answer(child, r"aws_oidc_provider\)")
     child.expect(r"#2 prod: region=eu-west-1")
     answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]", "edit" + ENTER)
@@ -181,7 +182,7 @@ def test_leaving_at_the_summary_writes_nothing(tmp_path: Path, keys: str) -> Non
     for i in range(3):
         answer(child, rf"environments\[{i}\]\.runner\)")
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")
-    answer(child, r"services \(this pack deploys one HTTP service\): edit", ENTER)  # Done
+    answer(child, r"services: edit", ENTER)  # Done
     answer(child, r"aws_oidc_provider\)")
     answer(child, r"\[Y/n/edit\]", keys)
     child.expect("nothing was written")

@@ -81,7 +81,7 @@ def test_the_summary_lists_every_answer_one_per_line_escaped() -> None:
     assert lines[lines.index("  environments:") + 1].startswith("    #0 dev: region=eu-west-1")
     assert (
         lines[lines.index("  services:") + 1]
-        == "    #0 app: kind=http, runtime=container, port=8080, health_path=/"
+        == "    #0 app: kind=http, path=/, runtime=container, port=8080, health_path=/"
     )
     records = len(answers["environments"]) + len(answers["services"])
     assert len(lines) == 1 + len(answers) + records

@@ -314,10 +314,22 @@ def problems_of(
 
 
 BAD: dict[str, tuple[str, list[dict[str, Any]], dict[str, Any], str, str]] = {
-    "several": ("aws-containers", [{"name": "a"}, {"name": "b"}], {}, "services",
-                "several services are not supported by this pack yet"),
-    "worker": ("aws-containers", [{"name": "a", "kind": "worker"}], {}, "services[0].kind",
-               "worker services are not supported by this pack yet"),
+    "several": ("aws-serverless-bluegreen", [{"name": "a"}, {"name": "b"}], {}, "services",
+                "several services need compute containers or kubernetes"),
+    "serverless-path": ("aws-serverless-bluegreen", [{"name": "a", "path": "/b"}], {},
+                        "services[0].path", "/b: serverless serves one service at /"),
+    "serverless-worker": ("aws-serverless-bluegreen", [{"name": "a", "kind": "worker"}],
+                          {}, "services[0].kind", "worker services need compute containers or kubernetes"),
+    "no-http": ("aws-containers", [{"name": "a", "kind": "worker"}], {}, "services",
+                "describe at least one http service"),
+    "same-path": ("aws-containers", [{"name": "a", "path": "/x"}, {"name": "b", "path": "/x"}], {},
+                  "services", "two http services have the same path"),
+    "path": ("aws-containers", [{"name": "a", "path": "/API/"}], {}, "services[0].path",
+             "is not a path prefix"),
+    "schedule": ("aws-containers", [{"name": "a"}, {"name": "b", "kind": "job", "schedule": "daily"}],
+                 {}, "services[1].schedule", "daily is not a cron schedule"),
+    "static-runtime": ("gcp-containers", [{"name": "a"}, {"name": "b", "kind": "static", "runtime": "go"}],
+                       {}, "services[1].runtime", "a static front end is built with node"),
     "name": ("aws-containers", [{"name": "Api_1"}], {}, "services[0].name", "is not a DNS label"),
     "port-range": ("aws-containers", [{"name": "a", "port": 70000}], {}, "services[0].port",
                    "70000 is not a TCP port"),
@@ -380,9 +392,9 @@ def test_supported_runtimes_come_from_pack_data() -> None:
             assert spec["default"] in spec["versions"], (cloud, runtime)
 
 
-def test_several_services_exit_2_with_one_line(tmp_path: Path) -> None:
+def test_several_serverless_services_exit_2_with_one_line(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
-    text = (Path(__file__).parents[2] / "examples/answers/aws-containers.yml").read_text()
+    text = (Path(__file__).parents[2] / "examples/answers/aws-serverless-bluegreen.yml").read_text()
     answers.write_text(text + "services:\n  - {name: api}\n  - {name: web}\n")
     done = subprocess.run(
         [sys.executable, "-m", "infrascaffold", "new", str(tmp_path / "dest"),
@@ -391,7 +403,8 @@ def test_several_services_exit_2_with_one_line(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
-        "error: services: several services are not supported by this pack yet: describe one service"
+        "error: services: several services need compute containers or kubernetes (serverless"
+        " deploys one service): describe one service"
     ]
     assert not (tmp_path / "dest").exists()
 
@@ -399,7 +412,7 @@ def test_several_services_exit_2_with_one_line(tmp_path: Path) -> None:
 def test_readme_documents_the_question_and_its_limit() -> None:
     text = (Path(__file__).parents[2] / "README.md").read_text()
     assert "services:" in text and "data/runtimes.yaml" in text
-    assert re.search(r"several\s+services are not supported by this pack yet", text)
+    assert re.search(r"several\s+services\s+need\s+compute\s+containers\s+or\s+kubernetes", text)
 
 
 # --- build per runtime ------------------------------------------------------------------------
