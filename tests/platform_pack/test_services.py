@@ -328,7 +328,7 @@ BAD: dict[str, tuple[str, list[dict[str, Any]], dict[str, Any], str, str]] = {
              "is not a path prefix"),
     "schedule": ("aws-containers", [{"name": "a"}, {"name": "b", "kind": "job", "schedule": "daily"}],
                  {}, "services[1].schedule", "daily is not a cron schedule"),
-    "static-runtime": ("gcp-containers", [{"name": "a"}, {"name": "b", "kind": "static", "runtime": "go"}],
+    "static-runtime": ("gcp-containers", [{"name": "a", "path": "/a"}, {"name": "b", "kind": "static", "runtime": "go"}],
                        {}, "services[1].runtime", "a static front end is built with node"),
     "name": ("aws-containers", [{"name": "Api_1"}], {}, "services[0].name", "is not a DNS label"),
     "port-range": ("aws-containers", [{"name": "a", "port": 70000}], {}, "services[0].port",
