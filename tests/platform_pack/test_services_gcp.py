@@ -32,6 +32,8 @@ API = {"name": "api", "kind": "http", "path": "/api", "runtime": "node", "versio
 WORKER = {"name": "worker", "kind": "worker", "runtime": "java", "version": "21", "port": 8081,
           "health_path": "/health"}  # fmt: skip
 WEB = {"name": "web", "kind": "static", "runtime": "node", "version": "24"}
+NIGHTLY = {"name": "nightly", "kind": "job", "runtime": "python", "version": "3.13",
+           "schedule": "15 2 * * *"}  # fmt: skip
 LONG = "queue-consumer-with-a-very-long-name-x"  # 38 characters: the names get hashed
 
 MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
@@ -214,7 +216,7 @@ def test_long_service_names_are_hashed_the_same_way_in_the_stack_and_bootstrap()
     bootstrap = tf("services-root-long-gitlab", "bootstrap/runtime.tf")
     rule = 'length("${local.name}-${key}") <= 49 ? "${local.name}-${key}" : "${substr("${local.name}-${key}", 0, 44)}-${substr(md5("${local.name}-${key}"), 0, 4)}"'
     assert rule in app
-    boot = rule.replace("${local.name}", "${var.project_name}-${name}").replace("${key}", "${service}")
+    boot = rule.replace("${local.name}", "${var.project_name}-${name}").replace("${key}", "${pair[0]}")
     assert boot in bootstrap
     assert "length(runtime.service) <= 25 ? runtime.service : \"${substr(runtime.service, 0, 20)}-${substr(md5(runtime.service), 0, 4)}\"" in bootstrap
     assert 'sa_prefix = length(var.name) <= 25 ? var.name : "${substr(var.name, 0, 20)}-${substr(md5(var.name), 0, 4)}"' in tf(
@@ -225,11 +227,12 @@ def test_long_service_names_are_hashed_the_same_way_in_the_stack_and_bootstrap()
 
 def test_every_other_cloud_run_service_gets_its_own_runtime_account() -> None:
     bootstrap = tf("services", "bootstrap/runtime.tf")
-    assert 'for service in ["worker"] : "${name}/${service}/run"' in bootstrap  # not web: no runtime
+    # Not web (no runtime); the job runs as -run and is started by -sch.
+    assert 'for pair in [["worker", "run"], ["nightly", "run"], ["nightly", "sch"]] : "${name}/${pair[0]}/${pair[1]}"' in bootstrap
     assert "for_each = merge(local.runtime, local.service_accounts)" in bootstrap
     assert "merge(local.runtime, local.service_accounts) : key => runtime if local.ci_enabled" in bootstrap
     two = tf("services-root-long-gitlab", "bootstrap/runtime.tf")
-    assert f'for service in ["{LONG}", "api"]' in two
+    assert f'for pair in [["{LONG}", "run"], ["api", "run"]]' in two
 
 
 def test_only_the_primary_reads_the_application_secret() -> None:
@@ -349,8 +352,7 @@ def problems_of(answers: Mapping[str, Any]) -> list[str]:
 @pytest.mark.parametrize(
     ("services", "compute", "message"),
     [
-        ([API, {"name": "nightly", "kind": "job", "runtime": "python", "schedule": "15 2 * * *"}],
-         "containers", "job services are not built on gcp yet"),
+        ([API, NIGHTLY], "kubernetes", "job services are not built on gcp with compute kubernetes"),
         ([API, WEB], "kubernetes", "static services are not built on gcp with compute kubernetes"),
         ([API, WEB, {**WEB, "name": "admin"}], "containers", "gcp serves one static front end"),
         ([{**API, "path": "/"}, WEB], "containers", "give the http service at / a path prefix"),
@@ -366,4 +368,61 @@ def test_what_gcp_does_not_build_is_refused(services: list[Any], compute: str, m
 def test_the_example_describes_the_done_when_services() -> None:
     services = {s["name"]: s for s in example_answers("gcp-services")["services"]}
     assert services["api"] == API and services["worker"] == WORKER and services["web"]["kind"] == "static"
+    assert services["nightly"] == NIGHTLY
     assert re.search(r"version: \"24\"", Path("examples/answers/gcp-services.yml").read_text())
+
+
+# --- jobs: a Cloud Run job Cloud Scheduler starts with the invoker role on that job only --------
+
+
+def test_job_runs_on_its_schedule_in_utc_as_its_own_accounts(hcl2_warm: None) -> None:
+    """"Execute jobs on a schedule" (cloud.google.com/run/docs/execute/jobs-on-schedule): the
+    account Cloud Scheduler calls with needs Cloud Run Invoker (roles/run.invoker) on the job,
+    and the Cloud Scheduler API enabled; its HTTP target is the Run API's jobs/<name>:run."""
+    call = module_calls("services")["svc_nightly"]
+    assert call["source"] == "./modules/cloud-run-job"
+    assert call["schedule"] == "15 2 * * *"
+    found = resources("services", "modules/cloud-run-job/main.tf")
+    scheduler = found[("google_cloud_scheduler_job", "this")]
+    assert scheduler["time_zone"] == "Etc/UTC" and scheduler["schedule"] == "${var.schedule}"
+    target = scheduler["http_target"][0]
+    assert target["http_method"] == "POST"
+    assert target["uri"].startswith("https://run.googleapis.com/v2/projects/")
+    assert target["uri"].endswith("/jobs/${google_cloud_run_v2_job.this.name}:run")
+    token = target["oauth_token"][0]
+    assert token["service_account_email"] == "${data.google_service_account.scheduler.email}"
+    invoker = found[("google_cloud_run_v2_job_iam_member", "scheduler")]
+    assert invoker["role"] == "roles/run.invoker"
+    assert invoker["name"] == "${google_cloud_run_v2_job.this.name}"  # this job, not the project
+    assert not [k for k in found if k[0].startswith("google_project_iam")]
+    text = tf("services", "modules/cloud-run-job/main.tf")
+    assert 'account_id = "${local.sa_prefix}-sch"' in text and 'account_id = "${local.sa_prefix}-run"' in text
+    assert "template[0].template[0].containers[0].image" in text  # the pipeline owns the image
+    runtime = tf("services", "bootstrap/runtime.tf")
+    assert '["storage.googleapis.com", "cloudscheduler.googleapis.com"]' in runtime
+    ci = tf("services", "bootstrap/ci.tf")
+    assert '"roles/cloudscheduler.admin"' in ci and '"roles/cloudscheduler.viewer"' in ci
+
+
+def test_job_alerts_on_a_failed_execution_and_has_its_widget(hcl2_warm: None) -> None:
+    found = resources("services", "modules/cloud-run-job/main.tf")
+    policy = found[("google_monitoring_alert_policy", "failed")]
+    condition = policy["conditions"][0]["condition_threshold"][0]
+    assert 'metric.type=\\"run.googleapis.com/job/completed_execution_count\\"' in condition["filter"]
+    assert 'metric.labels.result=\\"failed\\"' in condition["filter"]
+    assert "module.svc_nightly.dashboard_widgets," in tf("services", "main.tf")
+
+
+def test_job_partials_set_the_image_and_roll_back_to_the_one_before() -> None:
+    deploy = render_partial("deploy-containers", "nightly")
+    assert "jq -r --arg name nightly '.[$name].cloud_run_job'" in deploy
+    assert 'gcloud run jobs update "$job" --region "$region" --image "$image" --quiet' in deploy
+    assert "repository=$(terraform output -raw container_repository_url)/nightly" in deploy
+    job_step = deploy[deploy.index("# Cloud Run job nightly") :]
+    assert "smoke_test" not in job_step and "update-traffic" not in job_step
+    rollback = render_partial("rollback-containers", "nightly")
+    assert "gcloud artifacts docker images list \"$repository\" --sort-by '~CREATE_TIME'" in rollback
+    assert '--image "$repository@$previous"' in rollback
+    outputs = tf("services", "outputs.tf")
+    assert 'cloud_run_job = module.svc_nightly.job_name' in outputs
+    assert 'schedule      = "15 2 * * *"' in outputs
