@@ -426,3 +426,13 @@ def test_job_partials_set_the_image_and_roll_back_to_the_one_before() -> None:
     outputs = tf("services", "outputs.tf")
     assert 'cloud_run_job = module.svc_nightly.job_name' in outputs
     assert 'schedule      = "15 2 * * *"' in outputs
+
+
+def test_cost_counts_the_workers_and_other_http_services_minimum_instances() -> None:
+    from tests.builders import render_answers
+
+    cost = render_answers(example_answers("gcp-services"))["docs/cost.md"]
+    # dev (small): the worker keeps 1 instance of 1 vCPU although run_min_instances is 0.
+    assert "| Cloud Run vCPU (other services' minimum instances) | 1 vCPU |" in cost
+    single = render_answers(example_answers("gcp-containers"))["docs/cost.md"]
+    assert "other services" not in single
