@@ -336,6 +336,14 @@ def test_layout_doc_and_runbooks_have_a_section_per_service() -> None:
     assert "### Roll back worker `worker`" in rollback
     assert "### Roll back the static front end `web`" in rollback
     assert "--arg name worker" in tree["docs/runbooks/incident-response.md"]
+    deploy = tree["docs/runbooks/deploy.md"]
+    for heading in ("### Deploy worker `worker`", "### Deploy static `web`", "### Deploy job `nightly`"):
+        assert heading in deploy
+    assert "(`/health` on port 8081)" in deploy
+    assert 'gcloud run jobs execute "${JOB}" --region "${REGION}" --wait' in deploy
+    # The primary is at /api: the curl checks ask the load balancer for /api/healthz.
+    assert "\"$(terraform output -raw app_url)\"/api/healthz" in deploy
+    assert "\"$(terraform output -raw app_url)\"/healthz" not in deploy
 
 
 # --- refused at answer time -----------------------------------------------------------------
