@@ -235,10 +235,18 @@ def test_every_other_cloud_run_service_gets_its_own_runtime_account() -> None:
     assert f'for pair in [["{LONG}", "run"], ["api", "run"]]' in two
 
 
-def test_only_the_primary_reads_the_application_secret() -> None:
+def test_every_service_reads_its_own_secret_only() -> None:
     calls = module_calls("services")
-    assert "secret_ids" in calls["app"]
-    assert "secret_ids" not in calls["svc_worker"] and "secrets" not in calls["svc_worker"]
+    assert calls["app"]["secret_ids"] == {"app": "${module.secrets.app_secret_id}"}
+    for label in ("svc_worker", "svc_nightly"):
+        own = f"${{module.{label}_secrets.app_secret_id}}"
+        assert calls[label]["secret_ids"] == {"app": own}
+        assert calls[label]["secrets"] == {"APP_SECRETS": own}
+        assert calls[f"{label}_secrets"]["name"] == f'${{local.service_names["{label[4:]}"]}}'
+    from tests.builders import render_answers
+
+    rotate = render_answers(example_answers("gcp-services"))["docs/runbooks/rotate-secrets.md"]
+    assert "| `worker` | `shop-<env>-worker-app` |" in rotate
 
 
 def test_deploy_identity_manages_the_front_end_buckets_only_when_there_is_one() -> None:
