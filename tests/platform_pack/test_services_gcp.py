@@ -310,6 +310,15 @@ def test_deploy_partial_of_the_primary_http_service_checks_its_path_and_health()
     assert render_partial("deploy-containers", None) == text  # unbound: the primary
 
 
+def test_smoke_test_asks_a_health_path_under_the_prefix_as_it_is() -> None:
+    """The load balancer passes paths unchanged: /api/healthz is asked as it is, not /api/api/..."""
+    env, context = partial_context({**example_answers("gcp-services"),
+                                    "services": [{**API, "health_path": "/api/healthz"}, WORKER]})  # fmt: skip
+    context["svc"] = context["service"]
+    text = str(env.get_template("partials/ci/gcp/deploy-containers.sh.j2").render(context))
+    assert 'smoke_test "$app_url" /api/healthz' in text and "/api/api" not in text
+
+
 def test_deploy_partial_of_a_worker_rolls_its_revision_without_a_smoke_test() -> None:
     text = render_partial("deploy-containers", "worker")
     assert "jq -r --arg name worker '.[$name].cloud_run_service'" in text
