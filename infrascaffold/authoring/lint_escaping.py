@@ -7,7 +7,7 @@ that language, whatever the pack's validators allow, since an overlay may drop t
 | language | filters |
 | --- | --- |
 | HCL | `hcl`, or `ident` (a label or reference: the value only if it is an identifier) |
-| YAML | `yaml`, `gha_expr` (in a GitHub expression), `sh` (a shell word of a `run: |` block), or `ident` |
+| YAML | `yaml`, `gha_expr` (a GitHub expression), `sh` (a word of a `run: |` block), `ident` |
 | shell, Markdown shell blocks | `sh`, or `ident` |
 | any of them, after `#` on the line | `comment` (one line, every line break escaped) |
 
