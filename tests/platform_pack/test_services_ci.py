@@ -242,3 +242,36 @@ def test_a_single_service_render_has_no_per_service_jobs(ci: str) -> None:
     text = tree[".github/workflows/deploy.yml" if ci == "github-actions" else ".gitlab-ci.yml"]
     assert "# Service " not in text and "build-" not in text and "Smoke test " not in text
     assert not [p for p in tree if p.startswith("services/")]
+
+
+# --- The runbooks --------------------------------------------------------------------------
+
+
+def test_the_deploy_runbook_has_a_section_per_service_with_its_health_and_schedule() -> None:
+    text = render("github-actions")["docs/runbooks/deploy.md"]
+    sections = re.findall(r"^### (\S+) \((\w+)\)$", text, flags=re.MULTILINE)
+    assert sections == [
+        ("worker", "worker"), ("nightly-report", "job"), ("api", "http"), ("web", "static")
+    ]  # fmt: skip
+    assert (
+        "| api | http | `app/` | image `app` | /api/healthz through the load balancer, /healthz on port 3000 |"
+        in text
+    )
+    assert (
+        "| worker | worker | `services/worker/` | image `worker` | /health on port 8081 (no ingress) |"
+        in text
+    )
+    assert (
+        "| nightly-report | job | `services/nightly-report/` | image `nightly-report` | runs at 15 2 \\* \\* \\* (UTC) |"
+        in text
+    )
+    assert (
+        'curl --fail --silent --show-error "$(terraform output -raw app_url)"/api/healthz' in text
+    )
+
+
+def test_the_rollback_runbook_names_every_service_in_the_deploy_order() -> None:
+    text = render("gitlab-ci")["docs/runbooks/rollback.md"]
+    assert "worker (worker), nightly-report (job), api (http), web (static)." in text
+    assert "- **api** (http): its previous version serves /api again" in text
+    assert "- **nightly-report** (job): the schedule (15 2 \\* \\* \\*, UTC)" in text
