@@ -275,3 +275,24 @@ def test_the_rollback_runbook_names_every_service_in_the_deploy_order() -> None:
     assert "worker (worker), nightly-report (job), api (http), web (static)." in text
     assert "- **api** (http): its previous version serves /api again" in text
     assert "- **nightly-report** (job): the schedule (15 2 \\* \\* \\*, UTC)" in text
+
+
+def test_infrastructure_doc_names_the_service_each_module_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Until the cloud branches add `svc_<name>` modules, one is added to the Terraform the docs
+    are derived from: the architecture table then says which module runs which service."""
+    import infrascaffold.diagram.build as build
+
+    derive = build.architecture_context
+    worker = {
+        "worker.tf": 'module "svc_worker" {\n  source = "./modules/worker"\n}\n',
+        "modules/worker/main.tf": 'resource "aws_ecs_service" "this" {\n  name = "w"\n}\n',
+    }
+    monkeypatch.setattr(build, "architecture_context", lambda tree: derive({**tree, **worker}))
+    answers: dict[str, Any] = {**example_answers("aws-node-containers"), "services": SERVICES}
+    text = render_answers(answers)["docs/INFRASTRUCTURE.md"]
+    assert "| Module | Kind | Service | Source | Resources |" in text
+    assert "| app | compute | app: http | `./modules/ecs-service` |" in text
+    assert "| svc\\_worker | compute | worker: worker | `./modules/worker` |" in text
+    assert "worker: worker service" in text, "the diagram labels the node"
