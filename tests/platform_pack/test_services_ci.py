@@ -296,3 +296,12 @@ def test_infrastructure_doc_names_the_service_each_module_runs(
     assert "| app | compute | app: http | `./modules/ecs-service` |" in text
     assert "| svc\\_worker | compute | worker: worker | `./modules/worker` |" in text
     assert "worker: worker service" in text, "the diagram labels the node"
+
+
+def test_deploy_and_rollback_jobs_have_time_for_every_services_rollout() -> None:
+    """Each service's rollout may wait up to an hour (the ECS wait loop); four services get
+    four hours to deploy, two to roll back, on both CI systems (capped at GitHub's six)."""
+    assert workflow(".github/workflows/_deploy.yml")["jobs"]["deploy"]["timeout-minutes"] == 240
+    assert workflow(".github/workflows/_rollback.yml")["jobs"]["rollback"]["timeout-minutes"] == 120
+    jobs = gitlab()
+    assert (jobs[".deploy"]["timeout"], jobs[".rollback"]["timeout"]) == ("4h", "120m")
