@@ -305,3 +305,29 @@ def test_deploy_and_rollback_jobs_have_time_for_every_services_rollout() -> None
     assert workflow(".github/workflows/_rollback.yml")["jobs"]["rollback"]["timeout-minutes"] == 120
     jobs = gitlab()
     assert (jobs[".deploy"]["timeout"], jobs[".rollback"]["timeout"]) == ("4h", "120m")
+
+
+def test_what_the_builds_hand_over_never_collides() -> None:
+    """GitLab passes every needed job's dotenv report to the deploy job, and of one variable
+    set twice only one value survives (docs.gitlab.com/ci/variables/dotenv_variables): each
+    build hands over its image under a name of its own. GitHub refuses a second artifact of one
+    name in a run (upload-artifact v4: "409 Conflict: an artifact with this name already
+    exists"): each static front end uploads its own."""
+    handed = [
+        line.split("=", 1)[0].split()[-1].strip('"')
+        for job in gitlab().values()
+        if isinstance(job, dict) and job.get("stage") == "build"
+        for line in "\n".join(job.get("script", [])).splitlines()
+        if line.endswith("> build.env")
+    ]
+    assert sorted(handed) == ["IMAGE", "IMAGE_NIGHTLY_REPORT", "IMAGE_WORKER"]
+    answers: dict[str, Any] = {**example_answers("aws-node-containers")}
+    answers["services"] = [*SERVICES, {"name": "admin", "kind": "static", "runtime": "node"}]
+    jobs = yaml.safe_load(render_answers(answers)[".github/workflows/deploy.yml"])["jobs"]
+    uploads = [
+        s["with"]["name"]
+        for job in jobs.values()
+        for s in job.get("steps", [])
+        if "upload-artifact" in s.get("uses", "")
+    ]
+    assert sorted(uploads) == ["site-admin", "site-web"]
