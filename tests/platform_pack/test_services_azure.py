@@ -167,6 +167,12 @@ def test_front_door_routes_the_api_by_its_path_and_the_front_end_at_the_rest() -
     assert [unquote(p) for p in found["web"]["patterns"]] == ["/*"]
     assert found["web"]["origin_host_name"] == "${module.svc_web.web_host_name}"
     assert found["web"]["caching"] is True
+    # The storage origin has no fixed path to probe (releases move under the origin path): no
+    # health probe, which Front Door allows for a single origin and then always sends to it; with
+    # a probe at / the profile's OriginHealthPercentage alert would fire for good.
+    assert "health_probe_path" not in found["web"]
+    body = tree()["modules/frontdoor/main.tf"]
+    assert 'dynamic "health_probe" {\n    for_each = each.value.health_probe_path == null ? [] : [1]' in body
 
 
 def test_the_custom_domain_association_lists_every_route() -> None:
