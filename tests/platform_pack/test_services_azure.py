@@ -412,6 +412,13 @@ def test_runbooks_have_a_section_per_service() -> None:
         assert f"### Roll back {name} ({kind})" in rollback
     assert "--arg service nightly '.[$service].job_name'" in rollback
     assert "probes on port 8081, /health" in rollback
+    deploy = tree()["docs/runbooks/deploy.md"]
+    for name, kind in (("worker", "worker"), ("web", "static"), ("nightly", "job")):
+        assert f"### Deploy {name} ({kind})" in deploy
+    assert 'docker build --tag "${IMAGE}" services/worker' in deploy
+    # The primary's health check goes to its own host: at the Front Door host, /healthz would
+    # be the static front end's (route /*).
+    assert "--query properties.configuration.ingress.fqdn --output tsv)\"/healthz" in deploy
     layout = tree()["docs/azure-layout.md"]
     assert "| api | http, node | module.app | Front Door route `/api`, `/api/*`" in layout
     assert "| worker | worker, java | module.svc\\_worker | no ingress" in layout
