@@ -172,7 +172,10 @@ def test_front_door_routes_the_api_by_its_path_and_the_front_end_at_the_rest() -
     # a probe at / the profile's OriginHealthPercentage alert would fire for good.
     assert "health_probe_path" not in found["web"]
     body = tree()["modules/frontdoor/main.tf"]
-    assert 'dynamic "health_probe" {\n    for_each = each.value.health_probe_path == null ? [] : [1]' in body
+    assert (
+        'dynamic "health_probe" {\n    for_each = each.value.health_probe_path == null ? [] : [1]'
+        in body
+    )
 
 
 def test_the_custom_domain_association_lists_every_route() -> None:
@@ -374,7 +377,7 @@ WEB = {"name": "web", "kind": "static"}
 @pytest.mark.parametrize(
     ("services", "message"),
     [
-        ([API, WEB, {**WEB, "name": "docs"}], "azure serves one static front end"),
+        ([API, WEB, {**WEB, "name": "docs"}], "azure serves one static front end (on Front Door)"),
         ([{**API, "path": "/"}, WEB], "give the\nhttp service at / a path prefix"),
     ],
 )
@@ -390,17 +393,52 @@ def test_the_done_when_set_is_accepted() -> None:
     assert problems_of([API, WORKER, WEB, JOB]) == []
 
 
-def test_a_static_front_end_on_aks_is_refused_until_it_is_served() -> None:
+# --- the static front end on AKS: the same static-site Terraform, on a Front Door host of its own
+
+
+@functools.cache
+def aks_tree() -> Mapping[str, str]:
+    answers = {**example_answers("azure-kubernetes-canary"), "services": [API, WORKER, WEB]}
+    return render_answers(answers)
+
+
+def test_on_aks_the_static_front_end_has_its_own_front_door_host() -> None:
+    rendered = aks_tree()
+    site = module_in(rendered["static-front-end.tf"], "svc_web")
+    assert unquote(site["source"]) == "./modules/static-site"
+    frontdoor = module_in(rendered["static-front-end.tf"], "frontdoor")
+    assert frontdoor["origin_host_name"] == "${module.svc_web.web_host_name}"
+    assert frontdoor["caching"] is True
+    # Its own host web.<domain>: the cluster's ingress keeps the domain's own host.
+    assert frontdoor["domain_name"] == '${format("%s.%s", "web", var.domain_name)}'
+    # Single-route Front Door (the module's default route /*), no per-service routes.
+    assert "azurerm_cdn_frontdoor_route.service" not in rendered["modules/frontdoor/main.tf"]
+    (output,) = [
+        v
+        for o in parse_hcl(rendered["outputs.tf"])["output"]
+        for k, v in o.items()
+        if unquote(k) == "services"
+    ]
+    value = {unquote(k): v for k, v in output["value"].items()}
+    assert set(value) == {"web"}
+    assert value["web"]["frontdoor_route_name"] == "${module.frontdoor.route_name}"
+    assert 'output "frontdoor_profile_name"' in rendered["outputs.tf"]
+
+
+def test_on_aks_the_static_deploy_checks_its_own_url() -> None:
     pack = load_pack("platform")
     env = make_environment(pack.search_roots)
-    answers = {**example_answers("azure-kubernetes-canary"), "services": [API, WEB]}
+    answers = {**example_answers("azure-kubernetes-canary"), "services": [API, WORKER, WEB]}
     resolved, problems = resolve_answers(pack, env, apply_overrides(pack, answers, []))
-    problems += check_answers(pack, env, resolved)
-    assert any(
-        field == "services"
-        and "a static front end on azure needs compute containers" in " ".join(text.split())
-        for field, text in problems
-    ), problems
+    assert not problems
+    ctx = build_context(pack, env, resolved)
+    svc = next(s for s in ctx["all_services"] if s["name"] == "web")
+    script = env.get_template("partials/ci/azure/deploy-static-site.sh.j2").render(
+        {**ctx, "svc": svc}
+    )
+    bash_syntax_ok(script)
+    assert "jq -r --arg service web '.[$service].url'" in script
+    assert "terraform output -raw app_url" not in script  # null on AKS (the ingress publishes it)
 
 
 # --- runbooks and docs name every service --------------------------------------------------------
@@ -418,7 +456,7 @@ def test_runbooks_have_a_section_per_service() -> None:
     assert 'docker build --tag "${IMAGE}" services/worker' in deploy
     # The primary's health check goes to its own host: at the Front Door host, /healthz would
     # be the static front end's (route /*).
-    assert "--query properties.configuration.ingress.fqdn --output tsv)\"/healthz" in deploy
+    assert '--query properties.configuration.ingress.fqdn --output tsv)"/healthz' in deploy
     layout = tree()["docs/azure-layout.md"]
     assert "| api | http, node | module.app | Front Door route `/api`, `/api/*`" in layout
     assert "| worker | worker, java | module.svc\\_worker | no ingress" in layout
