@@ -465,3 +465,11 @@ def test_runbooks_have_a_section_per_service() -> None:
     assert (
         "| nightly | job 15 2 \\* \\* \\* UTC | Container Apps job | a failed execution |" in infra
     )
+
+
+def test_the_cost_estimate_counts_every_always_on_service() -> None:
+    # api and worker run their minimum replicas all the time (dev: 1 x 0.5 vCPU, 1Gi each); the
+    # job bills per execution and the static front end runs no container.
+    cost = tree()["docs/cost.md"]
+    assert "| Container Apps vCPU (minimum replicas) | 1 vCPU |" in cost
+    assert "| Container Apps memory (minimum replicas) | 2 GiB |" in cost
