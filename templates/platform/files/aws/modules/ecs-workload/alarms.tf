@@ -3,6 +3,9 @@
 # CPU and running tasks, jobs on the scheduler's failed and dropped runs
 ################################################################################
 
+# Each kind has its own alarms (count): their names are format() calls, which the generated docs'
+# alarm tables (derived from the Terraform, blind to count) leave out; the runbooks' services
+# table lists each service's alarms by kind instead.
 locals {
   service_dimensions = { ClusterName = var.cluster_name, ServiceName = local.id }
 }
@@ -12,7 +15,7 @@ locals {
 resource "aws_cloudwatch_metric_alarm" "errors" {
   count = local.is_http ? 1 : 0
 
-  alarm_name          = "${local.id}-5xx"
+  alarm_name          = format("%s-5xx", local.id)
   alarm_description   = "More than ${var.error_threshold} 5XX responses a minute from the targets of ${local.id} (${coalesce(var.path, "/")})"
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.error_threshold
@@ -49,7 +52,7 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
 resource "aws_cloudwatch_metric_alarm" "latency" {
   count = local.is_http ? 1 : 0
 
-  alarm_name          = "${local.id}-latency-p95"
+  alarm_name          = format("%s-latency-p95", local.id)
   alarm_description   = "p95 response time of ${local.id} above ${var.latency_threshold_seconds}s for 5 minutes"
   namespace           = "AWS/ApplicationELB"
   metric_name         = "TargetResponseTime"
@@ -67,7 +70,7 @@ resource "aws_cloudwatch_metric_alarm" "latency" {
 resource "aws_cloudwatch_metric_alarm" "cpu" {
   count = local.is_service ? 1 : 0
 
-  alarm_name          = "${local.id}-cpu"
+  alarm_name          = format("%s-cpu", local.id)
   alarm_description   = "CPU of ${local.id} above 85% for 10 minutes: autoscaling is at its maximum or too slow"
   namespace           = "AWS/ECS"
   metric_name         = "CPUUtilization"
@@ -88,7 +91,7 @@ resource "aws_cloudwatch_metric_alarm" "cpu" {
 resource "aws_cloudwatch_metric_alarm" "running" {
   count = var.kind == "worker" ? 1 : 0
 
-  alarm_name          = "${local.id}-running-tasks"
+  alarm_name          = format("%s-running-tasks", local.id)
   alarm_description   = "Fewer than ${var.min_count} running tasks of ${local.id} for 5 minutes"
   namespace           = "ECS/ContainerInsights"
   metric_name         = "RunningTaskCount"
@@ -110,7 +113,7 @@ resource "aws_cloudwatch_metric_alarm" "running" {
 resource "aws_cloudwatch_metric_alarm" "schedule" {
   count = local.is_job ? 1 : 0
 
-  alarm_name          = "${local.id}-schedule-failures"
+  alarm_name          = format("%s-schedule-failures", local.id)
   alarm_description   = "A scheduled run of ${local.id} failed to start or was dropped"
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = 1
