@@ -124,7 +124,7 @@ def test_every_image_service_has_a_module_of_its_own_with_its_port_and_health_pa
 
 def test_each_service_is_named_after_itself_and_says_its_runtime() -> None:
     text = tree()["app.tf"]
-    assert module_args("svc_worker")["name"] == '${format("%s%s", local.name, "-worker")}'
+    assert module_args("svc_worker")["name"] == "${local.name}-worker"
     assert "# worker: worker, no ingress, runtime java 21." in text
     assert "# nightly: job on the schedule 15 2 * * * (UTC), runtime python 3.13." in text
 
@@ -351,6 +351,23 @@ def test_long_names_are_cut_deterministically_under_the_iam_limit() -> None:
 
 
 # --- alarms and dashboards per service -------------------------------------------------------
+
+
+def test_the_runbooks_list_every_service_with_its_port_health_path_runtime_and_alarms() -> None:
+    deploy = tree()["docs/runbooks/deploy.md"]
+    assert "| `worker` | worker | no ingress, always on | 8081, `/health` | java 21 |" in deploy
+    assert (
+        "| `api` | http | load balancer, every path no other rule claims | 3000, `/healthz` |"
+        in deploy
+    )
+    assert "`nightly-schedule-failures`" in deploy and "15 2 \\* \\* \\* (UTC)" in deploy
+    for runbook in ("deploy", "rollback", "incident-response"):
+        text = tree()[f"docs/runbooks/{runbook}.md"]
+        for name in ("worker", "web", "nightly"):
+            assert f"### {name} (" in text, (runbook, name)
+    # The docs' alarm tables come from the Terraform and cannot tell kinds apart: a worker's
+    # alarms are listed by the services table, never a 5XX alarm it does not have.
+    assert "shop-staging-worker-5xx" not in tree()["docs/runbooks/incident-response.md"]
 
 
 def test_every_workload_adds_its_dashboard_widgets() -> None:
