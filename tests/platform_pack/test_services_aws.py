@@ -124,7 +124,8 @@ def test_every_image_service_has_a_module_of_its_own_with_its_port_and_health_pa
 
 def test_each_service_is_named_after_itself_and_says_its_runtime() -> None:
     text = tree()["app.tf"]
-    assert module_args("svc_worker")["name"] == "${local.name}-worker"
+    worker = module_args("svc_worker")
+    assert (worker["name_prefix"], worker["service"]) == ("${local.name}", "worker")
     assert "# worker: worker, no ingress, runtime java 21." in text
     assert "# nightly: job on the schedule 15 2 * * * (UTC), runtime python 3.13." in text
 
@@ -336,10 +337,11 @@ def test_the_database_lets_every_service_in() -> None:
 
 def test_long_names_are_cut_deterministically_under_the_iam_limit() -> None:
     main = tree()["modules/ecs-workload/main.tf"]
+    assert 'name = "${var.name_prefix}-${var.service}"' in main
     assert (
-        'id = length(var.name) <= 46 ? var.name : "${substr(var.name, 0, 41)}-${substr(md5(var.name), 0, 4)}"'
-        in main
-    )
+        'id   = length(local.name) <= 46 ? local.name : "${substr(local.name, 0, 41)}-'
+        '${substr(md5(local.name), 0, 4)}"'
+    ) in main
     # "-ecs-load-balancer" is the longest role suffix: 46 + 18 = 64, IAM's limit.
     roles = tree()["modules/ecs-workload/main.tf"] + tree()["modules/ecs-workload/job.tf"]
     suffixes = [

@@ -17,7 +17,8 @@ locals {
 
   # Every name of the workload: IAM role names ("<id>-ecs-load-balancer") are limited to 64
   # characters, so a longer name is cut to 41 and given 4 hex digits of its MD5.
-  id = length(var.name) <= 46 ? var.name : "${substr(var.name, 0, 41)}-${substr(md5(var.name), 0, 4)}"
+  name = "${var.name_prefix}-${var.service}"
+  id   = length(local.name) <= 46 ? local.name : "${substr(local.name, 0, 41)}-${substr(md5(local.name), 0, 4)}"
 
   is_http    = var.kind == "http"
   is_service = var.kind != "job"

@@ -1,5 +1,10 @@
-variable "name" {
-  description = "Name of the workload's resources (project-environment-service); beyond 46 characters it is cut to 41 plus 4 hex digits of its MD5 (IAM role names are limited to 64)."
+variable "name_prefix" {
+  description = "Prefix of the workload's names (project-environment)."
+  type        = string
+}
+
+variable "service" {
+  description = "The service's name: the workload's resources are named <name_prefix>-<service>; beyond 46 characters the name is cut to 41 plus 4 hex digits of its MD5 (IAM role names are limited to 64)."
   type        = string
 }
 
