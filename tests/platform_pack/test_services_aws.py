@@ -476,3 +476,20 @@ terraform = tc.terraform  # the module-scoped fixture
 def test_the_renders_are_canonical_terraform(which: str, terraform: str, tmp_path: Path) -> None:
     problems = tc.fmt_problems(terraform, tree(which), tmp_path)
     assert not problems, "\n".join(problems)
+
+
+# --- cost: every always-on service is priced (data/cost.yaml) ---------------------------------
+
+
+def test_the_estimate_prices_the_minimum_tasks_of_every_http_and_worker_service() -> None:
+    def fargate_lines(answers: Mapping[str, Any]) -> list[str]:
+        cost = render_answers(answers)["docs/cost.md"]
+        return [line for line in cost.splitlines() if line.startswith("| Fargate vCPU")]
+
+    single = {**example_answers(EXAMPLE), "services": example_answers(EXAMPLE)["services"][:1]}
+    # api and worker run around the clock; the nightly job only on its schedule (not modelled).
+    assert [line.split(" | ")[1] for line in fargate_lines(single)] == ["1 vCPU", "3 vCPU"]
+    assert [line.split(" | ")[1] for line in fargate_lines(example_answers(EXAMPLE))] == [
+        "2 vCPU",
+        "6 vCPU",
+    ]
