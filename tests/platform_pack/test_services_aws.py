@@ -493,3 +493,9 @@ def test_the_estimate_prices_the_minimum_tasks_of_every_http_and_worker_service(
         "2 vCPU",
         "6 vCPU",
     ]
+
+
+def test_the_security_doc_says_each_service_reads_only_its_own_secret() -> None:
+    security = tree()["docs/SECURITY.md"]
+    assert "`shop-<env>-<service>/app`. A service's tasks read only" in security
+    assert "(`shop-<env>-<job>-scheduler`) may run only that job's task family" in security
