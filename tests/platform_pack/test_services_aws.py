@@ -499,3 +499,12 @@ def test_the_security_doc_says_each_service_reads_only_its_own_secret() -> None:
     security = tree()["docs/SECURITY.md"]
     assert "`shop-<env>-<service>/app`. A service's tasks read only" in security
     assert "(`shop-<env>-<job>-scheduler`) may run only that job's task family" in security
+
+
+def test_numbered_weekdays_are_refused_on_aws_only() -> None:
+    services = [{"name": "api"}, {"name": "job", "kind": "job", "schedule": "0 4 * * 1-5"}]
+    pack = load_pack("platform")
+    env = make_environment(pack.search_roots)
+    answers = {**example_answers("gcp-containers"), "services": services}
+    resolved, problems = resolve_answers(pack, env, apply_overrides(pack, answers, []))
+    assert not [p for p in problems + check_answers(pack, env, resolved) if "schedule" in p[0]]
