@@ -522,3 +522,28 @@ def test_a_single_service_keeps_its_one_image_key() -> None:
     files = render_answers(example_answers("gcp-kubernetes-canary"))
     assert "IMAGE_" not in files["k8s/overlays/prod/kustomization.yaml"]
     assert "SERVICE IMAGE" not in files["k8s/deploy-inputs.sh"]
+
+
+def test_eks_gives_every_other_service_its_own_ecr_repository() -> None:
+    app = tree("aws")["app.tf"]
+    # ECR holds one image per repository: the promote step reads each service's from `services`.
+    assert 'for_each = toset(["worker", "nightly", "admin"])' in app
+    assert 'name                 = "${local.name}-${each.key}"' in app
+    assert 'image_tag_mutability = "IMMUTABLE"' in app and "scan_on_push = true" in app
+    assert "repository_url = aws_ecr_repository.service[name].repository_url" in app
+    assert (
+        "aws_ecr_repository"
+        not in render_answers(example_answers("aws-kubernetes-canary"))["app.tf"]
+    )
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_runbooks_deploy_and_roll_back_each_service(cloud: str) -> None:
+    docs = "\n".join(
+        t for p, t in tree(cloud, "blue-green").items() if p.startswith("docs/runbooks/")
+    )
+    assert 'sh k8s/deploy-inputs.sh "${SERVICE}" "${IMAGE}" "${ENV_FILE}"' in docs
+    assert 'sh k8s/deploy-inputs.sh "${IMAGE}"' not in docs
+    assert "rollout undo deployment/worker" in docs
+    assert "set image cronjob/nightly nightly=" in docs
+    assert "kubectl argo rollouts --namespace app status admin --timeout 30m" in docs
