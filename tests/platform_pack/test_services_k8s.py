@@ -547,3 +547,60 @@ def test_the_runbooks_deploy_and_roll_back_each_service(cloud: str) -> None:
     assert "rollout undo deployment/worker" in docs
     assert "set image cronjob/nightly nightly=" in docs
     assert "kubectl argo rollouts --namespace app status admin --timeout 30m" in docs
+
+
+def run_deploys(root: Path, given: dict[str, Any], running: str) -> list[str]:
+    """The cloud-neutral deploy steps of nightly, worker and api in the workflow's order, with a
+    `kubectl` that logs its calls and answers `get` with `running` (empty: nothing runs yet)."""
+    log = root / "kubectl.log"
+    (root / "bin" / "kubectl").write_text(
+        f'#!/bin/sh\necho "$*" >> {log}\ncase " $* " in\n'
+        f'  *" get "*) [ -n "{running}" ] && printf %s "{running}" || exit 1 ;;\nesac\n'
+    )
+    flows = {"nightly": "job", "worker": "rolling", "api": "rolling"}
+    env = {
+        **os.environ,
+        "PATH": f"{root / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "TF_ENV": "prod",
+        "K8S_NAMESPACE": "app",
+    }
+    for name, flow in flows.items():
+        body = render_partial(given, f"partials/ci/kubernetes/deploy-{flow}.sh.j2", name)
+        script = (
+            f"set -eu\nwatch_alarms() {{ :; }}\nimage={image(name)}\nK8S_WORKLOAD={name}\n{body}"
+        )
+        result = subprocess.run(
+            ["sh", "-c", script], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_the_first_deploy_applies_once_every_service_has_an_image() -> None:
+    given = answers("gcp", "rolling") | {"services": [API, WORKER, NIGHTLY]}
+    root = write_root(dict(render_answers(given)))
+    try:
+        calls = run_deploys(root, given, "")
+        assert [c for c in calls if c.startswith("apply")] == ["apply -k k8s/overlays/prod"]
+        assert [c for c in calls if "rollout status" in c] == [
+            "--namespace app rollout status deployment/api --timeout=15m"
+        ]
+        env_file = (root / "k8s" / "overlays" / "prod" / "deploy.env").read_text().splitlines()
+        for name in ("api", "worker", "nightly"):
+            assert f"{KEYS[name]}={image(name)}" in env_file
+    finally:
+        shutil.rmtree(root.parent)
+
+
+def test_a_later_deploy_applies_and_follows_each_service() -> None:
+    given = answers("gcp", "rolling") | {"services": [API, WORKER, NIGHTLY]}
+    root = write_root(dict(render_answers(given)))
+    try:
+        calls = run_deploys(root, given, f"registry.example/old@{DIGEST}")
+        assert len([c for c in calls if c.startswith("apply")]) == 3
+        assert "--namespace app rollout status deployment/worker --timeout=15m" in calls
+        (annotate,) = [c for c in calls if "annotate" in c]
+        assert f"app.deploy/previous-image=registry.example/old@{DIGEST}" in annotate
+        assert not [c for c in calls if "cronjob/nightly" in c and "rollout" in c]
+    finally:
+        shutil.rmtree(root.parent)
