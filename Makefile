@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV := .venv-checkov
 EXAMPLE ?= aws-containers
 
-.PHONY: example test lint golden bench clean
+.PHONY: example test lint golden bench clean graphviz
 
 $(BIN)/infrascaffold: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ $(VENV)/.test-deps: pyproject.toml $(BIN)/infrascaffold
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Graphviz's `dot` draws the diagrams as SVG/PNG (the tests run `diagram --format svg` from the
+# help's examples): Debian's package, installed when it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+graphviz:
+	@command -v dot > /dev/null || { $(SUDO) apt-get update -qq \
+		&& $(SUDO) apt-get install -y -qq --no-install-recommends graphviz > /dev/null; }
+
 $(CHECKOV_VENV)/bin/checkov:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check checkov==3.3.30
@@ -31,7 +38,7 @@ example: $(BIN)/infrascaffold
 
 # Every test, the end-to-end layer (tests/e2e: builds the wheel, installs it in a fresh
 # virtualenv, runs the real binary) included, on every core.
-test: $(VENV)/.test-deps $(CHECKOV_VENV)/bin/checkov node_modules/.package-lock.json
+test: $(VENV)/.test-deps $(CHECKOV_VENV)/bin/checkov node_modules/.package-lock.json graphviz
 	$(BIN)/pytest -n auto --durations=20
 
 lint: $(VENV)/.test-deps

@@ -33,6 +33,7 @@ KINDS = {
     "v1/Service": "service-v1",
     "v1/ConfigMap": "configmap-v1",
     "apps/v1/Deployment": "deployment-apps-v1",
+    "batch/v1/CronJob": "cronjob-batch-v1",
     "autoscaling/v2/HorizontalPodAutoscaler": "horizontalpodautoscaler-autoscaling-v2",
     "policy/v1/PodDisruptionBudget": "poddisruptionbudget-policy-v1",
     "networking.k8s.io/v1/Ingress": "ingress-networking-v1",

@@ -8,11 +8,15 @@ full render and validation.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infrascaffold.pack.questions import Question
 from infrascaffold.templating.environment import EVALUATION_ERRORS, evaluate, make_environment
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 Pair = tuple[str, Any, str, Any]
 
@@ -27,6 +31,12 @@ def values_of(question: Question) -> list[Any]:
     return list(question.choices) if question.type == "choice" else [False, True]
 
 
+@cache
+def _check_environment() -> SandboxedEnvironment:
+    """One sandbox for every cover's `expr` checks (they read answers only, no templates)."""
+    return make_environment()
+
+
 def _admissible(question: Question, chosen: Mapping[str, Any]) -> list[Any]:
     """The values of `question` its own `expr` checks accept beside the answers chosen so far.
 
@@ -37,7 +47,7 @@ def _admissible(question: Question, chosen: Mapping[str, Any]) -> list[Any]:
     checks = [v for v in question.validators if v.kind == "expr"]
     if not checks:
         return values_of(question)
-    env = make_environment()
+    env = _check_environment()
 
     def passes(value: Any) -> bool:
         for check in checks:

@@ -7,8 +7,8 @@ that language, whatever the pack's validators allow, since an overlay may drop t
 | language | filters |
 | --- | --- |
 | HCL | `hcl`, or `ident` (a label or reference: the value only if it is an identifier) |
-| YAML | `yaml`, `gha_expr` (in a GitHub expression), or `sh` (a shell word of a `run: |` block) |
-| shell, Markdown shell blocks | `sh` |
+| YAML | `yaml`, `gha_expr` (a GitHub expression), `sh` (a word of a `run: |` block), `ident` |
+| shell, Markdown shell blocks | `sh`, or `ident` |
 | any of them, after `#` on the line | `comment` (one line, every line break escaped) |
 
 Literals, numbers (`length`, `int`, `loop.index`), tests and comparisons, macro calls (the macro's
@@ -41,7 +41,14 @@ LANGUAGES = {
     ".sh": "sh",
     ".md": "md",
 }
-ESCAPES = {"hcl": {"hcl", "ident"}, "yaml": {"yaml", "sh", "gha_expr"}, "sh": {"sh"}}
+# `ident` writes a value only if it is an identifier (letters, digits, `_`, `-`): nothing in it
+# can quote, interpolate or split a word, so it is safe in every language (the service names of
+# partials/services/names.j2, used in job ids, paths and labels alike).
+ESCAPES = {
+    "hcl": {"hcl", "ident"},
+    "yaml": {"yaml", "sh", "gha_expr", "ident"},
+    "sh": {"sh", "ident"},
+}
 NUMERIC_FILTERS = {"length", "count", "int", "abs", "round", "float"}
 WRAPPERS = {"indent", "trim"}  # keep an escaped value escaped
 _SHELL_FENCE = re.compile(r"^\s*(```+|~~~+)\s*(sh|bash|shell|console|zsh)\b")

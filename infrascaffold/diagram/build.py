@@ -9,6 +9,7 @@ resources in `names`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import posixpath
 import re
@@ -33,6 +34,7 @@ from infrascaffold.diagram.names import (
     resource_name,
     scope_of,
 )
+from infrascaffold.diagram.services import SERVICE_PREFIX, service_role
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr, Block, Body, Doc
 from infrascaffold.validate.parse_cache import parse_text
@@ -81,6 +83,7 @@ def architecture_from_tree(tree: Mapping[str, str], env_name: str | None = None)
             callers.append((resource.address, block.body))
     for address, body in callers:
         edges.update(_edges_into(address, body, routes))
+    components = _with_services(components)
     known = {c.id for c in components}
     # Every component lives in the environment's resource group (or project): no edge from it.
     scopes = {
@@ -99,6 +102,14 @@ def architecture_from_tree(tree: Mapping[str, str], env_name: str | None = None)
         cidr=_first_str(tfvars, _CIDR_VARS),
         protected=tfvars.get("protected") if isinstance(tfvars.get("protected"), bool) else None,
     )
+
+
+def _with_services(components: list[Component]) -> list[Component]:
+    """Service roles stay only on a root running several services (a `svc_<name>` module call):
+    a single-service root draws as it always has."""
+    if any(c.label.startswith(SERVICE_PREFIX) and c.service for c in components):
+        return components
+    return [dataclasses.replace(c, service=None) if c.service else c for c in components]
 
 
 def architecture_from_folder(folder: Path, env_name: str | None = None) -> Architecture:
@@ -147,6 +158,7 @@ def architecture_context(tree: Mapping[str, str]) -> dict[str, Any]:
             "kind": c.kind,
             "source": c.source,
             "resource_types": sorted({r.type for r in c.resources}),
+            "service": dataclasses.asdict(c.service) if c.service else None,
         }
         for c in architecture_from_tree(tree).components
     ]
@@ -222,7 +234,8 @@ def _module_nodes(
     main_id = _node_id(f"module.{name}")
     owned = tuple(r for r in resources if r.kind not in parts)
     sizing = tuple(f"{k} {v}" for k, v in given.items() if _SIZING.fullmatch(k))
-    nodes = [Component(main_id, name, main_kind, source, owned, sizing)]
+    role = service_role(name, given, resources)
+    nodes = [Component(main_id, name, main_kind, source, owned, sizing, role)]
     edges = []
     for kind in parts:
         part_id = f"{main_id}__{kind}"

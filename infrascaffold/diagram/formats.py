@@ -187,8 +187,10 @@ def _by_kind(architecture: Architecture) -> list[tuple[str, list[Component]]]:
 
 
 def _label(component: Component) -> list[str]:
-    """Name, source and the main resource types of a component, one line each."""
+    """Name, service (several services), source and main resource types, one line each."""
     lines = [component.label]
+    if component.service:
+        lines.append(component.service.text)
     if component.source:
         lines.append(component.source)
     if component.sizing:

@@ -26,6 +26,21 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class ServiceRole:
+    """The application service a component runs (`diagram.services`): its name, its kind
+    (http, worker, job, static) and what places it (a path prefix, a schedule, the CDN)."""
+
+    name: str
+    kind: str
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        kind = "static front end" if self.kind == "static" else f"{self.kind} service"
+        return f"{self.name}: {kind}" + (f" · {self.detail}" if self.detail else "")
+
+
+@dataclass(frozen=True)
 class Component:
     """A node of the diagram: a module call of the root (or one kind of its resources), or a
     resource of the root itself."""
@@ -36,6 +51,7 @@ class Component:
     source: str = ""
     resources: tuple[Resource, ...] = ()
     sizing: tuple[str, ...] = ()  # `cpu 1024`, `max_count 12`: the environment's sizes, if known
+    service: ServiceRole | None = None  # shown when the root runs several services
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,9 @@ def test_the_packs_own_literals_need_no_filter(tmp_path: Path) -> None:
     assert found == [5, 6, 7, 8, 9, 12]
 
 
-def test_ident_escapes_hcl_labels_only(tmp_path: Path) -> None:
+def test_ident_escapes_labels_and_shell_words(tmp_path: Path) -> None:
+    """`ident` writes only an identifier: an HCL label, a shell word, a YAML key (issue 25's
+    service names are all three); a bare interpolation is still flagged."""
     files = {
         "files/main.tf.j2": (
             "{% for e in envs %}\n"
@@ -251,7 +253,8 @@ def test_ident_escapes_hcl_labels_only(tmp_path: Path) -> None:
             "}\n"
             "{% endfor %}\n"
         ),
-        "files/run.sh.j2": "echo {{ project_name | ident }}\n",  # 1: not shell quoting
+        "files/run.sh.j2": "echo {{ project_name }}\necho {{ project_name | ident }}\n",
+        "files/ci.yml.j2": "{{ project_name | ident }}: {{ project_name | yaml }}\n",
     }
     build_file_tree(tmp_path, {"pack.yaml": LITERAL_MANIFEST, **files})
     found = [
