@@ -377,7 +377,6 @@ def problems_of(answers: Mapping[str, Any]) -> list[str]:
 @pytest.mark.parametrize(
     ("services", "compute", "message"),
     [
-        ([API, NIGHTLY], "kubernetes", "job services are not built on gcp with compute kubernetes"),
         ([API, WEB], "kubernetes", "static services are not built on gcp with compute kubernetes"),
         ([API, WEB, {**WEB, "name": "admin"}], "containers", "gcp serves one static front end"),
         ([{**API, "path": "/"}, WEB], "containers", "give the http service at / a path prefix"),
