@@ -326,7 +326,7 @@ def test_security_doc_lists_every_identity_from_the_same_data() -> None:
                    "aws_state_bucket": unquote(tfvars["state_bucket_name"]),
                    "aws_state_kms_alias": "alias/shop-tfstate",
                    "aws_state_admin_role": unquote(tfvars["environment_admin_role_name"]),
-                   "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"},
+                   "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"}, "image_services": [],
                    "aws_state_keys": {".": "terraform.tfstate", "addons": "addons/terraform.tfstate"},
                    "aws_runtime_role_path": unquote(tfvars["runtime_role_path"]),
                    "aws_runtime_boundary": unquote(tfvars["runtime_boundary_name"]),
@@ -355,7 +355,7 @@ def test_security_doc_names_the_trusted_subjects_as_code() -> None:
     context = {**MATRIX[combo], "has_cache": False, "aws_state_bucket": "b",
                "aws_state_kms_alias": "alias/k", "aws_runtime_role_path": "/shop/runtime/",
                "aws_state_admin_role": "OrganizationAccountAccessRole",
-               "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"},
+               "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"}, "image_services": [],
                "aws_state_keys": {".": "terraform.tfstate"},
                "aws_runtime_boundary": "shop-runtime-boundary", "aws_deploy_services": ["ec2"],
                "gitlab_deploy_branch_prefix": "deploy/"}  # fmt: skip
