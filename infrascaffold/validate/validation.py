@@ -49,17 +49,22 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are data or binaries, not confi
 
 
 def validate_tree(
-    tree: Mapping[str, str], *, cache_dir: Path | None = None, settings: Settings | None = None
+    tree: Mapping[str, str],
+    *,
+    cache_dir: Path | None = None,
+    settings: Settings | None = None,
+    tree_key: str | None = None,
 ) -> list[Finding]:
     """Every finding about `tree` (POSIX path → text) that `settings` keep, sorted by path and
     line. Files out of scope (tests, fixtures, excluded, `templatefile` sources) are not read.
 
-    Pure apart from the parse cache (`cache_dir`, default the user cache folder).
+    Pure apart from the parse cache (`cache_dir`, default the user cache folder; `tree_key`,
+    a name of the tree, keeps its parses in one bundle: `parse_cache`).
     """
     settings = settings or Settings()
     scoped = {path: text for path, text in tree.items() if in_scope(path, settings)}
     with _gc_paused():
-        repo = build_repo(scoped, cache_dir, settings, template_sources(scoped))
+        repo = build_repo(scoped, cache_dir, settings, template_sources(scoped), tree_key)
         found = (finding for check in CHECKS.values() for finding in check(repo))
         findings = sort_findings(apply_settings(found, repo))
         del repo  # freed by reference counting before the collector is back on
@@ -95,7 +100,9 @@ def validate_dir(
         raise InfrascaffoldError(str(root), "not a folder")
     settings = settings if settings is not None else load_settings(root)
     undecodable: list[str] = []
-    findings = validate_tree(read_tree(root, undecodable), cache_dir=cache_dir, settings=settings)
+    tree = read_tree(root, undecodable)
+    key = str(root.resolve())  # one parse bundle per folder: `parse_cache`
+    findings = validate_tree(tree, cache_dir=cache_dir, settings=settings, tree_key=key)
     encoding = [
         _encoding_finding(path)
         for path in undecodable
