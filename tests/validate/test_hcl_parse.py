@@ -78,6 +78,9 @@ def test_heredoc_interpolations_are_references_with_their_lines() -> None:
     [
         ('a = "x\\ty"\n', "x\ty"),
         ("a = 3\n", 3),
+        ('a = "plain"\n', "plain"),
+        ('a = ""\n', ""),
+        ("a = (\n  7\n)\n", 7),
         ("a = -2.5\n", -2.5),
         ("a = true\n", True),
         ("a = null\n", None),
@@ -124,6 +127,27 @@ def test_syntax_errors_are_terraforms_diagnostics_at_its_positions(
     assert (first.line, first.column) == (line, column)
     assert first.message.startswith(words)
     assert not doc.body.attrs and not doc.body.blocks
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a = 1\n", "a = 1\na = 2\n", "a = 1\nb = \n", 'a = "x\n', "b {\n", "\ufeffa = 1\n", ""],
+)
+def test_the_verdict_is_pygohcl_loadb_s(text: str) -> None:
+    """`syntax_problems` calls pygohcl's library without decoding the values: same verdict."""
+    import pygohcl
+
+    from infrascaffold.validate.hcl_syntax import syntax_problems
+
+    try:
+        pygohcl.loadb(text.encode("utf-8"))
+        expected = ""
+    except pygohcl.HCLParseError as exc:
+        expected = str(exc)
+    problems = syntax_problems(text)
+    assert bool(problems) == bool(expected)
+    for problem in problems:
+        assert f"{problem.line},{problem.column}" in expected
 
 
 def test_rows_round_trip() -> None:
