@@ -27,31 +27,14 @@ def syntax_problems(text: str) -> list[Problem]:
 
     "Attribute redefined" is an `hcl-duplicate` problem; everything else is `hcl-syntax`.
     """
-    error = _go_error(text.encode("utf-8", "surrogatepass"))
-    if error is None:
-        return []
-    if "invalid HCL:" in error:  # what `pygohcl.loadb` raises as `HCLParseError`
-        return _problems(error, text)
-    # `HCLInternalError`: the Go side failed to encode a valid parse
-    return [Problem(HCL_SYNTAX, 1, f"HCL parser error: {error}")]
-
-
-def _go_error(data: bytes) -> str | None:
-    """The error pygohcl's Go library reports for `data`, None when it parses.
-
-    This is `pygohcl.loadb` without its last step: `loadb` calls the library's `Parse`, then
-    decodes the JSON of every value, which nothing here reads (the values come from the scan,
-    with their lines); that decode was a third of pygohcl's time on real repositories.
-    """
     pygohcl = go_parser()
-    ffi, lib = pygohcl.ffi, pygohcl.lib
-    result = lib.Parse(ffi.new("char[]", data), 0)
-    if result.err != ffi.NULL:
-        error: str = ffi.string(result.err).decode("utf-8")
-        lib.FreePtr(result.err)
-        return error
-    lib.FreePtr(result.json)
-    return None
+    try:
+        pygohcl.loadb(text.encode("utf-8", "surrogatepass"))
+    except pygohcl.HCLParseError as exc:
+        return _problems(str(exc), text)
+    except pygohcl.HCLInternalError as exc:  # the Go side failed to encode a valid parse
+        return [Problem(HCL_SYNTAX, 1, f"HCL parser error: {exc}")]
+    return []
 
 
 @functools.cache

@@ -129,27 +129,6 @@ def test_syntax_errors_are_terraforms_diagnostics_at_its_positions(
     assert not doc.body.attrs and not doc.body.blocks
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["a = 1\n", "a = 1\na = 2\n", "a = 1\nb = \n", 'a = "x\n', "b {\n", "\ufeffa = 1\n", ""],
-)
-def test_the_verdict_is_pygohcl_loadb_s(text: str) -> None:
-    """`syntax_problems` calls pygohcl's library without decoding the values: same verdict."""
-    import pygohcl
-
-    from infrascaffold.validate.hcl_syntax import syntax_problems
-
-    try:
-        pygohcl.loadb(text.encode("utf-8"))
-        expected = ""
-    except pygohcl.HCLParseError as exc:
-        expected = str(exc)
-    problems = syntax_problems(text)
-    assert bool(problems) == bool(expected)
-    for problem in problems:
-        assert f"{problem.line},{problem.column}" in expected
-
-
 def test_rows_round_trip() -> None:
     doc = parse_hcl('resource "t" "n" {\n  a = var.x\n  b = [1, "2"]\n}\nc = 1\nc = 2\n')
     again: Doc = doc_from_rows(doc_to_rows(doc))
