@@ -166,12 +166,8 @@ def _walk_entries(root: str) -> Iterator[tuple[os.DirEntry[str], str]]:
 def walk_files(root: Path) -> Iterator[tuple[Path, str]]:
     """Every file under `root` that validation reads, with its POSIX path relative to `root`
     (the `SKIPPED_DIRS` and `.venv*` folders left out)."""
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".venv"))
-        base = Path(folder)
-        for name in names:
-            path = base / name
-            yield path, path.relative_to(root).as_posix()
+    for entry, relative in _walk_entries(str(root)):
+        yield Path(entry.path), relative
 
 
 def _undecodable_config(path: Path) -> bool:
