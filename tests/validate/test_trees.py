@@ -91,5 +91,10 @@ def test_read_tree_reads_files_and_links_to_files_only(tmp_path: Path) -> None:
     undecodable: list[str] = []
     tree = read_tree(tmp_path, undecodable)
     assert sorted(tree) == ["a-b/y.tf", "b/deep/x.tf", "link.tf"]
-    assert list(tree) == [p for _, p in walk_files(tmp_path) if p in tree]  # the same order
+    walked = []  # os.walk's order, as validation walked before its scandir walk
+    for folder, dirs, names in os.walk(tmp_path):
+        dirs[:] = sorted(d for d in dirs if d not in {".terraform", "node_modules", ".venv-x"})
+        walked += [(Path(folder) / name).relative_to(tmp_path).as_posix() for name in names]
+    assert [p for _, p in walk_files(tmp_path)] == walked
+    assert list(tree) == [p for p in walked if p in tree]
     assert undecodable == ["latin.tf"]
