@@ -14,7 +14,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,11 +54,12 @@ def _schema_digest(schema: str) -> str:
 
 
 def _store(entry: Path, errors: list[SchemaError]) -> None:
+    # a name of this process's own, as the parse cache does: `tempfile` costs an import of
+    # `shutil` and `random` (a few ms) on the first run, for five files
+    partial = entry.parent / f"{entry.stem}.{os.getpid()}.tmp"
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps([[path, message] for path, message in errors]))
-        Path(partial).replace(entry)  # atomic: readers see the whole entry or none
+        partial.write_text(json.dumps([[path, message] for path, message in errors]), "utf-8")
+        partial.replace(entry)  # atomic: readers see the whole entry or none
     except OSError:
         return

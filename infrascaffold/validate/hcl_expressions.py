@@ -33,6 +33,8 @@ _KEY_STARTS = frozenset({"{", ","})
 _DIRECTIVE_WORDS = frozenset({"if", "else", "endif", "endfor"})
 _OPENERS = frozenset("([{")
 _CLOSERS = frozenset(")]}")
+_TRACKED = _OPENERS | _CLOSERS | {"?", ":"}  # the punctuation `_punctuation` acts on
+_ATTRIBUTE_MARKS = (".", "::")  # a name after these is an attribute or a function's namespace
 
 
 class _Bracket(NamedTuple):
@@ -60,9 +62,11 @@ def _collect(tokens: list[Token], bound: frozenset[str], out: list[Ref]) -> None
         token = tokens[index]
         kind, value, line = token
         if kind == IDENT:
-            _identifier(tokens, index, previous, stack, bound, out)
+            if previous[0] != PUNCT or previous[1] not in _ATTRIBUTE_MARKS:  # else a name after .
+                _identifier(tokens, index, previous, stack, bound, out)
         elif kind == PUNCT:
-            index, bound = _punctuation(tokens, index, stack, questions, bound)
+            if value in _TRACKED:  # `.`, `,`, `=` and the operators change nothing here
+                index, bound = _punctuation(tokens, index, stack, questions, bound)
         elif kind == STRING:
             _string_refs(value, bound, out)
         elif kind == HEREDOC:
@@ -112,7 +116,7 @@ def _identifier(
 ) -> None:
     """Record the reference an identifier starts, if it starts one."""
     name, line = tokens[index][1], tokens[index][2]
-    if previous[0] == PUNCT and previous[1] in (".", "::"):
+    if previous[0] == PUNCT and previous[1] in _ATTRIBUTE_MARKS:
         return  # an attribute name, or a provider function's namespace
     following = _next(tokens, index)
     if following[0] == PUNCT and following[1] in ("(", "::"):
@@ -150,9 +154,13 @@ def _traversal(tokens: list[Token], index: int) -> tuple[str, ...]:
 
 def _next(tokens: list[Token], index: int) -> Token:
     """The next token after `index` that is not a new line."""
-    for token in tokens[index + 1 :]:
+    end = len(tokens)
+    index += 1
+    while index < end:  # no slice: copying the rest of a long expression per name was quadratic
+        token = tokens[index]
         if token[0] != NEWLINE:
             return token
+        index += 1
     return _NO_TOKEN
 
 
@@ -208,6 +216,16 @@ def _directive_expression(tokens: list[Token]) -> list[Token]:
 def literal_value(tokens: list[Token]) -> Any:
     """The value of a literal expression (strings without interpolation, numbers, bools, null,
     and tuples or objects of those), else `NOT_LITERAL`."""
+    if not tokens:
+        return NOT_LITERAL
+    first_kind, first = tokens[0][0], tokens[0][1]
+    if first_kind == IDENT and first not in _KEYWORD_VALUES:
+        return NOT_LITERAL  # a reference or a function call (the usual case): nothing to build
+    if len(tokens) == 1:
+        if first_kind == STRING:
+            return _string_value(first)
+        if first_kind == NUMBER:
+            return _number(first)
     significant = [token for token in tokens if token[0] != NEWLINE]
     try:
         value, index = _literal(significant, 0)

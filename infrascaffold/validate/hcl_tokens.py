@@ -39,6 +39,9 @@ _TOKEN = re.compile(
     re.S | re.X,
 )
 _BLANKS = re.compile(r"[ \t\r]*\Z")
+_IDENT_GROUP = _TOKEN.groupindex["ident"]
+_NEWLINE_GROUP = _TOKEN.groupindex["newline"]
+_PUNCT_GROUP = _TOKEN.groupindex["punct"]
 _INDEX = re.compile(r"[0-9]+")  # after a dot: `a.0.1` is two indexes, not the number 0.1
 _STRING_STOP = re.compile(r'["\\\n]|\$\$\{|%%\{|\$\{|%\{')
 _ESCAPE = re.compile(r'\\(?:([nrt"\\])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))')
@@ -72,15 +75,15 @@ def _scan(text: str, pos: int, line: int, inside: bool) -> tuple[list[Token], in
             if _BLANKS.match(text, pos):
                 break
             raise ScanError(f"line {line}: unexpected {text[pos:].lstrip()[:1]!r}")
-        kind = found.lastgroup
+        group = found.lastindex  # an int: cheaper than `lastgroup`'s name, once per token
         pos = found.end()
-        if kind == "ident":
-            append((IDENT, found.group(kind), line))
-        elif kind == "newline":
+        if group == _IDENT_GROUP:
+            append((IDENT, found.group(group), line))
+        elif group == _NEWLINE_GROUP:
             append((NEWLINE, None, line))
             line += 1
-        elif kind == "punct":
-            value = found.group(kind)
+        elif group == _PUNCT_GROUP:
+            value = found.group(group)
             if value == "}" and depth == 0 and inside:
                 return tokens, pos, line
             depth += _DEPTH.get(value, 0)

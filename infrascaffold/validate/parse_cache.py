@@ -3,8 +3,12 @@
 A cache entry is the JSON rows of one `Doc`, at `<cache>/hcl-<parser>-v<format>/<ab>/<sha>.json`
 where `sha` is the sha256 of the file's text, so an unchanged file is never parsed twice; another
 release of the model's code or of pygohcl (`parser` is a digest of them) or a new `Doc` layout
-starts a fresh folder. The cache is an optimisation only: a folder that cannot be written is
-skipped.
+starts a fresh folder. A caller that names its tree (`tree_key`: `validate` of a folder) gets
+one bundle instead, `<cache>/hcl-…/trees/<sha of the key>.json`, the rows of every file of the
+tree by content hash: one file read on a warm run and one written on a cold one (one entry per
+file cost a `mkdir`, a write and a rename each, and an `open` each when warm). A bundle keeps
+only the texts the tree has now; an edited file is parsed again, the others are read. The
+cache is an optimisation only: a folder that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -28,25 +32,36 @@ PARALLEL_MIN_FILES = 8
 
 
 def parse_all(
-    texts: Mapping[str, str], cache_dir: Path | None = None, remember: bool = False
+    texts: Mapping[str, str],
+    cache_dir: Path | None = None,
+    remember: bool = False,
+    tree_key: str | None = None,
 ) -> dict[str, Doc]:
     """Parse every file of `texts` (path → HCL text), through the cache in `cache_dir`;
-    `remember` keeps the rows in this process for the next call."""
+    `remember` keeps the rows in this process for the next call; `tree_key` (a name of the
+    tree, such as its resolved folder) keeps the whole tree's rows in one bundle."""
     folder = (cache_dir or default_parse_cache()) / f"hcl-{parser_fingerprint()}-v{CACHE_FORMAT}"
     digests = {path: _digest(text) for path, text in texts.items()}
+    bundle = None if tree_key is None else _bundle_path(folder, tree_key)
+    stored = _load_bundle(bundle) if bundle is not None else {}
     rows_by_digest: dict[str, list[Any]] = {}
     missing: dict[str, str] = {}
     for path, digest in digests.items():
         if digest in rows_by_digest or digest in missing:
             continue
-        rows = _SEEN.get((folder, digest)) or _load(folder, digest)
+        rows = _SEEN.get((folder, digest)) or stored.get(digest)
+        if rows is None and bundle is None:
+            rows = _load(folder, digest)
         if rows is None:
             missing[digest] = texts[path]
         else:
             rows_by_digest[digest] = rows
     for digest, rows in _parse_many(missing).items():
-        _store(folder, digest, rows)
+        if bundle is None:
+            _store(folder, digest, rows)
         rows_by_digest[digest] = rows
+    if bundle is not None and rows_by_digest.keys() != stored.keys():
+        _store_bundle(bundle, rows_by_digest)
     if remember:
         if len(_SEEN) + len(rows_by_digest) > SEEN_MAX:
             _SEEN.clear()
@@ -99,6 +114,34 @@ def _store(folder: Path, digest: str, rows: list[Any]) -> None:
 
 
 _MADE_FOLDERS: set[Path] = set()
+
+
+def _bundle_path(folder: Path, tree_key: str) -> Path:
+    name = hashlib.sha256(tree_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return folder / "trees" / f"{name}.json"
+
+
+def _load_bundle(bundle: Path) -> dict[str, list[Any]]:
+    """digest → rows of a tree's bundle; empty when absent or damaged (then all is parsed)."""
+    try:
+        stored = json.loads(bundle.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        digest: rows for digest, rows in stored.items() if isinstance(rows, list) and len(rows) == 2
+    }
+
+
+def _store_bundle(bundle: Path, rows_by_digest: dict[str, list[Any]]) -> None:
+    partial = bundle.parent / f"{bundle.stem}.{os.getpid()}.tmp"
+    try:
+        bundle.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(rows_by_digest, separators=(",", ":")), encoding="utf-8")
+        partial.replace(bundle)  # atomic: another run reads the whole bundle or the old one
+    except OSError:  # a read-only or full cache folder only costs speed
+        return
 
 
 def _parse_many(texts: Mapping[str, str]) -> dict[str, list[Any]]:

@@ -14,7 +14,7 @@ import gzip
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from importlib import resources
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from infrascaffold.validate.findings import Finding
@@ -37,6 +37,9 @@ VERSION_GAP = "schema-version-gap"
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 KIND_BY_BLOCK = {"resource": "resources", "data": "data_sources"}
+# The package's data folder, read as files: `importlib.resources` (for packages in zip files,
+# which this one never is) and the `tempfile` it imports cost every run a few ms.
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 HOW_TO_VENDOR = "add it to infrascaffold/schemas/extra-types.txt and run scripts/trim_schemas.py"
 
 
@@ -61,7 +64,7 @@ class ProviderSchema:
 @functools.cache
 def load_schema(provider: str) -> ProviderSchema:
     """The trimmed schema shipped for `provider` (one of PROVIDERS)."""
-    packed = resources.files("infrascaffold") / "schemas" / f"{provider}.json.gz"
+    packed = SCHEMAS / f"{provider}.json.gz"
     data = json.loads(gzip.decompress(packed.read_bytes()))
     names = {kind: frozenset(data["type_names"][kind]) for kind in KIND_BY_BLOCK.values()}
     schemas = {

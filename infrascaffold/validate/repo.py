@@ -33,11 +33,17 @@ def build_repo(
     cache_dir: Path | None = None,
     settings: Settings | None = None,
     not_parsed: frozenset[str] = frozenset(),
+    tree_key: str | None = None,
 ) -> Repo:
-    """Parse the HCL files (through the parse cache), the JSON configuration files and the YAML
-    files of `tree` (not those in `not_parsed`: templates)."""
+    """Parse the HCL files (through the parse cache: one bundle for the tree when `tree_key`
+    names it), the JSON configuration files and the YAML files of `tree` (not those in
+    `not_parsed`: templates)."""
     parsed = {path: text for path, text in tree.items() if path not in not_parsed}
-    hcl = parse_all({p: t for p, t in parsed.items() if p.endswith(HCL_SUFFIXES)}, cache_dir)
+    hcl = parse_all(
+        {p: t for p, t in parsed.items() if p.endswith(HCL_SUFFIXES)},
+        cache_dir,
+        tree_key=tree_key,
+    )
     hcl.update(
         (path, parse_tf_json(text, path.endswith(".tfvars.json")))
         for path, text in parsed.items()

@@ -78,6 +78,9 @@ def test_heredoc_interpolations_are_references_with_their_lines() -> None:
     [
         ('a = "x\\ty"\n', "x\ty"),
         ("a = 3\n", 3),
+        ('a = "plain"\n', "plain"),
+        ('a = ""\n', ""),
+        ("a = (\n  7\n)\n", 7),
         ("a = -2.5\n", -2.5),
         ("a = true\n", True),
         ("a = null\n", None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,66 @@ def test_default_cache_follows_xdg_cache_home(
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_parse_cache() == tmp_path / "home" / ".cache" / "infrascaffold" / "parse"
+
+
+def bundles(cache: Path) -> list[Path]:
+    return sorted(cache.glob("hcl-*/trees/*.json"))
+
+
+def test_a_named_tree_is_one_bundle_read_whole_on_a_warm_run(
+    parse_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = parse_all(TEXTS, parse_cache, tree_key="/repo")
+    (bundle,) = bundles(parse_cache)
+    assert entries(parse_cache) == [bundle]  # no entry per file
+    cache_module._SEEN.clear()  # a new process
+    monkeypatch.setattr(cache_module, "_parse_many", lambda texts: {} if not texts else 1 / 0)
+    warm = parse_all(TEXTS, parse_cache, tree_key="/repo")
+    assert {p: doc_to_rows(d) for p, d in warm.items()} == {
+        p: doc_to_rows(d) for p, d in cold.items()
+    }
+
+
+def test_an_edited_file_of_a_bundle_is_the_only_one_parsed_again(
+    parse_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parse_all(TEXTS, parse_cache, tree_key="/repo")
+    cache_module._SEEN.clear()
+    parsed: list[str] = []
+    real = cache_module._parse_many
+
+    def counting(texts: dict[str, str]) -> dict[str, list[object]]:
+        parsed.extend(texts.values())
+        return real(texts)
+
+    monkeypatch.setattr(cache_module, "_parse_many", counting)
+    edited = {**TEXTS, "bad.tf": "a = 1\n"}
+    docs = parse_all(edited, parse_cache, tree_key="/repo")
+    assert parsed == ["a = 1\n"]
+    assert docs["bad.tf"].problems == []
+    (bundle,) = bundles(parse_cache)
+    assert len(json.loads(bundle.read_bytes())) == 2  # the old text's rows are dropped
+
+
+def test_a_damaged_bundle_is_parsed_again(parse_cache: Path) -> None:
+    parse_all(TEXTS, parse_cache, tree_key="/repo")
+    (bundle,) = bundles(parse_cache)
+    bundle.write_text("[not a bundle", encoding="utf-8")
+    cache_module._SEEN.clear()
+    docs = parse_all(TEXTS, parse_cache, tree_key="/repo")
+    assert docs["main.tf"].body.blocks[0].labels == ["aws_vpc", "main"]
+    assert isinstance(json.loads(bundle.read_bytes()), dict)
+
+
+def test_validate_dir_keeps_one_bundle_per_folder(parse_cache: Path, tmp_path: Path) -> None:
+    from infrascaffold.validate.validation import validate_dir
+
+    tree = tmp_path / "tree"
+    for path, text in TEXTS.items():
+        (tree / path).parent.mkdir(parents=True, exist_ok=True)
+        (tree / path).write_text(text, encoding="utf-8")
+    first = validate_dir(tree, cache_dir=parse_cache)
+    cache_module._SEEN.clear()
+    assert validate_dir(tree, cache_dir=parse_cache) == first
+    assert len(bundles(parse_cache)) == 1
+    assert [f.check for f in first if f.path == "bad.tf"] == ["hcl-syntax"]

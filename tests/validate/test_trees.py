@@ -65,3 +65,36 @@ def test_override_files_may_redeclare(parse_cache: Path) -> None:
         "main.tf:1: [backend] root module . has no backend: its state would stay on one machine",
         "main.tf:1: [required-version] module . has no terraform { required_version = ... }",
     ]
+
+
+def test_read_tree_reads_files_and_links_to_files_only(tmp_path: Path) -> None:
+    """Skipped folders, linked folders, broken and looping links, pipes and big files are not
+    read; a configuration file that is not UTF-8 is reported, in walk order."""
+    import os
+
+    from infrascaffold.validate.validation import MAX_FILE_BYTES, walk_files
+
+    (tmp_path / "b" / "deep").mkdir(parents=True)
+    (tmp_path / "b" / "deep" / "x.tf").write_text("a = 1\n", encoding="utf-8")
+    (tmp_path / "a-b").mkdir()
+    (tmp_path / "a-b" / "y.tf").write_text("b = 1\n", encoding="utf-8")
+    for skipped in (".venv-x", "node_modules", ".terraform"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "z.tf").write_text("c = 1\n", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "b")
+    (tmp_path / "link.tf").symlink_to(tmp_path / "b" / "deep" / "x.tf")
+    (tmp_path / "broken.tf").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    os.mkfifo(tmp_path / "pipe.tf")
+    (tmp_path / "big.txt").write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    (tmp_path / "latin.tf").write_bytes(b'a = "\xe9"\n')
+    undecodable: list[str] = []
+    tree = read_tree(tmp_path, undecodable)
+    assert sorted(tree) == ["a-b/y.tf", "b/deep/x.tf", "link.tf"]
+    walked = []  # os.walk's order, as validation walked before its scandir walk
+    for folder, dirs, names in os.walk(tmp_path):
+        dirs[:] = sorted(d for d in dirs if d not in {".terraform", "node_modules", ".venv-x"})
+        walked += [(Path(folder) / name).relative_to(tmp_path).as_posix() for name in names]
+    assert [p for _, p in walk_files(tmp_path)] == walked
+    assert list(tree) == [p for p in walked if p in tree]
+    assert undecodable == ["latin.tf"]
