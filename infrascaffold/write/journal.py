@@ -271,16 +271,38 @@ def _stage_root(dest: Path, work: Path, changes: RootChanges) -> dict[str, Any]:
 def _apply(dest: Path, journal: Path, plan: Mapping[str, Any]) -> None:
     for base, suffix, area in _areas(dest, plan):
         staged = journal / f"staged{suffix}"
-        for folder in area["created"]:
-            (base / folder).mkdir(exist_ok=True)
+        moved = _move_new_folders(base, staged, area["created"])
         for entry in area["writes"]:
-            (staged / entry["path"]).replace(base / entry["path"])
+            if entry["path"].rpartition("/")[0] not in moved:
+                (staged / entry["path"]).replace(base / entry["path"])
         for rel in area["deletes"]:
             (base / rel).unlink(missing_ok=True)
             parent = (base / rel).parent
             while parent != base and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
+
+
+def _move_new_folders(base: Path, staged: Path, created: Iterable[str]) -> set[str]:
+    """Create the folders the plan creates; a new folder whose parent exists is its staged
+    folder renamed into place, files and subfolders with it (one rename instead of a `mkdir`
+    and a rename per file); the folders that came so, with their files.
+
+    A moved file keeps its inode, so a rollback finds it as a per-file rename would have left
+    it. A folder someone made meanwhile is filled file by file instead.
+    """
+    moved: set[str] = set()
+    for folder in sorted(created, key=lambda f: (f.count("/"), f)):
+        if folder.rpartition("/")[0] in moved:
+            moved.add(folder)  # came with its parent
+            continue
+        target = base / folder
+        if folder != "." and _lstat(target) is None and (staged / folder).is_dir():
+            (staged / folder).replace(target)
+            moved.add(folder)
+        else:
+            target.mkdir(exist_ok=True)
+    return moved
 
 
 @contextlib.contextmanager
