@@ -283,9 +283,9 @@ from infrascaffold.write import journal
 phase = sys.argv[2]
 if phase == "stage":
     real_write = journal._write_text
-    def slow_write(path, text, mode):
+    def slow_write(*args):
         time.sleep(0.005)
-        real_write(path, text, mode)
+        return real_write(*args)
     journal._write_text = slow_write
 else:
     real_apply = journal._apply
