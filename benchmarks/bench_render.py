@@ -132,10 +132,11 @@ def commands(here: Path, bench_bin: Path, t: dict[str, Path]) -> dict[str, Comma
     }
 
 
-def timed(command: list[str], work: Path, cache: Path, out: Path) -> tuple[float, float]:
-    """Wall and CPU seconds (user + sys of the process and the children it waited for) of one
-    run; a run killed by a signal from outside (a shared machine) is run again, up to twice,
-    and said so on stderr."""
+def timed(command: list[str], work: Path, cache: Path, out: Path) -> tuple[float, float, float]:
+    """Wall, CPU (user + sys of the process and the children it waited for) and user seconds
+    of one run; a run killed by a signal from outside (a shared machine) is run again, up to
+    twice, and said so on stderr. User time is the steadiest on a busy machine: the kernel's
+    time creating files grows with what the other sessions create at the same moment."""
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     for _ in range(3):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -145,8 +146,8 @@ def timed(command: list[str], work: Path, cache: Path, out: Path) -> tuple[float
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode >= 0:
             done.check_returncode()
-            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-            return seconds, cpu
+            user = after.ru_utime - before.ru_utime
+            return seconds, user + after.ru_stime - before.ru_stime, user
         print(f"{command[0]} killed by signal {-done.returncode}: run again", file=sys.stderr)
         shutil.rmtree(out, ignore_errors=True)
     raise RuntimeError(f"{command[0]} was killed three times")
@@ -154,9 +155,9 @@ def timed(command: list[str], work: Path, cache: Path, out: Path) -> tuple[float
 
 def interleaved(
     tools: dict[str, Command], runs: int, work: Path, warm: bool
-) -> dict[str, tuple[float, float]]:
-    """Median wall and CPU seconds per tool; runs interleaved across tools."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
+) -> dict[str, tuple[float, float, float]]:
+    """Median wall, CPU and user seconds per tool; runs interleaved across tools."""
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in tools}
     shared = work / "cache-warm"
     for i in range(runs + (1 if warm else 0)):
         for name, command in tools.items():
@@ -169,7 +170,7 @@ def interleaved(
             if not warm:
                 shutil.rmtree(cache, ignore_errors=True)
     return {
-        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+        name: tuple(statistics.median(v[i] for v in values) for i in range(3))  # type: ignore[misc]
         for name, values in times.items()
     }
 
@@ -183,9 +184,10 @@ def main() -> None:
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute average), median of {runs} runs\n")
     print(
         "| files | kind | cache | infrascaffold (s) | copier (s) | cookiecutter (s) "
-        "| vs copier | vs cookiecutter | CPU s: ours / copier / cookiecutter | CPU ratios |"
+        "| vs copier | vs cookiecutter | CPU s: ours / copier / cookiecutter | CPU ratios "
+        "| user s: ours / copier / cookiecutter | user ratios |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     growth: dict[str, list[tuple[int, float]]] = {"cold": [], "warm": []}
     for n in sizes:
         for suffix in ("tf", "txt"):
@@ -196,7 +198,11 @@ def main() -> None:
                     work = Path(tmp)
                     tools = commands(here, bench_bin, make_templates(work, n, suffix))
                     t = interleaved(tools, runs, work, state == "warm")
-                (ours, c_ours), (copier, c_copier), (cookie, c_cookie) = (
+                (
+                    (ours, c_ours, u_ours),
+                    (copier, c_copier, u_copier),
+                    (cookie, c_cookie, u_cookie),
+                ) = (
                     t["infrascaffold"],
                     t["copier"],
                     t["cookiecutter"],
@@ -207,7 +213,9 @@ def main() -> None:
                     f"| {n} | .{suffix} | {state} | {ours:.3f} | {copier:.3f} | {cookie:.3f} "
                     f"| {ours / copier:.2f}× | {ours / cookie:.2f}× "
                     f"| {c_ours:.2f} / {c_copier:.2f} / {c_cookie:.2f} "
-                    f"| {c_ours / c_copier:.2f}× / {c_ours / c_cookie:.2f}× |",
+                    f"| {c_ours / c_copier:.2f}× / {c_ours / c_cookie:.2f}× "
+                    f"| {u_ours:.2f} / {u_copier:.2f} / {u_cookie:.2f} "
+                    f"| {u_ours / u_copier:.2f}× / {u_ours / u_cookie:.2f}× |",
                     flush=True,
                 )
     print(f"\nload after: {os.getloadavg()[0]:.2f}")

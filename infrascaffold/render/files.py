@@ -30,16 +30,18 @@ def render_pack(
     context: Mapping[str, Any],
     keep: Mapping[str, str] | None = None,
     budget: RenderBudget | None = None,
+    sources: list[str] | None = None,
 ) -> Tree:
     """Render every selected file of the pack; raise RenderError naming template and path.
 
     Paths in `keep` (an earlier pass's render) take that text instead of being rendered again.
-    The tree is bounded by `budget` (default limits when none is given).
+    The tree is bounded by `budget` (default limits when none is given). `sources`: the pack's
+    files as `iter_pack_files` lists them, when a caller rendering twice has them already.
     """
     keep = keep or {}
     budget = budget or RenderBudget(DEFAULT_LIMITS)
     tree: Tree = {}
-    for source in iter_pack_files(pack):
+    for source in iter_pack_files(pack) if sources is None else sources:
         rules = matching_rules(pack.rules, source)
         for scope in _scopes(env, rules, source, context):
             dest = _destination(env, rules, source, scope)

@@ -18,7 +18,7 @@ from infrascaffold.pack.decisions import Decision, log_decisions
 from infrascaffold.pack.model import Pack
 from infrascaffold.pack.sources import MANIFEST
 from infrascaffold.render.context import build_context
-from infrascaffold.render.files import Tree, render_pack
+from infrascaffold.render.files import Tree, iter_pack_files, render_pack
 from infrascaffold.render.limits import DEFAULT_LIMITS, Limits, RenderBudget, time_limit
 from infrascaffold.templating.environment import EVALUATION_ERRORS, failure_text, make_environment
 
@@ -82,7 +82,8 @@ def render_answers(
     context["decisions"] = [d.as_dict() for d in decisions]
     estimate = estimate_cost(env, context)  # the docs' cost tables (`infrascaffold cost` too)
     context["cost"] = estimate.as_dict() if estimate else None
-    first = render_pack(pack, env, context, budget=RenderBudget(limits, deadline))
+    sources = iter_pack_files(pack)  # listed once for both passes
+    first = render_pack(pack, env, context, budget=RenderBudget(limits, deadline), sources=sources)
     from infrascaffold.diagram.build import (
         architecture_context,  # heavy (HCL parser): when rendering
     )
@@ -95,7 +96,8 @@ def render_answers(
     except InfrascaffoldError:
         check_render(first)  # a render that cannot be read: report the findings that say why
         raise
-    second = render_pack(pack, env, context, keep=first, budget=RenderBudget(limits, deadline))
+    budget = RenderBudget(limits, deadline)
+    second = render_pack(pack, env, context, keep=first, budget=budget, sources=sources)
     return second, tuple(decisions)
 
 

@@ -1,9 +1,11 @@
 """Parse many HCL files fast: a cache by content hash, and a process pool for many misses.
 
-A cache entry is the JSON rows of one `Doc`, at `<cache>/hcl-<parser>-v<format>/<ab>/<sha>.json`
+A cache entry is the JSON rows of one `Doc`, at `<cache>/hcl-<parser>-v<format>/<sha>.json`
 where `sha` is the sha256 of the file's text, so an unchanged file is never parsed twice; another
 release of the model's code or of pygohcl (`parser` is a digest of them) or a new `Doc` layout
-starts a fresh folder. A caller that names its tree (`tree_key`: `validate` of a folder) gets
+starts a fresh folder; the entries lie in one flat folder (a subfolder per first two hex digits
+cost a cold render of 500 files 256 `mkdir`s, each as dear as creating an entry). A caller that
+names its tree (`tree_key`: `validate` of a folder) gets
 one bundle instead, `<cache>/hcl-…/trees/<sha of the key>.json`, the rows of every file of the
 tree by content hash: one file read on a warm run and one written on a cold one (one entry per
 file cost a `mkdir`, a write and a rename each, and an `open` each when warm). A bundle keeps
@@ -24,7 +26,7 @@ from typing import Any
 from infrascaffold.validate.cache_dirs import default_parse_cache, parser_fingerprint
 from infrascaffold.validate.hcl_doc import Doc, doc_from_rows, doc_to_rows
 
-CACHE_FORMAT = 2  # bump when `Doc` rows or what the parse extracts change
+CACHE_FORMAT = 3  # bump when `Doc` rows or what the parse extracts change
 # Parsing costs ~0.5 ms per KB (pygohcl and the scan) and starting worker processes (a fork
 # server, fresh interpreters) ~0.3 s: below this much uncached text, one process is faster.
 PARALLEL_MIN_BYTES = 1024 * 1024
@@ -86,7 +88,7 @@ def _digest(text: str) -> str:
 
 
 def _entry(folder: Path, digest: str) -> Path:
-    return folder / digest[:2] / f"{digest}.json"
+    return folder / f"{digest}.json"
 
 
 def _load(folder: Path, digest: str) -> list[Any] | None:

@@ -196,13 +196,14 @@ def _stage(
     """Stage the writes, back up what they replace or delete (in `staged{suffix}/`, `backup…/`)."""
     entries = []
     places = _Places(dest)
-    made: set[Path] = set()  # folders of the journal created so far
+    made: set[str] = set()  # folders of the journal created so far
     umask = _umask()
+    staged = f"{work}/staged{suffix}/"  # strings: pathlib's joins cost more than the writes
     for rel, text in writes.items():
         old = places.check(rel)
         if old is not None and stat.S_ISDIR(old.st_mode):
             raise WriteError(str(dest / rel), "is a folder; cannot write a file there")
-        ino = _write_text(work / f"staged{suffix}" / rel, text, _mode(rel, old, umask), made)
+        ino = _write_text(staged + rel, text, _mode(rel, old, umask), made)
         if old is not None:
             _backup(dest / rel, work / f"backup{suffix}" / rel, made)
         entries.append({"path": rel, "ino": ino, "existed": old is not None})
@@ -222,15 +223,16 @@ class _Places:
 
     def __init__(self, dest: Path) -> None:
         self.dest = dest
+        self.prefix = f"{dest}/"
         self.root = dest.resolve()
         self.missing: set[str] = set()  # folders to create, relative to DEST
         self._seen: set[str] = set()
-        self._resolved: dict[str, Path] = {}
+        self._inside: dict[str, bool] = {}  # folder → it resolves inside DEST
 
     def check(self, rel: str) -> os.stat_result | None:
         """Refuse a path leaving DEST, or one under a file; note the folders to create; the
         path's lstat (None if absent)."""
-        found = _present(self.dest / rel)
+        found = _present(self.prefix + rel)
         self.check_inside(rel, found)
         parts = rel.split("/")[:-1]
         for i in range(len(parts)):
@@ -248,13 +250,14 @@ class _Places:
         """`(DEST / rel).resolve()` is inside DEST (`found`: the path's lstat, None if absent)."""
         parent, _, name = rel.rpartition("/")
         plain = name not in ("", ".", "..") and (found is None or not stat.S_ISLNK(found.st_mode))
-        if plain:  # then it resolves to its resolved folder / name
-            if parent not in self._resolved:
-                self._resolved[parent] = (self.dest / parent).resolve()
-            target = self._resolved[parent] / name
+        if plain:  # then it resolves to its resolved folder / name: inside if the folder is
+            inside = self._inside.get(parent)
+            if inside is None:
+                inside = (self.dest / parent).resolve().is_relative_to(self.root)
+                self._inside[parent] = inside
         else:
-            target = (self.dest / rel).resolve()
-        if not target.is_relative_to(self.root) or rel.startswith("/"):
+            inside = (self.dest / rel).resolve().is_relative_to(self.root)
+        if not inside or rel.startswith("/"):
             raise WriteError(rel, "would be written outside DEST")
 
 
@@ -271,16 +274,38 @@ def _stage_root(dest: Path, work: Path, changes: RootChanges) -> dict[str, Any]:
 def _apply(dest: Path, journal: Path, plan: Mapping[str, Any]) -> None:
     for base, suffix, area in _areas(dest, plan):
         staged = journal / f"staged{suffix}"
-        for folder in area["created"]:
-            (base / folder).mkdir(exist_ok=True)
+        moved = _move_new_folders(base, staged, area["created"])
         for entry in area["writes"]:
-            (staged / entry["path"]).replace(base / entry["path"])
+            if entry["path"].rpartition("/")[0] not in moved:
+                (staged / entry["path"]).replace(base / entry["path"])
         for rel in area["deletes"]:
             (base / rel).unlink(missing_ok=True)
             parent = (base / rel).parent
             while parent != base and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
+
+
+def _move_new_folders(base: Path, staged: Path, created: Iterable[str]) -> set[str]:
+    """Create the folders the plan creates; a new folder whose parent exists is its staged
+    folder renamed into place, files and subfolders with it (one rename instead of a `mkdir`
+    and a rename per file); the folders that came so, with their files.
+
+    A moved file keeps its inode, so a rollback finds it as a per-file rename would have left
+    it. A folder someone made meanwhile is filled file by file instead.
+    """
+    moved: set[str] = set()
+    for folder in sorted(created, key=lambda f: (f.count("/"), f)):
+        if folder.rpartition("/")[0] in moved:
+            moved.add(folder)  # came with its parent
+            continue
+        target = base / folder
+        if folder != "." and _lstat(target) is None and (staged / folder).is_dir():
+            (staged / folder).replace(target)
+            moved.add(folder)
+        else:
+            target.mkdir(exist_ok=True)
+    return moved
 
 
 @contextlib.contextmanager
@@ -325,19 +350,20 @@ def _umask() -> int:
     return mask
 
 
-def _present(path: Path) -> os.stat_result | None:
+def _present(path: Path | str) -> os.stat_result | None:
     """`path`'s lstat; None if absent, or if a folder on the way is a file (`_Places` says so)."""
     try:
-        return path.lstat()
+        return os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
 
 
-def _write_text(path: Path, text: str, mode: int, made: set[Path]) -> int:
+def _write_text(path: str, text: str, mode: int, made: set[str]) -> int:
     """Write a staged file with `mode`; its inode."""
-    if path.parent not in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made.add(path.parent)
+    folder = path.rpartition("/")[0]
+    if folder not in made:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        made.add(folder)
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
     with os.fdopen(handle, "wb") as out:
         out.write(text.encode("utf-8"))
@@ -345,11 +371,11 @@ def _write_text(path: Path, text: str, mode: int, made: set[Path]) -> int:
         return os.fstat(handle).st_ino
 
 
-def _backup(target: Path, backup: Path, made: set[Path]) -> None:
+def _backup(target: Path, backup: Path, made: set[str]) -> None:
     """A hard link to the current version (a copy where links are impossible)."""
-    if backup.parent not in made:
+    if str(backup.parent) not in made:
         backup.parent.mkdir(parents=True, exist_ok=True)
-        made.add(backup.parent)
+        made.add(str(backup.parent))
     try:
         os.link(target, backup, follow_symlinks=False)
     except OSError:

@@ -27,7 +27,8 @@ def test_entries_are_keyed_by_content_and_parser(parse_cache: Path) -> None:
     docs = parse_all(TEXTS, parse_cache)
     assert set(docs) == set(TEXTS)
     assert len(entries(parse_cache)) == 2  # identical texts share one entry
-    assert {p.parent.parent.name for p in entries(parse_cache)} == {
+    # one flat folder: no subfolder to create per entry
+    assert {p.parent.name for p in entries(parse_cache)} == {
         f"hcl-{parser_fingerprint()}-v{cache_module.CACHE_FORMAT}"
     }
 

@@ -224,11 +224,56 @@ def test_signal_while_applying_rolls_back_at_once(
         return real(self, target)
 
     monkeypatch.setattr(Path, "replace", interrupted)
-    writes = {"main.tf": "new\n"} | {f"m/f{i}.tf": "new\n" for i in range(5)}
+    # new folders arrive whole (one rename each), then the files of folders that exist
+    writes = {"main.tf": "new\n"} | {f"m{j}/n/f{i}.tf": "new\n" for i in range(5) for j in (0, 1)}
     with pytest.raises(signal_error):
-        apply_changes(dest, writes, ["gone.tf"])
+        apply_changes(dest, writes | {"x.tf": "new\n", "y.tf": "new\n"}, ["gone.tf"])
+    applied = [p.name for p in moved if "staged" in p.parts]  # then the rollback's renames
+    assert len(applied) == 3 and {"m0", "m1"} <= set(applied)
     assert snapshot(dest) == {"main.tf": "old\n", "gone.tf": "g\n"}
-    assert not (dest / "m").exists() and not (dest / ".infrascaffold").exists()
+    assert not (dest / "m0").exists() and not (dest / ".infrascaffold").exists()
+
+
+def test_a_new_folder_is_one_rename_with_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = build_file_tree(tmp_path / "infra", {"old/keep.tf": "k\n"})
+    real = Path.replace
+    moved: list[str] = []
+
+    def counted(self: Path, target: Path) -> Path:
+        moved.append(Path(target).relative_to(dest).as_posix())
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", counted)
+    writes = {f"new/sub{j}/f{i}.tf": f"{i}\n" for i in range(50) for j in range(3)}
+    apply_changes(dest, writes | {"old/a.tf": "a\n", "b.tf": "b\n"})
+    assert sorted(m for m in moved if not m.startswith(".infrascaffold")) == [
+        "b.tf",
+        "new",
+        "old/a.tf",
+    ]
+    assert snapshot(dest) == writes | {"old/keep.tf": "k\n", "old/a.tf": "a\n", "b.tf": "b\n"}
+    assert leftovers(dest) == []
+
+
+def test_a_run_killed_after_moving_folders_is_rolled_back_by_the_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = build_file_tree(tmp_path / "infra", {"main.tf": "old\n", "d/mine.txt": "m\n"})
+
+    def killed(journal_folder: Path) -> None:  # dies after applying, before the cleanup
+        raise SystemExit(137)
+
+    monkeypatch.setattr(journal, "_discard", killed)
+    writes = {"main.tf": "new\n", "d/e/f.tf": "f\n", "n/a/b.tf": "b\n", "n/c.tf": "c\n"}
+    with pytest.raises(SystemExit):
+        apply_changes(dest, writes)
+    assert (dest / "n/a/b.tf").read_text() == "b\n" and (dest / journal.JOURNAL).is_dir()
+    monkeypatch.undo()
+    assert journal.recover(dest) == 4
+    assert snapshot(dest) == {"main.tf": "old\n", "d/mine.txt": "m\n"}
+    assert not (dest / "n").exists() and not (dest / "d/e").exists()
 
 
 SLOW_WRITE = """
@@ -238,9 +283,9 @@ from infrascaffold.write import journal
 phase = sys.argv[2]
 if phase == "stage":
     real_write = journal._write_text
-    def slow_write(path, text, mode):
+    def slow_write(*args):
         time.sleep(0.005)
-        real_write(path, text, mode)
+        return real_write(*args)
     journal._write_text = slow_write
 else:
     real_apply = journal._apply
