@@ -58,7 +58,7 @@ def generate(
         tree, decisions = render_answers(
             pack, env, answers, previous_decisions, limits, infra_dir=infra_dir
         )
-    check_render(tree, answers.get("environments"))
+    check_render(tree, answers.get("environments"), tree_key=parse_key(pack))
     warnings = tuple(budget_warnings(estimate_cost(env, build_context(pack, env, answers))))
     return Generation(pack, answers, tree, decisions, warnings)
 
@@ -91,6 +91,7 @@ def render_answers(
     # Docs embed the architecture derived from the rendered Terraform, so they stay true to it:
     # render, derive, then render what waits for it (rules with `when: architecture is defined`);
     # files of the first pass keep their text.
+    prefetch_parses(first, parse_key(pack))
     try:
         context["architecture"] = architecture_context(first)
     except InfrascaffoldError:
@@ -101,17 +102,40 @@ def render_answers(
     return second, tuple(decisions)
 
 
-def check_render(tree: Tree, environments: Any = None) -> None:
+def parse_key(pack: Pack) -> str:
+    """The name of a pack's renders in the parse cache: one bundle holds the parses of its last
+    render (a cold render stores one file, not one per rendered HCL file; the next render of the
+    pack reads it once and parses only what changed)."""
+    return f"render:{pack.root}"
+
+
+def prefetch_parses(tree: Tree, tree_key: str) -> None:
+    """Parse the render's Terraform and tfvars in one call, kept in this process for the diagram
+    and the validation that follow: read from the pack's parse bundle, which the validation
+    writes (the whole render, once)."""
+    from infrascaffold.validate.parse_cache import parse_all
+
+    parse_all(
+        {p: t for p, t in tree.items() if p.endswith((".tf", ".tfvars"))},
+        remember=True,
+        tree_key=tree_key,
+        write=False,
+    )
+
+
+def check_render(tree: Tree, environments: Any = None, *, tree_key: str | None = None) -> None:
     """Refuse a render with validation errors: a template bug must never reach the disk.
 
-    `environments` (the answers' list) names the environments whose networks are compared.
+    `environments` (the answers' list) names the environments whose networks are compared;
+    `tree_key` names the render's parse bundle (`parse_key`).
     """
     from infrascaffold.validate import validate_tree
     from infrascaffold.validate.settings import Settings, environment_names
 
     # everything rendered is validated, test folders included
     settings = Settings(include=("*",), environment_names=environment_names(environments))
-    errors = [f for f in validate_tree(tree, settings=settings) if f.severity == "error"]
+    found = validate_tree(tree, settings=settings, tree_key=tree_key)
+    errors = [f for f in found if f.severity == "error"]
     if errors:
         lines = [f.format_text() for f in errors]
         raise RenderError(

@@ -38,10 +38,12 @@ def parse_all(
     cache_dir: Path | None = None,
     remember: bool = False,
     tree_key: str | None = None,
+    write: bool = True,
 ) -> dict[str, Doc]:
     """Parse every file of `texts` (path → HCL text), through the cache in `cache_dir`;
     `remember` keeps the rows in this process for the next call; `tree_key` (a name of the
-    tree, such as its resolved folder) keeps the whole tree's rows in one bundle."""
+    tree, such as its resolved folder) keeps the whole tree's rows in one bundle; `write=False`
+    stores nothing (a first look at part of a tree whose whole is parsed next)."""
     folder = (cache_dir or default_parse_cache()) / f"hcl-{parser_fingerprint()}-v{CACHE_FORMAT}"
     digests = {path: _digest(text) for path, text in texts.items()}
     bundle = None if tree_key is None else _bundle_path(folder, tree_key)
@@ -59,10 +61,10 @@ def parse_all(
         else:
             rows_by_digest[digest] = rows
     for digest, rows in _parse_many(missing).items():
-        if bundle is None:
+        if bundle is None and write:
             _store(folder, digest, rows)
         rows_by_digest[digest] = rows
-    if bundle is not None and rows_by_digest.keys() != stored.keys():
+    if write and bundle is not None and rows_by_digest.keys() != stored.keys():
         _store_bundle(bundle, rows_by_digest)
     if remember:
         if len(_SEEN) + len(rows_by_digest) > SEEN_MAX:
