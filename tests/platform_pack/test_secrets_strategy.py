@@ -1,0 +1,196 @@
+"""The secrets strategy (issue 25): `cloud` (the default, unchanged), `sops` (AWS, containers) and
+`vault` (not built: refused at answer time, as is `sops` where it is not built).
+
+Facts pinned from getsops/sops: a `.sops.yaml` rule's `kms` may name a key alias ARN
+(`arn:aws:kms:<region>:<account>:alias/<name>`, getsops/sops#381); `path_regex` is matched against
+the file's absolute path (community.sops#226), so the rules are not anchored at `^`; encrypting
+from another file matches the rule on the source path (getsops/sops#516), hence the README's
+`--filename-override`. From the AWS Secrets Manager PutSecretValue reference: a repeated
+ClientRequestToken with the same value is ignored (no new version).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from infrascaffold.answers.checks import check_answers
+from infrascaffold.answers.layering import apply_overrides, resolve_answers
+from infrascaffold.pack.manifest import load_pack
+from tests.builders import example_answers, render_answers
+
+BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
+
+
+def sops_answers() -> dict[str, Any]:
+    return {**example_answers("aws-services"), "secrets": "sops"}
+
+
+@cache
+def sops_tree() -> Mapping[str, str]:
+    return render_answers(sops_answers())
+
+
+@cache
+def cloud_tree() -> Mapping[str, str]:
+    return render_answers(example_answers("aws-services"))
+
+
+def problems_of(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pack = load_pack("platform")
+    env = make_env(pack)
+    resolved, problems = resolve_answers(
+        pack, env, apply_overrides(pack, copy.deepcopy(dict(answers)), [])
+    )
+    return problems + check_answers(pack, env, resolved)
+
+
+def make_env(pack: Any) -> Any:
+    from infrascaffold.templating.environment import make_environment
+
+    return make_environment(pack.search_roots)
+
+
+def messages(problems: list[tuple[str, str]]) -> str:
+    return " | ".join(f"{where}: {what}" for where, what in problems)
+
+
+# --- answer-time checks -------------------------------------------------------------------------
+
+
+def test_cloud_is_the_default_and_renders_no_sops_file() -> None:
+    tree = cloud_tree()
+    assert not any(path == ".sops.yaml" or path.startswith("secrets/") for path in tree)
+    assert "sops" not in tree[".github/workflows/_deploy.yml"]
+
+
+def test_vault_is_refused_at_answer_time_as_not_built() -> None:
+    text = messages(problems_of({**example_answers("aws-services"), "secrets": "vault"}))
+    assert "secrets" in text and "vault is not built yet" in text
+
+
+def test_sops_needs_a_ci_system() -> None:
+    text = messages(problems_of({**sops_answers(), "ci": "none"}))
+    assert "sops needs a CI system" in text
+
+
+@pytest.mark.parametrize(
+    "example",
+    ["gcp-services", "azure-services", "aws-kubernetes-canary", "aws-serverless-bluegreen"],
+)
+def test_sops_where_it_is_not_built_is_refused_with_one_line(example: str) -> None:
+    problems = problems_of({**example_answers(example), "secrets": "sops"})
+    text = messages(problems)
+    assert "sops is built for cloud aws with compute containers only" in text
+    assert all("\n" not in what for _, what in problems)
+
+
+# --- the files: creation rules per environment, a README per environment -----------------------
+
+
+def test_each_environment_encrypts_with_its_own_accounts_key_alias() -> None:
+    answers = sops_answers()
+    rules = yaml.safe_load(sops_tree()[".sops.yaml"])["creation_rules"]
+    assert len(rules) == len(answers["environments"])
+    for env, rule in zip(answers["environments"], rules, strict=True):
+        assert (
+            rule["kms"]
+            == f"arn:aws:kms:{env['region']}:{env['account_id']}:alias/shop-{env['name']}"
+        )
+        assert re.search(rule["path_regex"], f"/home/ci/repo/secrets/{env['name']}/api.sops.json")
+        assert not re.search(rule["path_regex"], f"/repo/secrets/{env['name']}x/api.sops.json")
+        assert not rule["path_regex"].startswith("^")
+
+
+def test_the_readme_of_each_environment_gives_the_encrypt_command_and_every_image_service() -> None:
+    tree = sops_tree()
+    for env in ("staging", "prod"):
+        readme = tree[f"secrets/{env}/README.md"]
+        assert f"sops --encrypt --filename-override secrets/{env}/api.sops.json" in readme
+        for name in ("api", "worker", "nightly"):
+            assert f"`{name}.sops.json`" in readme
+        assert "`web.sops.json`" not in readme  # the static front end has no secret
+
+
+# --- the deploy step ----------------------------------------------------------------------------
+
+
+def test_the_deploy_job_sets_every_image_services_secret_from_its_file() -> None:
+    deploy = sops_tree()[".github/workflows/_deploy.yml"]
+    for name in ("api", "worker", "nightly"):
+        assert f"sops_service={name}\n" in deploy
+    assert deploy.count("sops --decrypt") == 3
+    assert 'sops_file="secrets/$TF_ENV/$sops_service.sops.json"' in deploy
+    assert "put-secret-value" in deploy and '--client-request-token "$version"' in deploy
+
+
+def test_the_sops_binary_is_pinned_by_version_and_checked_by_digest() -> None:
+    deploy = sops_tree()[".github/workflows/_deploy.yml"]
+    assert "releases/download/v3.9.4/sops-v3.9.4.linux.amd64" in deploy
+    assert "5488e32bc471de7982ad895dd054bbab3ab91c417a118426134551e9626e4e85  " in deploy
+    assert "| sha256sum -c -" in deploy
+
+
+def test_the_outputs_name_each_services_own_secret() -> None:
+    outputs = sops_tree()["secrets-sops.tf"]
+    assert '"api"     = module.secrets.app_secret_arn' in outputs
+    assert '"worker"  = module.svc_worker.secret_arn' in outputs
+    assert '"nightly" = module.svc_nightly.secret_arn' in outputs
+
+
+def test_the_deploy_step_passes_shellcheck(tmp_path: Path) -> None:
+    shellcheck = BIN / "shellcheck" if (BIN / "shellcheck").exists() else shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed")
+    deploy = yaml.safe_load(sops_tree()[".github/workflows/_deploy.yml"])
+    scripts = [
+        step["run"]
+        for step in deploy["jobs"]["deploy"]["steps"]
+        if "sops --decrypt" in step.get("run", "")
+    ]
+    assert scripts
+    for i, script in enumerate(scripts):
+        path = tmp_path / f"deploy-{i}.sh"
+        path.write_text("#!/usr/bin/env bash\nset -euo pipefail\n" + script, encoding="utf-8")
+        result = subprocess.run(
+            [str(shellcheck), "-S", "warning", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout
+
+
+# --- no secret value in Terraform: tfvars, state (no version resource), plan ---------------------
+
+
+def test_no_secret_value_reaches_terraform() -> None:
+    tree = sops_tree()
+    terraform = {path: text for path, text in tree.items() if path.endswith((".tf", ".tfvars"))}
+    assert not any('aws_secretsmanager_secret_version"' in text for text in terraform.values())
+    assert not any("sops" in text for path, text in terraform.items() if path.endswith(".tfvars"))
+    # the only Terraform the strategy adds is an output of secret ARNs, never of a value
+    assert "secret_string" not in tree["secrets-sops.tf"]
+
+
+def test_the_decrypt_uses_the_deploy_identitys_own_account_only() -> None:
+    # The deploy role of an environment administers KMS and Secrets Manager in its own account
+    # (bootstrap), and each environment's rule names a key of that account: no role decrypts
+    # another environment's files.
+    tree = sops_tree()
+    rules = yaml.safe_load(tree[".sops.yaml"])["creation_rules"]
+    accounts = {rule["kms"].split(":")[4] for rule in rules}
+    assert accounts == {"222222222222", "333333333333"}
+    assert (
+        "kms" in tree["bootstrap/terraform.tfvars"]
+        and "secretsmanager" in tree["bootstrap/terraform.tfvars"]
+    )
