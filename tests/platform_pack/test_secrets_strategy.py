@@ -182,15 +182,41 @@ def test_no_secret_value_reaches_terraform() -> None:
     assert "secret_string" not in tree["secrets-sops.tf"]
 
 
-def test_the_decrypt_uses_the_deploy_identitys_own_account_only() -> None:
-    # The deploy role of an environment administers KMS and Secrets Manager in its own account
-    # (bootstrap), and each environment's rule names a key of that account: no role decrypts
-    # another environment's files.
+def test_the_deploy_role_may_decrypt_and_put_and_the_plan_role_may_not_decrypt() -> None:
+    # Each environment's rule names a key of its own account, where that environment's deploy role
+    # administers KMS and Secrets Manager (bootstrap deploy_services) and the plan role decrypts
+    # nothing but the state key: no plan, and no other environment's role, reads a file.
     tree = sops_tree()
     rules = yaml.safe_load(tree[".sops.yaml"])["creation_rules"]
-    accounts = {rule["kms"].split(":")[4] for rule in rules}
-    assert accounts == {"222222222222", "333333333333"}
-    assert (
-        "kms" in tree["bootstrap/terraform.tfvars"]
-        and "secretsmanager" in tree["bootstrap/terraform.tfvars"]
+    assert {rule["kms"].split(":")[4] for rule in rules} == {"222222222222", "333333333333"}
+    services = re.search(
+        r"^deploy_services\s*=\s*(\[.*\])$", tree["bootstrap/terraform.tfvars"], re.M
     )
+    assert services is not None
+    assert {"kms", "secretsmanager", "ecs"} <= set(yaml.safe_load(services.group(1)))
+    account = tree["bootstrap/modules/environment-account/main.tf"]
+    plan = account[account.index('data "aws_iam_policy_document" "plan"') :]
+    deny = plan[plan.index('sid           = "DecryptOnlyItsState"') :][:400]
+    assert 'effect        = "Deny"' in deny and "not_resources = [var.state_kms_key_arn]" in deny
+
+
+# --- docs: the runbook and SECURITY.md -----------------------------------------------------------
+
+
+def test_the_runbook_says_how_to_rotate_roll_back_and_revoke_with_sops() -> None:
+    runbook = sops_tree()["docs/runbooks/rotate-secrets.md"]
+    section = runbook[runbook.index("### Application secrets kept as SOPS files") :]
+    assert "`sops secrets/<env>/<service>.sops.json`" in section
+    assert "sops rotate --in-place" in section
+    assert "revert the file's commit and deploy" in section
+    assert "aws kms disable-key" in section
+    assert "SOPS files" not in cloud_tree()["docs/runbooks/rotate-secrets.md"]
+
+
+def test_security_md_says_who_decrypts_and_the_residual_risk() -> None:
+    security = sops_tree()["docs/SECURITY.md"]
+    section = security[security.index("## Application secrets in the repository (SOPS)") :]
+    assert "the plan role may not" in section
+    assert "pinned by version (v3.9.4)" in section
+    assert "Residual:" in section
+    assert "(SOPS)" not in cloud_tree()["docs/SECURITY.md"]
