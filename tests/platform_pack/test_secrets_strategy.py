@@ -115,7 +115,8 @@ def test_the_readme_of_each_environment_gives_the_encrypt_command_and_every_imag
     tree = sops_tree()
     for env in ("staging", "prod"):
         readme = tree[f"secrets/{env}/README.md"]
-        assert f"sops --encrypt --filename-override secrets/{env}/api.sops.json" in readme
+        assert f"file=secrets/{env}/api.sops.json\n" in readme
+        assert 'sops --encrypt --filename-override "$file" --input-type json' in readme
         for name in ("api", "worker", "nightly"):
             assert f"`{name}.sops.json`" in readme
         assert "`web.sops.json`" not in readme  # the static front end has no secret
@@ -142,9 +143,9 @@ def test_the_sops_binary_is_pinned_by_version_and_checked_by_digest() -> None:
 
 def test_the_outputs_name_each_services_own_secret() -> None:
     outputs = sops_tree()["secrets-sops.tf"]
-    assert '"api"     = module.secrets.app_secret_arn' in outputs
-    assert '"worker"  = module.svc_worker.secret_arn' in outputs
-    assert '"nightly" = module.svc_nightly.secret_arn' in outputs
+    assert '{ "api" = module.secrets.app_secret_arn },' in outputs
+    assert '{ "worker" = module.svc_worker.secret_arn },' in outputs
+    assert '{ "nightly" = module.svc_nightly.secret_arn },' in outputs
 
 
 def test_the_deploy_step_passes_shellcheck(tmp_path: Path) -> None:
