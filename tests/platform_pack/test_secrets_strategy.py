@@ -223,3 +223,140 @@ def test_security_md_says_who_decrypts_and_the_residual_risk() -> None:
     assert "pinned by version (v3.9.4)" in section
     assert "Residual:" in section
     assert "(SOPS)" not in cloud_tree()["docs/SECURITY.md"]
+
+
+# --- the deploy step, run: stubs of sops, terraform and aws record what it calls -----------------
+
+STUBS = {
+    "sops": """#!/usr/bin/env bash
+echo "sops $*" >> "$CALLS"
+printf '%s' '{"API_TOKEN": "s3cret-value"}'
+""",
+    "terraform": """#!/usr/bin/env bash
+echo "terraform $*" >> "$CALLS"
+printf '%s' '{"api": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf"}'
+""",
+    "aws": """#!/usr/bin/env bash
+echo "aws $*" >> "$CALLS"
+case "$1 $2" in
+  "secretsmanager put-secret-value")
+    for arg in "$@"; do case "$arg" in file://*) cp "${arg#file://}" "$PUT_COPY"; stat -c %a "${arg#file://}" > "$PUT_MODE";; esac; done ;;
+  "secretsmanager describe-secret") printf '%s' '{"0f0f-old": ["AWSCURRENT"], "0e0e-older": ["AWSPREVIOUS"]}' ;;
+  "ecs describe-task-definition")
+    printf '%s' '{"family": "shop-staging", "revision": 7, "status": "ACTIVE",
+      "containerDefinitions": [{"name": "app", "image": "x", "secrets": []}]}' ;;
+  "ecs register-task-definition")
+    for arg in "$@"; do case "$arg" in file://*) cp "${arg#file://}" "$REGISTERED";; esac; done
+    echo "arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-staging:8" ;;
+esac
+""",
+}
+
+
+def sops_step(answers: Mapping[str, Any]) -> str:
+    from infrascaffold.render.context import build_context
+
+    pack = load_pack("platform")
+    env = make_env(pack)
+    resolved, problems = resolve_answers(
+        pack, env, apply_overrides(pack, copy.deepcopy(dict(answers)), [])
+    )
+    assert not problems
+    context = build_context(pack, env, resolved)
+    return env.get_template("partials/ci/aws/sops-secrets.sh.j2").render(context)
+
+
+def run_step(
+    tmp_path: Path, with_file: bool, failing: str = ""
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed")
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name, text in STUBS.items():
+        if name == failing:  # writes part of its output, then fails
+            text = text.replace('echo "aws $*" >> "$CALLS"', 'echo "aws $*" >> "$CALLS"; exit 254')
+        (stubs / name).write_text(text, encoding="utf-8")
+        (stubs / name).chmod(0o755)
+    work = tmp_path / "infra"
+    (work / "secrets" / "staging").mkdir(parents=True)
+    if with_file:
+        (work / "secrets" / "staging" / "api.sops.json").write_text(
+            '{"API_TOKEN": "ENC[AES256_GCM,data:x]"}'
+        )
+    out = {n: tmp_path / n for n in ("calls", "put", "mode", "registered")}
+    script = (
+        "set -euo pipefail\nTF_ENV=staging\ncontainer=app\n"
+        "base=arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-staging:7\n"
+        + sops_step(
+            {**example_answers("aws-services"), "secrets": "sops"}
+            | {"services": example_answers("aws-services")["services"][:1]}
+        )
+        + '\necho "base=$base"\n'
+    )
+    env = {
+        "PATH": f"{stubs}:/usr/bin:/bin",
+        "CALLS": str(out["calls"]),
+        "PUT_COPY": str(out["put"]),
+        "PUT_MODE": str(out["mode"]),
+        "REGISTERED": str(out["registered"]),
+        "TMPDIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
+    )
+    return result, out
+
+
+def test_the_step_puts_the_decrypted_file_as_a_version_named_by_its_digest(tmp_path: Path) -> None:
+    result, out = run_step(tmp_path, with_file=True)
+    assert result.returncode == 0, result.stderr
+    calls = out["calls"].read_text()
+    encrypted = (tmp_path / "infra" / "secrets" / "staging" / "api.sops.json").read_bytes()
+    digest = __import__("hashlib").sha256(encrypted).hexdigest()
+    assert (
+        "sops --decrypt --input-type json --output-type json secrets/staging/api.sops.json" in calls
+    )
+    put = next(line for line in calls.splitlines() if "put-secret-value" in line)
+    assert f"--client-request-token {digest}" in put
+    assert "shop-staging/app-AbCdEf" in put
+    assert out["put"].read_text() == '{"API_TOKEN": "s3cret-value"}'
+    assert out["mode"].read_text().strip() == "600"  # a private file (umask 077)
+    # the current version was another one: the file's version is made current
+    assert f"--move-to-version-id {digest} --remove-from-version-id 0f0f-old" in calls
+    # no plaintext is left on disk, nor printed in the job's log
+    leftovers = [p for p in tmp_path.rglob("value.json")]
+    assert leftovers == []
+    assert "s3cret-value" not in result.stdout + result.stderr
+
+
+def test_the_first_revision_after_the_file_reads_the_secret(tmp_path: Path) -> None:
+    result, out = run_step(tmp_path, with_file=True)
+    assert result.returncode == 0, result.stderr
+    registered = __import__("json").loads(out["registered"].read_text())
+    assert registered["containerDefinitions"][0]["secrets"] == [
+        {
+            "name": "APP_SECRETS",
+            "valueFrom": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf",
+        }
+    ]
+    assert "revision" not in registered and "status" not in registered
+    assert "base=arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-staging:8" in result.stdout
+
+
+def test_without_a_file_the_step_calls_nothing(tmp_path: Path) -> None:
+    result, out = run_step(tmp_path, with_file=False)
+    assert result.returncode == 0, result.stderr
+    assert not out["calls"].exists()
+    assert "keeps its value" in result.stdout
+    assert "base=arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-staging:7" in result.stdout
+
+
+def test_a_failed_put_stops_the_deploy_and_leaves_no_plaintext(tmp_path: Path) -> None:
+    result, out = run_step(tmp_path, with_file=True, failing="aws")
+    assert result.returncode == 1
+    assert (
+        "Error: the secret of api was not set from secrets/staging/api.sops.json" in result.stderr
+    )
+    assert list(tmp_path.rglob("value.json")) == []
+    assert "register-task-definition" not in out["calls"].read_text()
