@@ -6,7 +6,9 @@ Facts pinned from getsops/sops: a `.sops.yaml` rule's `kms` may name a key alias
 the file's absolute path (community.sops#226), so the rules are not anchored at `^`; encrypting
 from another file matches the rule on the source path (getsops/sops#516), hence the README's
 `--filename-override`. From the AWS Secrets Manager PutSecretValue reference: a repeated
-ClientRequestToken with the same value is ignored (no new version).
+ClientRequestToken with the same value is ignored (no new version), and Secrets Manager keeps
+the 100 latest versions plus every one of the last 24 hours (so a deploy of an unchanged file must
+not add one: the token is the encrypted file's digest); the first version gets AWSCURRENT.
 """
 
 from __future__ import annotations
