@@ -105,6 +105,7 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"AWS account holding the Terraform state", "999999999999" + ENTER)
     answer(child, r"OIDC provider")
     answer(child, r"IAM role \(path /\) that administers each environment account")
+    answer(child, r"Where the application's secret values live")  # cloud (secrets, issue 25)
     child.expect(r"Your answers:")
     answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]")  # Enter: yes
     child.expect(pexpect.EOF)
@@ -145,6 +146,7 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")
     answer(child, r"services: edit", ENTER)  # Done
     answer(child, r"aws_oidc_provider\)")
+    answer(child, r"secrets\)")  # cloud, the default (issue 25)
     child.expect(r"#2 prod: region=eu-west-1")
     answer(child, r"Write \d+ files to .*infra\? \[Y/n/edit\]", "edit" + ENTER)
     answer(child, r"Change which answer", DOWN * 2 + ENTER)  # project_name, owner, cloud
@@ -184,6 +186,7 @@ def test_leaving_at_the_summary_writes_nothing(tmp_path: Path, keys: str) -> Non
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")
     answer(child, r"services: edit", ENTER)  # Done
     answer(child, r"aws_oidc_provider\)")
+    answer(child, r"secrets\)")  # cloud, the default (issue 25)
     answer(child, r"\[Y/n/edit\]", keys)
     child.expect("nothing was written")
     child.expect(pexpect.EOF)
