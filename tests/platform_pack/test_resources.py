@@ -192,7 +192,24 @@ def test_own_sizes_are_refused_where_they_are_not_applied_yet() -> None:
     answers["services"][0].update(cpu="1", memory="512Mi")
     problems = problems_of(answers)
     assert [where for where, _ in problems] == ["services[0].cpu", "services[0].memory"]
-    assert all("applied on aws with compute containers only" in why for _, why in problems)
+    assert all("on aws with compute containers only" in why for _, why in problems)
+
+
+def test_own_sizes_and_estimates_are_refused_on_serverless_not_dropped() -> None:
+    answers = {**example_answers("aws-serverless-bluegreen")}
+    answers["services"] = [{"name": "app", "min_instances": "2"}]
+    estimate = [{"service": "app", "environment": "", "rps": 5, "payload_kb": 16}]
+    problems = problems_of({**answers, "estimate": estimate})
+    assert [where for where, _ in problems] == ["services[0].min_instances", "estimate"]
+    assert "this is a http service on aws serverless" in problems[0][1]
+
+
+def test_a_static_front_end_takes_no_size() -> None:
+    answers = copy.deepcopy(example_answers(EXAMPLE))
+    answers["services"][2].update(cpu="512", memory="1024")
+    problems = problems_of(answers)
+    assert [where for where, _ in problems] == ["services[2].cpu", "services[2].memory"]
+    assert "this is a static service" in problems[0][1]
 
 
 def test_an_estimate_of_a_worker_or_an_unknown_environment_is_refused() -> None:
