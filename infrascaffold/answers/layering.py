@@ -220,7 +220,7 @@ def _resolve_question(
         value, found = coerce(q, provided[q.key], q.key)
         if found:  # the wrong type, reported once; its records are not read
             return _Step(value, found, failed=True)
-    elif ask is not None:
+    elif ask is not None and q.asked:
         value = ask(q, _default_or_missing(env, q, ctx), ctx, q.key)
     elif q.has_default:
         value, found = _default_or_problem(env, q, ctx, q.key)

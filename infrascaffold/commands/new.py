@@ -10,6 +10,7 @@ from typing import Any
 import click
 import yaml
 
+from infrascaffold.answers.estimate import in_estimate_file, load_estimate
 from infrascaffold.answers.hints import with_how_to_give
 from infrascaffold.answers.layering import (
     apply_overrides,
@@ -46,6 +47,7 @@ def run(
     answers_file: Path | None,
     sets: tuple[str, ...],
     interactive: bool,
+    estimate_file: Path | None = None,
     force: bool,
     dry_run: bool,
     trust: bool = False,
@@ -67,13 +69,18 @@ def run(
     pack = load_pack(pack_ref, trusted=trust)
     require_trust(pack.tasks, pack.source, trusted=trust)
     provided: dict[str, Any] = load_answers_file(answers_file) if answers_file else {}
+    if estimate_file:  # recorded as the `estimate` answer, so `update` re-applies it
+        provided["estimate"] = load_estimate(estimate_file)
     overrides = [parse_set_option(item) for item in sets]
-    if interactive:
-        result = _interview(
-            pack, apply_overrides(pack, provided, overrides), dest, pack_ref, limits, placement
-        )
-    else:
-        result = _generate(pack, provided, overrides, limits, placement)
+    try:
+        if interactive:
+            result = _interview(
+                pack, apply_overrides(pack, provided, overrides), dest, pack_ref, limits, placement
+            )
+        else:
+            result = _generate(pack, provided, overrides, limits, placement)
+    except AnswerError as exc:
+        raise in_estimate_file(exc, estimate_file, provided.get("estimate") or []) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     public = public_answers(pack, result.answers)

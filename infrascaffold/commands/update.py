@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from infrascaffold.answers.estimate import in_estimate_file, load_estimate
 from infrascaffold.answers.hints import with_how_to_give
 from infrascaffold.answers.layering import (
     Asker,
@@ -52,6 +53,7 @@ class UpdateOptions:
 
     pack_ref: str | None = None
     answers_file: Path | None = None
+    estimate_file: Path | None = None  # --estimate: replaces the recorded `estimate` answer
     sets: tuple[str, ...] = ()
     recreate_deleted: bool = False
     dry_run: bool = False
@@ -83,6 +85,8 @@ def run(directory: Path, options: UpdateOptions) -> int:
     recorded = migrate_answers(record.answers, record.pack_version, pack.migrations)
     given = load_answers_file(options.answers_file) if options.answers_file else {}
     given.update(options.changes)
+    if options.estimate_file:
+        given["estimate"] = load_estimate(options.estimate_file)
     overrides = [parse_set_option(item) for item in options.sets]
     wanted = apply_overrides(pack, {**recorded, **given}, overrides)
     refuse_rebuild(record.answers, wanted, allowed=options.allow_rebuild)
@@ -100,6 +104,7 @@ def run(directory: Path, options: UpdateOptions) -> int:
             infra_dir=placement.infra_dir,
         )
     except AnswerError as exc:
+        exc = in_estimate_file(exc, options.estimate_file, given.get("estimate") or [])
         raise (exc if ask else with_how_to_give(exc)) from exc
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -57,6 +57,9 @@ class Question:
     labels: tuple[tuple[str, str], ...] = ()
     # an expression: the answers the interview offers to complete (`data.regions[cloud].names`)
     options: str | None = None
+    # False: never asked in the interview (given in the answers file, --set or a command option,
+    # such as `estimate` by --estimate FILE); its default otherwise
+    asked: bool = True
 
     @property
     def has_default(self) -> bool:
@@ -77,6 +80,7 @@ _QUESTION_KEYS = {
     "max_items",
     "labels",
     "options",
+    "ask",
 }
 
 
@@ -128,7 +132,14 @@ def parse_question(raw: Any, where: str) -> Question:
         else None,
         labels=_labels(raw.get("labels"), choices, f"{where}.labels"),
         options=_optional_str(raw, "options", where),
+        asked=_flag(raw.get("ask", True), f"{where}.ask"),
     )
+
+
+def _flag(raw: Any, where: str) -> bool:
+    if not isinstance(raw, bool):
+        raise PackError(where, "must be true or false")
+    return raw
 
 
 def _labels(raw: Any, choices: tuple[Any, ...], where: str) -> tuple[tuple[str, str], ...]:

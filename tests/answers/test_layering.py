@@ -296,3 +296,18 @@ def test_a_yaml_error_names_line_and_column(
     with pytest.raises(AnswerError) as info:
         load_answers_file(path)
     assert info.value.problems == [(f"{path}{where}", reason)]
+
+
+def test_a_question_with_ask_false_is_never_asked_and_takes_its_default() -> None:
+    asked: list[str] = []
+
+    def ask(question: Any, default: Any, ctx: Any, path: str) -> Any:
+        asked.append(question.key)
+        return default
+
+    overrides = [parse_set_option(item) for item in AWS_ACCOUNTS]
+    provided = apply_overrides(PACK, {"project_name": "shop"}, overrides)
+    answers, problems = resolve_answers(PACK, ENV, provided, ask)
+    assert "estimate" not in asked
+    assert answers["estimate"] == []
+    assert not [p for p in problems if p[0].startswith("estimate")]

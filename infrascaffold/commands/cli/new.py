@@ -26,6 +26,13 @@ from infrascaffold.commands.cli.limits import limit_options, limits_of
     help="YAML file of answers.",
 )
 @click.option(
+    "--estimate",
+    "estimate_file",
+    type=click.Path(path_type=Path),
+    help="YAML file of expected requests per second and payload per service (recorded with "
+    "the answers).",
+)
+@click.option(
     "--example",
     metavar="NAME",
     help="Start from a shipped example answer set (see `infrascaffold template list`).",
@@ -59,6 +66,7 @@ def new(
     dest: Path,
     pack_ref: str,
     answers_file: Path | None,
+    estimate_file: Path | None,
     example: str | None,
     sets: tuple[str, ...],
     defaults: bool,
@@ -99,6 +107,7 @@ def new(
             dest,
             pack_ref=pack_ref,
             answers_file=answers_file,
+            estimate_file=estimate_file,
             sets=sets,
             interactive=interactive,
             force=force,

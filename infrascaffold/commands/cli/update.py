@@ -22,6 +22,13 @@ def _update_options(func: Any) -> Any:
             help="YAML file of answers layered over the recorded ones.",
         ),
         click.option(
+            "--estimate",
+            "estimate_file",
+            type=click.Path(path_type=Path),
+            help="YAML file of expected requests per second and payload per service (replaces "
+            "the recorded estimate).",
+        ),
+        click.option(
             "--set",
             "sets",
             multiple=True,
