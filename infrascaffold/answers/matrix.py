@@ -61,15 +61,19 @@ def _admissible(question: Question, chosen: Mapping[str, Any]) -> list[Any]:
     return [v for v in values_of(question) if passes(v)] or values_of(question)
 
 
-def pairwise_sets(questions: Sequence[Question], limit: int) -> list[dict[str, Any]]:
-    """Up to `limit` answer sets covering every value, then as many value pairs as fit."""
+def pairwise_sets(
+    questions: Sequence[Question], limit: int, fixed: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Up to `limit` answer sets covering every value, then as many value pairs as fit.
+
+    `fixed`: the answers a pack pins (not varied), which the questions' checks may read."""
     if not questions:
         return [{}]
     uncovered = _all_pairs(questions)
     unseen = {(q.key, v) for q in questions for v in values_of(q)}
     sets: list[dict[str, Any]] = []
     while (uncovered or unseen) and len(sets) < limit:
-        chosen = _next_set(questions, uncovered, unseen)
+        chosen = _next_set(questions, uncovered, unseen, fixed or {})
         covered = _pairs_of(chosen, questions) & uncovered
         if sets and not covered and not set(chosen.items()) & unseen:
             break  # what is left, the pack's own checks refuse (see _admissible)
@@ -93,7 +97,10 @@ def _pairs_of(chosen: Mapping[str, Any], questions: Sequence[Question]) -> set[P
 
 
 def _next_set(
-    questions: Sequence[Question], uncovered: set[Pair], unseen: set[tuple[str, Any]]
+    questions: Sequence[Question],
+    uncovered: set[Pair],
+    unseen: set[tuple[str, Any]],
+    fixed: Mapping[str, Any],
 ) -> dict[str, Any]:
     chosen: dict[str, Any] = {}
     for question in questions:
@@ -108,7 +115,7 @@ def _next_set(
             )
             return ((q.key, value) in unseen, new_pairs, potential)
 
-        chosen[question.key] = max(_admissible(question, chosen), key=gain)
+        chosen[question.key] = max(_admissible(question, {**fixed, **chosen}), key=gain)
     return chosen
 
 

@@ -182,7 +182,7 @@ def lint_renders(pack: Pack, bases: Sequence[Mapping[str, Any]], limit: int) -> 
     from infrascaffold.render.pipeline import generate
 
     findings = []
-    for answers in pairwise_sets(matrix_questions(pack.questions, pack.fixed), limit):
+    for answers in pairwise_sets(matrix_questions(pack.questions, pack.fixed), limit, pack.fixed):
         label = ", ".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
         try:
             generate(pack, {**closest_base(bases, answers), **answers})

@@ -68,7 +68,9 @@ def run_lint(directory: Path, max_renders: int, answers_files: Sequence[Path] = 
         files = [case / "answers.yaml" for case in cases] + list(answers_files)
         bases = [load_answers_file(path) for path in files]
         findings += lint_renders(pack, bases, max_renders)
-        sets = len(pairwise_sets(matrix_questions(pack.questions, pack.fixed), max_renders))
+        sets = len(
+            pairwise_sets(matrix_questions(pack.questions, pack.fixed), max_renders, pack.fixed)
+        )
         click.echo(f"rendered and validated {sets} answer set(s) of the pairwise matrix")
     return _print_findings(findings)
 

@@ -48,6 +48,20 @@ def test_sets_the_packs_own_checks_refuse_are_never_built() -> None:
     assert len(sets) < 50  # the refused pair does not keep the cover running to its cap
 
 
+def test_the_checks_read_the_answers_a_pack_pins() -> None:
+    # an extending pack pins `cloud: aws` (not varied): `secrets: sops` is refused beside
+    # kubernetes there, and the cover must know the pinned cloud to leave that pair out.
+    questions = [
+        Question("compute", "choice", choices=("containers", "kubernetes")),
+        Question("secrets", "choice", choices=("cloud", "sops"),
+                 validators=(Validator("expr", "value != 'sops' or (cloud == 'aws' and compute == 'containers')"),)),
+    ]  # fmt: skip
+    sets = pairwise_sets(questions, limit=10, fixed={"cloud": "aws"})
+    assert {(s["compute"], s["secrets"]) for s in sets} == {
+        ("containers", "cloud"), ("containers", "sops"), ("kubernetes", "cloud")
+    }  # fmt: skip
+
+
 def test_the_platform_matrix_renders_no_refused_delivery() -> None:
     pack = load_pack("platform")
     sets = pairwise_sets(matrix_questions(pack.questions, {**pack.fixed, "cloud": "aws"}), 24)
