@@ -64,7 +64,8 @@ def test_the_checks_read_the_answers_a_pack_pins() -> None:
 
 def test_the_platform_matrix_renders_no_refused_delivery() -> None:
     pack = load_pack("platform")
-    sets = pairwise_sets(matrix_questions(pack.questions, {**pack.fixed, "cloud": "aws"}), 24)
+    fixed = {**pack.fixed, "cloud": "aws"}
+    sets = pairwise_sets(matrix_questions(pack.questions, fixed), 24, fixed)
     assert not [s for s in sets if s.get("ci") == "none" and s.get("delivery") == "gitops"]
 
 

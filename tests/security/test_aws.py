@@ -41,7 +41,8 @@ MODULE = "bootstrap/modules/environment-account/main.tf"
 
 def _matrix() -> dict[str, dict[str, Any]]:
     pack = load_pack("platform")
-    sets = pairwise_sets(matrix_questions(pack.questions, {**pack.fixed, "cloud": "aws"}), 24)
+    fixed = {**pack.fixed, "cloud": "aws"}
+    sets = pairwise_sets(matrix_questions(pack.questions, fixed), 24, fixed)
     combos = {}
     for chosen in sets:
         answers = {**BASE, **chosen}

@@ -37,7 +37,7 @@ SECRET_ACTIONS = re.compile(r"listKeys|listCredential|/secrets/|getSecret|regene
 @cache
 def matrix() -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
     pack = load_pack("platform")
-    sets = pairwise_sets(matrix_questions(pack.questions, {"cloud": "azure"}), 16)
+    sets = pairwise_sets(matrix_questions(pack.questions, {"cloud": "azure"}), 16, {"cloud": "azure"})
     return tuple(
         (", ".join(f"{k}={v}" for k, v in chosen.items()), tuple(chosen.items())) for chosen in sets
     )

@@ -52,7 +52,7 @@ SECRET_READING = re.compile(
 
 def _matrix() -> list[dict[str, Any]]:
     pack = load_pack("platform")
-    sets = pairwise_sets(matrix_questions(pack.questions, FIXED), limit=16)
+    sets = pairwise_sets(matrix_questions(pack.questions, FIXED), limit=16, fixed=FIXED)
     base = example_answers("gcp-containers")
     answers = []
     for chosen in sets:

@@ -108,8 +108,9 @@ def matrix_cases() -> Iterator[tuple[str, dict[str, Any]]]:
         yield example.name, example_answers(example.name)
     for base_name in ("aws-containers", "gcp-containers", "azure-containers"):
         base = example_answers(base_name)
-        varied = matrix_questions(pack.questions, {**pack.fixed, "cloud": base["cloud"]})
-        for number, answers in enumerate(pairwise_sets(varied, limit=8)):
+        fixed = {**pack.fixed, "cloud": base["cloud"]}
+        varied = matrix_questions(pack.questions, fixed)
+        for number, answers in enumerate(pairwise_sets(varied, limit=8, fixed=fixed)):
             yield f"{base_name}-matrix-{number}", with_runners({**base, **answers})
 
 
