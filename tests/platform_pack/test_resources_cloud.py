@@ -7,6 +7,12 @@ second generation execution environment's minimum is 512 MiB. From "Configure CP
 a job needs at least 1 CPU, whole CPUs up to 8. From hashicorp/terraform-provider-google#13361
 (steren, Cloud Run): with a CPU limit below 1 the API accepts only container concurrency 1, so
 the answers offer whole CPUs only (the http module serves concurrent requests).
+
+And on Azure compute containers (Container Apps): every app and job runs on the Consumption
+workload profile; "Workload profiles in Azure Container Apps" (learn.microsoft.com/azure/
+container-apps/workload-profiles-overview) gives it 0.25-4 vCPU and 0.5-8 GiB per replica, and the
+API refuses any CPU/memory total that is not one of its pairs ([cpu: 0.25, memory: 0.5Gi];
+[cpu: 0.5, memory: 1.0Gi]; ... in 0.25 vCPU steps with twice the vCPU in Gi).
 """
 
 from __future__ import annotations
@@ -234,7 +240,98 @@ def test_an_estimate_is_taken_on_gcp_containers() -> None:
     assert not problems_of({**example_answers(GCP), "estimate": copy.deepcopy(ESTIMATE)})
 
 
-def test_own_sizes_stay_refused_on_azure_until_they_are_applied() -> None:
-    problems = problems_of(with_service("azure-services", 0, cpu="1", memory="2Gi"))
-    assert [where for where, _ in problems] == ["services[0].cpu", "services[0].memory"]
-    assert all("on aws or gcp with compute containers only" in why for _, why in problems)
+# --- Azure: Container Apps on the Consumption profile ------------------------------------------
+
+AZURE = "azure-services"
+
+
+def azure_sized_answers() -> dict[str, Any]:
+    answers = with_service(AZURE, 0, cpu="1.5", memory="3Gi", max_instances="20")
+    return {**answers, "estimate": copy.deepcopy(ESTIMATE)}
+
+
+@cache
+def azure_tree() -> dict[str, str]:
+    return dict(render_answers(azure_sized_answers()))
+
+
+def azure_sizes(env_name: str) -> dict[str, dict[str, Any]]:
+    sizes = parse_hcl(azure_tree()[f"environments/{env_name}.tfvars"])["service_sizes"]
+    return {
+        name.strip('"'): {key: v.strip('"') if isinstance(v, str) else v for key, v in size.items()}
+        for name, size in sizes.items()
+    }
+
+
+def test_container_apps_take_each_service_s_own_size_and_the_estimate() -> None:
+    # node 100 requests/s per vCPU x 1.5 = 150 at 16 KiB: 300 -> 2 replicas; prod: 128 KiB
+    # halves it (75): 5000 -> 67 > 20, clamped; the worker keeps the large preset (2 / 4Gi, 3-12)
+    assert azure_sizes("staging")["api"] == {
+        "cpu": 1.5, "memory": "3Gi", "min_replicas": 2, "max_replicas": 20
+    }  # fmt: skip
+    assert azure_sizes("prod")["api"]["min_replicas"] == 20
+    assert azure_sizes("prod")["worker"] == {
+        "cpu": 2.0, "memory": "4Gi", "min_replicas": 3, "max_replicas": 12
+    }  # fmt: skip
+    prod = azure_tree()["environments/prod.tfvars"]
+    assert "5000 requests/s at 128 KiB need 67 replica(s), more than max_replicas 20" in prod
+    assert "container_app_concurrent_requests = 100" in prod
+
+
+def test_every_container_app_and_job_reads_its_own_size() -> None:
+    tree = azure_tree()
+    api = module_body(tree["app.tf"], "app")
+    for key in ("cpu", "memory", "min_replicas", "max_replicas"):
+        assert f'= var.service_sizes["api"].{key}' in api
+    services = tree["services.tf"]
+    worker = module_body(services, "svc_worker")
+    for key in ("cpu", "memory", "min_replicas", "max_replicas"):
+        assert f'= var.service_sizes["worker"].{key}' in worker
+    nightly = module_body(services, "svc_nightly")
+    assert 'cpu                          = var.service_sizes["nightly"].cpu' in nightly
+    assert "var.container_app_cpu" not in tree["app.tf"] + services
+    variables = str(parse_hcl(tree["variables.tf"])["variable"])
+    assert 'tonumber(trimsuffix(size.memory, "Gi")) == size.cpu * 2' in variables
+
+
+def test_every_container_app_and_job_runs_on_the_consumption_profile() -> None:
+    tree = azure_tree()
+    for module in ("container-app", "container-app-service", "container-app-job"):
+        assert 'workload_profile_name        = "Consumption"' in tree[f"modules/{module}/main.tf"]
+
+
+def test_the_azure_cost_estimate_prices_each_service_s_minimum_replicas() -> None:
+    pack = load_pack("platform")
+    env = make_environment(pack.search_roots)
+    answers = azure_sized_answers()
+    resolved, problems = resolve_answers(pack, env, apply_overrides(pack, answers, []))
+    assert not problems
+    estimate = estimate_cost(env, build_context(pack, env, resolved))
+    assert estimate is not None
+    (prod,) = [e for e in estimate.environments if e.name == "prod"]
+    lines = {item.name: item.quantity for item in prod.items}
+    # api 20 x 1.5 vCPU + worker 3 x 2 vCPU; api 20 x 3 GiB + worker 3 x 4 GiB (job: usage)
+    assert lines["Container Apps vCPU (minimum replicas)"] == 36
+    assert lines["Container Apps memory (minimum replicas)"] == 72
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory"),
+    [("0.25", "0.5Gi"), ("0.75", "1.5Gi"), ("1", "2Gi"), ("2.5", "5Gi"), ("4", "8Gi")],
+)
+def test_container_apps_valid_pairs_are_accepted(cpu: str, memory: str) -> None:
+    assert not problems_of(with_service(AZURE, 0, cpu=cpu, memory=memory))
+
+
+@pytest.mark.parametrize(("cpu", "memory"), [("1", "3Gi"), ("1", "2.0Gi"), ("0.5", "512Mi")])
+def test_container_apps_memory_not_twice_the_cpu_is_refused(cpu: str, memory: str) -> None:
+    problems = problems_of(with_service(AZURE, 0, cpu=cpu, memory=memory))
+    assert [where for where, _ in problems] == ["services[0].memory"]
+    assert f"is not the Container Apps memory for cpu {cpu}" in problems[0][1]
+
+
+@pytest.mark.parametrize("cpu", ["0.3", "4.25", "8", "1e0", "500m"])
+def test_a_cpu_the_consumption_profile_does_not_offer_is_refused(cpu: str) -> None:
+    problems = problems_of(with_service(AZURE, 0, cpu=cpu, memory="1Gi"))
+    assert [where for where, _ in problems][0] == "services[0].cpu"
+    assert "is not a Container Apps vCPU (0.25 to 4 in steps of 0.25" in problems[0][1]
