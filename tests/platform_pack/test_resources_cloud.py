@@ -295,7 +295,14 @@ def test_every_container_app_and_job_reads_its_own_size() -> None:
 
 
 def test_every_container_app_and_job_runs_on_the_consumption_profile() -> None:
+    # a workload profiles (v2) environment: its Consumption profile has 4 vCPU / 8 GiB replicas
+    # (a Consumption-only v1 environment would be another table)
     tree = azure_tree()
+    environment = " ".join(tree["modules/container-app/main.tf"].split())
+    assert (
+        'workload_profile { name = "Consumption" workload_profile_type = "Consumption"'
+        in environment
+    )
     for module in ("container-app", "container-app-service", "container-app-job"):
         assert 'workload_profile_name        = "Consumption"' in tree[f"modules/{module}/main.tf"]
 
@@ -335,3 +342,26 @@ def test_a_cpu_the_consumption_profile_does_not_offer_is_refused(cpu: str) -> No
     problems = problems_of(with_service(AZURE, 0, cpu=cpu, memory="1Gi"))
     assert [where for where, _ in problems][0] == "services[0].cpu"
     assert "is not a Container Apps vCPU (0.25 to 4 in steps of 0.25" in problems[0][1]
+
+
+# --- one service: the primary alone takes its own size too ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("example", "cpu", "memory", "line"),
+    [
+        ("gcp-containers", "2", "2Gi",
+         '"app" = { cpu = "2", memory = "2Gi", min_instances = 2, max_instances = 40 }'),
+        ("azure-containers", "1", "2Gi",
+         '"app" = { cpu = 1.0, memory = "2Gi", min_replicas = 2, max_replicas = 12 }'),
+    ],
+)  # fmt: skip
+def test_a_single_service_takes_its_own_size(
+    example: str, cpu: str, memory: str, line: str
+) -> None:
+    answers = {**example_answers(example)}
+    answers["services"] = [{"name": "app", "cpu": cpu, "memory": memory, "min_instances": "2"}]
+    assert not problems_of(answers)
+    tree = render_answers(answers)
+    assert line in tree["environments/prod.tfvars"]
+    assert 'var.service_sizes["app"].memory' in tree["app.tf"]
