@@ -25,6 +25,7 @@ def service_resources(
     estimate: Sequence[Mapping[str, Any]] | None,
     capacity: Mapping[str, Any],
     platform: Mapping[str, Any],
+    protected: bool = False,
 ) -> dict[str, Any]:
     """`{cpu, memory, min, max, rps, payload_kb, needed, clamped, ...}` of `svc` in `env_name`.
 
@@ -33,11 +34,18 @@ def service_resources(
     numbers, Kubernetes quantities). `capacity`: `rps_per_vcpu` per runtime and
     `payload_reference_kb`; `platform["cpu_units_per_vcpu"]`: 1024 on Fargate, absent for
     quantities; `platform["memory_unit"]`: `MiB` when memory is a plain number of MiB.
+    `platform["min_floor"]` (per kind) and `platform["protected_min_floor"]` (when `protected`):
+    the fewest instances the platform's stack keeps whatever the answers say (Cloud Run: a
+    worker always runs one, a protected environment keeps one of each http service warm).
     """
     keys = platform["preset_keys"]
     cpu = _typed(svc.get("cpu"), sizing[keys["cpu"]])
     memory = _typed(svc.get("memory"), sizing[keys["memory"]])
-    low = int(svc.get("min_instances") or sizing[keys["min"]])
+    floors = platform.get("min_floor") or {}
+    floor = int(floors.get(str(svc.get("kind", "")), 0))
+    if protected:
+        floor = max(floor, int(platform.get("protected_min_floor") or 0))
+    low = max(int(svc.get("min_instances") or sizing[keys["min"]]), floor)
     high = max(int(svc.get("max_instances") or sizing[keys["max"]]), low)
     share = vcpus(cpu, platform.get("cpu_units_per_vcpu"))
     gib = memory_gib(memory, platform.get("memory_unit"))

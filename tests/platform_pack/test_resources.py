@@ -188,11 +188,11 @@ def test_a_floor_above_the_ceiling_is_refused() -> None:
 
 
 def test_own_sizes_are_refused_where_they_are_not_applied_yet() -> None:
-    answers = copy.deepcopy(example_answers("gcp-services"))
-    answers["services"][0].update(cpu="1", memory="512Mi")
+    answers = {**example_answers("gcp-kubernetes-canary")}
+    answers["services"] = [{"name": "app", "cpu": "1", "memory": "512Mi"}]
     problems = problems_of(answers)
     assert [where for where, _ in problems] == ["services[0].cpu", "services[0].memory"]
-    assert all("on aws with compute containers only" in why for _, why in problems)
+    assert all("or azure with compute containers only" in why for _, why in problems)
 
 
 def test_own_sizes_and_estimates_are_refused_on_serverless_not_dropped() -> None:
