@@ -227,3 +227,8 @@ def test_an_own_limit_stops_at_what_one_node_of_the_environment_schedules() -> N
         "requests": {"cpu": "3", "memory": "8Gi"},
         "limits": {"cpu": "3920m", "memory": "13621Mi"},
     }
+
+
+def test_the_overlay_says_how_many_pods_the_estimate_needs() -> None:
+    overlay = sized_tree()["k8s/overlays/staging/kustomization.yaml"]
+    assert "# The estimate's 50 requests/s need 1 pod.\n" in overlay
