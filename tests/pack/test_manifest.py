@@ -22,7 +22,7 @@ def test_builtin_pack_loads() -> None:
     assert {q.key for q in pack.questions} >= {"project_name", "cloud", "environments"}
     assert set(pack.data) == {
         "regions", "sizes", "adr", "gcp_iam", "cost", "prices", "residency", "runtimes",
-        "resources",
+        "resources", "k8s_resources",
     }  # fmt: skip
     assert [d.key for d in pack.decisions] == [
         "cloud",
