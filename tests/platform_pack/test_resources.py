@@ -187,12 +187,14 @@ def test_a_floor_above_the_ceiling_is_refused() -> None:
     assert problems == [("services[0].max_instances", "max_instances 8 is below min_instances 9")]
 
 
-def test_own_sizes_are_refused_where_they_are_not_applied_yet() -> None:
+def test_kubernetes_takes_its_own_quantities_not_the_cloud_runs() -> None:
     answers = {**example_answers("gcp-kubernetes-canary")}
+    answers["services"] = [{"name": "app", "cpu": "1", "memory": "512"}]
+    assert problems_of(answers) == []
     answers["services"] = [{"name": "app", "cpu": "1", "memory": "512Mi"}]
     problems = problems_of(answers)
-    assert [where for where, _ in problems] == ["services[0].cpu", "services[0].memory"]
-    assert all("or azure with compute containers only" in why for _, why in problems)
+    assert [where for where, _ in problems] == ["services[0].memory"]
+    assert "is not a memory request in MiB" in problems[0][1]
 
 
 def test_own_sizes_and_estimates_are_refused_on_serverless_not_dropped() -> None:
