@@ -6,8 +6,9 @@ GitHub read it) and accepts tags such as GitLab's `!reference`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -20,10 +21,19 @@ _UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar")
 
 @dataclass(frozen=True)
 class YamlDoc:
-    """The documents of one YAML file, or the problem that stopped the parse."""
+    """One YAML file: the problem that stopped its parse, or None, and its documents.
 
-    nodes: tuple[yaml.Node, ...]
+    A verdict read from the cache (`yaml_cache`) composes the documents only when a check
+    asks for them (CI files, kustomize trees): most YAML files of a tree only need the verdict.
+    """
+
     problem: Problem | None
+    text: str = field(default="", repr=False, compare=False)
+
+    @functools.cached_property
+    def nodes(self) -> tuple[yaml.Node, ...]:
+        """Every document's root node; none when the file does not parse."""
+        return () if self.problem is not None else _compose(self.text)
 
     @property
     def root(self) -> yaml.Node | None:
@@ -33,16 +43,22 @@ class YamlDoc:
 
 def parse_yaml(text: str) -> YamlDoc:
     """Compose every document of `text`; a syntax error becomes a `yaml-syntax` problem."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        nodes = tuple(node for node in yaml.compose_all(text, Loader=loader) if node is not None)
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
         context = f" ({exc.context})" if exc.context else ""
         message = f"YAML syntax error: {exc.problem}{context}"
-        return YamlDoc((), Problem(SYNTAX, _error_line(exc), message))
+        return YamlDoc(Problem(SYNTAX, _error_line(exc), message))
     except yaml.YAMLError as exc:
-        return YamlDoc((), Problem(SYNTAX, 1, f"YAML error: {exc}"))
-    return YamlDoc(nodes, None)
+        return YamlDoc(Problem(SYNTAX, 1, f"YAML error: {exc}"))
+    doc = YamlDoc(None, text)
+    doc.__dict__["nodes"] = nodes  # composed already: what `cached_property` would store
+    return doc
+
+
+def _compose(text: str) -> tuple[yaml.Node, ...]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return tuple(node for node in yaml.compose_all(text, Loader=loader) if node is not None)
 
 
 def _error_line(exc: yaml.MarkedYAMLError) -> int:
