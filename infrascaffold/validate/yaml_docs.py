@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import yaml
+from typing import TYPE_CHECKING
 
 from infrascaffold.validate.hcl_doc import Problem
+
+if TYPE_CHECKING:  # PyYAML is imported by the functions that read YAML: a tree without any
+    import yaml  # does not load it
 
 SYNTAX = "yaml-syntax"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -43,6 +45,8 @@ class YamlDoc:
 
 def parse_yaml(text: str) -> YamlDoc:
     """Compose every document of `text`; a syntax error becomes a `yaml-syntax` problem."""
+    import yaml
+
     try:
         nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -57,6 +61,8 @@ def parse_yaml(text: str) -> YamlDoc:
 
 
 def _compose(text: str) -> tuple[yaml.Node, ...]:
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return tuple(node for node in yaml.compose_all(text, Loader=loader) if node is not None)
 
@@ -75,6 +81,8 @@ def line_of(node: yaml.Node) -> int:
 
 def mapping_items(node: yaml.Node | None) -> list[tuple[str, yaml.Node, yaml.Node]]:
     """(key, key node, value node) of a mapping with scalar keys, `<<` merges expanded."""
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return []
     items: list[tuple[str, yaml.Node, yaml.Node]] = []
@@ -98,6 +106,8 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
 
 def sequence_items(node: yaml.Node | None) -> list[yaml.Node]:
     """The items of a sequence node; a scalar counts as a one-item sequence."""
+    import yaml
+
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return [node] if isinstance(node, yaml.ScalarNode) else []
@@ -105,6 +115,8 @@ def sequence_items(node: yaml.Node | None) -> list[yaml.Node]:
 
 def line_of_path(root: yaml.Node, path: Sequence[str | int]) -> int:
     """The line of the deepest node along a JSON path (keys and list indexes) from `root`."""
+    import yaml
+
     node, line = root, line_of(root)
     for step in path:
         if isinstance(step, int) and isinstance(node, yaml.SequenceNode):

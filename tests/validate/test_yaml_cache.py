@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +79,18 @@ def test_findings_are_the_same_cold_and_warm(parse_cache: Path) -> None:
     assert ("config/bad.yaml", "yaml-syntax") in checks
     assert ("config/tab.yml", "yaml-syntax") in checks
     assert (".github/workflows/ci.yml", "ci-needs") in checks
+
+
+def test_a_tree_without_yaml_does_not_import_pyyaml(tmp_path: Path) -> None:
+    """Start-up (issue 19): PyYAML is loaded by the checks that read YAML, not at import."""
+    (tmp_path / "main.tf").write_text('variable "a" {\n  type = string\n}\n', encoding="utf-8")
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from infrascaffold.commands import validate\n"
+        "assert 'yaml' not in sys.modules, 'imported'\n"
+        f"validate.run(Path({str(tmp_path)!r}), 'json', strict=False)\n"
+        "assert 'yaml' not in sys.modules, 'validated'\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
