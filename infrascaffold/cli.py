@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import signal
 import sys
-import traceback
 
 import click
 
@@ -121,6 +120,8 @@ def run_cli(args: list[str]) -> int:
         return EXIT_TERMINATED
     except Exception as exc:  # noqa: BLE001 - the one top-level handler
         if "--debug" in args:  # the traceback, and still the internal error's exit code
+            import traceback  # only here: a run without an unexpected error does not load it
+
             traceback.print_exc()
             return EXIT_INTERNAL
         click.echo(
