@@ -5,7 +5,9 @@ by A and B alternately (A cold, A warm, B cold, B warm, then again), each a fres
 the median CPU time (user + sys of the process and the children it waits for) and wall time
 of RUNS are printed with the load average. A is `git archive REV infrascaffold` unpacked in a
 temporary folder and put first on `PYTHONPATH` (this checkout's virtualenv and dependencies);
-both have their bytecode written first (`installed.py`).
+both have their bytecode written first (`installed.py`). Each run starts in `/`: from this
+checkout, `-m` would import this checkout's package for A too (the working folder comes first
+on `sys.path`), and both columns would time B.
 
 Run: `.venv/bin/python benchmarks/bench_validate_ab.py REV RUNS DIR [DIR ...]`
 """
@@ -48,10 +50,21 @@ def timed(pythonpath: Path, cache: Path, root: Path) -> tuple[float, float]:
     command = [sys.executable, "-m", "infrascaffold", "validate", str(root), "--format", "json"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, env=env, check=False)
+    # Not in this checkout: `-m` puts the working folder first on `sys.path`, before
+    # PYTHONPATH, and A would run this checkout's package (B's) instead of its own.
+    subprocess.run(command, capture_output=True, env=env, check=False, cwd="/")
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def check_imports_from(pythonpath: Path) -> None:
+    """Stop unless a run with `pythonpath` imports the package found there (not another copy)."""
+    command = [sys.executable, "-c", "import infrascaffold; print(infrascaffold.__file__)"]
+    env = dict(os.environ, PYTHONPATH=str(pythonpath))
+    found = subprocess.run(command, capture_output=True, text=True, env=env, cwd="/", check=True)
+    if not Path(found.stdout.strip()).is_relative_to(pythonpath):
+        raise SystemExit(f"PYTHONPATH={pythonpath} imports {found.stdout.strip()}")
 
 
 def measure(variants: dict[str, Path], root: Path, runs: int, work: Path) -> dict[str, list]:
@@ -68,7 +81,7 @@ def measure(variants: dict[str, Path], root: Path, runs: int, work: Path) -> dic
 
 def main() -> None:
     compile_package()
-    rev, runs, roots = sys.argv[1], int(sys.argv[2]), [Path(arg) for arg in sys.argv[3:]]
+    rev, runs, roots = sys.argv[1], int(sys.argv[2]), [Path(arg).resolve() for arg in sys.argv[3:]]
     print(f"load before: {os.getloadavg()[0]:.2f}; A = {rev}, B = this checkout; median of {runs}")
     print("\n| repository | run | A CPU s | B CPU s | B/A CPU | A wall s | B wall s |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -76,6 +89,8 @@ def main() -> None:
         work = Path(tmp)
         export(rev, work / "a")
         variants = {"A": work / "a", "B": CHECKOUT}
+        for path in variants.values():
+            check_imports_from(path)
         for root in roots:
             results = measure(variants, root, runs, work / root.name)
             for run in ("cold", "warm"):

@@ -1,25 +1,17 @@
-"""Command-line interface: the root group, the registration of every command, and the handler.
+"""Command-line interface: the root group, its lazily loaded commands, and the handler.
 
 Each command's options are defined in `commands/cli/<name>.py`, which calls `commands.<name>`.
 """
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
-import traceback
 
 import click
 
 from infrascaffold import __version__
-from infrascaffold.commands.cli.completion import completion
-from infrascaffold.commands.cli.cost import cost
-from infrascaffold.commands.cli.diagram import diagram
-from infrascaffold.commands.cli.env import env
-from infrascaffold.commands.cli.new import new
-from infrascaffold.commands.cli.template import template
-from infrascaffold.commands.cli.update import update
-from infrascaffold.commands.cli.validate import validate
 from infrascaffold.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -32,7 +24,41 @@ from infrascaffold.errors import (
 DEBUG_HELP = "Show tracebacks for unexpected errors."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Every command by name → the `commands/cli/` module that defines it and its name there; a
+# command's module (and everything it imports) is loaded only when the command is looked up, so
+# `validate` does not pay for `new`'s templating or `cost`'s tables (`--help` loads them all).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "new": ("new", "new"),
+    "validate": ("validate", "validate"),
+    "update": ("update", "update"),
+    "regen": ("update", "update"),
+    "env": ("env", "env"),
+    "diagram": ("diagram", "diagram"),
+    "cost": ("cost", "cost"),
+    "template": ("template", "template"),
+    "completion": ("completion", "completion"),
+}
+
+
+class _LazyGroup(click.Group):
+    """The root group: `COMMANDS` imported on first lookup, each given `--debug` once."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attr = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"infrascaffold.commands.cli.{module}"), attr)
+            _accept_debug_after_the_command(command, _DEBUG_ADDED)
+            self.add_command(command, name=cmd_name)
+        return self.commands.get(cmd_name)
+
+
+_DEBUG_ADDED: set[int] = set()  # `regen` is `update`: one `--debug` per command object
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="infrascaffold")
 @click.option("--debug", is_flag=True, help=DEBUG_HELP)
 @click.pass_context
@@ -46,39 +72,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-# Every command by name; each is defined in `commands/cli/` and runs its `commands.<name>`.
-COMMANDS: dict[str, click.Command] = {
-    "new": new,
-    "validate": validate,
-    "update": update,
-    "regen": update,
-    "env": env,
-    "diagram": diagram,
-    "cost": cost,
-    "template": template,
-    "completion": completion,
-}
-for name, command in COMMANDS.items():
-    cli.add_command(command, name=name)
-
-
-def _accept_debug_after_the_command(group: click.Group, seen: set[int]) -> None:
+def _accept_debug_after_the_command(command: click.Command, seen: set[int]) -> None:
     """`infrascaffold new x --debug` as well as `infrascaffold --debug new x`.
 
-    `run_cli` reads the flag from the arguments; each command only has to accept it.
+    `run_cli` reads the flag from the arguments; each command (and subcommand) only has to
+    accept it.
     """
-    for command in group.commands.values():
-        if id(command) in seen:  # `regen` is `update`
-            continue
-        seen.add(id(command))
-        command.params.append(
-            click.Option(["--debug"], is_flag=True, expose_value=False, help=DEBUG_HELP)
-        )
-        if isinstance(command, click.Group):
-            _accept_debug_after_the_command(command, seen)
-
-
-_accept_debug_after_the_command(cli, set())
+    if id(command) in seen:
+        return
+    seen.add(id(command))
+    command.params.append(
+        click.Option(["--debug"], is_flag=True, expose_value=False, help=DEBUG_HELP)
+    )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_debug_after_the_command(sub, seen)
 
 
 def main() -> None:
@@ -112,6 +120,8 @@ def run_cli(args: list[str]) -> int:
         return EXIT_TERMINATED
     except Exception as exc:  # noqa: BLE001 - the one top-level handler
         if "--debug" in args:  # the traceback, and still the internal error's exit code
+            import traceback  # only here: a run without an unexpected error does not load it
+
             traceback.print_exc()
             return EXIT_INTERNAL
         click.echo(

@@ -373,3 +373,20 @@ def test_an_interview_whose_render_fails_keeps_the_answers(
     assert rerun[3] == "--answers" and rerun[5:] == ["--pack", str(pack)]
     assert yaml.safe_load(Path(rerun[4]).read_text()) == {"name": "shop"}
     assert not (tmp_path / "out").exists()
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    """`validate` does not import the other commands' modules (start-up, issue 19)."""
+    script = (
+        "import sys\nfrom infrascaffold.cli import cli\n"
+        "cli.get_command(None, 'validate')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('infrascaffold.commands.cli.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "['infrascaffold.commands.cli.validate']"
+    code, help_text, _ = run("--help")
+    assert code == 0
+    for name in ("completion", "cost", "diagram", "env", "new", "regen", "template", "update"):
+        assert f"  {name} " in help_text

@@ -12,9 +12,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections.abc import Iterator
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from infrascaffold.validate.ci_schema_cache import SchemaError, cached_schema_errors
 from infrascaffold.validate.findings import Finding
@@ -27,6 +25,9 @@ from infrascaffold.validate.yaml_docs import (
     mapping_items,
     sequence_items,
 )
+
+if TYPE_CHECKING:  # PyYAML is imported by the functions that read YAML: a tree without any
+    import yaml  # does not load it
 
 SCHEMA = "ci-schema"
 NEEDS = "ci-needs"
@@ -95,6 +96,8 @@ def _validator(kind: str) -> Any:
 
 
 def _github_needs(path: str, root: yaml.Node) -> Iterator[Finding]:
+    import yaml
+
     jobs = mapping_items(mapping_get(root, "jobs"))
     names = {name for name, _, _ in jobs}
     for job, _, body in jobs:
@@ -123,6 +126,8 @@ def _gitlab_needs(path: str, root: yaml.Node) -> Iterator[Finding]:
 
 def _needed_job(item: yaml.Node) -> yaml.ScalarNode | None:
     """The job name node of one `needs:` entry; None for other pipelines or optional needs."""
+    import yaml
+
     if isinstance(item, yaml.ScalarNode):
         return item
     keys = {name: value for name, _, value in mapping_items(item)}

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.repo import Repo
 from infrascaffold.validate.yaml_data import node_data
 from infrascaffold.validate.yaml_docs import line_of, line_of_path
+
+if TYPE_CHECKING:  # PyYAML is imported by the functions that read YAML: a tree without any
+    import yaml  # does not load it
 
 SCHEMA = "k8s-schema"
 NOT_VENDORED = "k8s-kind-not-vendored"
@@ -140,6 +141,8 @@ def _kustomization_findings(repo: Repo, path: str) -> Iterator[Finding]:
 def _patch_findings(
     repo: Repo, path: str, root: yaml.Node, objects: Objects, where: list[Any], patch: Any
 ) -> Iterator[Finding]:
+    import yaml
+
     if patch.get("target") is not None:
         yield from _target_findings(path, root, objects, [*where, "target"], patch["target"])
         return

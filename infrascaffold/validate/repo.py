@@ -11,7 +11,8 @@ from infrascaffold.validate.parse_cache import parse_all
 from infrascaffold.validate.settings import Settings
 from infrascaffold.validate.terraform_model import Module, build_modules
 from infrascaffold.validate.tf_json import JSON_SUFFIXES, parse_tf_json
-from infrascaffold.validate.yaml_docs import YamlDoc, parse_yaml
+from infrascaffold.validate.yaml_cache import yaml_docs as parse_yaml_docs
+from infrascaffold.validate.yaml_docs import YamlDoc
 
 HCL_SUFFIXES = (".tf", ".tfvars", ".hcl")
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -36,8 +37,8 @@ def build_repo(
     tree_key: str | None = None,
 ) -> Repo:
     """Parse the HCL files (through the parse cache: one bundle for the tree when `tree_key`
-    names it), the JSON configuration files and the YAML files of `tree` (not those in
-    `not_parsed`: templates)."""
+    names it), the JSON configuration files and the YAML files of `tree` (their verdicts
+    cached beside the bundle, `yaml_cache`; not those in `not_parsed`: templates)."""
     parsed = {path: text for path, text in tree.items() if path not in not_parsed}
     hcl = parse_all(
         {p: t for p, t in parsed.items() if p.endswith(HCL_SUFFIXES)},
@@ -49,10 +50,11 @@ def build_repo(
         for path, text in parsed.items()
         if path.endswith(JSON_SUFFIXES)
     )
+    yaml_texts = {p: t for p, t in parsed.items() if p.endswith(YAML_SUFFIXES)}
     yaml_docs = {
         path: doc
-        for path, text in parsed.items()
-        if path.endswith(YAML_SUFFIXES) and not _is_template((doc := parse_yaml(text)), text)
+        for path, doc in parse_yaml_docs(yaml_texts, cache_dir, tree_key).items()
+        if not _is_template(doc, yaml_texts[path])
     }
     return Repo(tree, hcl, yaml_docs, build_modules(hcl), settings or Settings())
 

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from infrascaffold.errors import InfrascaffoldError
 
 CONFIG_FILE = ".infrascaffold.yaml"
@@ -72,6 +70,8 @@ def _from_file(path: Path) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
         raise InfrascaffoldError(str(path), f"cannot be read: {exc}") from exc
+    import yaml  # only for a folder that has the file
+
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -117,8 +117,14 @@ def _string_map(value: Any, key: str, where: str) -> dict[str, str]:
 
 def _recorded_environments(path: Path) -> tuple[str, ...]:
     try:
-        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ()
+    import yaml  # only for a folder with a record
+
+    try:
+        answers = yaml.safe_load(text)
+    except yaml.YAMLError:
         return ()
     return environment_names(answers.get("environments") if isinstance(answers, dict) else None)
 

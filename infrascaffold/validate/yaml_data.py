@@ -8,9 +8,11 @@ nodes composed once for every check is much faster than a second, round-trip par
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:  # PyYAML is imported by the functions that read YAML: a tree without any
+    import yaml  # does not load it
+
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -21,6 +23,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 def node_data(node: yaml.Node) -> Any:
     """The Python value of a composed node (YAML 1.2 core schema for plain scalars)."""
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return _mapping(node)
     if isinstance(node, yaml.SequenceNode):
@@ -29,6 +33,8 @@ def node_data(node: yaml.Node) -> Any:
 
 
 def _mapping(node: yaml.MappingNode) -> dict[Any, Any]:
+    import yaml
+
     result: dict[Any, Any] = {}
     merged: dict[Any, Any] = {}
     for key, value in node.value:

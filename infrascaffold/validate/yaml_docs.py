@@ -6,12 +6,15 @@ GitHub read it) and accepts tags such as GitLab's `!reference`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-
-import yaml
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from infrascaffold.validate.hcl_doc import Problem
+
+if TYPE_CHECKING:  # PyYAML is imported by the functions that read YAML: a tree without any
+    import yaml  # does not load it
 
 SYNTAX = "yaml-syntax"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -20,10 +23,19 @@ _UNCLOSED = ("while parsing a flow", "while scanning a quoted scalar")
 
 @dataclass(frozen=True)
 class YamlDoc:
-    """The documents of one YAML file, or the problem that stopped the parse."""
+    """One YAML file: the problem that stopped its parse, or None, and its documents.
 
-    nodes: tuple[yaml.Node, ...]
+    A verdict read from the cache (`yaml_cache`) composes the documents only when a check
+    asks for them (CI files, kustomize trees): most YAML files of a tree only need the verdict.
+    """
+
     problem: Problem | None
+    text: str = field(default="", repr=False, compare=False)
+
+    @functools.cached_property
+    def nodes(self) -> tuple[yaml.Node, ...]:
+        """Every document's root node; none when the file does not parse."""
+        return () if self.problem is not None else _compose(self.text)
 
     @property
     def root(self) -> yaml.Node | None:
@@ -33,16 +45,26 @@ class YamlDoc:
 
 def parse_yaml(text: str) -> YamlDoc:
     """Compose every document of `text`; a syntax error becomes a `yaml-syntax` problem."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    import yaml
+
     try:
-        nodes = tuple(node for node in yaml.compose_all(text, Loader=loader) if node is not None)
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
         context = f" ({exc.context})" if exc.context else ""
         message = f"YAML syntax error: {exc.problem}{context}"
-        return YamlDoc((), Problem(SYNTAX, _error_line(exc), message))
+        return YamlDoc(Problem(SYNTAX, _error_line(exc), message))
     except yaml.YAMLError as exc:
-        return YamlDoc((), Problem(SYNTAX, 1, f"YAML error: {exc}"))
-    return YamlDoc(nodes, None)
+        return YamlDoc(Problem(SYNTAX, 1, f"YAML error: {exc}"))
+    doc = YamlDoc(None, text)
+    doc.__dict__["nodes"] = nodes  # composed already: what `cached_property` would store
+    return doc
+
+
+def _compose(text: str) -> tuple[yaml.Node, ...]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return tuple(node for node in yaml.compose_all(text, Loader=loader) if node is not None)
 
 
 def _error_line(exc: yaml.MarkedYAMLError) -> int:
@@ -59,6 +81,8 @@ def line_of(node: yaml.Node) -> int:
 
 def mapping_items(node: yaml.Node | None) -> list[tuple[str, yaml.Node, yaml.Node]]:
     """(key, key node, value node) of a mapping with scalar keys, `<<` merges expanded."""
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return []
     items: list[tuple[str, yaml.Node, yaml.Node]] = []
@@ -82,6 +106,8 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
 
 def sequence_items(node: yaml.Node | None) -> list[yaml.Node]:
     """The items of a sequence node; a scalar counts as a one-item sequence."""
+    import yaml
+
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return [node] if isinstance(node, yaml.ScalarNode) else []
@@ -89,6 +115,8 @@ def sequence_items(node: yaml.Node | None) -> list[yaml.Node]:
 
 def line_of_path(root: yaml.Node, path: Sequence[str | int]) -> int:
     """The line of the deepest node along a JSON path (keys and list indexes) from `root`."""
+    import yaml
+
     node, line = root, line_of(root)
     for step in path:
         if isinstance(step, int) and isinstance(node, yaml.SequenceNode):
