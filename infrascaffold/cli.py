@@ -54,6 +54,17 @@ class _LazyGroup(click.Group):
             self.add_command(command, name=cmd_name)
         return self.commands.get(cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            # click guesses among the loaded commands: guess among them all (`nwe` → `new`)
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
+
 
 _DEBUG_ADDED: set[int] = set()  # `regen` is `update`: one `--debug` per command object
 

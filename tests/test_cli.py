@@ -390,3 +390,10 @@ def test_a_command_loads_only_its_own_module() -> None:
     assert code == 0
     for name in ("completion", "cost", "diagram", "env", "new", "regen", "template", "update"):
         assert f"  {name} " in help_text
+
+
+def test_an_unknown_command_is_guessed_among_commands_not_loaded_yet() -> None:
+    from infrascaffold.cli import run_cli
+
+    # the root group loads a command's module on lookup: the guess must not depend on that
+    assert run_cli(["nwe"]) == 2
