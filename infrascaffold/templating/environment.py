@@ -22,6 +22,7 @@ from infrascaffold.templating.bytecode import bundle_cache
 from infrascaffold.templating.containment import ContainedLoader
 from infrascaffold.templating.escaping import FILTERS
 from infrascaffold.templating.k8s_sizing import FILTERS as K8S_SIZING_FILTERS
+from infrascaffold.templating.services import FILTERS as SERVICE_FILTERS
 from infrascaffold.templating.sizing import FILTERS as SIZING_FILTERS
 from infrascaffold.user_cache import user_cache_root
 
@@ -175,6 +176,7 @@ def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
     env.filters.update(FILTERS)
     env.filters.update(SIZING_FILTERS)
     env.filters.update(K8S_SIZING_FILTERS)
+    env.filters.update(SERVICE_FILTERS)
     for name in _SIZED_FILTERS:
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.globals["lipsum"] = _bounded_filter("lipsum", env.globals["lipsum"])
