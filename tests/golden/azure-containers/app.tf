@@ -36,6 +36,9 @@ module "app" {
   action_group_id            = module.observability.action_group_id
   tags                       = local.tags
 
+  # FRONT_DOOR_ID: Front Door sends its profile's ID in X-Azure-FDID; the application rejects
+  # requests without it (its own host name is public: Container Apps ingress cannot filter on a
+  # header), except on its health path, which the deploy gate checks there.
   environment = merge(
     module.database.app_environment,
     {
@@ -43,6 +46,7 @@ module "app" {
       AZURE_CLIENT_ID                       = data.azurerm_user_assigned_identity.app.client_id
       KEY_VAULT_URI                         = module.key_vault.key_vault_uri
       APPLICATIONINSIGHTS_CONNECTION_STRING = module.observability.application_insights_connection_string
+      FRONT_DOOR_ID                         = module.frontdoor.profile_resource_guid
     },
   )
   secrets = merge(

@@ -45,6 +45,18 @@ locals {
   # (hashicorp/terraform-provider-google#14019); the application signs in with that user name.
   iam_user = var.engine == "postgres" ? trimsuffix(var.app_service_account_email, ".gserviceaccount.com") : var.app_service_account_email
   username = var.engine == "postgres" ? local.iam_user : split("@", var.app_service_account_email)[0]
+
+  # The other services' IAM database users, by the same rule; each needs its own instanceUser
+  # binding (Cloud SQL: the role is assigned to each service account individually).
+  service_iam_users = { for key, email in var.service_account_emails : key => var.engine == "postgres" ? trimsuffix(email, ".gserviceaccount.com") : email }
+  service_usernames = { for key, email in var.service_account_emails : key => var.engine == "postgres" ? local.service_iam_users[key] : split("@", email)[0] }
+  login_roles       = ["roles/cloudsql.instanceUser", "roles/cloudsql.client"]
+  service_logins = {
+    for pair in setproduct(keys(var.service_account_emails), local.login_roles) : "${pair[0]}/${pair[1]}" => {
+      service = pair[0]
+      role    = pair[1]
+    }
+  }
 }
 
 resource "random_id" "instance" {
@@ -184,7 +196,7 @@ resource "google_sql_database" "app" {
 ################################################################################
 
 resource "google_project_iam_member" "app_login" {
-  for_each = toset(["roles/cloudsql.instanceUser", "roles/cloudsql.client"])
+  for_each = toset(local.login_roles)
 
   project = google_sql_database_instance.this.project
   role    = each.value
@@ -194,6 +206,26 @@ resource "google_project_iam_member" "app_login" {
 # Kept on destroy (ABANDON): PostgreSQL refuses to drop a user who owns objects.
 resource "google_sql_user" "app" {
   name            = local.iam_user
+  instance        = google_sql_database_instance.this.name
+  type            = "CLOUD_IAM_SERVICE_ACCOUNT"
+  deletion_policy = "ABANDON"
+}
+
+# The other services (service_account_emails): the same sign-in, each as its own service account
+# and database user, with the same two roles and nothing more; the one-time grants give each
+# its privileges on the application database.
+resource "google_project_iam_member" "service_login" {
+  for_each = local.service_logins
+
+  project = google_sql_database_instance.this.project
+  role    = each.value.role
+  member  = "serviceAccount:${var.service_account_emails[each.value.service]}"
+}
+
+resource "google_sql_user" "service" {
+  for_each = local.service_iam_users
+
+  name            = each.value
   instance        = google_sql_database_instance.this.name
   type            = "CLOUD_IAM_SERVICE_ACCOUNT"
   deletion_policy = "ABANDON"

@@ -48,6 +48,26 @@ output "app_environment" {
   depends_on = [google_sql_user.app, google_project_iam_member.app_login]
 }
 
+output "service_usernames" {
+  description = "Database user of each other service (service name => its service account's IAM database user)."
+  value       = local.service_usernames
+  depends_on  = [google_sql_user.service]
+}
+
+output "service_environments" {
+  description = "Connection settings for each other service's environment (service name => variables): the application's, with the service's own user."
+  value = {
+    for key, username in local.service_usernames : key => {
+      DATABASE_HOST = google_sql_database_instance.this.private_ip_address
+      DATABASE_PORT = tostring(local.engine.port)
+      DATABASE_NAME = google_sql_database.app.name
+      DATABASE_USER = username
+      DATABASE_AUTH = "iam"
+    }
+  }
+  depends_on = [google_sql_user.service, google_project_iam_member.service_login]
+}
+
 output "app_secrets" {
   description = "Credentials for the application's environment (variable => Secret Manager secret ID): none, the application signs in with IAM."
   value       = {}

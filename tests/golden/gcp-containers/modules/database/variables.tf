@@ -97,6 +97,12 @@ variable "app_service_account_email" {
   type        = string
 }
 
+variable "service_account_emails" {
+  description = "The other services' runtime service accounts (service name => e-mail): each signs in with IAM as a database user of its own, like the application."
+  type        = map(string)
+  default     = {}
+}
+
 variable "notification_channels" {
   description = "Notification channels of the alert policies."
   type        = list(string)
