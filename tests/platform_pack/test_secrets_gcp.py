@@ -417,3 +417,10 @@ def test_the_readme_of_each_environment_names_its_key_and_services() -> None:
     assert "web.sops.json" not in readme
     assert "--filename-override" in readme
     assert "arn:aws" not in readme and "Secrets Manager" not in readme
+
+
+def test_the_bootstrap_readme_lists_the_keys_their_input_and_output() -> None:
+    readme = sops_tree("gcp-services")["bootstrap/README.md"]
+    assert "| SOPS keys | Per environment, key ring `shop-<env>-sops` and key `sops`" in readme
+    assert "| `sops_encrypters` |" in readme and "| `sops_kms_keys` |" in readme
+    assert "sops" not in render_answers(example_answers("gcp-services"))["bootstrap/README.md"]
