@@ -89,7 +89,8 @@ def test_sops_needs_a_ci_system() -> None:
 
 @pytest.mark.parametrize(
     "example",
-    ["gcp-services", "azure-services", "aws-kubernetes-canary", "aws-serverless-bluegreen"],
+    # gcp: built (tests/platform_pack/test_secrets_gcp.py)
+    ["azure-services", "aws-kubernetes-canary", "aws-serverless-bluegreen"],
 )
 def test_sops_where_it_is_not_built_is_refused_with_one_line(example: str) -> None:
     problems = problems_of({**example_answers(example), "secrets": "sops"})
