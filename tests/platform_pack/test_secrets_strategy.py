@@ -569,3 +569,27 @@ def test_the_eks_runbook_says_the_pods_read_it_through_their_identity() -> None:
     assert "### Restart the application with the new values" in runbook
     lam = compute_tree("serverless", "github-actions")["docs/runbooks/rotate-secrets.md"]
     assert "`APP_SECRETS_ARN`" in lam[lam.index("### Application secrets kept as SOPS files") :]
+
+
+def test_eks_services_share_the_applications_secret_and_each_deploy_sets_it_idempotently() -> None:
+    # On EKS every service runs as the one service account whose pod identity reads the
+    # application's secret: the file is the primary's, set (the same token each time, so no new
+    # version) before whichever service is deployed first starts its new pods.
+    answers = {
+        **example_answers("aws-kubernetes-canary"),
+        "secrets": "sops",
+        "services": [
+            {"name": "api", "kind": "http", "path": "/", "runtime": "node", "version": "22",
+             "port": 3000, "health_path": "/healthz"},
+            {"name": "worker", "kind": "worker", "runtime": "java", "version": "21",
+             "port": 8081, "health_path": "/health"},
+        ],
+    }  # fmt: skip
+    tree = render_answers(answers)
+    script = deploy_scripts(tree, "gitlab-ci")[0]
+    assert script.count("secret_service=api\n") == 2 and "secret_service=worker" not in script
+    assert re.findall(r"^    \{ .* \},$", tree["secrets-sops.tf"], re.M) == [
+        '    { "api" = module.secrets.app_secret_arn },'
+    ]
+    first_apply = script.index('kubectl apply -k "k8s/overlays/$TF_ENV"')
+    assert script.index("put-secret-value") < first_apply
