@@ -86,7 +86,7 @@ def test_sops_on_a_gcp_static_site_is_refused_with_one_line() -> None:
     answers = {**example_answers("gcp-containers"), "compute": "static-site", "secrets": "sops"}
     *_, problems = resolve(answers)
     text = messages(problems)
-    assert "sops on gcp needs a service that reads a secret (compute static-site has none)" in text
+    assert "sops sets a service's server-side secret, and compute static-site has none on gcp" in text
     assert all("\n" not in what for _, what in problems)
 
 

@@ -1,5 +1,10 @@
-"""The secrets strategy (issue 25): `cloud` (the default, unchanged), `sops` (AWS, containers) and
-`vault` (not built: not a choice, refused at answer time, as is `sops` where it is not built).
+"""The secrets strategy (issue 25): `cloud` (the default, unchanged), `sops` (AWS: containers,
+kubernetes, serverless; refused on a static site, which has no server-side secret, and on the clouds
+not built yet) and `vault` (not built: not a choice, refused at answer time).
+
+The deploy step is the contract's shape: a cloud-independent source (partials/ci/common/
+secret-sops.sh.j2) leaves the decrypted value in a private folder, the AWS put (partials/ci/aws/
+put-secret.sh.j2) writes it into the service's Secrets Manager secret and removes the folder.
 
 Facts pinned from getsops/sops: a `.sops.yaml` rule's `kms` may name a key alias ARN
 (`arn:aws:kms:<region>:<account>:alias/<name>`, getsops/sops#381); `path_regex` is matched against
@@ -87,16 +92,25 @@ def test_sops_needs_a_ci_system() -> None:
     assert "sops needs a CI system" in text
 
 
-@pytest.mark.parametrize(
-    "example",
-    # gcp: built (tests/platform_pack/test_secrets_gcp.py)
-    ["azure-services", "aws-kubernetes-canary", "aws-serverless-bluegreen"],
-)
+@pytest.mark.parametrize("example", ["azure-services"])
 def test_sops_where_it_is_not_built_is_refused_with_one_line(example: str) -> None:
     problems = problems_of({**example_answers(example), "secrets": "sops"})
     text = messages(problems)
-    assert "sops is built for cloud aws with compute containers only" in text
+    assert "sops is built for clouds aws and gcp only" in text
     assert all("\n" not in what for _, what in problems)
+
+
+def test_sops_on_an_aws_static_site_is_refused_with_one_line_naming_the_field() -> None:
+    problems = problems_of({**example_answers("aws-static-site"), "secrets": "sops"})
+    assert len(problems) == 1
+    where, what = problems[0]
+    assert where == "secrets"
+    assert "compute static-site has none" in what and "\n" not in what
+
+
+@pytest.mark.parametrize("example", ["aws-kubernetes-canary", "aws-serverless-bluegreen"])
+def test_sops_is_accepted_on_every_aws_compute_with_a_server(example: str) -> None:
+    assert problems_of({**example_answers(example), "secrets": "sops"}) == []
 
 
 # --- the files: creation rules per environment, a README per environment -----------------------
@@ -133,10 +147,10 @@ def test_the_readme_of_each_environment_gives_the_encrypt_command_and_every_imag
 def test_the_deploy_job_sets_every_image_services_secret_from_its_file() -> None:
     deploy = sops_tree()[".github/workflows/_deploy.yml"]
     for name in ("api", "worker", "nightly"):
-        assert f"sops_service={name}\n" in deploy
+        assert f"secret_service={name}\n" in deploy
     assert deploy.count("sops --decrypt") == 3
-    assert 'sops_file="secrets/$TF_ENV/$sops_service.sops.json"' in deploy
-    assert "put-secret-value" in deploy and '--client-request-token "$version"' in deploy
+    assert 'secret_origin="secrets/$TF_ENV/$secret_service.sops.json"' in deploy
+    assert "put-secret-value" in deploy and '--client-request-token "$secret_version"' in deploy
 
 
 def test_the_sops_binary_is_pinned_by_version_and_checked_by_digest() -> None:
@@ -237,7 +251,8 @@ printf '%s' '{"API_TOKEN": "s3cret-value"}'
 """,
     "terraform": """#!/usr/bin/env bash
 echo "terraform $*" >> "$CALLS"
-printf '%s' '{"api": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf"}'
+printf '%s' '{"api": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf",
+  "app": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf"}'
 """,
     "aws": """#!/usr/bin/env bash
 echo "aws $*" >> "$CALLS"
@@ -266,35 +281,45 @@ def sops_step(answers: Mapping[str, Any]) -> str:
     )
     assert not problems
     context = build_context(pack, env, resolved)
-    return env.get_template("partials/ci/aws/sops-secrets.sh.j2").render(context)
+    return env.get_template("partials/ci/aws/secrets.sh.j2").render(context)
+
+
+def single_service(example: str) -> dict[str, Any]:
+    # the example's first service, or its one default service (`app`) when it lists none
+    answers = {**example_answers(example), "secrets": "sops"}
+    return answers | ({"services": answers["services"][:1]} if "services" in answers else {})
+
+
+PRIMARY = {"aws-services": "api", "aws-kubernetes-canary": "app", "aws-serverless-bluegreen": "app"}
 
 
 def run_step(
-    tmp_path: Path, with_file: bool, failing: str = ""
+    tmp_path: Path, with_file: bool, failing: str = "", example: str = "aws-services"
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
     stubs = tmp_path / "bin"
     stubs.mkdir()
     for name, text in STUBS.items():
-        if name == failing:  # writes part of its output, then fails
-            text = text.replace('echo "aws $*" >> "$CALLS"', 'echo "aws $*" >> "$CALLS"; exit 254')
+        if name == failing == "sops":  # writes part of the plaintext, then fails
+            text = text.replace("s3cret-value\"}'", "s3cret'; exit 128")
+        elif name == failing:  # records the call, then fails
+            text = text.replace(
+                f'echo "{name} $*" >> "$CALLS"', f'echo "{name} $*" >> "$CALLS"; exit 254'
+            )
         (stubs / name).write_text(text, encoding="utf-8")
         (stubs / name).chmod(0o755)
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
     if with_file:
-        (work / "secrets" / "staging" / "api.sops.json").write_text(
+        (work / "secrets" / "staging" / f"{PRIMARY[example]}.sops.json").write_text(
             '{"API_TOKEN": "ENC[AES256_GCM,data:x]"}'
         )
     out = {n: tmp_path / n for n in ("calls", "put", "mode", "registered")}
     script = (
         "set -euo pipefail\nTF_ENV=staging\ncontainer=app\n"
         "base=arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-staging:7\n"
-        + sops_step(
-            {**example_answers("aws-services"), "secrets": "sops"}
-            | {"services": example_answers("aws-services")["services"][:1]}
-        )
+        + sops_step(single_service(example))
         + '\necho "base=$base"\n'
     )
     env = {
@@ -363,3 +388,208 @@ def test_a_failed_put_stops_the_deploy_and_leaves_no_plaintext(tmp_path: Path) -
     )
     assert list(tmp_path.rglob("value.json")) == []
     assert "register-task-definition" not in out["calls"].read_text()
+
+
+# --- every AWS compute with a server: the same source and put ------------------------------------
+# ECS: each image service has its own secret; EKS: the services share the application's secret,
+# which the pod identity role reads (eks-cluster's secret_arns, as for `cloud`); Lambda: the
+# function's secret (APP_SECRETS_ARN). Each renders on both CI systems.
+
+COMPUTES = {
+    "containers": "aws-services",
+    "kubernetes": "aws-kubernetes-canary",
+    "serverless": "aws-serverless-bluegreen",
+}
+CASES = [(compute, ci) for compute in COMPUTES for ci in ("github-actions", "gitlab-ci")]
+
+
+@cache
+def compute_tree(compute: str, ci: str) -> Mapping[str, str]:
+    return render_answers({**example_answers(COMPUTES[compute]), "secrets": "sops", "ci": ci})
+
+
+def deploy_scripts(tree: Mapping[str, str], ci: str) -> list[str]:
+    """The deploy steps that set a secret, as the shell runs them (bash on GitHub, sh on GitLab)."""
+    if ci == "github-actions":
+        steps = yaml.safe_load(tree[".github/workflows/_deploy.yml"])["jobs"]["deploy"]["steps"]
+        runs = [step["run"] for step in steps if "secret_service=" in step.get("run", "")]
+        return ["#!/usr/bin/env bash\nset -euo pipefail\n" + run for run in runs]
+    deploy = yaml.safe_load(tree[".gitlab-ci.yml"])[".deploy"]["script"]
+    return ["#!/bin/sh\nset -e\n" + "\n".join(deploy) + "\n"]
+
+
+@pytest.mark.parametrize(("compute", "ci"), CASES)
+def test_each_compute_renders_the_sops_files(compute: str, ci: str) -> None:
+    tree = compute_tree(compute, ci)
+    answers = example_answers(COMPUTES[compute])
+    rules = yaml.safe_load(tree[".sops.yaml"])["creation_rules"]
+    assert [rule["kms"].split(":")[4] for rule in rules] == [
+        env["account_id"] for env in answers["environments"]
+    ]
+    outputs = tree["secrets-sops.tf"]
+    if compute == "containers":
+        assert '{ "worker" = module.svc_worker.secret_arn },' in outputs
+    else:  # one secret: the application's (EKS, shared by its services) or the function's
+        assert re.findall(r"^    \{ .* \},$", outputs, re.M) == [
+            '    { "app" = module.secrets.app_secret_arn },'
+        ]
+        readme = tree[f"secrets/{answers['environments'][0]['name']}/README.md"]
+        assert re.findall(r"^\| \S+ \| `(\S+)` \|$", readme, re.M) == ["app.sops.json"]
+    assert 'module "secrets"' in tree["main.tf"]
+
+
+@pytest.mark.parametrize(("compute", "ci"), CASES)
+def test_the_secret_is_put_before_the_new_release_starts(compute: str, ci: str) -> None:
+    scripts = deploy_scripts(compute_tree(compute, ci), ci)
+    assert scripts
+    starts = {
+        "containers": "next=$(aws ecs register-task-definition",  # the new image's revision
+        "kubernetes": "kubectl argo rollouts",
+        "serverless": "aws lambda update-function-code",
+    }[compute]
+    for script in scripts:
+        assert script.index("put-secret-value") < script.index(starts)
+        assert ("register-task-definition" in script) == (compute == "containers")
+
+
+@pytest.mark.parametrize(("compute", "ci"), CASES)
+def test_the_deploy_step_of_each_compute_passes_shellcheck(
+    compute: str, ci: str, tmp_path: Path
+) -> None:
+    shellcheck = BIN / "shellcheck" if (BIN / "shellcheck").exists() else shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed")
+    paths = []
+    for i, script in enumerate(deploy_scripts(compute_tree(compute, ci), ci)):
+        path = tmp_path / f"deploy-{i}.sh"
+        path.write_text(script, encoding="utf-8")
+        paths.append(str(path))
+    assert paths
+    result = subprocess.run(
+        [str(shellcheck), "-S", "warning", *paths], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize(("compute", "ci"), CASES)
+def test_a_changed_secret_file_starts_the_deploy(compute: str, ci: str) -> None:
+    tree = compute_tree(compute, ci)
+    if ci == "github-actions":
+        deploy = yaml.safe_load(tree[".github/workflows/deploy.yml"])
+        assert "secrets/**" in deploy[True]["push"]["paths"]  # YAML 1.1 reads `on` as True
+    else:
+        pipeline = yaml.safe_load(tree[".gitlab-ci.yml"])
+        assert "secrets/**/*" in pipeline[".app-changes"]["rules"][0]["changes"]
+    cloud = render_answers({**example_answers(COMPUTES[compute]), "ci": ci})
+    assert "secrets/**" not in cloud.get(".github/workflows/deploy.yml", "")
+    assert "secrets/**" not in cloud.get(".gitlab-ci.yml", "")
+
+
+@pytest.mark.parametrize(("compute", "ci"), CASES)
+def test_no_secret_value_reaches_terraform_on_any_compute(compute: str, ci: str) -> None:
+    tree = compute_tree(compute, ci)
+    terraform = {p: t for p, t in tree.items() if p.endswith((".tf", ".tfvars"))}
+    assert not any('aws_secretsmanager_secret_version"' in t for t in terraform.values())
+    assert not any("sops" in t for p, t in terraform.items() if p.endswith(".tfvars"))
+    assert "secret_string" not in tree["secrets-sops.tf"]
+
+
+@pytest.mark.parametrize("compute", list(COMPUTES))
+def test_only_the_environments_deploy_role_decrypts_and_puts(compute: str) -> None:
+    # The deploy role applies its environment's stack in that environment's own account (account
+    # IDs are unique per environment): kms:* and secretsmanager:* there reach that environment's
+    # key and secrets only, and the .sops.yaml rule names that account's key. The plan role is
+    # denied kms:Decrypt on every key but the state's (outside Lambda: a direct call carries no
+    # kms:ViaService, and a negated operator on an absent key is true, AWS IAM "Condition
+    # operators"), denied every secret read, and granted no secretsmanager write.
+    tree = compute_tree(compute, "github-actions")
+    services = re.search(
+        r"^deploy_services\s*=\s*(\[.*\])$", tree["bootstrap/terraform.tfvars"], re.M
+    )
+    assert services is not None
+    assert {"kms", "secretsmanager"} <= set(yaml.safe_load(services.group(1)))
+    account = tree["bootstrap/modules/environment-account/main.tf"]
+    plan = account[account.index('data "aws_iam_policy_document" "plan"') :]
+    plan = plan[: plan.index('resource "aws_iam_role_policy" "plan"')]
+    deny = plan[plan.index('sid           = "DecryptOnlyItsState"') :][:400]
+    assert 'effect        = "Deny"' in deny and "not_resources = [var.state_kms_key_arn]" in deny
+    assert 'test     = "StringNotLike"' in deny
+    assert "secretsmanager:Put" not in plan and "secretsmanager:*" not in plan
+    assert 'sid       = "NoSecretValues"' in plan
+
+
+def test_two_environments_may_not_share_an_account() -> None:
+    answers = copy.deepcopy(sops_answers())
+    answers["environments"][1]["account_id"] = answers["environments"][0]["account_id"]
+    assert "account_id" in messages(problems_of(answers))
+
+
+@pytest.mark.parametrize("example", ["aws-kubernetes-canary", "aws-serverless-bluegreen"])
+def test_the_step_puts_the_applications_secret_and_touches_no_task_definition(
+    example: str, tmp_path: Path
+) -> None:
+    result, out = run_step(tmp_path, with_file=True, example=example)
+    assert result.returncode == 0, result.stderr
+    calls = out["calls"].read_text()
+    assert (
+        "sops --decrypt --input-type json --output-type json secrets/staging/app.sops.json" in calls
+    )
+    assert "put-secret-value" in calls and "ecs " not in calls
+    assert out["put"].read_text() == '{"API_TOKEN": "s3cret-value"}'
+    assert list(tmp_path.rglob("value.json")) == []
+    assert "s3cret-value" not in result.stdout + result.stderr
+
+
+def test_a_failed_decrypt_stops_the_deploy_and_leaves_no_plaintext(tmp_path: Path) -> None:
+    result, out = run_step(tmp_path, with_file=True, failing="sops")
+    assert result.returncode == 1
+    assert (
+        "Error: the secret of api could not be decrypted from secrets/staging/api.sops.json"
+        in result.stderr
+    )
+    assert list(tmp_path.rglob("value.json")) == []
+    assert "aws " not in out["calls"].read_text()
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_lambda_says_when_an_unchanged_package_keeps_the_running_environments() -> None:
+    # Lambda publishes no version when the code and configuration are unchanged (PublishVersion
+    # reference): then no new execution environment starts to read the new value.
+    script = deploy_scripts(compute_tree("serverless", "github-actions"), "github-actions")[0]
+    note = script.index('if [ -n "$secret_version" ] && [ "$green" = "$blue" ]; then')
+    assert script.index("aws lambda publish-version") < note
+    assert "keep the secret they read at start" in script[note:]
+
+
+def test_the_eks_runbook_says_the_pods_read_it_through_their_identity() -> None:
+    runbook = compute_tree("kubernetes", "gitlab-ci")["docs/runbooks/rotate-secrets.md"]
+    section = runbook[runbook.index("### Application secrets kept as SOPS files") :]
+    assert "EKS Pod Identity" in section
+    assert "(#restart-the-application-with-the-new-values)" in section
+    assert "### Restart the application with the new values" in runbook
+    lam = compute_tree("serverless", "github-actions")["docs/runbooks/rotate-secrets.md"]
+    assert "`APP_SECRETS_ARN`" in lam[lam.index("### Application secrets kept as SOPS files") :]
+
+
+def test_eks_services_share_the_applications_secret_and_each_deploy_sets_it_idempotently() -> None:
+    # On EKS every service runs as the one service account whose pod identity reads the
+    # application's secret: the file is the primary's, set (the same token each time, so no new
+    # version) before whichever service is deployed first starts its new pods.
+    answers = {
+        **example_answers("aws-kubernetes-canary"),
+        "secrets": "sops",
+        "services": [
+            {"name": "api", "kind": "http", "path": "/", "runtime": "node", "version": "22",
+             "port": 3000, "health_path": "/healthz"},
+            {"name": "worker", "kind": "worker", "runtime": "java", "version": "21",
+             "port": 8081, "health_path": "/health"},
+        ],
+    }  # fmt: skip
+    tree = render_answers(answers)
+    script = deploy_scripts(tree, "gitlab-ci")[0]
+    assert script.count("secret_service=api\n") == 2 and "secret_service=worker" not in script
+    assert re.findall(r"^    \{ .* \},$", tree["secrets-sops.tf"], re.M) == [
+        '    { "api" = module.secrets.app_secret_arn },'
+    ]
+    first_apply = script.index('kubectl apply -k "k8s/overlays/$TF_ENV"')
+    assert script.index("put-secret-value") < first_apply
