@@ -204,6 +204,9 @@ def test_the_application_vault_denies_by_default_so_an_apply_resets_a_left_rule(
     acls = vault[vault.index("network_acls {") :][:300]
     assert 'default_action             = "Deny"' in acls
     assert "ip_rules                   = var.allowed_ip_ranges" in acls
+    # IP rules apply only while public network access is on (with default Deny): else the job's
+    # /32 could not let it in
+    assert "public_network_access_enabled = true" in vault
 
 
 # --- no value in Terraform ----------------------------------------------------------------------
