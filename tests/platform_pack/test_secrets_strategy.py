@@ -92,14 +92,6 @@ def test_sops_needs_a_ci_system() -> None:
     assert "sops needs a CI system" in text
 
 
-@pytest.mark.parametrize("example", ["azure-services"])
-def test_sops_where_it_is_not_built_is_refused_with_one_line(example: str) -> None:
-    problems = problems_of({**example_answers(example), "secrets": "sops"})
-    text = messages(problems)
-    assert "sops is built for clouds aws and gcp only" in text
-    assert all("\n" not in what for _, what in problems)
-
-
 def test_sops_on_an_aws_static_site_is_refused_with_one_line_naming_the_field() -> None:
     problems = problems_of({**example_answers("aws-static-site"), "secrets": "sops"})
     assert len(problems) == 1
