@@ -12,11 +12,20 @@ ECS container health checks (a command run inside the image; its limits).
 
 from __future__ import annotations
 
+import copy
+import http.server
 import json
+import os
 import re
-from collections.abc import Mapping
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests import terraform_checks as tc
 from tests.builders import example_answers, render_answers
@@ -24,6 +33,15 @@ from tests.terraform_checks import parse_hcl, unquote
 
 EXAMPLE = "aws-services"
 WORKLOAD = "modules/ecs-workload"
+# A worker of every runtime: the health check's interpreter follows the image the pack builds.
+WORKERS: list[dict[str, Any]] = [
+    {"name": f"w-{runtime}", "kind": "worker", "runtime": runtime, "port": 9000 + index,
+     "health_path": "/ready", **({"version": version} if version else {})}
+    for index, (runtime, version) in enumerate(
+        [("python", "3.13"), ("node", "22"), ("dotnet", "8.0"), ("go", "1.25"), ("container", "")]
+    )
+]  # fmt: skip
+INTERPRETERS = {"python": "python3", "node": "node", "java": "bash", "dotnet": "bash"}
 
 
 @cache
@@ -32,7 +50,9 @@ def tree(which: str = "example") -> Mapping[str, str]:
         return render_answers(example_answers(EXAMPLE))
     if which == "single":
         return render_answers(example_answers("aws-containers"))
-    raise AssertionError(which)
+    answers = copy.deepcopy(example_answers(EXAMPLE))
+    answers["services"] = [*answers["services"], *copy.deepcopy(WORKERS)]
+    return render_answers(answers)
 
 
 def plain(node: Any) -> Any:
@@ -189,3 +209,142 @@ def test_the_runbook_says_where_a_failed_run_is_reported() -> None:
     incident = tree()["docs/runbooks/incident-response.md"]
     assert "`nightly-failed-run-notifications`" in tree()["docs/runbooks/deploy.md"]
     assert "`Job shop-<env>-nightly failed: task … stopped (…) with exit code …: …`" in incident
+
+
+# --- 2. a worker's container health check ----------------------------------------------------
+
+
+def test_each_worker_passes_its_runtime_and_nothing_else_does() -> None:
+    assert module_args("app.tf", "svc_worker")["runtime"] == "java"
+    assert "runtime" not in module_args("app.tf", "svc_nightly")
+    for worker in WORKERS:
+        args = module_args("app.tf", f"svc_{worker['name'].replace('-', '_')}", "workers")
+        assert (args["runtime"], args["container_port"], args["health_check_path"]) == (
+            worker["runtime"],
+            worker["port"],
+            "/ready",
+        )
+
+
+def test_the_interpreter_is_one_the_rendered_image_has() -> None:
+    """ECS runs the check inside the image: python slim has python3, node bookworm-slim node, the
+    Temurin JRE (Ubuntu) and ASP.NET (Debian) images bash; distroless static has no shell."""
+    images = {"python": "python:3.13-slim", "node": "node:22-bookworm-slim"}
+    images |= {"dotnet": "mcr.microsoft.com/dotnet/aspnet:8.0", "go": "distroless/static"}
+    for worker in WORKERS:
+        if worker["runtime"] == "container":
+            assert f"services/{worker['name']}/Dockerfile" not in tree("workers")
+            continue
+        dockerfile = tree("workers")[f"services/{worker['name']}/Dockerfile"]
+        runtime_stage = dockerfile.split("\nFROM ")[-1]
+        assert images[worker["runtime"]] in runtime_stage.splitlines()[0], worker["runtime"]
+    java = tree()["services/worker/Dockerfile"].split("\nFROM ")[-1]
+    assert java.startswith("eclipse-temurin:21-jre")
+    check = tree()[f"{WORKLOAD}/health-check.tf"]
+    assert '{ python = "python", node = "node", java = "bash", dotnet = "bash" }' in check
+
+
+def test_the_check_fits_ecs_limits_and_only_a_worker_gets_it() -> None:
+    """ECS HealthCheck: interval 5-300 s, timeout 2-60 s, retries 1-10, startPeriod 0-300 s;
+    CMD-SHELL runs the command with the image's /bin/sh."""
+    check = squeezed(tree()[f"{WORKLOAD}/health-check.tf"])
+    assert 'var.kind == "worker" && local.has_port && local.health_probe != null' in check
+    assert '"CMD-SHELL",' in check
+    numbers = dict(re.findall(r"(interval|timeout|retries|startPeriod) = (\d+)", check))
+    assert {key: int(value) for key, value in numbers.items()} == {
+        "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60,
+    }  # fmt: skip
+    main = tree()[f"{WORKLOAD}/main.tf"]
+    assert "}, local.health_check == null ? {} : { healthCheck = local.health_check })," in main
+
+
+@pytest.fixture(scope="module")
+def health_server() -> Iterator[int]:
+    """A loopback server: 200 at /ready, 503 elsewhere."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/ready" else 503)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def health_command(tmp: Path, runtime: str, port: int, path: str) -> str | None:
+    """The shell line of the module's check, computed by Terraform from health-check.tf."""
+    (tmp / "health-check.tf").write_text(tree()[f"{WORKLOAD}/health-check.tf"], encoding="utf-8")
+    (tmp / "stub.tf").write_text(
+        'variable "kind" {}\nvariable "runtime" {}\nvariable "container_port" {}\n'
+        'variable "health_check_path" {}\nlocals { has_port = var.container_port != null }\n',
+        encoding="utf-8",
+    )
+    variables = {
+        "kind": "worker",
+        "runtime": runtime,
+        "container_port": port,
+        "health_check_path": path,
+    }
+    args = [f"-var={key}={value}" for key, value in variables.items()]
+    expression = "jsonencode(local.health_check == null ? null : local.health_check.command)"
+    result = subprocess.run(
+        ["terraform", "console", *args], input=expression, cwd=tmp, capture_output=True,
+        text=True, check=True, timeout=60,
+    )  # fmt: skip
+    command = json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
+    if command is None:
+        return None
+    assert command[0] == "CMD-SHELL"
+    return str(command[1])
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="needs terraform")
+@pytest.mark.parametrize("runtime", ["python", "node", "java", "dotnet"])
+def test_the_check_passes_on_2xx_and_fails_on_5xx_or_no_answer(
+    runtime: str, health_server: int, tmp_path: Path
+) -> None:
+    interpreter = INTERPRETERS[runtime]
+    if shutil.which(interpreter) is None:
+        pytest.skip(f"needs {interpreter}")
+    ok = health_command(tmp_path, runtime, health_server, "/ready")
+    failing = health_command(tmp_path, runtime, health_server, "/other")
+    closed = health_command(tmp_path, runtime, 1, "/ready")
+    assert ok and failing and closed and f"command -v {interpreter} " in ok
+
+    def status(command: str, env: Mapping[str, str] | None = None) -> int:
+        run = subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, timeout=20)
+        return run.returncode
+
+    assert status(ok) == 0
+    assert status(failing) != 0
+    assert status(closed) != 0
+    # An image without the interpreter (the placeholder until the first deploy) is not checked.
+    assert status(failing, env={**os.environ, "PATH": str(tmp_path / "empty")}) == 0
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="needs terraform")
+@pytest.mark.parametrize("runtime", ["go", "container"])
+def test_images_without_a_shell_or_known_interpreter_get_no_check(
+    runtime: str, tmp_path: Path
+) -> None:
+    assert health_command(tmp_path, runtime, 9000, "/ready") is None
+
+
+def test_the_health_path_is_quoted_into_the_command_from_a_safe_alphabet() -> None:
+    variable = block(f"{WORKLOAD}/variables.tf", "variable", ("health_check_path",))
+    assert "^/[A-Za-z0-9._~/-]*$" in str(plain(variable["validation"]))
+    check = tree()[f"{WORKLOAD}/health-check.tf"]
+    assert "'${local.health_url}'" in check and "'${var.health_check_path}'" in check
+
+
+def test_the_runbook_tells_a_failed_health_check_by_runtime() -> None:
+    incident = tree()["docs/runbooks/incident-response.md"]
+    assert "Task failed container health checks" in incident
+    assert "bash's `/dev/tcp`" in incident
+    workers = tree("workers")["docs/runbooks/incident-response.md"]
+    assert "A go image has no container health check" in workers
