@@ -39,6 +39,27 @@ locals {
       }
     },
   ] : []
+
+  # EventBridge rules (the jobs' failed runs) publish to the alarm topic, which this key encrypts:
+  # SNS asks KMS for a data key on EventBridge's behalf. The SNS guide says aws:SourceArn and
+  # aws:SourceAccount are not supported in a key policy for EventBridge-to-encrypted-topic
+  # delivery, so the statement is scoped by the topic in SNS's encryption context instead.
+  eventbridge_statements = length(var.eventbridge_topic_names) > 0 ? [
+    {
+      Sid       = "EventBridgePublishesToEncryptedTopics"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = {
+          "kms:EncryptionContext:aws:sns:topicArn" = [
+            for topic in var.eventbridge_topic_names : "arn:${local.partition}:sns:${local.region}:${local.account_id}:${topic}"
+          ]
+        }
+      }
+    },
+  ] : []
 }
 
 # One customer managed key per environment: log groups, the alarm topic, secrets, the database,
@@ -82,7 +103,7 @@ resource "aws_kms_key" "this" {
           StringEquals = { "aws:SourceAccount" = local.account_id }
         }
       },
-    ])
+    ], local.eventbridge_statements)
   })
 }
 
