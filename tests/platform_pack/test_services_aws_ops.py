@@ -167,7 +167,7 @@ def test_eventbridge_may_use_the_key_for_the_alarm_topic_only() -> None:
     key policy for it, so SNS's encryption context (aws:sns:topicArn) scopes it."""
     secrets = tree()["modules/secrets/main.tf"]
     start = secrets.index("eventbridge_statements = ")
-    statement = secrets[start : secrets.index("] : []", start)]
+    statement = secrets[start : secrets.index("] : statement if", start)]
     assert 'Principal = { Service = "events.amazonaws.com" }' in statement
     assert 'Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]' in statement
     assert '"kms:EncryptionContext:aws:sns:topicArn" = [' in statement
@@ -348,3 +348,28 @@ def test_the_runbook_tells_a_failed_health_check_by_runtime() -> None:
     assert "bash's `/dev/tcp`" in incident
     workers = tree("workers")["docs/runbooks/incident-response.md"]
     assert "A go image has no container health check" in workers
+
+
+# --- what `terraform validate` (1.11) refused in the modules these services use ---------------
+
+
+def test_nullable_variables_are_validated_without_relying_on_short_circuit() -> None:
+    """Terraform before 1.12 evaluates both sides of `||`: `null >= 1024` fails a job's
+    container_port ("argument must not be null"); a conditional evaluates one side only."""
+    variables = tree()[f"{WORKLOAD}/variables.tf"]
+    assert not re.search(r"var\.(\w+) == null \|\| \(?var\.\1 [<>]", variables)
+    assert "var.container_port == null ? true : var.container_port >= 1024" in variables
+    assert (
+        "var.listener_rule_priority == null ? true : var.listener_rule_priority >= 1" in variables
+    )
+
+
+def test_optional_key_policy_statements_are_filtered_not_picked_by_a_conditional() -> None:
+    """`cond ? [two statements of different shapes] : []` has no single type ("Inconsistent
+    conditional result types", terraform validate and plan alike); a for expression with `if`
+    keeps each statement's own shape."""
+    secrets = tree()["modules/secrets/main.tf"]
+    assert "autoscaling_statements = [for statement in [" in secrets
+    assert "] : statement if var.ebs_for_autoscaling]" in secrets
+    assert "eventbridge_statements = [for statement in [" in secrets
+    assert not re.search(r"_statements = [^\n]+\? \[", secrets)

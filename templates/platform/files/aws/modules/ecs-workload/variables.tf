@@ -72,7 +72,7 @@ variable "container_port" {
   default     = null
 
   validation {
-    condition     = var.container_port == null || (var.container_port >= 1024 && var.container_port <= 65535)
+    condition     = var.container_port == null ? true : var.container_port >= 1024 && var.container_port <= 65535
     error_message = "container_port must be an unprivileged port (1024-65535): the container runs as a non-root user."
   }
 }
@@ -270,7 +270,7 @@ variable "listener_rule_priority" {
   default     = null
 
   validation {
-    condition     = var.listener_rule_priority == null || (var.listener_rule_priority >= 1 && var.listener_rule_priority < 100)
+    condition     = var.listener_rule_priority == null ? true : var.listener_rule_priority >= 1 && var.listener_rule_priority < 100
     error_message = "listener_rule_priority must be 1-99: the primary service's catch-all rule has priority 100."
   }
 }
