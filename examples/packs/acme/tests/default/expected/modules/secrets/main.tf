@@ -14,7 +14,9 @@ locals {
   # inaccessible AWS KMS key"). Matched by aws:PrincipalArn, since a key policy naming the role
   # as principal is refused while the role does not exist yet (a new account's first node group).
   autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
-  autoscaling_statements = var.ebs_for_autoscaling ? [
+  # A for expression, not a conditional: the two statements differ in shape, and a conditional
+  # between them and [] has no single type ("Inconsistent conditional result types").
+  autoscaling_statements = [for statement in [
     {
       Sid       = "AutoScalingUsesTheKeyForNodeVolumes"
       Effect    = "Allow"
@@ -38,13 +40,13 @@ locals {
         Bool         = { "kms:GrantIsForAWSResource" = "true" }
       }
     },
-  ] : []
+  ] : statement if var.ebs_for_autoscaling]
 
   # EventBridge rules (the jobs' failed runs) publish to the alarm topic, which this key encrypts:
   # SNS asks KMS for a data key on EventBridge's behalf. The SNS guide says aws:SourceArn and
   # aws:SourceAccount are not supported in a key policy for EventBridge-to-encrypted-topic
   # delivery, so the statement is scoped by the topic in SNS's encryption context instead.
-  eventbridge_statements = length(var.eventbridge_topic_names) > 0 ? [
+  eventbridge_statements = [for statement in [
     {
       Sid       = "EventBridgePublishesToEncryptedTopics"
       Effect    = "Allow"
@@ -59,7 +61,7 @@ locals {
         }
       }
     },
-  ] : []
+  ] : statement if length(var.eventbridge_topic_names) > 0]
 }
 
 # One customer managed key per environment: log groups, the alarm topic, secrets, the database,
