@@ -14,7 +14,9 @@ locals {
   # inaccessible AWS KMS key"). Matched by aws:PrincipalArn, since a key policy naming the role
   # as principal is refused while the role does not exist yet (a new account's first node group).
   autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
-  autoscaling_statements = var.ebs_for_autoscaling ? [
+  # A for expression, not a conditional: the two statements differ in shape, and a conditional
+  # between them and [] has no single type ("Inconsistent conditional result types").
+  autoscaling_statements = [for statement in [
     {
       Sid       = "AutoScalingUsesTheKeyForNodeVolumes"
       Effect    = "Allow"
@@ -38,7 +40,28 @@ locals {
         Bool         = { "kms:GrantIsForAWSResource" = "true" }
       }
     },
-  ] : []
+  ] : statement if var.ebs_for_autoscaling]
+
+  # EventBridge rules (the jobs' failed runs) publish to the alarm topic, which this key encrypts:
+  # SNS asks KMS for a data key on EventBridge's behalf. The SNS guide says aws:SourceArn and
+  # aws:SourceAccount are not supported in a key policy for EventBridge-to-encrypted-topic
+  # delivery, so the statement is scoped by the topic in SNS's encryption context instead.
+  eventbridge_statements = [for statement in [
+    {
+      Sid       = "EventBridgePublishesToEncryptedTopics"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = {
+          "kms:EncryptionContext:aws:sns:topicArn" = [
+            for topic in var.eventbridge_topic_names : "arn:${local.partition}:sns:${local.region}:${local.account_id}:${topic}"
+          ]
+        }
+      }
+    },
+  ] : statement if length(var.eventbridge_topic_names) > 0]
 }
 
 # One customer managed key per environment: log groups, the alarm topic, secrets, the database,
@@ -82,7 +105,7 @@ resource "aws_kms_key" "this" {
           StringEquals = { "aws:SourceAccount" = local.account_id }
         }
       },
-    ])
+    ], local.eventbridge_statements)
   })
 }
 

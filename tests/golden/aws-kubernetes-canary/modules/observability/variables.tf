@@ -25,6 +25,12 @@ variable "dashboard_widgets" {
   default     = []
 }
 
+variable "event_rule_arns" {
+  description = "EventBridge rules that publish to the alarm topic (the topic policy allows exactly these; the topic's key must let events.amazonaws.com use it)."
+  type        = list(string)
+  default     = []
+}
+
 variable "region" {
   description = "Region of the topic; null for the provider's region. Alarms notify topics of their own region only (a static site's CloudFront alarms live in us-east-1)."
   type        = string

@@ -144,3 +144,77 @@ resource "aws_scheduler_schedule" "this" {
     ignore_changes = [target[0].ecs_parameters[0].task_definition_arn]
   }
 }
+
+################################################################################
+# job: a run that starts and then fails. RunTask succeeded, so AWS/Scheduler counts nothing;
+# ECS emits a "Task State Change" event when the task stops, and this rule sends the environment's
+# alarm topic the stopped runs of this family that exited non-zero or never started.
+################################################################################
+
+locals {
+  # Every revision of the family: "arn:...:task-definition/<family>:<revision>".
+  task_family_prefix = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${local.id}:"
+}
+
+resource "aws_cloudwatch_event_rule" "failed_runs" {
+  count = local.is_job ? 1 : 0
+
+  name        = "${local.id}-failed-runs"
+  description = "Runs of ${local.id} that stopped with a non-zero exit code or failed to start"
+
+  # detail.containers is a list: a pattern on containers.exitCode matches when any container
+  # exited with it; a task that never started (image pull, secret) has no exitCode but a stopCode.
+  event_pattern = jsonencode({
+    source        = ["aws.ecs"]
+    "detail-type" = ["ECS Task State Change"]
+    detail = {
+      clusterArn        = [var.cluster_arn]
+      taskDefinitionArn = [{ prefix = local.task_family_prefix }]
+      lastStatus        = ["STOPPED"]
+      "$or" = [
+        { containers = { exitCode = [{ "anything-but" = [0] }] } },
+        { stopCode = ["TaskFailedToStart"] },
+      ]
+    }
+  })
+}
+
+resource "aws_cloudwatch_event_target" "failed_runs" {
+  count = local.is_job ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.failed_runs[0].name
+  target_id = "alarm-topic"
+  arn       = var.alarm_topic_arn
+
+  # The topic's subscribers get one line naming the job, the task and its exit code (the only
+  # container is the application's: containers[0]); a run that never started has no exit code.
+  input_transformer {
+    input_paths = {
+      task     = "$.detail.taskArn"
+      exitCode = "$.detail.containers[0].exitCode"
+      stopCode = "$.detail.stopCode"
+      reason   = "$.detail.stoppedReason"
+    }
+    input_template = "\"Job ${local.id} failed: task <task> stopped (<stopCode>) with exit code <exitCode>: <reason>\""
+  }
+}
+
+# A notification EventBridge cannot deliver (topic or key policy) is counted, not retried forever:
+# this alarm reaches the same topic through CloudWatch, which the topic and key already allow.
+resource "aws_cloudwatch_metric_alarm" "failed_run_notifications" {
+  count = local.is_job ? 1 : 0
+
+  alarm_name          = format("%s-failed-run-notifications", local.id)
+  alarm_description   = "EventBridge could not deliver a failed-run notification of ${local.id} to the alarm topic"
+  namespace           = "AWS/Events"
+  metric_name         = "FailedInvocations"
+  dimensions          = { RuleName = aws_cloudwatch_event_rule.failed_runs[0].name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+}

@@ -363,7 +363,7 @@ resource "aws_ecs_task_definition" "this" {
   }
 
   container_definitions = jsonencode([
-    {
+    merge({
       name                   = local.container_name
       image                  = var.container_image
       essential              = true
@@ -381,7 +381,7 @@ resource "aws_ecs_task_definition" "this" {
           awslogs-stream-prefix = "app"
         }
       }
-    },
+    }, local.health_check == null ? {} : { healthCheck = local.health_check }),
   ])
 }
 

@@ -57,3 +57,8 @@ output "dashboard_widgets" {
   description = "CloudWatch dashboard widgets of the workload's health signals."
   value       = local.dashboard_widgets
 }
+
+output "failed_runs_rule_arn" {
+  description = "job: ARN of the EventBridge rule that publishes failed runs to the alarm topic (null otherwise); the topic's policy allows it."
+  value       = local.is_job ? aws_cloudwatch_event_rule.failed_runs[0].arn : null
+}

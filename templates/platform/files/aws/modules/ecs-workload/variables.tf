@@ -72,19 +72,30 @@ variable "container_port" {
   default     = null
 
   validation {
-    condition     = var.container_port == null || (var.container_port >= 1024 && var.container_port <= 65535)
+    condition     = var.container_port == null ? true : var.container_port >= 1024 && var.container_port <= 65535
     error_message = "container_port must be an unprivileged port (1024-65535): the container runs as a non-root user."
   }
 }
 
 variable "health_check_path" {
-  description = "Path that answers 2XX or 3XX when the workload is healthy: the target group's check (http), the container's own check (worker)."
+  description = "Path that answers 2XX or 3XX when the workload is healthy: the target group's check (http), the container's own check (worker, runtimes python, node, java and dotnet)."
   type        = string
   default     = "/"
 
   validation {
-    condition     = startswith(var.health_check_path, "/")
-    error_message = "health_check_path must start with /."
+    condition     = can(regex("^/[A-Za-z0-9._~/-]*$", var.health_check_path))
+    error_message = "health_check_path must start with / and hold only letters, digits and . _ ~ - / (it is quoted into the container's health check command)."
+  }
+}
+
+variable "runtime" {
+  description = "worker: the image's runtime (python, node, java, dotnet, go or container); it picks the interpreter of the container's health check (none for go and container)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.runtime == null || contains(["python", "node", "java", "dotnet", "go", "container"], coalesce(var.runtime, "container"))
+    error_message = "runtime must be python, node, java, dotnet, go or container."
   }
 }
 
@@ -259,7 +270,7 @@ variable "listener_rule_priority" {
   default     = null
 
   validation {
-    condition     = var.listener_rule_priority == null || (var.listener_rule_priority >= 1 && var.listener_rule_priority < 100)
+    condition     = var.listener_rule_priority == null ? true : var.listener_rule_priority >= 1 && var.listener_rule_priority < 100
     error_message = "listener_rule_priority must be 1-99: the primary service's catch-all rule has priority 100."
   }
 }

@@ -23,6 +23,28 @@ data "aws_iam_policy_document" "alarms_topic" {
       values   = [data.aws_caller_identity.current.account_id]
     }
   }
+
+  # EventBridge rules (the jobs' failed runs) publish here too, each named by its ARN.
+  dynamic "statement" {
+    for_each = length(var.event_rule_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "EventBridgeRulesOfThisEnvironment"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.alarms.arn]
+
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = var.event_rule_arns
+      }
+    }
+  }
 }
 
 data "aws_caller_identity" "current" {}

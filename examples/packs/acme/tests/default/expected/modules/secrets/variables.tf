@@ -42,3 +42,9 @@ variable "ebs_for_autoscaling" {
   type        = bool
   default     = false
 }
+
+variable "eventbridge_topic_names" {
+  description = "SNS topics (names, in the key's account and region) encrypted with this key that EventBridge rules publish to: EventBridge may use the key for these topics only."
+  type        = list(string)
+  default     = []
+}
