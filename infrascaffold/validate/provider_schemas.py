@@ -28,7 +28,7 @@ from infrascaffold.validate.provider_versions import (
 from infrascaffold.validate.repo import Repo
 from infrascaffold.validate.terraform_model import Module
 
-PROVIDERS = ("aws", "google", "azurerm")
+PROVIDERS = ("aws", "google", "azurerm", "vault")
 UNKNOWN_TYPE = "schema-unknown-type"
 NOT_VENDORED = "schema-not-vendored"
 UNKNOWN_ARGUMENT = "schema-unknown-argument"
