@@ -483,4 +483,6 @@ def test_the_docs_give_the_exact_secret_path_rotation_and_revocation() -> None:
     assert "secret/data/shop/<env>/<service>" in readme
     assert "`shop-prod-deploy`" in readme and "`shop-prod-secrets-read`" in readme
     assert "terraform -chdir=vault apply" in readme
+    assert "https://token.actions.githubusercontent.com`/.well-known/openid-configuration" not in readme
+    assert "`https://token.actions.githubusercontent.com/.well-known/openid-configuration`" in readme
     assert "`secret/data/shop/<env>/<service>`), applied by your Vault admin | [vault/]" in tree["README.md"]
