@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
 SCHEMAS = REPO / "infrascaffold" / "schemas"
 EXTRA_TYPES = SCHEMAS / "extra-types.txt"
-PROVIDERS = ("aws", "google", "azurerm")
+PROVIDERS = ("aws", "google", "azurerm", "vault")
 KINDS = {"resource": "resources", "data": "data_sources"}
 DECLARATION = re.compile(r'^\s*(resource|data)\s+"([A-Za-z0-9_]+)"', re.MULTILINE)
 

@@ -59,7 +59,7 @@ CATALOGUE: tuple[CheckInfo, ...] = (
         "schema-unknown-type",
         "provider-schemas",
         "error",
-        "a resource or data type the aws/google/azurerm provider does not have",
+        "a resource or data type the aws/google/azurerm/vault provider does not have",
     ),
     CheckInfo(
         "schema-unknown-argument",

@@ -1,4 +1,4 @@
-"""Check 4: resources and data sources of aws, google and azurerm match their provider schemas.
+"""Check 4: resources and data sources of aws, google, azurerm and vault match their schemas.
 
 The package ships a trimmed schema per provider (`infrascaffold/schemas/<provider>.json.gz`, made
 by `scripts/trim_schemas.py`): the names of every resource and data-source type, and full argument
@@ -28,7 +28,7 @@ from infrascaffold.validate.provider_versions import (
 from infrascaffold.validate.repo import Repo
 from infrascaffold.validate.terraform_model import Module
 
-PROVIDERS = ("aws", "google", "azurerm")
+PROVIDERS = ("aws", "google", "azurerm", "vault")
 UNKNOWN_TYPE = "schema-unknown-type"
 NOT_VENDORED = "schema-not-vendored"
 UNKNOWN_ARGUMENT = "schema-unknown-argument"

@@ -15,7 +15,12 @@ from infrascaffold.validate.terraform_model import Module
 
 Version = tuple[int, int, int]
 _PART = re.compile(r"^\s*(>=|~>|<=|!=|=|>|<|)\s*v?(\d+(?:\.\d+){0,2})")
-_SOURCES = {"aws": "hashicorp/aws", "google": "hashicorp/google", "azurerm": "hashicorp/azurerm"}
+_SOURCES = {
+    "aws": "hashicorp/aws",
+    "google": "hashicorp/google",
+    "azurerm": "hashicorp/azurerm",
+    "vault": "hashicorp/vault",
+}
 # `aws = { source = "hashicorp/aws", version = "~> 6.0", configuration_aliases = [...] }`: read
 # from the text, since an object holding references has no literal value in the model
 _ENTRY = re.compile(r"^[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*\{(.*?)\}", re.M | re.S)
@@ -92,7 +97,7 @@ def gap(constraint: str, vendored: str) -> bool:
 
 
 def requirements(module: Module, files: Mapping[str, str]) -> dict[str, Requirement]:
-    """provider → its version constraint for aws/google/azurerm in `required_providers`."""
+    """provider → its version constraint for aws/google/azurerm/vault in `required_providers`."""
     found: dict[str, Requirement] = {}
     for path, terraform in module.top_blocks("terraform"):
         lines = files.get(path, "").split("\n")

@@ -27,8 +27,10 @@ def test_cap_still_covers_every_value_first() -> None:
     pack = load_pack("platform")
     questions = matrix_questions(pack.questions, {"cloud": "aws"})
     assert "cloud" not in {q.key for q in questions}
-    sets = pairwise_sets(questions, limit=4)
-    assert len(sets) == 4
+    # 5: sops and vault are both built on AWS containers only, so they need two containers sets
+    # beside the other three compute kinds (vault engineer; 4 again once both reach more kinds).
+    sets = pairwise_sets(questions, limit=5)
+    assert len(sets) == 5
     for q in questions:
         assert {s[q.key] for s in sets} == set(values_of(q))
 

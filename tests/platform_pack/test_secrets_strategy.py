@@ -80,13 +80,6 @@ def test_cloud_is_the_default_and_renders_no_sops_file() -> None:
     assert "sops" not in tree[".github/workflows/_deploy.yml"]
 
 
-def test_vault_is_refused_at_answer_time_as_not_built() -> None:
-    # Not built yet: not a choice (a choice always refused would leave the pairwise matrix unable
-    # to cover it), so the answer is refused with the choices there are.
-    text = messages(problems_of({**example_answers("aws-services"), "secrets": "vault"}))
-    assert text == "secrets: 'vault' is not one of: cloud, sops"
-
-
 def test_sops_needs_a_ci_system() -> None:
     text = messages(problems_of({**sops_answers(), "ci": "none"}))
     assert "sops needs a CI system" in text

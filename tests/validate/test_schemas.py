@@ -29,10 +29,11 @@ def trim_script() -> ModuleType:
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_trimmed_schema_knows_every_type_and_vendors_some(provider: str) -> None:
     schema = load_schema(provider)
-    assert len(schema.type_names["resources"]) > 1000
-    assert len(schema.type_names["data_sources"]) > 300
+    cloud = provider != "vault"  # vault: 160 types, 3 vendored (the vault/ stack of secrets: vault)
+    assert len(schema.type_names["resources"]) > (1000 if cloud else 100)
+    assert len(schema.type_names["data_sources"]) > (300 if cloud else 30)
     assert set(schema.schemas["resources"]) <= schema.type_names["resources"]
-    assert 20 < len(schema.schemas["resources"]) < 300
+    assert (20 if cloud else 0) < len(schema.schemas["resources"]) < 300
 
 
 def test_every_type_the_packs_use_is_vendored() -> None:
