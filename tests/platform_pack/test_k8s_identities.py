@@ -238,12 +238,16 @@ def test_gke_accounts_are_the_ones_bootstrap_creates() -> None:
 
 
 def test_gke_database_user_per_service_account() -> None:
-    user = resource("gcp", "google_sql_user", "k8s_service")
-    assert user["type"] == "CLOUD_IAM_SERVICE_ACCOUNT"
-    assert user["deletion_policy"] == "ABANDON"
-    login = resource("gcp", "google_project_iam_member", "k8s_service_database_login")
-    assert "roles/cloudsql.instanceUser" in services_tree("gcp")[IDENTITIES]
-    assert login["member"].startswith("serviceAccount:${data.google_service_account.k8s_service[")
+    """The database module's service_account_emails: a Cloud SQL IAM user and login per service."""
+    files = services_tree("gcp")
+    main = files["main.tf"]
+    emails = main.split("service_account_emails = {")[1].split("}")[0]
+    for name in OTHERS:
+        assert f'"{name}"' in emails
+        assert f'data.google_service_account.k8s_service["{name}"].email' in emails
+    assert 'output "database_service_users"' in files["outputs.tf"]
+    assert "database_service_users" in files["docs/runbooks/create-environment.md"]
+    assert "google_sql_user" not in files[IDENTITIES]
 
 
 # --- AKS -------------------------------------------------------------------------------------
