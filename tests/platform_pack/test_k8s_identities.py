@@ -194,6 +194,10 @@ def test_eks_association_and_role_live_under_the_runtime_path() -> None:
     assert role["path"] == "${local.runtime_role_path}"
     assert role["permissions_boundary"] == "${local.runtime_boundary_arn}"
     assert locals_of("aws")["k8s_service_accounts"] == OTHERS
+    # Never the cluster module's own role names (<name>-eks-app for a service named app).
+    roles = locals_of("aws")["k8s_service_roles"]
+    assert '"${local.name}-eks-svc-${name}") <= 64' in roles
+    assert "substr(" in roles and ", 0, 59)" in roles
 
 
 # --- GKE -------------------------------------------------------------------------------------
