@@ -310,20 +310,11 @@ def test_the_job_is_a_utc_cronjob_that_never_overlaps(cloud: str) -> None:
     pod = pod_of(found[("CronJob", "nightly")])
     assert pod["restartPolicy"] == "Never"
     http_pod = pod_of(found[("Rollout", "api")])
-    for key in ("securityContext", "serviceAccountName", "automountServiceAccountToken"):
+    for key in ("securityContext", "automountServiceAccountToken"):
         assert pod[key] == http_pod[key]
+    # Its own service account (test_k8s_identities.py).
+    assert pod["serviceAccountName"] == "svc-nightly"
     assert pod["containers"][0]["securityContext"] == http_pod["containers"][0]["securityContext"]
-
-
-@kubectl
-@pytest.mark.parametrize("cloud", CLOUDS)
-def test_every_service_shares_the_applications_service_account(cloud: str) -> None:
-    found = objects(cloud)
-    accounts = [name for kind, name in found if kind == "ServiceAccount"]
-    assert accounts == ["app"]
-    for (kind, _), o in found.items():
-        if kind in ("Rollout", "Deployment", "CronJob"):
-            assert pod_of(o)["serviceAccountName"] == "app"
 
 
 @kubectl
