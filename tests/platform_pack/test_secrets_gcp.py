@@ -173,10 +173,23 @@ def test_the_deploy_identity_adds_versions_to_its_environments_service_secrets_o
     assert "web" not in ids  # the static front end has no secret
 
 
-@pytest.mark.parametrize("example", ["gcp-kubernetes-services", "gcp-serverless-node"])
-def test_on_gke_and_functions_only_the_primary_service_has_a_secret(example: str) -> None:
-    text = sops_tree(example)["secrets-sops.tf"]
-    primary = sops_answers(example)["services"][0]["name"]
+def test_on_gke_every_service_sets_its_own_secret_through_its_own_identity() -> None:
+    # GKE: the primary's secret is the application's; each other service has its own
+    # (k8s-identities.tf, module.k8s_service_secrets), which its own Google service account reads.
+    text = sops_tree("gcp-kubernetes-services")["secrets-sops.tf"]
+    ids = text[text.index("sops_secret_ids = merge(") :]
+    ids = ids[: ids.index("\n  )\n")]
+    primary, *others = [s["name"] for s in sops_answers("gcp-kubernetes-services")["services"]
+                        if s["kind"] != "static"]  # fmt: skip
+    assert f'{{ "{primary}" = module.secrets.app_secret_id }}' in ids
+    assert others and all(
+        f'{{ "{name}" = module.k8s_service_secrets["{name}"].app_secret_id }}' in ids for name in others
+    )
+
+
+def test_on_cloud_functions_only_the_primary_service_has_a_secret() -> None:
+    text = sops_tree("gcp-serverless-node")["secrets-sops.tf"]
+    primary = sops_answers("gcp-serverless-node")["services"][0]["name"]
     ids = text[text.index("sops_secret_ids = merge(") :]
     ids = ids[: ids.index("\n  )\n")]
     assert ids.count(" = module.") == 1

@@ -556,10 +556,10 @@ def test_the_eks_runbook_says_the_pods_read_it_through_their_identity() -> None:
     assert "`APP_SECRETS_ARN`" in lam[lam.index("### Application secrets kept as SOPS files") :]
 
 
-def test_eks_services_share_the_applications_secret_and_each_deploy_sets_it_idempotently() -> None:
-    # On EKS every service runs as the one service account whose pod identity reads the
-    # application's secret: the file is the primary's, set (the same token each time, so no new
-    # version) before whichever service is deployed first starts its new pods.
+def test_eks_services_each_set_their_own_secret_before_their_pods_start() -> None:
+    # On EKS the primary runs as app/app, whose pod identity reads the application's secret;
+    # every other service as app/svc-<name>, whose own role reads its own secret
+    # (k8s-identities.tf): each service's file fills that service's secret before its rollout.
     answers = {
         **example_answers("aws-kubernetes-canary"),
         "secrets": "sops",
@@ -572,9 +572,10 @@ def test_eks_services_share_the_applications_secret_and_each_deploy_sets_it_idem
     }  # fmt: skip
     tree = render_answers(answers)
     script = deploy_scripts(tree, "gitlab-ci")[0]
-    assert script.count("secret_service=api\n") == 2 and "secret_service=worker" not in script
+    assert script.count("secret_service=api\n") == 1 and script.count("secret_service=worker\n") == 1
     assert re.findall(r"^    \{ .* \},$", tree["secrets-sops.tf"], re.M) == [
-        '    { "api" = module.secrets.app_secret_arn },'
+        '    { "api" = module.secrets.app_secret_arn },',
+        '    { "worker" = aws_secretsmanager_secret.k8s_service["worker"].arn },',
     ]
     first_apply = script.index('kubectl apply -k "k8s/overlays/$TF_ENV"')
     assert script.index("put-secret-value") < first_apply

@@ -295,15 +295,38 @@ def test_github_deploy_jobs_may_request_an_oidc_token() -> None:
     assert deploy["jobs"]["deploy"]["permissions"]["id-token"] == "write"
 
 
-def test_once_wired_the_deploy_job_reads_every_image_services_secret_from_vault() -> None:
-    # The AWS put and wiring partials are the secrets-aws engineer's (aws/secrets.sh.j2).
-    if not (Path(load_pack("platform").search_roots[0]) / "partials/ci/aws/secrets.sh.j2").exists():
-        pytest.skip("the AWS put partial is not merged yet")
+def test_the_deploy_job_reads_every_image_services_secret_from_vault() -> None:
     deploy = github_tree()[".github/workflows/_deploy.yml"]
     for name in ("api", "worker", "nightly"):
         assert f"secret_service={name}\n" in deploy
     assert deploy.count('vault_path="$vault_mount/data/$vault_project/$TF_ENV/$secret_service"') == 3
     assert deploy.count('--client-request-token "$secret_version"') == 3
+
+
+# Each cloud's put of the value read from Vault: the command that writes a secret version.
+PUTS = {
+    "gcp-services": "gcloud secrets versions add",
+    "gcp-kubernetes-services": "gcloud secrets versions add",
+    "azure-services": "az keyvault secret set",
+    "azure-kubernetes-canary": "az keyvault secret set",
+}
+
+
+@pytest.mark.parametrize("example", sorted(PUTS))
+def test_on_gcp_and_azure_vault_goes_through_the_clouds_put_and_no_sops_key(example: str) -> None:
+    answers = {**example_answers(example), "secrets": "vault", "vault_address": ADDRESS}
+    assert problems_of(answers) == []
+    tree = render_answers(answers)
+    deploy = "\n".join(
+        text for path, text in tree.items() if path.startswith(".github/") or path == ".gitlab-ci.yml"
+    )
+    assert 'vault_path="$vault_mount/data/$vault_project/$TF_ENV/$secret_service"' in deploy
+    assert PUTS[example] in deploy
+    assert "sops --decrypt" not in deploy
+    # The secrets' grants and IDs serve vault too; the SOPS keys and rules do not exist.
+    assert "vault/main.tf" in tree and "secrets-sops.tf" in tree
+    assert not any(path.endswith("sops.tf") and path.startswith("bootstrap/") for path in tree)
+    assert ".sops.yaml" not in tree
 
 
 # --- the source partial: rendered with a small harness, judged by shellcheck and a fake Vault ---
