@@ -21,6 +21,7 @@ from infrascaffold.answers.matrix import closest_base, matrix_questions, pairwis
 from infrascaffold.authoring.lint_escaping import Template, lint_escaping, literal_context
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.pack.model import Pack, is_build_dropping
+from infrascaffold.pack.questions import MISSING
 from infrascaffold.render.files import matching_rules
 from infrascaffold.templating.containment import read_pack_text
 from infrascaffold.templating.environment import make_environment
@@ -182,10 +183,11 @@ def lint_renders(pack: Pack, bases: Sequence[Mapping[str, Any]], limit: int) -> 
     from infrascaffold.render.pipeline import generate
 
     findings = []
+    samples = {q.key: q.example for q in pack.questions if q.example is not MISSING}
     for answers in pairwise_sets(matrix_questions(pack.questions, pack.fixed), limit, pack.fixed):
         label = ", ".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
         try:
-            generate(pack, {**closest_base(bases, answers), **answers})
+            generate(pack, {**samples, **closest_base(bases, answers), **answers})
         except InfrascaffoldError as exc:
             first = exc.format_message().splitlines()
             detail = "; ".join(first[:4])

@@ -60,6 +60,9 @@ class Question:
     # False: never asked in the interview (given in the answers file, --set or a command option,
     # such as `estimate` by --estimate FILE); its default otherwise
     asked: bool = True
+    # a sample answer (`https://vault.example.com`) for a question without a default: the lint
+    # matrix renders with it when no base answer set gives one
+    example: Any = MISSING
 
     @property
     def has_default(self) -> bool:
@@ -81,6 +84,7 @@ _QUESTION_KEYS = {
     "labels",
     "options",
     "ask",
+    "example",
 }
 
 
@@ -133,6 +137,7 @@ def parse_question(raw: Any, where: str) -> Question:
         labels=_labels(raw.get("labels"), choices, f"{where}.labels"),
         options=_optional_str(raw, "options", where),
         asked=_flag(raw.get("ask", True), f"{where}.ask"),
+        example=raw.get("example", MISSING),
     )
 
 

@@ -110,6 +110,26 @@ def test_matrix_renders_take_the_closest_base_answers(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_a_required_answer_comes_from_its_questions_example_when_no_base_gives_it(
+    tmp_path: Path,
+) -> None:
+    """A question asked only for one choice (`vault_address` for `secrets: vault`) has no default;
+    its `example` lets the matrix render that choice, and a base answer set still wins."""
+    flavour = "  - {key: flavour, type: choice, choices: [a, b], default: a}\n"
+    pack_yaml = CLEAN.replace(
+        flavour, flavour + "  - {key: owner, when: \"flavour == 'b'\", example: team-x}\n", 1
+    )
+    files = {**CLEAN_FILES, "files/README.md.j2": "# {{ project }} ({{ flavour }}) {{ owner }}\n"}
+    build_file_tree(tmp_path / "p", {"pack.yaml": pack_yaml, **files})
+    pack = load_pack(str(tmp_path / "p"))
+    assert [q.example for q in pack.questions if q.key == "owner"] == ["team-x"]
+    assert lint_renders(pack, [], limit=8) == []
+    without = pack_yaml.replace(", example: team-x", "")
+    build_file_tree(tmp_path / "q", {"pack.yaml": without, **files})
+    findings = lint_renders(load_pack(str(tmp_path / "q")), [], limit=8)
+    assert findings and all("owner: is required" in f.message for f in findings)
+
+
 def test_the_built_in_pack_lints_clean_over_its_examples() -> None:
     """`template lint` of the built-in pack, each matrix render over the closest shipped
     example: no finding (static or rendered), as a platform team copying it would run it."""
