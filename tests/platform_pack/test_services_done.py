@@ -401,10 +401,14 @@ def runbooks(tree: Tree, svc: Service, services: list[Service], c: Case) -> Iter
     section = deploy.split(f"\n### {svc['name']} ({svc['kind']})\n", 1)
     if len(section) < 2:
         yield f"deploy.md: no section {svc['name']} ({svc['kind']})"
-    elif "port" in svc and f"on port\n{svc['port']}" not in section[1].split("\n### ")[0].replace(
-        " on port ", " on port\n"
-    ):
-        yield f"deploy.md section {svc['name']}: no port {svc['port']}"
+    elif "port" in svc:
+        words = " ".join(section[1].split("\n### ")[0].split())  # the section, lines joined
+        if f"{svc['health_path']} on port {svc['port']}" not in words:
+            yield f"deploy.md section {svc['name']}: no {svc['health_path']} on port {svc['port']}"
+    yield from rollback_runbook(tree, svc)
+
+
+def rollback_runbook(tree: Tree, svc: Service) -> Iterator[str]:
     rollback = tree["docs/runbooks/rollback.md"]
     line = next((r for r in rollback.splitlines() if r.startswith(f"- **{svc['name']}** ")), "")
     if svc["kind"] == "worker" and f"{svc['health_path']} on port {svc['port']}" not in line:
