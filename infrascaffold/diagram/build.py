@@ -13,9 +13,11 @@ import dataclasses
 import functools
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import yaml
 
 from infrascaffold.diagram.formats import (
     KIND_TITLES,
@@ -34,10 +36,16 @@ from infrascaffold.diagram.names import (
     resource_name,
     scope_of,
 )
-from infrascaffold.diagram.services import SERVICE_PREFIX, service_role
+from infrascaffold.diagram.services import (
+    SERVICE_PREFIX,
+    answered_roles,
+    runs_a_cluster,
+    service_role,
+)
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr, Block, Body, Doc
 from infrascaffold.validate.parse_cache import parse_text
+from infrascaffold.write.record import ANSWERS_FILE as ANSWERS_RECORD
 
 # tfvars read for the labels of an environment's diagram, first found wins.
 _REGION_VARS = ("region", "location")
@@ -47,6 +55,7 @@ _SIZING = re.compile(
     r"(cpu|memory|memory_size_gb|min_[a-z_]+|max_(?![a-z_]*_gb$)[a-z_]+|[a-z_]*instance_(class|type)"
     r"|tier|sku_name|node_[a-z_]+|[a-z_]*_count|allocated_storage_gb|vm_size)"
 )
+Services = Sequence[Mapping[str, Any]]  # the answers' `services` records
 _SKIPPED_DIRS = frozenset({".terraform", ".git", ".infrascaffold", "node_modules"})
 
 
@@ -56,9 +65,13 @@ class _File(NamedTuple):
     lines: list[str]
 
 
-def architecture_from_tree(tree: Mapping[str, str], env_name: str | None = None) -> Architecture:
+def architecture_from_tree(
+    tree: Mapping[str, str], env_name: str | None = None, services: Services = ()
+) -> Architecture:
     """The graph of the Terraform root at the top of `tree` (POSIX path → text), labelled and
-    named for `env_name` (its `environments/<env_name>.tfvars`) when given."""
+    named for `env_name` (its `environments/<env_name>.tfvars`) when given. `services` (the
+    answers' list, when known) says which module runs which service; without it the roles are
+    read from the Terraform."""
     files = _folder_files(tree, ".")
     if not files:
         raise InfrascaffoldError(".", "no Terraform files (*.tf) at the top of this folder")
@@ -83,7 +96,7 @@ def architecture_from_tree(tree: Mapping[str, str], env_name: str | None = None)
             callers.append((resource.address, block.body))
     for address, body in callers:
         edges.update(_edges_into(address, body, routes))
-    components = _with_services(components)
+    components = _answered(components, services) if services else _with_services(components)
     known = {c.id for c in components}
     # Every component lives in the environment's resource group (or project): no edge from it.
     scopes = {
@@ -112,15 +125,45 @@ def _with_services(components: list[Component]) -> list[Component]:
     return [dataclasses.replace(c, service=None) if c.service else c for c in components]
 
 
+def _answered(components: list[Component], services: Services) -> list[Component]:
+    """The roles of the module calls as the answers give them (none on a single service; none
+    on a Kubernetes cluster module, which runs every service's pods). A worker or job has no
+    ingress: the edge part of its module (the http kind's resources, counted out) is dropped."""
+    roles = answered_roles(services)
+    closed = {f"{label}: edge" for label, role in roles.items() if role.kind in ("worker", "job")}
+    return [
+        dataclasses.replace(c, service=None if runs_a_cluster(c.resources) else roles.get(c.label))
+        if c.source
+        else c
+        for c in components
+        if c.source or c.label not in closed
+    ]
+
+
 def architecture_from_folder(folder: Path, env_name: str | None = None) -> Architecture:
     """The graph of the Terraform root in `folder`; InfrascaffoldError for bad input."""
     if not folder.is_dir():
         raise InfrascaffoldError(str(folder), "no such folder")
     try:
-        return architecture_from_tree(read_terraform_tree(folder), env_name)
+        return architecture_from_tree(
+            read_terraform_tree(folder), env_name, recorded_services(folder)
+        )
     except InfrascaffoldError as exc:
         where = folder if exc.path == "." else folder / exc.path
         raise InfrascaffoldError(str(where), exc.reason) from exc
+
+
+def recorded_services(folder: Path) -> Services:
+    """The services of the answers infrascaffold recorded in `folder` (`.infrascaffold/
+    answers.yaml`), or none when it has no readable record."""
+    try:
+        recorded = yaml.safe_load((folder / ANSWERS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return ()
+    services = recorded.get("services") if isinstance(recorded, dict) else None
+    if not isinstance(services, list):
+        return ()
+    return tuple(s for s in services if isinstance(s, dict))
 
 
 def read_terraform_tree(folder: Path) -> dict[str, str]:
@@ -140,7 +183,7 @@ def environment_names(tree: Mapping[str, str]) -> list[str]:
     return sorted(p[len("environments/") : -len(".tfvars")] for p in _env_files(tree))
 
 
-def architecture_context(tree: Mapping[str, str]) -> dict[str, Any]:
+def architecture_context(tree: Mapping[str, str], services: Services = ()) -> dict[str, Any]:
     """The docs' `architecture` context value, derived from a rendered tree.
 
     `components`: the root's modules and resources (label, kind, source, resource types).
@@ -151,7 +194,9 @@ def architecture_context(tree: Mapping[str, str]) -> dict[str, Any]:
     """
     if not _folder_files(tree, "."):
         return {"components": [], "environments": {}}
-    environments = {name: _environment_context(tree, name) for name in environment_names(tree)}
+    environments = {
+        name: _environment_context(tree, name, services) for name in environment_names(tree)
+    }
     components = [
         {
             "label": c.label,
@@ -160,13 +205,15 @@ def architecture_context(tree: Mapping[str, str]) -> dict[str, Any]:
             "resource_types": sorted({r.type for r in c.resources}),
             "service": dataclasses.asdict(c.service) if c.service else None,
         }
-        for c in architecture_from_tree(tree).components
+        for c in architecture_from_tree(tree, None, services).components
     ]
     return {"components": components, "environments": environments}
 
 
-def _environment_context(tree: Mapping[str, str], env_name: str) -> dict[str, Any]:
-    architecture = architecture_from_tree(tree, env_name)
+def _environment_context(
+    tree: Mapping[str, str], env_name: str, services: Services
+) -> dict[str, Any]:
+    architecture = architecture_from_tree(tree, env_name, services)
     names: dict[str, set[str]] = {}
     alarms: dict[str, str] = {}
     for resource in architecture.resources():

@@ -9,7 +9,8 @@ bucket or CDN without compute a static front end; any other compute is a worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from infrascaffold.diagram.model import Resource, ServiceRole
 
@@ -73,6 +74,40 @@ def service_role(
     if "compute" in kinds or not types:
         return ServiceRole(name, "worker")
     return None
+
+
+# A Kubernetes cluster module (`app` on compute kubernetes) runs every service's pods.
+_CLUSTER_TYPES = ("aws_eks_cluster", "google_container_cluster", "azurerm_kubernetes_cluster")
+
+
+def answered_roles(services: Sequence[Mapping[str, Any]]) -> dict[str, ServiceRole]:
+    """Module label → the role the answers give it, when they list several services: the
+    names contract's label (`app` for the primary, the first http service), its kind, and in the
+    detail what places it (path, schedule, CDN), its port and health path, and its runtime."""
+    if len(services) < 2:
+        return {}
+    primary = next((s.get("name") for s in services if s.get("kind") == "http"), None)
+    roles = {}
+    for svc in services:
+        name = str(svc.get("name"))
+        label = PRIMARY_MODULE if name == primary else SERVICE_PREFIX + name.replace("-", "_")
+        roles[label] = ServiceRole(name, str(svc.get("kind")), _detail(svc))
+    return roles
+
+
+def _detail(svc: Mapping[str, Any]) -> str:
+    kind, runtime = svc.get("kind"), svc.get("runtime")
+    where = {"http": svc.get("path") or "/", "job": f"{svc.get('schedule')} UTC", "static": "CDN"}
+    parts = [str(where[kind])] if kind in where else []
+    if svc.get("port"):
+        parts.append(f":{svc['port']}{svc.get('health_path') or ''}")
+    if runtime:
+        parts.append("own image" if runtime == "container" else f"{runtime} {svc.get('version')}")
+    return " · ".join(parts)
+
+
+def runs_a_cluster(resources: Iterable[Resource]) -> bool:
+    return _holds([r.type for r in resources], _CLUSTER_TYPES)
 
 
 def _holds(types: list[str], prefixes: tuple[str, ...]) -> bool:

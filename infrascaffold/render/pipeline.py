@@ -93,7 +93,7 @@ def render_answers(
     # files of the first pass keep their text.
     prefetch_parses(first, parse_key(pack))
     try:
-        context["architecture"] = architecture_context(first)
+        context["architecture"] = architecture_context(first, context.get("all_services") or ())
     except InfrascaffoldError:
         check_render(first)  # a render that cannot be read: report the findings that say why
         raise

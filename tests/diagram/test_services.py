@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from infrascaffold.diagram.build import architecture_context, architecture_from_tree
+from pathlib import Path
+
+import yaml
+
+from infrascaffold.diagram.build import (
+    architecture_context,
+    architecture_from_folder,
+    architecture_from_tree,
+    recorded_services,
+)
 from infrascaffold.diagram.formats import to_dot, to_mermaid
 from infrascaffold.diagram.model import Resource, ServiceRole
 from infrascaffold.diagram.services import service_name, service_role
@@ -129,3 +138,64 @@ def test_a_module_that_runs_no_service_has_no_role() -> None:
     iam = [Resource("aws_iam_role", "this", "security")]
     assert service_role("svc_x", {}, iam) is None
     assert service_role("network", {}, [Resource("aws_vpc", "this", "network")]) is None
+
+
+# The answers of SERVICES_ROOT (done-audit): when the render (or the repository's recorded
+# answers) knows the services, the roles come from them, not from guesses on the Terraform.
+ANSWERED = [
+    {"name": "api", "kind": "http", "path": "/", "runtime": "node", "version": "22",
+     "port": 3000, "health_path": "/healthz"},
+    {"name": "admin", "kind": "http", "path": "/admin", "runtime": "container", "version": "",
+     "port": 8080, "health_path": "/"},
+    {"name": "worker", "kind": "worker", "runtime": "java", "version": "21", "port": 8081,
+     "health_path": "/health"},
+    {"name": "nightly-report", "kind": "job", "runtime": "python", "version": "3.13",
+     "schedule": "15 2 * * *"},
+    {"name": "web", "kind": "static", "runtime": "node", "version": "22"},
+]  # fmt: skip
+
+
+def test_the_answers_name_each_module_its_service_kind_port_health_and_runtime() -> None:
+    architecture = architecture_from_tree(SERVICES_ROOT, None, ANSWERED)
+    roles = {c.label: c.service for c in architecture.components}
+    assert roles["app"] == ServiceRole("api", "http", "/ · :3000/healthz · node 22")
+    assert roles["svc_admin"] == ServiceRole("admin", "http", "/admin · :8080/ · own image")
+    assert roles["svc_worker"] == ServiceRole("worker", "worker", ":8081/health · java 21")
+    assert roles["svc_nightly_report"] == ServiceRole(
+        "nightly-report", "job", "15 2 * * * UTC · python 3.13"
+    )
+    assert roles["svc_web"] == ServiceRole("web", "static", "CDN · node 22")
+    assert "worker: worker service · :8081/health · java 21" in to_mermaid(architecture)
+
+
+def test_a_worker_or_jobs_module_draws_no_edge_and_a_cluster_no_service() -> None:
+    worker_lb = dict(SERVICES_ROOT)
+    worker_lb["modules/worker/main.tf"] += (
+        'resource "aws_lb_target_group" "this" {\n  count = 0\n}\n'
+    )
+    worker_lb["modules/service/main.tf"] += 'resource "aws_eks_cluster" "this" {\n  name = "c"\n}\n'
+    labels = [c.label for c in architecture_from_tree(worker_lb, None, ANSWERED).components]
+    assert "svc_worker: edge" not in labels and "app: edge" in labels
+    guessed = [c.label for c in architecture_from_tree(worker_lb).components]
+    assert "svc_worker: edge" in guessed, "without the answers, the Terraform is all it knows"
+    components = architecture_from_tree(worker_lb, None, ANSWERED).components
+    assert next(c for c in components if c.label == "app").service is None, "the cluster"
+
+
+def test_a_single_answered_service_draws_as_before() -> None:
+    architecture = architecture_from_tree(SERVICES_ROOT, None, ANSWERED[:1])
+    assert all(c.service is None for c in architecture.components)
+
+
+def test_the_cli_reads_the_recorded_services(tmp_path: Path) -> None:
+    for rel, text in SERVICES_ROOT.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    assert recorded_services(tmp_path) == ()
+    record = tmp_path / ".infrascaffold" / "answers.yaml"
+    record.parent.mkdir()
+    record.write_text(yaml.safe_dump({"services": ANSWERED}), encoding="utf-8")
+    roles = {c.label: c.service for c in architecture_from_folder(tmp_path).components}
+    assert roles["app"] == ServiceRole("api", "http", "/ · :3000/healthz · node 22")
+    record.write_text("services: [unclosed\n", encoding="utf-8")
+    assert recorded_services(tmp_path) == (), "an unreadable record: the Terraform alone"

@@ -254,15 +254,15 @@ def test_the_deploy_runbook_has_a_section_per_service_with_its_health_and_schedu
         ("worker", "worker"), ("nightly-report", "job"), ("api", "http"), ("web", "static")
     ]  # fmt: skip
     assert (
-        "| api | http | `app/` | image `app` | /api/healthz through the load balancer, /healthz on port 3000 |"
+        "| api | http | node 22 | `app/` | image `app` | /api/healthz through the load balancer, /healthz on port 3000 |"
         in text
     )
     assert (
-        "| worker | worker | `services/worker/` | image `worker` | /health on port 8081 (no ingress) |"
+        "| worker | worker | java 21 | `services/worker/` | image `worker` | /health on port 8081 (no ingress) |"
         in text
     )
     assert (
-        "| nightly-report | job | `services/nightly-report/` | image `nightly-report` | runs at 15 2 \\* \\* \\* (UTC) |"
+        "| nightly-report | job | python 3.13 | `services/nightly-report/` | image `nightly-report` | runs at 15 2 \\* \\* \\* (UTC) |"
         in text
     )
     assert (
@@ -289,13 +289,24 @@ def test_infrastructure_doc_names_the_service_each_module_runs(
         "worker.tf": 'module "svc_worker" {\n  source = "./modules/worker"\n}\n',
         "modules/worker/main.tf": 'resource "aws_ecs_service" "this" {\n  name = "w"\n}\n',
     }
-    monkeypatch.setattr(build, "architecture_context", lambda tree: derive({**tree, **worker}))
+    monkeypatch.setattr(
+        build,
+        "architecture_context",
+        lambda tree, services=(): derive({**tree, **worker}, services),
+    )
     answers: dict[str, Any] = {**example_answers("aws-node-containers"), "services": SERVICES}
     text = render_answers(answers)["docs/INFRASTRUCTURE.md"]
     assert "| Module | Kind | Service | Source | Resources |" in text
-    assert "| app | compute | app: http | `./modules/ecs-service` |" in text
-    assert "| svc\\_worker | compute | worker: worker | `./modules/worker` |" in text
-    assert "worker: worker service" in text, "the diagram labels the node"
+    # the roles come from the answers (name, kind, path, port and health path, runtime)
+    assert (
+        "| app | compute | api: http · /api · :3000/healthz · node 22 | `./modules/ecs-service` |"
+        in text
+    )
+    assert (
+        "| svc\\_worker | compute | worker: worker · :8081/health · java 21 | `./modules/worker` |"
+        in text
+    )
+    assert "worker: worker service · :8081/health · java 21" in text, "the diagram labels the node"
 
 
 def test_deploy_and_rollback_jobs_have_time_for_every_services_rollout() -> None:
