@@ -12,7 +12,7 @@ from functools import cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from infrascaffold.pack.questions import Question
+from infrascaffold.pack.questions import MISSING, Question
 from infrascaffold.templating.environment import EVALUATION_ERRORS, evaluate, make_environment
 
 if TYPE_CHECKING:
@@ -117,6 +117,12 @@ def _next_set(
 
         chosen[question.key] = max(_admissible(question, {**fixed, **chosen}), key=gain)
     return chosen
+
+
+def sample_answers(questions: Sequence[Question]) -> dict[str, Any]:
+    """The questions' `example` answers: what a matrix set takes for a required answer that
+    neither it nor its base gives (an answer asked only for one choice, such as a Vault address)."""
+    return {q.key: q.example for q in questions if q.example is not MISSING}
 
 
 def closest_base(

@@ -17,11 +17,15 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from infrascaffold.answers.matrix import closest_base, matrix_questions, pairwise_sets
+from infrascaffold.answers.matrix import (
+    closest_base,
+    matrix_questions,
+    pairwise_sets,
+    sample_answers,
+)
 from infrascaffold.authoring.lint_escaping import Template, lint_escaping, literal_context
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.pack.model import Pack, is_build_dropping
-from infrascaffold.pack.questions import MISSING
 from infrascaffold.render.files import matching_rules
 from infrascaffold.templating.containment import read_pack_text
 from infrascaffold.templating.environment import make_environment
@@ -183,7 +187,7 @@ def lint_renders(pack: Pack, bases: Sequence[Mapping[str, Any]], limit: int) -> 
     from infrascaffold.render.pipeline import generate
 
     findings = []
-    samples = {q.key: q.example for q in pack.questions if q.example is not MISSING}
+    samples = sample_answers(pack.questions)
     for answers in pairwise_sets(matrix_questions(pack.questions, pack.fixed), limit, pack.fixed):
         label = ", ".join(f"{k}={v}" for k, v in answers.items()) or "defaults"
         try:

@@ -85,3 +85,18 @@ def test_closest_base_agrees_on_the_earliest_questions_first() -> None:
     assert closest_base([aws, gcp], chosen) is gcp
     assert closest_base([aws, gcp], {"cloud": "azure", "database": "none"}) is gcp
     assert closest_base([], chosen) == {}
+
+
+def test_sample_answers_are_the_questions_examples() -> None:
+    from infrascaffold.answers.matrix import sample_answers
+    from infrascaffold.pack.questions import parse_questions
+
+    questions = parse_questions(
+        [
+            {"key": "secrets", "type": "choice", "choices": ["cloud", "vault"], "default": "cloud"},
+            {"key": "vault_address", "when": "secrets == 'vault'", "example": "https://v.example"},
+            {"key": "owner"},
+        ],
+        "pack.yaml",
+    )
+    assert sample_answers(questions) == {"vault_address": "https://v.example"}

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets, sample_answers
 from infrascaffold.pack.manifest import load_pack
 from tests.builders import render_answers
 from tests.terraform_checks import labelled, parse_hcl, unquote
@@ -45,7 +45,7 @@ def _matrix() -> dict[str, dict[str, Any]]:
     sets = pairwise_sets(matrix_questions(pack.questions, fixed), 24, fixed)
     combos = {}
     for chosen in sets:
-        answers = {**BASE, **chosen}
+        answers = {**sample_answers(pack.questions), **BASE, **chosen}
         label = "-".join(str(value) for value in chosen.values())
         combos[label] = answers
     return combos

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets, sample_answers
 from infrascaffold.pack.manifest import load_pack
 from tests.builders import example_answers, render_answers
 from tests.terraform_checks import labelled, parse_hcl, provider_schema, unquote
@@ -37,7 +37,9 @@ SECRET_ACTIONS = re.compile(r"listKeys|listCredential|/secrets/|getSecret|regene
 @cache
 def matrix() -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
     pack = load_pack("platform")
-    sets = pairwise_sets(matrix_questions(pack.questions, {"cloud": "azure"}), 16, {"cloud": "azure"})
+    sets = pairwise_sets(
+        matrix_questions(pack.questions, {"cloud": "azure"}), 16, {"cloud": "azure"}
+    )
     return tuple(
         (", ".join(f"{k}={v}" for k, v in chosen.items()), tuple(chosen.items())) for chosen in sets
     )
@@ -49,7 +51,7 @@ COMBOS = [label for label, _ in matrix()]
 @cache
 def answers(label: str) -> dict[str, Any]:
     chosen = dict(dict(matrix())[label])
-    merged = {**BASE, **chosen, "cloud": "azure"}
+    merged = {**sample_answers(load_pack("platform").questions), **BASE, **chosen, "cloud": "azure"}
     if merged["compute"] == "static-site":
         merged.pop("database", None)
         merged.pop("cache", None)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from infrascaffold.answers.layering import apply_overrides, resolve_answers
-from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets, sample_answers
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.render.context import build_context
 from infrascaffold.templating.environment import make_environment
@@ -56,7 +56,7 @@ def _matrix() -> list[dict[str, Any]]:
     base = example_answers("gcp-containers")
     answers = []
     for chosen in sets:
-        combo = {**base, **FIXED, **chosen, "environments": ENVIRONMENTS,
+        combo = {**sample_answers(pack.questions), **base, **FIXED, **chosen, "environments": ENVIRONMENTS,
                  "domain": "shop.example.com", "alert_email": "oncall@example.com"}  # fmt: skip
         if chosen.get("ci") == "gitlab-ci":
             combo["repository"] = "acme/platform/shop-infra"
@@ -394,7 +394,10 @@ def test_deploy_identities_trust_only_their_environment(answers: dict[str, Any])
             local["attribute_condition"].count("assertion.repository == '${var.repository}'") == 1
         )
     else:
-        assert ".deploy/${name}:${protected}:branch:${local.gitlab_deploy_branches[name]}:true" in deploy
+        assert (
+            ".deploy/${name}:${protected}:branch:${local.gitlab_deploy_branches[name]}:true"
+            in deploy
+        )
         assert local["gitlab_deploy_branches"] == (
             "${{for name, env in local.ci_environments : name => (env.protected ? "
             '"${var.gitlab_deploy_branch_prefix}${name}" : var.default_branch)}}'

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from infrascaffold.answers.examples import list_examples
-from infrascaffold.answers.matrix import matrix_questions, pairwise_sets
+from infrascaffold.answers.matrix import matrix_questions, pairwise_sets, sample_answers
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.validate import parse_cache, validate_tree
 from infrascaffold.validate.hcl_doc import doc_to_rows
@@ -111,7 +111,8 @@ def matrix_cases() -> Iterator[tuple[str, dict[str, Any]]]:
         fixed = {**pack.fixed, "cloud": base["cloud"]}
         varied = matrix_questions(pack.questions, fixed)
         for number, answers in enumerate(pairwise_sets(varied, limit=8, fixed=fixed)):
-            yield f"{base_name}-matrix-{number}", with_runners({**base, **answers})
+            samples = sample_answers(pack.questions)
+            yield f"{base_name}-matrix-{number}", with_runners({**samples, **base, **answers})
 
 
 def with_runners(answers: dict[str, Any]) -> dict[str, Any]:
