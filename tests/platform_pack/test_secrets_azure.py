@@ -169,12 +169,12 @@ def test_the_deploy_identity_holds_crypto_user_on_its_key_only() -> None:
     assert "principal_id         = var.deploy_principal_id" in assignment
     # no other CI role in the SOPS resource group: only the bootstrap administrator's
     assignments = re.findall(r'resource "azurerm_role_assignment" "(\w+)"', sops_tf)
-    assert assignments == ["sops_admin", "deploy_sops", "deploy_secret_writer"]
+    assert assignments == ["sops_admin", "deploy_sops"]  # the secret writer: secret-writer.tf
     assert "plan_principal_id" not in sops_tf
 
 
 def test_the_deploy_identity_sets_secrets_and_reads_none() -> None:
-    sops_tf = tree_of("azure-services")["bootstrap/modules/environment/sops.tf"]
+    sops_tf = tree_of("azure-services")["bootstrap/modules/environment/secret-writer.tf"]
     role = sops_tf[sops_tf.index('resource "azurerm_role_definition" "secret_writer"') :]
     role = role[: role.index("\n}\n")]
     data_actions = re.findall(r'"(Microsoft\.KeyVault/[^"]+)"', role)
