@@ -380,3 +380,64 @@ def test_the_put_opens_sets_and_closes_the_services_own_vault(tmp_path: Path) ->
     assert "shop-staging-ab12cd" not in "\n".join(az)  # never the application's vault
     assert "secrets/staging/worker.sops.json" in result.stdout
     assert yaml.safe_load((tmp_path / "put").read_text()) == {"API_TOKEN": "s3cret-value"}
+
+
+# --- MySQL: each other service's own user, its password in its own vault ---------------------------
+
+
+@cache
+def mysql_tree() -> Mapping[str, str]:
+    return render_answers({**answers("containers", "sops"), "database": "mysql"})
+
+
+def mysql_user(name: str) -> str:
+    """What service-database.tf computes: MySQL user names have 32 characters at most."""
+    if len(name) <= 28:
+        return "svc_" + name.replace("-", "_")
+    return f"svc_{name[:23].replace('-', '_')}_{hashlib.md5(name.encode()).hexdigest()[:4]}"
+
+
+def test_mysql_gives_each_other_service_its_own_user_and_password_vault() -> None:
+    files = mysql_tree()
+    database = files["service-database.tf"]
+    assert (
+        'length(name) <= 28 ? "svc_${replace(name, "-", "_")}" : '
+        '"svc_${replace(substr(name, 0, 23), "-", "_")}_${substr(md5(name), 0, 4)}"'
+    ) in database
+    assert "vault = module.service_vault[name].key_vault_name" in database
+    for name in ("worker", "x" * 40, "a-" * 19 + "ab"):
+        user = mysql_user(name)
+        assert len(user) <= 32 and re.fullmatch(r"svc_[a-z0-9_]+", user)
+    services = files["services.tf"]
+    for name in OTHERS:
+        module = block(services, f'module "svc_{name}"')
+        assert (
+            f'DATABASE_USER                         = local.mysql_service_users["{name}"]' in module
+        )
+        assert (
+            f'DATABASE_PASSWORD_SECRET_ID           = "${{module.service_vault["{name}"]'
+            '.key_vault_uri}secrets/database-password"'
+        ) in module
+        # the override comes after the shared settings (merge: the later map wins)
+        assert module.index("module.database.app_environment") < module.index("DATABASE_USER")
+    # the application keeps its user and its password in the application's vault
+    assert (
+        'DATABASE_PASSWORD_SECRET_ID = "${var.key_vault_uri}secrets/database-password"'
+        in (files["modules/database/mysql.tf"])
+    )
+
+
+def test_mysql_grants_put_each_password_in_its_own_services_vault_only() -> None:
+    runbook = mysql_tree()["docs/runbooks/create-environment.md"]
+    assert (
+        'DB_USERS="$(terraform output -raw database_user)=$(terraform output -raw key_vault_name) '
+        "$(terraform output -json database_service_users | jq -r '.[] | \"\\(.user)=\\(.vault)\"'"
+    ) in runbook
+    loop = runbook[runbook.index("for PAIR in ${DB_USERS}; do") :]
+    loop = loop[: loop.index("\ndone\n")]
+    assert 'APP_PASSWORD="$(openssl rand -base64 36' in loop  # a password per user
+    assert '--vault-name "${VAULT}" --name database-password --file /dev/stdin' in loop
+    assert "GRANT ALL PRIVILEGES ON \\`${DB_NAME}\\`.* TO '${DB_USER}'@'%';" in loop
+    assert "(MySQL has no table owners)" in runbook
+    assert "`svc_<name>`" in mysql_tree()["docs/SECURITY.md"]
+    assert "#31300" not in mysql_tree()["docs/SECURITY.md"]
