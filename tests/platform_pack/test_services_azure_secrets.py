@@ -441,3 +441,17 @@ def test_mysql_grants_put_each_password_in_its_own_services_vault_only() -> None
     assert "(MySQL has no table owners)" in runbook
     assert "`svc_<name>`" in mysql_tree()["docs/SECURITY.md"]
     assert "#31300" not in mysql_tree()["docs/SECURITY.md"]
+
+
+@pytest.mark.parametrize(("compute", "secrets"), CASES)
+def test_the_runbooks_name_each_services_own_vault(compute: str, secrets: str) -> None:
+    runbook = tree(compute, secrets)["docs/runbooks/rotate-secrets.md"]
+    assert "terraform output -json service_key_vaults" in runbook
+    if secrets == "sops":
+        readme = tree(compute, secrets)["secrets/staging/README.md"]
+        rows = [
+            f"| {name} | `{name}.sops.json` | its own (`service_key_vaults`) |" for name in OTHERS
+        ]
+        assert all(row in readme for row in rows)
+        # the table ends before the next paragraph (a blank line: no paragraph read as a row)
+        assert "|\n\nThe values never pass through Terraform" in readme
