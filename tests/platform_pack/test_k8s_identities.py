@@ -275,8 +275,10 @@ def test_aks_identities_are_bootstraps_and_read_no_vault() -> None:
         assert f'svc-{name} = "svc-{name}"' in environments
     identity = data("azure", "azurerm_user_assigned_identity", "k8s_service")
     assert identity["name"] == "${local.name}-svc-${each.key}"
-    # No Key Vault role: the vault's secrets are the application's.
-    assert "Key Vault" not in files[IDENTITIES].split("####\n\nlocals")[1]
+    # No role on the application's vault: each reads its own (service-vaults.tf).
+    assert "Key Vault Secrets User" not in files[IDENTITIES]
+    assert "module.key_vault" not in files[IDENTITIES]
+    assert "module.service_vault[name].key_vault_uri" in files[IDENTITIES]
 
 
 # --- docs ------------------------------------------------------------------------------------

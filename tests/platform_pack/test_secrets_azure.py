@@ -169,12 +169,12 @@ def test_the_deploy_identity_holds_crypto_user_on_its_key_only() -> None:
     assert "principal_id         = var.deploy_principal_id" in assignment
     # no other CI role in the SOPS resource group: only the bootstrap administrator's
     assignments = re.findall(r'resource "azurerm_role_assignment" "(\w+)"', sops_tf)
-    assert assignments == ["sops_admin", "deploy_sops", "deploy_secret_writer"]
+    assert assignments == ["sops_admin", "deploy_sops"]  # the secret writer: secret-writer.tf
     assert "plan_principal_id" not in sops_tf
 
 
 def test_the_deploy_identity_sets_secrets_and_reads_none() -> None:
-    sops_tf = tree_of("azure-services")["bootstrap/modules/environment/sops.tf"]
+    sops_tf = tree_of("azure-services")["bootstrap/modules/environment/secret-writer.tf"]
     role = sops_tf[sops_tf.index('resource "azurerm_role_definition" "secret_writer"') :]
     role = role[: role.index("\n}\n")]
     data_actions = re.findall(r'"(Microsoft\.KeyVault/[^"]+)"', role)
@@ -220,7 +220,8 @@ def test_no_secret_value_reaches_terraform(name: str) -> None:
     assert not any("sops" in text for path, text in terraform.items() if path.endswith(".tfvars"))
     outputs = tree["secrets-sops.tf"]
     assert 'app_secret_name = "app-secrets"' in outputs
-    assert re.search(r'value       = \{ "[a-z0-9-]+" = local\.app_secret_name \}', outputs)
+    # every name is local.app_secret_name (several services: the others' in their own vaults)
+    assert re.search(r'(value       = |\n    )\{ "[a-z0-9-]+" = local\.app_secret_name \}', outputs)
 
 
 @pytest.mark.parametrize(
@@ -263,10 +264,12 @@ def deploy_scripts(name: str) -> list[str]:
     ]
 
 
-def test_only_the_service_with_a_secret_gets_a_step() -> None:
+def test_every_service_with_a_secret_gets_a_step() -> None:
+    # each image service has a secret (the others in vaults of their own: azure-svc-secrets)
     scripts = deploy_scripts("azure-services")
-    assert len(scripts) == 1
-    assert "secret_service=api\n" in scripts[0]
+    assert len(scripts) == 3
+    for name, script in zip(("worker", "nightly", "api"), scripts, strict=True):
+        assert f"secret_service={name}\n" in script
     gitlab = tree_of("azure-kubernetes-canary")[".gitlab-ci.yml"]
     assert gitlab.count("secret_service=") == 1
 
@@ -302,6 +305,7 @@ case "$*" in
   "output -raw resource_group_name") printf '%s' shop-staging ;;
   "output -raw key_vault_name") printf '%s' shop-staging-ab12cd ;;
   "output -json app_secret_names") printf '%s' '{"api": "app-secrets"}' ;;
+  "output -json app_secret_vaults") printf '%s' '{"api": "shop-staging-ab12cd"}' ;;
   *) exit 1 ;;
 esac
 """,

@@ -225,10 +225,13 @@ def test_each_image_service_has_its_own_identity_from_bootstrap() -> None:
     assert "data.azurerm_user_assigned_identity.service" in registry["pull_principal_ids"]
 
 
-def test_other_services_read_no_key_vault_secret() -> None:
+def test_other_services_read_their_own_vault_never_the_applications() -> None:
     vault = module_call("main.tf", "key_vault")
     assert set(vault["secret_reader_principal_ids"]) == {"app"}
-    assert "KEY_VAULT_URI" not in tree()["services.tf"]
+    services = tree()["services.tf"]
+    assert "module.key_vault" not in services
+    # worker and nightly, each its own (test_services_azure_secrets.py)
+    assert services.count("KEY_VAULT_URI                         = module.service_vault[") == 2
 
 
 def test_security_doc_names_every_runtime_identity() -> None:

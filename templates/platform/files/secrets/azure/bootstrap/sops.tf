@@ -82,37 +82,6 @@ resource "azurerm_role_assignment" "deploy_sops" {
   description          = "The deploy job of ${var.environment} decrypts its SOPS files with this key only"
 }
 
-# The deploy job writes each service's secret value into the application's vault: a role that
-# sets secrets and lists their metadata, and reads none (Key Vault Secrets Officer would read
-# every secret of the vault, the data stores' credentials included).
-resource "azurerm_role_definition" "secret_writer" {
-  count = var.ci_enabled ? 1 : 0
-
-  name        = "${local.name}-secret-writer"
-  scope       = azurerm_resource_group.this.id
-  description = "Sets new versions of Key Vault secrets and lists their metadata; reads no value."
-
-  permissions {
-    actions = []
-    data_actions = [
-      "Microsoft.KeyVault/vaults/secrets/setSecret/action",
-      "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
-    ]
-  }
-
-  assignable_scopes = [azurerm_resource_group.this.id]
-}
-
-resource "azurerm_role_assignment" "deploy_secret_writer" {
-  count = var.ci_enabled ? 1 : 0
-
-  scope              = azurerm_resource_group.this.id
-  role_definition_id = azurerm_role_definition.secret_writer[0].role_definition_resource_id
-  principal_id       = var.deploy_principal_id
-  principal_type     = "ServicePrincipal"
-  description        = "The deploy job of ${var.environment} sets the services' secrets from their SOPS files"
-}
-
 output "sops_key_url" {
   description = "Key of the environment's SOPS files (.sops.yaml azure_keyvault, versionless: sops 3.11+ encrypts with its latest version)."
   value       = "${azurerm_key_vault.sops.vault_uri}keys/${azurerm_key_vault_key.sops.name}/"
