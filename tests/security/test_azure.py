@@ -139,6 +139,17 @@ def test_ci_identities_reach_only_their_own_state_container_in_management(label:
             assert not is_ci(body), f"{name}: a CI identity holds a role on the state account"
 
 
+# secrets: sops (bootstrap/modules/environment/sops.tf): the operator administers the keys-only
+# SOPS vault's resource group; the deploy identity may only use the SOPS key.
+SOPS_ROLES = {
+    "sops_admin": ("${azurerm_resource_group.sops.id}", "Key Vault Crypto Officer"),
+    "deploy_sops": (
+        "${azurerm_key_vault_key.sops.resource_versionless_id}",
+        "Key Vault Crypto User",
+    ),
+}
+
+
 @combos
 def test_environment_roles_are_on_the_resource_group_or_read_only(label: str) -> None:
     for path, name, body in role_assignments(label):
@@ -152,6 +163,9 @@ def test_environment_roles_are_on_the_resource_group_or_read_only(label: str) ->
             continue
         if name == "deploy_dns":  # the records of the environment's own zone only
             assert (scope, role) == ("${azurerm_dns_zone.this[0].id}", "DNS Zone Contributor")
+            continue
+        if name in SOPS_ROLES:  # secrets: sops, the keys-only vault of the environment's SOPS key
+            assert (scope, role) == SOPS_ROLES[name], name
             continue
         if scope != "${azurerm_resource_group.this.id}":
             # Subscription-wide: reads only.
@@ -215,8 +229,9 @@ def test_federated_credentials_exist_on_ci_identities_only(label: str) -> None:
     # The runtime identities are never federated with a CI system (AKS workload identity only).
     for _path, name, body in resources(label, "modules/", "azurerm_federated_identity_credential"):
         assert body["issuer"] == "${azurerm_kubernetes_cluster.this.oidc_issuer_url}", name
+    # vault/ is the team's Vault's JWT auth for the CI's tokens (secrets: vault), not Azure's.
     root = "".join(text for path, text in tree(label).items() if path.endswith(".tf")
-                   and not path.startswith("bootstrap/"))  # fmt: skip
+                   and not path.startswith(("bootstrap/", "vault/")))  # fmt: skip
     assert "token.actions.githubusercontent.com" not in root
 
 
@@ -441,8 +456,10 @@ def test_deploy_steps_fail_closed_and_import_with_credentials(label: str) -> Non
 
 @combos
 def test_every_key_vault_denies_by_default_and_no_ci_job_needs_its_data_plane(label: str) -> None:
-    """Deny in every environment, not only protected ones: Terraform writes no Key Vault secret
-    (so hosted runners never reach the vault) and no CI identity holds a Key Vault data role."""
+    """Deny in every environment, not only protected ones: Terraform writes no Key Vault secret and
+    no CI identity holds a Key Vault data role that reads. With `secrets: cloud` hosted runners
+    never reach the vault; with sops or vault the deploy identity may only set secrets (a custom
+    role without getSecret, for the deploy's put) and, for sops, use the environment's SOPS key."""
     if answers(label)["compute"] != "static-site":
         ((_, _, vault),) = resources(label, "modules/key-vault/", "azurerm_key_vault")
         assert unquote(vault["network_acls"][0]["default_action"]) == "Deny"
@@ -450,9 +467,21 @@ def test_every_key_vault_denies_by_default_and_no_ci_job_needs_its_data_plane(la
     assert not list(resources(label, "modules/", "azurerm_key_vault_secret"))
     assert not list(resources(label, "", "azurerm_key_vault_secret"))
     for _path, name, body in role_assignments(label):
-        assert "Key Vault" not in str(body.get("role_definition_name", "")), name
+        role = str(body.get("role_definition_name", ""))
+        assert "Key Vault" not in role or name in SOPS_ROLES, name
     module = tree(label)["bootstrap/modules/environment/main.tf"]
     assert "Key Vault Secrets Officer" not in module and "writes_secrets" not in module
+    writers = list(resources(label, "bootstrap/", "azurerm_role_definition"))
+    for _path, name, body in writers:
+        actions = [
+            unquote(a) for p in body.get("permissions", []) for a in p.get("data_actions", [])
+        ]
+        if any("KeyVault" in a for a in actions):
+            assert answers(label).get("secrets", "cloud") != "cloud", name
+            assert sorted(actions) == [
+                "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
+                "Microsoft.KeyVault/vaults/secrets/setSecret/action",
+            ], name
 
 
 @combos

@@ -283,8 +283,17 @@ def test_the_application_signs_in_to_cloud_sql_as_its_service_account(
     flag = {"postgres": "cloudsql.iam_authentication", "mysql": "cloudsql_iam_authentication"}
     assert re.search(rf'"{re.escape(flag[answers["database"]])}"\s+= "on"', database)
     assert 'trimsuffix(var.app_service_account_email, ".gserviceaccount.com")' in database
-    assert 'toset(["roles/cloudsql.instanceUser", "roles/cloudsql.client"])' in database
+    assert (
+        'login_roles       = ["roles/cloudsql.instanceUser", "roles/cloudsql.client"]' in database
+    )
+    assert "for_each = toset(local.login_roles)" in database
     assert not list(resources(hcl(tree, "modules/database/"), "google_secret_manager_secret"))
+    # Other services sign in as their own service accounts, with the same two roles (for_each
+    # over service_account_emails); no user has a password.
+    service = users.pop("service", None)
+    if service is not None:
+        assert unquote(service["type"]) == "CLOUD_IAM_SERVICE_ACCOUNT"
+        assert not {"password", "password_wo", "password_wo_version"} & set(service)
     assert set(users) <= {"admin"}
     # The deploy identity may grant those two roles (its project IAM condition lists them).
     grantable = roles(bootstrap_locals(tree)["grantable_roles"])
