@@ -612,3 +612,22 @@ def test_the_function_storage_account_denies_by_default_and_terraform_stays_on_a
         assert shares == ["content"]
         assert 'WEBSITE_CONTENTSHARE    = azurerm_storage_share.content["production"].name' in plan
         assert 'WEBSITE_CONTENTSHARE    = azurerm_storage_share.content["staging"].name' in plan
+
+
+@combos
+def test_a_contributor_cannot_turn_a_key_vault_to_access_policies(label: str) -> None:
+    """The deploy identity is Contributor on its resource group; a Contributor may switch a vault
+    to access policies and grant itself one (Microsoft Learn, "Azure RBAC vs. access policies").
+    The built-in policy 12d4fa5e-… ("Azure Key Vault should use RBAC permission model", effects
+    Audit, Deny, Disabled) assigned with Deny on the resource group refuses it."""
+    ((_, _, body),) = [
+        r
+        for r in resources(
+            label, "bootstrap/modules/environment/", "azurerm_resource_group_policy_assignment"
+        )
+        if r[1] == "key_vault_rbac"
+    ]
+    assert unquote(body["resource_group_id"]) == "${azurerm_resource_group.this.id}"
+    assert unquote(body["policy_definition_id"]).endswith("/12d4fa5e-1f9f-4c21-97a9-b99b3c6611b5")
+    assert body["enforce"] is True
+    assert '"Deny"' in str(body["parameters"])
