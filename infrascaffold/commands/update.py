@@ -302,7 +302,7 @@ def _record_writes(directory: Path, new_record: Mapping[str, str]) -> dict[str, 
     writes = {}
     for rel, text in new_record.items():
         path = directory / rel
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8"):  # byte for byte
             writes[rel] = text
     return writes
 
