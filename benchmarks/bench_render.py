@@ -12,7 +12,8 @@ and cookiecutter keep none). Warm: one cache folder shared by the runs, after on
 Runs are interleaved (run i of every tool before run i+1 of any), the median of RUNS is
 reported, with the load average. copier and cookiecutter come from BENCH_VENV (`make bench`).
 
-Run: `.venv/bin/python benchmarks/bench_render.py [RUNS] [N ...]`
+Run: `.venv/bin/python benchmarks/bench_render.py [RUNS] [N ...]`; `BENCH_ROWS=tf-cold,tf-warm`
+(any of tf-cold, tf-warm, txt-cold) keeps only those rows.
 """
 
 from __future__ import annotations
@@ -180,6 +181,7 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     sizes = tuple(int(a) for a in sys.argv[2:]) or SIZES
     here = Path(sys.executable).parent
+    rows = {r for r in os.environ.get("BENCH_ROWS", "").split(",") if r}
     bench_bin = Path(os.environ.get("BENCH_VENV", ".venv-bench")).resolve() / "bin"
     print(f"load before: {os.getloadavg()[0]:.2f} (1-minute average), median of {runs} runs\n")
     print(
@@ -194,6 +196,8 @@ def main() -> None:
             for state in ("cold", "warm"):
                 if suffix == "txt" and state == "warm":
                     continue  # the secondary row: cold only
+                if rows and f"{suffix}-{state}" not in rows:
+                    continue
                 with tempfile.TemporaryDirectory() as tmp:
                     work = Path(tmp)
                     tools = commands(here, bench_bin, make_templates(work, n, suffix))

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from infrascaffold import __version__
 from infrascaffold.cli import cli
+from infrascaffold.write.record import load_record
 from tests.builders import EXAMPLES, build_file_tree
 
 EXAMPLE = str(EXAMPLES / "aws-containers.yml")
@@ -46,8 +47,10 @@ def test_new_renders_validates_and_records(tmp_path: Path) -> None:
         if p.is_file() and ".infrascaffold" not in p.parts
     )
     assert rendered
+    base = load_record(dest).base  # one bundle, `.infrascaffold/base.txt`
+    assert sorted(base) == rendered and not (record / "base").exists()
     for rel in rendered:
-        assert (record / "base" / rel).read_text() == (dest / rel).read_text()
+        assert base[rel] == (dest / rel).read_text()
 
 
 def test_dry_run_lists_files_and_writes_nothing(tmp_path: Path) -> None:

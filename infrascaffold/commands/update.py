@@ -43,7 +43,7 @@ from infrascaffold.write.ci_root import (
     refuse_foreign_root_files,
 )
 from infrascaffold.write.journal import RootChanges
-from infrascaffold.write.record import BASE_DIR, Record, load_record, record_files
+from infrascaffold.write.record import Record, load_record, record_files
 from infrascaffold.write.writer import apply_changes, clean_up
 
 
@@ -198,7 +198,7 @@ def _write(
     dest_writes.update(_record_writes(directory, new_record))
     dest_deletes, root_deletes = placement.split(dict.fromkeys(deletes, ""))
     old_dest, old_root = record.placement.split(dict.fromkeys(old_ci, ""))
-    gone = [f"{BASE_DIR}/{p}" for p in record.base if p not in theirs]
+    gone = record.legacy_files  # a record made before the bundle: its `base/` copies
     root = placement.root(directory) or record.placement.root(directory)
     changes = RootChanges(root, root_writes, [*root_deletes, *old_root]) if root else None
     apply_changes(directory, dest_writes, [*dest_deletes, *old_dest, *gone], root=changes)
@@ -302,7 +302,7 @@ def _record_writes(directory: Path, new_record: Mapping[str, str]) -> dict[str, 
     writes = {}
     for rel, text in new_record.items():
         path = directory / rel
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8"):  # byte for byte
             writes[rel] = text
     return writes
 

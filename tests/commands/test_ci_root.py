@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from infrascaffold.write.record import load_record
 from tests.builders import build_file_tree
 from tests.commands.test_update_lifecycle import git, run_cli
 from tests.platform_pack.test_ci import run, tool
@@ -104,7 +105,7 @@ def test_new_puts_the_platform_workflows_at_the_root_pointed_at_infra(tmp_path: 
     assert "review of `.github/` and `infra/`: a `CODEOWNERS` entry" in security
     assert "their jobs work in `infra/`" in dossier
     # The base keeps them under their render paths.
-    assert (app / "infra" / ".infrascaffold" / "base" / ".github" / "workflows").is_dir()
+    assert any(p.startswith(".github/workflows/") for p in load_record(app / "infra").base)
 
     files = sorted(str(p) for p in workflows.glob("*.yml"))
     lint = run([tool("actionlint"), "-shellcheck", tool("shellcheck"), *files], cwd=app)
@@ -185,9 +186,7 @@ def test_no_ci_at_root_keeps_them_in_dest_and_update_keeps_that(tmp_path: Path) 
         "infra/.github/CODEOWNERS",
         "infra/.infrascaffold/pack.yaml",
         "infra/.infrascaffold/answers.yaml",
-        "infra/.infrascaffold/base/main.tf",
-        "infra/.infrascaffold/base/.github/workflows/ci.yml",
-        "infra/.infrascaffold/base/.github/CODEOWNERS",
+        "infra/.infrascaffold/base.txt",
     }
     assert 'working-directory: "."' in (dest / ".github/workflows/ci.yml").read_text()
     assert "ci_at_root" not in recorded(dest)  # the record of today's (and older) placement
@@ -225,8 +224,8 @@ def test_update_merges_an_edited_root_workflow_with_a_pack_change(tmp_path: Path
     text = root_workflow.read_text()
     assert "on: [push, pull_request]" in text and "- run: echo v2" in text
     assert not (dest / ".github" / "workflows").exists()
-    base = dest / ".infrascaffold" / "base" / ".github" / "workflows" / "ci.yml"
-    assert "echo v2" in base.read_text() and "pull_request" not in base.read_text()
+    base = load_record(dest).base[".github/workflows/ci.yml"]
+    assert "echo v2" in base and "pull_request" not in base
     again = run_cli("update", str(dest), "--check", "--pack", str(v2))
     assert (again.returncode, again.stdout) == (0, "up to date\n")
 
@@ -333,7 +332,7 @@ def test_a_dry_run_says_where_the_ci_files_would_go_and_writes_nothing(tmp_path:
         in done.stdout
     )
     assert "     157  ../.github/workflows/ci.yml\n" in done.stdout
-    assert "dry run: 3 files (+5 record files) would be written to" in done.stdout
+    assert "dry run: 3 files (+3 record files) would be written to" in done.stdout
     assert files_under(app) == {"README.md"}
 
 
@@ -353,8 +352,7 @@ def test_another_clone_updates_the_ci_files_at_its_own_root(tmp_path: Path) -> N
     assert git(clone, "status", "--porcelain").stdout.splitlines() == [
         " M .github/workflows/ci.yml",
         " M infra/.infrascaffold/answers.yaml",
-        " M infra/.infrascaffold/base/.github/workflows/ci.yml",
-        " M infra/.infrascaffold/base/main.tf",
+        " M infra/.infrascaffold/base.txt",
         " M infra/main.tf",
     ]
 

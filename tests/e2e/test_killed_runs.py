@@ -47,7 +47,7 @@ def test_sigkill_at_any_moment_then_rerun(installed: Installed, work: Path) -> N
         assert not [p.name for p in work.iterdir() if ".infrascaffold-" in p.name]
         assert sorted(p.name for p in (work / dest / ".infrascaffold").iterdir()) == [
             "answers.yaml",
-            "base",
+            "base.txt",
             "decisions.yaml",
             "pack.yaml",
         ]
