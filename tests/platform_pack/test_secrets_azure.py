@@ -495,3 +495,14 @@ def test_the_runbook_and_security_md_explain_the_key_the_network_and_rotation() 
     assert "Key Vault Crypto User" in part and "plan identity holds no Key Vault data role" in part
     assert "`/32` rule" in part and "Residual:" in part
     assert "alias/" not in part  # not the AWS text
+
+
+def test_the_oidc_request_token_never_reaches_a_command_line() -> None:
+    # A self-hosted runner's `ps` shows every argument: sops's token is requested with the
+    # header in a private file (curl --header @file), written by printf, a builtin.
+    deploy = tree_of("azure-services")[".github/workflows/_deploy.yml"]
+    step = deploy[deploy.index("secret_header_file=$(mktemp)") :]
+    step = step[: step.index('rm -f "$secret_header_file"')]
+    assert "printf 'Authorization: bearer %s\\n' \"$ACTIONS_ID_TOKEN_REQUEST_TOKEN\"" in step
+    assert '--header @"$secret_header_file"' in step
+    assert '--header "Authorization' not in step
