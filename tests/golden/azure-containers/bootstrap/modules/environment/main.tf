@@ -70,6 +70,28 @@ resource "azurerm_resource_group" "this" {
   tags     = var.tags
 }
 
+# The deploy identity is Contributor on this resource group, and a Contributor may switch a Key
+# Vault from RBAC to access policies and grant itself one (Microsoft Learn, "Azure RBAC vs. access
+# policies"): it would then read every secret. The built-in policy "Azure Key Vault should use
+# RBAC permission model" with effect Deny refuses that change here, and Contributor cannot remove
+# a policy assignment (its NotActions exclude Microsoft.Authorization writes and deletes). A new
+# assignment takes up to about 30 minutes to be enforced (Azure Policy evaluation).
+resource "azurerm_resource_group_policy_assignment" "key_vault_rbac" {
+  name                 = "key-vault-rbac-only"
+  display_name         = format("%s: Key Vaults use the RBAC permission model", local.name)
+  resource_group_id    = azurerm_resource_group.this.id
+  policy_definition_id = "/providers/Microsoft.Authorization/policyDefinitions/12d4fa5e-1f9f-4c21-97a9-b99b3c6611b5"
+  enforce              = true
+
+  parameters = jsonencode({
+    effect = { value = "Deny" }
+  })
+
+  non_compliance_message {
+    content = "Key Vaults here use Azure RBAC only: access policies would let a Contributor grant itself secret access."
+  }
+}
+
 resource "azurerm_user_assigned_identity" "runtime" {
   for_each = local.runtime_identities
 
