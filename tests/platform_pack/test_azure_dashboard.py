@@ -85,16 +85,18 @@ def console(tmp: Path, files: Mapping[str, str], variables: Mapping[str, Any], e
     return json.loads(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def module_charts(tmp: Path, module: str, name: str, resource_id: str, ingress: bool) -> Any:
+def module_charts(
+    tmp: Path, module: str, name: str, resource_id: str, ingress: bool, rendered: Tree | None = None
+) -> Any:
     """The charts `module` declares for a resource named `name`, its resource ID stubbed."""
-    main = tree()[f"modules/{module}/main.tf"]
+    main = (rendered or tree())[f"modules/{module}/main.tf"]
     charts = block(main, main.index("locals {", main.index("# Dashboard chart")))
-    resource, _ = SERVICE_MODULES[module]
-    assert f"{resource}.this.id" in charts
+    reference = "local.app_id" if module == "function-app" else f"{SERVICE_MODULES[module][0]}.this.id"
+    assert reference in charts
     stub = 'variable "name" {}\nvariable "resource_id" {}\nvariable "ingress" {}\n'
     return console(
         tmp / module / name,
-        {"charts.tf": charts.replace(f"{resource}.this.id", "var.resource_id"), "stub.tf": stub},
+        {"charts.tf": charts.replace(reference, "var.resource_id"), "stub.tf": stub},
         {"name": name, "resource_id": resource_id, "ingress": ingress},
         "local.dashboard_widgets",
     )
@@ -295,3 +297,21 @@ def test_the_runbooks_point_at_the_dashboard() -> None:
     assert "terraform output -raw dashboard_url" in infrastructure
     row = next(r for r in infrastructure.splitlines() if r.startswith("| nightly | job"))
     assert row.endswith("| executions by state |")
+
+
+@needs_terraform
+def test_a_function_app_has_its_charts_on_the_dashboard(tmp_path: Path) -> None:
+    answers = {**example_answers("azure-containers"), "compute": "serverless"}
+    answers.pop("services", None)
+    rendered = render_answers(answers)
+    wired = re.findall(r"module\.(\w+)\.dashboard_widgets", module_call(root_tf(rendered), "observability"))
+    assert wired == ["app", "frontdoor", "database"]
+    assert 'source = "./modules/function-app"' in module_call(root_tf(rendered), "app")
+    site = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/sites/shop-dev"
+    charts = module_charts(tmp_path, "function-app", "shop-dev", site, True, rendered)
+    metrics = [m for c in charts for m in c["metrics"]]
+    assert [m["name"] for m in metrics] == ["Requests", "Http5xx", "HttpResponseTime"]
+    assert {m["resource_id"] for m in metrics} == {site}
+    assert all(c["title"].startswith("shop-dev: ") for c in charts)
+    document = json.loads(dashboard_json(tmp_path, charts))
+    assert len(parts(document)) == len(charts)
