@@ -295,6 +295,9 @@ def test_the_runbooks_point_at_the_dashboard() -> None:
     assert incident.index("### Open the dashboard") < incident.index("### See what fired")
     infrastructure = tree()["docs/INFRASTRUCTURE.md"]
     assert "terraform output -raw dashboard_url" in infrastructure
+    answers = example_answers("azure-services")
+    for env in answers["environments"]:  # each environment's dashboard, by the name it gets
+        assert f"`{answers['project_name']}-{env['name']}-dashboard`" in infrastructure
     row = next(r for r in infrastructure.splitlines() if r.startswith("| nightly | job"))
     assert row.endswith("| executions by state |")
 
