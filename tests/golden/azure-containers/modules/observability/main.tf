@@ -97,5 +97,5 @@ resource "azurerm_portal_dashboard" "this" {
   location             = var.location
   resource_group_name  = var.resource_group_name
   dashboard_properties = local.dashboard_properties
-  tags                 = merge(var.tags, { hidden-title = var.name })
+  tags                 = merge(var.tags, { "hidden-title" = var.name })
 }
