@@ -445,7 +445,6 @@ PLACES = [
 # cluster's (restarts in the namespace), not per service, so `alarms` and `dashboard` are not
 # checked there at all (the cluster module `app` holds alarms of its own, which would pass).
 GAPS = {
-    ("dashboard", "azure", "containers"): "Azure renders no dashboard (not even the primary's)",
     **{
         ("diagram", cloud, "kubernetes"): "no diagram node per Kubernetes workload"
         for cloud in KUBERNETES

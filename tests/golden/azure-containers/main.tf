@@ -44,6 +44,13 @@ module "observability" {
   retention_days      = var.log_retention_days
   alert_email         = var.alert_email
   tags                = local.tags
+
+  # The environment's dashboard: each module's charts of its own signals, in this order.
+  dashboard_widgets = concat(
+    module.app.dashboard_widgets,
+    module.frontdoor.dashboard_widgets,
+    module.database.dashboard_widgets,
+  )
 }
 
 module "network" {

@@ -44,6 +44,12 @@ module "observability" {
   retention_days      = var.log_retention_days
   alert_email         = var.alert_email
   tags                = local.tags
+
+  # The environment's dashboard: each module's charts of its own signals, in this order.
+  dashboard_widgets = concat(
+    module.database.dashboard_widgets,
+    module.cache.dashboard_widgets,
+  )
 }
 
 module "network" {

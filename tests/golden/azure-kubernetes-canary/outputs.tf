@@ -102,6 +102,11 @@ output "action_group_id" {
   value       = module.observability.action_group_id
 }
 
+output "dashboard_url" {
+  description = "Azure portal link of the environment's dashboard (every module's charts; the runbooks' first place to look)."
+  value       = module.observability.dashboard_url
+}
+
 output "log_analytics_workspace_name" {
   description = "Log Analytics workspace of the environment's logs and telemetry."
   value       = module.observability.log_analytics_workspace_name

@@ -272,3 +272,27 @@ resource "azurerm_monitor_metric_alert" "origin_health" {
     action_group_id = var.action_group_id
   }
 }
+
+################################################################################
+# Dashboard charts of this edge (the observability module lays them out)
+################################################################################
+
+locals {
+  # What the edge answers: requests by status group, and the latency a client sees.
+  dashboard_widgets = [
+    {
+      title    = "${var.name}: Front Door requests by status group"
+      split_by = "HttpStatusGroup"
+      metrics = [
+        { resource_id = azurerm_cdn_frontdoor_profile.this.id, namespace = "Microsoft.Cdn/profiles", name = "RequestCount", aggregation = "Sum", display_name = "Requests" },
+      ]
+    },
+    {
+      title    = "${var.name}: Front Door total latency (ms)"
+      split_by = ""
+      metrics = [
+        { resource_id = azurerm_cdn_frontdoor_profile.this.id, namespace = "Microsoft.Cdn/profiles", name = "TotalLatency", aggregation = "Average", display_name = "Total latency" },
+      ]
+    },
+  ]
+}

@@ -27,3 +27,8 @@ output "profile_resource_guid" {
   description = "Front Door ID sent in the X-Azure-FDID header: origins accept only requests carrying it."
   value       = azurerm_cdn_frontdoor_profile.this.resource_guid
 }
+
+output "dashboard_widgets" {
+  description = "Charts of the edge's health signals for the environment's dashboard (modules/observability)."
+  value       = local.dashboard_widgets
+}

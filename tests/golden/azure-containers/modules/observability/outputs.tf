@@ -23,3 +23,13 @@ output "action_group_id" {
   description = "ID of the action group every alert notifies."
   value       = azurerm_monitor_action_group.this.id
 }
+
+output "dashboard_id" {
+  description = "ID of the environment's Azure portal dashboard."
+  value       = azurerm_portal_dashboard.this.id
+}
+
+output "dashboard_url" {
+  description = "Azure portal link of the environment's dashboard."
+  value       = "https://portal.azure.com/#@${data.azurerm_subscription.current.tenant_id}/dashboard/arm${azurerm_portal_dashboard.this.id}"
+}

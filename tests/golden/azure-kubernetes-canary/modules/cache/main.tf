@@ -137,3 +137,26 @@ resource "azurerm_monitor_metric_alert" "redis" {
     action_group_id = var.action_group_id
   }
 }
+
+################################################################################
+# Dashboard charts of this cache (the observability module lays them out)
+################################################################################
+
+locals {
+  # The signals the alerts watch, in percent.
+  dashboard_widgets = [
+    {
+      title    = "${var.name}: cache server load and memory (%)"
+      split_by = ""
+      metrics = [
+        for alert in values(local.alerts) : {
+          resource_id  = azurerm_managed_redis.this.id
+          namespace    = "Microsoft.Cache/redisEnterprise"
+          name         = alert.metric
+          aggregation  = "Average"
+          display_name = alert.metric
+        }
+      ]
+    },
+  ]
+}

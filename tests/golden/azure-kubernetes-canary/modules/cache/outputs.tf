@@ -35,3 +35,8 @@ output "app_secrets" {
   description = "Credentials for the application's environment (variable => Key Vault secret versionless ID): none, the cache takes Entra ID tokens only."
   value       = {}
 }
+
+output "dashboard_widgets" {
+  description = "Charts of the cache's health signals for the environment's dashboard (modules/observability)."
+  value       = local.dashboard_widgets
+}

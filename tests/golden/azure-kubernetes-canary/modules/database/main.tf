@@ -98,3 +98,26 @@ resource "azurerm_monitor_metric_alert" "server" {
     action_group_id = var.action_group_id
   }
 }
+
+################################################################################
+# Dashboard charts of this database (the observability module lays them out)
+################################################################################
+
+locals {
+  # The signals the alerts watch, in percent of the server's capacity.
+  dashboard_widgets = [
+    {
+      title    = "${var.name}: database CPU, memory and storage (%)"
+      split_by = ""
+      metrics = [
+        for alert in values(local.alerts) : {
+          resource_id  = local.server_id
+          namespace    = local.namespace
+          name         = alert.metric
+          aggregation  = "Average"
+          display_name = alert.metric
+        }
+      ]
+    },
+  ]
+}

@@ -43,3 +43,8 @@ output "app_secrets" {
   description = "Credentials for the application's environment (variable => Key Vault secret versionless ID): none. PostgreSQL takes Entra ID tokens; the MySQL password is set by the one-time grants, after the first apply, and read by the application itself (DATABASE_PASSWORD_SECRET_ID)."
   value       = {}
 }
+
+output "dashboard_widgets" {
+  description = "Charts of the database's health signals for the environment's dashboard (modules/observability)."
+  value       = local.dashboard_widgets
+}

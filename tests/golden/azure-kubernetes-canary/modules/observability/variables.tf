@@ -45,3 +45,24 @@ variable "tags" {
   description = "Tags of every resource."
   type        = map(string)
 }
+
+variable "dashboard_widgets" {
+  description = "Charts of the environment's dashboard, in display order: each module's `dashboard_widgets` (a title, the metrics of Azure resources it plots, and a dimension to split by or \"\")."
+  type = list(object({
+    title = string
+    metrics = list(object({
+      resource_id  = string
+      namespace    = string
+      name         = string
+      aggregation  = string
+      display_name = string
+    }))
+    split_by = optional(string, "")
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for widget in var.dashboard_widgets : alltrue([for metric in widget.metrics : contains(["Sum", "Minimum", "Maximum", "Average", "Count"], metric.aggregation)])])
+    error_message = "Each dashboard metric's aggregation must be Sum, Minimum, Maximum, Average or Count."
+  }
+}

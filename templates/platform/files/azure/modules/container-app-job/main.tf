@@ -94,3 +94,20 @@ resource "azurerm_monitor_metric_alert" "failed" {
     action_group_id = var.action_group_id
   }
 }
+
+################################################################################
+# Dashboard chart of this job (the observability module lays it out)
+################################################################################
+
+locals {
+  # Each run's outcome: executions by state (Succeeded, Failed...), as the failure alert counts them.
+  dashboard_widgets = [
+    {
+      title    = "${var.name}: executions by state"
+      split_by = "state"
+      metrics = [
+        { resource_id = azurerm_container_app_job.this.id, namespace = "Microsoft.App/jobs", name = "Executions", aggregation = "Sum", display_name = "Executions" },
+      ]
+    },
+  ]
+}

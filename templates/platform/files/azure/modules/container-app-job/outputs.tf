@@ -7,3 +7,8 @@ output "job_id" {
   description = "ID of the Container Apps job."
   value       = azurerm_container_app_job.this.id
 }
+
+output "dashboard_widgets" {
+  description = "Charts of the job's health signals for the environment's dashboard (modules/observability)."
+  value       = local.dashboard_widgets
+}

@@ -173,3 +173,47 @@ resource "azurerm_monitor_metric_alert" "restarts" {
     action_group_id = var.action_group_id
   }
 }
+
+################################################################################
+# Dashboard charts of this app (the observability module lays them out)
+################################################################################
+
+locals {
+  # An http service's traffic: requests by status class (2xx, 4xx, 5xx) and response time.
+  http_widgets = [
+    {
+      title    = "${var.name}: requests by status class"
+      split_by = "statusCodeCategory"
+      metrics  = [{ resource_id = azurerm_container_app.this.id, namespace = "Microsoft.App/containerApps", name = "Requests", aggregation = "Sum", display_name = "Requests" }]
+    },
+    {
+      title    = "${var.name}: average response time (ms)"
+      split_by = ""
+      metrics  = [{ resource_id = azurerm_container_app.this.id, namespace = "Microsoft.App/containerApps", name = "ResponseTime", aggregation = "Average", display_name = "Response time" }]
+    },
+  ]
+
+  # Every Container App: its replicas (and their restarts), CPU and memory.
+  replica_widgets = [
+    {
+      title    = "${var.name}: replicas and restarts"
+      split_by = ""
+      metrics = [
+        { resource_id = azurerm_container_app.this.id, namespace = "Microsoft.App/containerApps", name = "Replicas", aggregation = "Maximum", display_name = "Replicas" },
+        { resource_id = azurerm_container_app.this.id, namespace = "Microsoft.App/containerApps", name = "RestartCount", aggregation = "Sum", display_name = "Restarts" },
+      ]
+    },
+    {
+      title    = "${var.name}: CPU (nanocores)"
+      split_by = ""
+      metrics  = [{ resource_id = azurerm_container_app.this.id, namespace = "Microsoft.App/containerApps", name = "UsageNanoCores", aggregation = "Average", display_name = "CPU" }]
+    },
+    {
+      title    = "${var.name}: memory working set (bytes)"
+      split_by = ""
+      metrics  = [{ resource_id = azurerm_container_app.this.id, namespace = "Microsoft.App/containerApps", name = "WorkingSetBytes", aggregation = "Average", display_name = "Memory" }]
+    },
+  ]
+
+  dashboard_widgets = concat([for widget in local.http_widgets : widget if var.ingress], local.replica_widgets)
+}

@@ -17,3 +17,8 @@ output "revision_mode" {
   description = "Single (rolling, and every worker) or Multiple (http services with blue-green or canary)."
   value       = azurerm_container_app.this.revision_mode
 }
+
+output "dashboard_widgets" {
+  description = "Charts of the service's health signals for the environment's dashboard (modules/observability)."
+  value       = local.dashboard_widgets
+}

@@ -32,3 +32,8 @@ output "revision_mode" {
   description = "Single (rolling) or Multiple (blue-green, canary)."
   value       = azurerm_container_app.this.revision_mode
 }
+
+output "dashboard_widgets" {
+  description = "Charts of the app's health signals for the environment's dashboard (modules/observability)."
+  value       = local.dashboard_widgets
+}

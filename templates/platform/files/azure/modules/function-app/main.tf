@@ -136,3 +136,28 @@ resource "azurerm_monitor_metric_alert" "server_errors" {
     action_group_id = var.action_group_id
   }
 }
+
+################################################################################
+# Dashboard charts of this function app (the observability module lays them out)
+################################################################################
+
+locals {
+  # The HTTP answers (the 5xx the alert counts among them) and how long they take.
+  dashboard_widgets = [
+    {
+      title    = "${var.name}: requests and 5xx answers"
+      split_by = ""
+      metrics = [
+        { resource_id = local.app_id, namespace = "Microsoft.Web/sites", name = "Requests", aggregation = "Sum", display_name = "Requests" },
+        { resource_id = local.app_id, namespace = "Microsoft.Web/sites", name = "Http5xx", aggregation = "Sum", display_name = "5xx answers" },
+      ]
+    },
+    {
+      title    = "${var.name}: response time (s)"
+      split_by = ""
+      metrics = [
+        { resource_id = local.app_id, namespace = "Microsoft.Web/sites", name = "HttpResponseTime", aggregation = "Average", display_name = "Response time" },
+      ]
+    },
+  ]
+}

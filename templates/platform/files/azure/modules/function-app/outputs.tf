@@ -27,3 +27,8 @@ output "storage_account_name" {
   description = "Storage account of the Functions host."
   value       = azurerm_storage_account.this.name
 }
+
+output "dashboard_widgets" {
+  description = "Charts of the function app's health signals for the environment's dashboard (modules/observability)."
+  value       = local.dashboard_widgets
+}

@@ -66,3 +66,36 @@ resource "azurerm_monitor_activity_log_alert" "service_health" {
     action_group_id = azurerm_monitor_action_group.this.id
   }
 }
+
+################################################################################
+# Dashboard (dashboard.tf builds its JSON): the application's telemetry first
+################################################################################
+
+locals {
+  telemetry_widgets = [
+    {
+      title    = "${var.name}: requests (Application Insights)"
+      split_by = ""
+      metrics = [
+        { resource_id = azurerm_application_insights.this.id, namespace = "microsoft.insights/components", name = "requests/count", aggregation = "Count", display_name = "Requests" },
+        { resource_id = azurerm_application_insights.this.id, namespace = "microsoft.insights/components", name = "requests/failed", aggregation = "Count", display_name = "Failed requests" },
+      ]
+    },
+    {
+      title    = "${var.name}: server response time (Application Insights, ms)"
+      split_by = ""
+      metrics = [
+        { resource_id = azurerm_application_insights.this.id, namespace = "microsoft.insights/components", name = "requests/duration", aggregation = "Average", display_name = "Server response time" },
+      ]
+    },
+  ]
+}
+
+# The portal shows the `hidden-title` tag as the dashboard's title.
+resource "azurerm_portal_dashboard" "this" {
+  name                 = "${var.name}-dashboard"
+  location             = var.location
+  resource_group_name  = var.resource_group_name
+  dashboard_properties = local.dashboard_properties
+  tags                 = merge(var.tags, { "hidden-title" = var.name })
+}
