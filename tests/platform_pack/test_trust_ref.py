@@ -67,7 +67,9 @@ def gcp_trust(terraform: str, root: Path) -> dict[str, Any]:
     block = ci[ci.index("locals {") : ci.index('\nresource "')]
     block = block.replace("one(google_iam_workload_identity_pool.ci[*].name)", json.dumps(POOL))
     block = block.replace("google_storage_bucket.state.name", '"state"')
-    environments = "locals {\n  environments = { for env in var.environments : env.name => env }\n}\n"
+    environments = (
+        "locals {\n  environments = { for env in var.environments : env.name => env }\n}\n"
+    )
     (root / "main.tf").write_text(environments + block, encoding="utf-8")
     for name in ("variables.tf", "terraform.tfvars"):
         (root / name).write_text(gcp_tree()[f"bootstrap/{name}"], encoding="utf-8")
@@ -87,7 +89,9 @@ def impersonates(trust: Mapping[str, Any], claims: Mapping[str, Any]) -> set[str
     """The accounts (deploy/<env>, plan/<env>) a token with these claims may impersonate."""
     if not cel(trust["condition"], claims):
         return set()
-    members = {f"principal://iam.googleapis.com/{POOL}/subject/{cel(trust['mapping']['google.subject'], claims)}"}
+    members = {
+        f"principal://iam.googleapis.com/{POOL}/subject/{cel(trust['mapping']['google.subject'], claims)}"
+    }
     for key, expression in trust["mapping"].items():
         if key.startswith("attribute."):
             members.add(f"principalSet://iam.googleapis.com/{POOL}/{key}/{cel(expression, claims)}")
@@ -101,7 +105,12 @@ def impersonates(trust: Mapping[str, Any], claims: Mapping[str, Any]) -> set[str
 
 def token(sub_repo: str = REPO, **claims: str) -> dict[str, str]:
     """A GitHub token of REPO; the subject as GitHub builds it (environment, pull request, ref)."""
-    base = {"repository": REPO, "event_name": "push", "ref": "refs/heads/main", "ref_type": "branch"}
+    base = {
+        "repository": REPO,
+        "event_name": "push",
+        "ref": "refs/heads/main",
+        "ref_type": "branch",
+    }
     base.update(claims)
     if "environment" in base:
         context = f"environment:{base['environment']}"
@@ -112,7 +121,9 @@ def token(sub_repo: str = REPO, **claims: str) -> dict[str, str]:
     return {**base, "sub": f"repo:{sub_repo}:{context}"}
 
 
-@pytest.mark.parametrize("sub_repo", [REPO, "acme@1234/shop-infra@56789"], ids=["names", "immutable-ids"])
+@pytest.mark.parametrize(
+    "sub_repo", [REPO, "acme@1234/shop-infra@56789"], ids=["names", "immutable-ids"]
+)
 def test_gcp_a_deploy_account_takes_only_its_environment_on_main(
     terraform: str, tmp_path: Path, sub_repo: str
 ) -> None:
@@ -120,12 +131,21 @@ def test_gcp_a_deploy_account_takes_only_its_environment_on_main(
     for env in ("dev", "staging", "prod"):
         assert impersonates(trust, token(sub_repo, environment=env)) == {f"deploy/{env}"}
         # the right GitHub environment on another branch, a tag, a pull request's ref: nothing
-        assert impersonates(trust, token(sub_repo, environment=env, ref="refs/heads/feature")) == set()
-        assert impersonates(trust, token(sub_repo, environment=env, ref="refs/tags/main", ref_type="tag")) == set()
+        assert (
+            impersonates(trust, token(sub_repo, environment=env, ref="refs/heads/feature")) == set()
+        )
+        assert (
+            impersonates(
+                trust, token(sub_repo, environment=env, ref="refs/tags/main", ref_type="tag")
+            )
+            == set()
+        )
         assert impersonates(trust, token(sub_repo, environment=env, ref="refs/pull/7/merge", event_name="pull_request")) == set()  # fmt: skip
 
 
-@pytest.mark.parametrize("sub_repo", [REPO, "acme@1234/shop-infra@56789"], ids=["names", "immutable-ids"])
+@pytest.mark.parametrize(
+    "sub_repo", [REPO, "acme@1234/shop-infra@56789"], ids=["names", "immutable-ids"]
+)
 def test_gcp_plan_accounts_keep_main_and_pull_requests_of_unprotected_environments(
     terraform: str, tmp_path: Path, sub_repo: str
 ) -> None:
@@ -163,7 +183,9 @@ def vault_claims(terraform: str, root: Path, extra_tfvars: str = "") -> Any:
     return console(terraform, root, "local.bound_claims")
 
 
-def test_vault_roles_bind_the_branch_and_the_deploy_workflow(terraform: str, tmp_path: Path) -> None:
+def test_vault_roles_bind_the_branch_and_the_deploy_workflow(
+    terraform: str, tmp_path: Path
+) -> None:
     claims = vault_claims(terraform, tmp_path)
     for env in ("dev", "staging", "prod"):
         assert claims[env] == {
@@ -177,10 +199,15 @@ def test_vault_roles_bind_the_branch_and_the_deploy_workflow(terraform: str, tmp
     assert "sub" not in claims["prod"]
 
 
-def test_vault_the_branch_and_repository_id_follow_the_variables(terraform: str, tmp_path: Path) -> None:
+def test_vault_the_branch_and_repository_id_follow_the_variables(
+    terraform: str, tmp_path: Path
+) -> None:
     claims = vault_claims(terraform, tmp_path, 'default_branch = "trunk"\nrepository_id = "56789"')
     assert claims["prod"]["ref"] == "refs/heads/trunk"
-    assert claims["prod"]["job_workflow_ref"] == f"{REPO}/.github/workflows/_deploy.yml@refs/heads/trunk"
+    assert (
+        claims["prod"]["job_workflow_ref"]
+        == f"{REPO}/.github/workflows/_deploy.yml@refs/heads/trunk"
+    )
     assert claims["prod"]["repository_id"] == "56789"
     tfvars = vault_tree()["vault/terraform.tfvars"]
     assert 'repository_id = ""' in tfvars and "gh api repos/acme/shop-infra --jq .id" in tfvars
@@ -194,11 +221,17 @@ def test_vault_refuses_a_repository_id_that_is_not_a_number(terraform: str, tmp_
 def test_the_workflow_vault_binds_is_the_one_that_logs_in_and_runs_on_main_only() -> None:
     tree = vault_tree()
     login = "/v1/auth/$vault_login_path/login"
-    workflows = {p for p, text in tree.items() if p.startswith(".github/workflows/") and login in text}
+    workflows = {
+        p for p, text in tree.items() if p.startswith(".github/workflows/") and login in text
+    }
     assert workflows == {".github/workflows/_deploy.yml"}
     deploy = yaml.safe_load(tree[".github/workflows/deploy.yml"])
     assert deploy[True]["push"]["branches"] == ["main"]  # `on:` is YAML 1.1's true
-    callers = [job for job in deploy["jobs"].values() if job.get("uses") == "./.github/workflows/_deploy.yml"]
+    callers = [
+        job
+        for job in deploy["jobs"].values()
+        if job.get("uses") == "./.github/workflows/_deploy.yml"
+    ]
     assert callers and all(job["if"] == "github.ref == 'refs/heads/main'" for job in callers)
     assert all(job["permissions"]["id-token"] == "write" for job in callers)
 
@@ -214,22 +247,30 @@ def test_security_says_where_the_branch_is_checked(name: str) -> None:
     section = section[: section.index("\n## ")]
     assert "deployment\n  branch policy" in section or "deployment branch policy" in section
     assert "prod also waits for a required reviewer" in section
-    assert "deployment-branch-policies" in section and section.count('echo "${environment}: $(gh api') == 3
+    assert (
+        "deployment-branch-policies" in section
+        and section.count('echo "${environment}: $(gh api') == 3
+    )
     if name.startswith("gcp"):
-        assert "**Google Cloud** checks it too" in section and "<env>:branch:refs/heads/main" in section
+        assert (
+            "**Google Cloud** checks it too" in section
+            and "<env>:branch:refs/heads/main" in section
+        )
     else:
         assert "does not:" in section and "names no branch" in section
         assert "repo:<owner>@<id>/<name>@<id>:environment:<env>" in section
     # the bootstrap runbook sets that policy: main, for every environment
     runbook = tree["docs/runbooks/bootstrap.md"]
-    assert runbook.count("deployment-branch-policies\" \\\n  -f name=main -f type=branch") == 3
+    assert runbook.count('deployment-branch-policies" \\\n  -f name=main -f type=branch') == 3
     assert "### Protect main" in runbook and '"enforce_admins": true' in runbook
     if name.startswith("gcp"):  # review finding 2: GCP's runbook had none of GitHub's steps
         assert 'gh variable set GCP_SERVICE_ACCOUNT_PLAN_PROD --repo "${repo}"' in runbook
 
 
 def test_aws_trust_conditions_read_only_audience_and_subject() -> None:
-    account = render_answers(example_answers("aws-containers"))["bootstrap/modules/environment-account/main.tf"]
+    account = render_answers(example_answers("aws-containers"))[
+        "bootstrap/modules/environment-account/main.tf"
+    ]
     assert 'oidc_host     = local.github ? "token.actions.githubusercontent.com"' in account
     keys = set(re.findall(r'variable = "\$\{local\.oidc_host\}:([a-z_]+)"', account))
     assert keys == {"aud", "sub"}
