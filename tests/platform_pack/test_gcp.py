@@ -236,11 +236,12 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
         f"shop-{env['name']}" for env in FIVE_ENVIRONMENTS
     ]
     ci = GCP.tree("containers-postgres")["bootstrap/ci.tf"]
-    # GitHub: deploy identities trust their environment's subject; plan identities the default
-    # branch, and pull requests only when the environment is not protected.
-    assert '? ["${local.subject}/repo:${var.repository}:environment:${name}"]' in ci
-    assert '["${local.subject}/repo:${var.repository}:ref:refs/heads/${var.default_branch}"]' in ci
-    assert 'env.protected ? [] : ["${local.subject}/repo:${var.repository}:pull_request"]' in ci
+    # GitHub: deploy identities trust their environment on the default branch; plan identities
+    # the default branch, and pull requests only when the environment is not protected
+    # (tests/platform_pack/test_trust_ref.py evaluates them).
+    assert '? ["${local.attribute}.deploy/${name}:branch:refs/heads/${var.default_branch}"]' in ci
+    assert '["${local.attribute}.plan/branch:refs/heads/${var.default_branch}"]' in ci
+    assert 'env.protected ? [] : ["${local.attribute}.plan/pull_request"]' in ci
     # GitLab: environment, its protection and its protected deploy branch (the default branch,
     # or a protected environment's deploy/<env>), in one attribute.
     assert "assertion.environment + ':' + string(assertion.environment_protected)" in ci

@@ -220,15 +220,21 @@ def evaluate(terraform: str, tree: Mapping[str, str], tmp_path: Path) -> dict[st
     return {"claims": claims, "policies": policies, "roles": roles, "issuer": issuer}
 
 
-def test_github_each_role_binds_only_its_environments_subject(
+def test_github_each_role_binds_its_environment_on_the_default_branch(
     terraform: str, tmp_path: Path
 ) -> None:
     found = evaluate(terraform, github_tree(), tmp_path)
     assert found["issuer"] == "https://token.actions.githubusercontent.com"
     assert found["roles"] == {"staging": "shop-staging-deploy", "prod": "shop-prod-deploy"}
+    common = {
+        "repository": "acme/shop-infra",
+        "ref_type": "branch",
+        "ref": "refs/heads/main",
+        "job_workflow_ref": "acme/shop-infra/.github/workflows/_deploy.yml@refs/heads/main",
+    }
     assert found["claims"] == {
-        "staging": {"sub": "repo:acme/shop-infra:environment:staging"},
-        "prod": {"sub": "repo:acme/shop-infra:environment:prod"},
+        "staging": {**common, "environment": "staging"},
+        "prod": {**common, "environment": "prod"},
     }
 
 
@@ -270,7 +276,7 @@ def test_no_secret_value_reaches_terraform() -> None:
         keys = set(re.findall(r"^([a-z_]+)\s*=", tree["vault/terraform.tfvars"], re.MULTILINE))
         assert keys <= {
             "project_name", "vault_address", "vault_namespace", "kv_mount", "jwt_path",
-            "ci_provider", "repository", "gitlab_url", "gitlab_deploy_branch_prefix", "environments",
+            "ci_provider", "repository", "repository_id", "gitlab_url", "gitlab_deploy_branch_prefix", "environments",
         }  # fmt: skip
         for path, text in tree.items():
             if path.endswith((".tf", ".tfvars")):

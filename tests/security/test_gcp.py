@@ -371,10 +371,9 @@ def test_plans_of_protected_environments_run_from_the_default_branch_only(
         pytest.skip("no CI identities")
     plan = bootstrap_locals(render(answers))["plan_principals"]
     if answers["ci"] == "github-actions":
-        assert (
-            'env.protected ? [] : ["${local.subject}/repo:${var.repository}:pull_request"]' in plan
-        )
-        assert "repo:${var.repository}:ref:refs/heads/${var.default_branch}" in plan
+        # attribute.plan: the event (pull requests) or the ref (tests/platform_pack/test_trust_ref.py)
+        assert 'env.protected ? [] : ["${local.attribute}.plan/pull_request"]' in plan
+        assert '"${local.attribute}.plan/branch:refs/heads/${var.default_branch}"' in plan
     else:
         # Protected: the default branch and the environment's own deploy branch, whose apply
         # checks a plan of its own pipeline; never a merge request.
@@ -397,8 +396,9 @@ def test_deploy_identities_trust_only_their_environment(answers: dict[str, Any])
     local = bootstrap_locals(tree)
     deploy = local["deploy_principals"]
     if answers["ci"] == "github-actions":
-        assert "repo:${var.repository}:environment:${name}" in deploy
-        assert "pull_request" not in deploy and "refs/heads" not in deploy
+        # attribute.deploy: the environment and the ref, on the default branch only
+        assert '.deploy/${name}:branch:refs/heads/${var.default_branch}"' in deploy
+        assert "pull_request" not in deploy
         assert (
             local["attribute_condition"].count("assertion.repository == '${var.repository}'") == 1
         )
@@ -446,10 +446,11 @@ def test_gitlab_deploy_identities_accept_only_their_protected_environment(
         pytest.skip("GitLab ID tokens only")
     tree = render(answers)
     ci = tree["bootstrap/ci.tf"]
-    expression = re.search(r'"attribute\.deploy"\s*=\s*"([^"]+)"', ci)
+    # GitHub's mapping and member come first (the `local.github ?` branch), GitLab's last.
+    expression = ([None] + list(re.finditer(r'"attribute\.deploy"\s*=\s*"([^"]+)"', ci)))[-1]
     assert expression, "no attribute.deploy mapping"
     deploy = bootstrap_locals(tree)["deploy_principals"]
-    member = re.search(r'"\$\{local\.attribute\}\.deploy/([^"]+)"', deploy)
+    member = ([None] + list(re.finditer(r'"\$\{local\.attribute\}\.deploy/([^"]+)"', deploy)))[-1]
     choices = re.search(r"env\.protected \? (\[[^]]*\]) : (\[[^]]*\])", deploy)
     assert member and choices
     template, when_protected, otherwise = member[1], choices[1], choices[2]

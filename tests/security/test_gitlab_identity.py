@@ -230,7 +230,7 @@ def azure_trust(combo: str, tmp: Path) -> dict[str, dict[str, list[str]]]:
 
 
 def gcp_trust(combo: str, tmp: Path) -> dict[str, dict[str, list[str]]]:
-    names = ["ci_enabled", "github", "ci_environments", "subject", "attribute",
+    names = ["ci_enabled", "github", "ci_environments", "attribute",
              "gitlab_deploy_branches", "deploy_principals", "plan_principals"]  # fmt: skip
     files = root_files(combo, names, '  pool = "POOL"\n')
     deploy, plan = console(tmp, files, "[local.deploy_principals, local.plan_principals]")

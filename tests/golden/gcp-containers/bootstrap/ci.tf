@@ -12,14 +12,20 @@ locals {
 
   ci_environments = local.ci_enabled ? local.environments : {}
 
-  # Token claims as attributes. GitHub: the subject names the environment of a job that has one
-  # (repo:<repository>:environment:<env>), else the event or ref; matched exactly below. GitLab:
-  # a deploy job's environment, whether GitLab protects it, and the ref it runs on are mapped
-  # into `deploy`; a job without an environment (plans) maps its ref into `plan`. GitLab writes
-  # ref_protected and environment_protected as "true"/"false": string() accepts either form.
+  # Token claims as attributes. GitHub: a deploy job's environment and the ref it runs on are
+  # mapped into `deploy`, so the pool itself checks the branch, not only the GitHub
+  # environment's branch policy; a job without an environment (plans) maps into `plan` its
+  # event (pull_request, pull_request_target: `pull_request`) or else its ref. Claims, not the
+  # subject: a repository created after 2026-07-15 has owner and repository IDs in its subject
+  # (repo:<owner>@<id>/<name>@<id>:...), while its `repository` claim stays <owner>/<name>.
+  # GitLab: a deploy job's environment, whether GitLab protects it, and the ref it runs on are
+  # mapped into `deploy`; a job without an environment (plans) maps its ref into `plan`. GitLab
+  # writes ref_protected and environment_protected as "true"/"false": string() accepts either.
   attribute_mapping = local.github ? {
     "google.subject"       = "assertion.sub"
     "attribute.repository" = "assertion.repository"
+    "attribute.deploy"     = "has(assertion.environment) ? assertion.environment + ':' + assertion.ref_type + ':' + assertion.ref : 'none'"
+    "attribute.plan"       = "has(assertion.environment) ? 'none' : (assertion.event_name in ['pull_request', 'pull_request_target'] ? 'pull_request' : assertion.ref_type + ':' + assertion.ref)"
     } : {
     "google.subject"       = "assertion.sub"
     "attribute.repository" = "assertion.project_path"
@@ -30,22 +36,22 @@ locals {
 
   # Without CI there is no pool (and no principal is used): coalesce keeps the strings valid.
   pool      = coalesce(one(google_iam_workload_identity_pool.ci[*].name), "none")
-  subject   = "principal://iam.googleapis.com/${local.pool}/subject"
   attribute = "principalSet://iam.googleapis.com/${local.pool}/attribute"
 
   # Who may impersonate each identity (the CI job → identity contract in docs/SECURITY.md).
   # Deploy of <env>: only jobs of the <env> environment on its deploy branch; GitLab also
   # requires the ref to be protected, and the environment to be protected when <env> is. The
-  # deploy branch is the default branch, or for a protected environment on GitLab its own
-  # protected branch <prefix><env> (the pipeline runs its apply, deploy and rollback jobs there
-  # only, as AWS and Azure can bind nothing but that ref).
+  # deploy branch is the default branch (GitHub: every environment's, whose apply, deploy and
+  # rollback jobs run on it alone), or for a protected environment on GitLab its own protected
+  # branch <prefix><env> (the pipeline runs its apply, deploy and rollback jobs there only, as
+  # AWS and Azure can bind nothing but that ref).
   gitlab_deploy_branches = {
     for name, env in local.ci_environments : name => (env.protected ? "${var.gitlab_deploy_branch_prefix}${name}" : var.default_branch)
   }
   deploy_principals = {
     for name, env in local.ci_environments : name => (
       local.github
-      ? ["${local.subject}/repo:${var.repository}:environment:${name}"]
+      ? ["${local.attribute}.deploy/${name}:branch:refs/heads/${var.default_branch}"]
       : [for protected in(env.protected ? ["true"] : ["true", "false"]) : "${local.attribute}.deploy/${name}:${protected}:branch:${local.gitlab_deploy_branches[name]}:true"]
     )
   }
@@ -56,8 +62,8 @@ locals {
     for name, env in local.ci_environments : name => (
       local.github
       ? concat(
-        ["${local.subject}/repo:${var.repository}:ref:refs/heads/${var.default_branch}"],
-        env.protected ? [] : ["${local.subject}/repo:${var.repository}:pull_request"],
+        ["${local.attribute}.plan/branch:refs/heads/${var.default_branch}"],
+        env.protected ? [] : ["${local.attribute}.plan/pull_request"],
       )
       : (
         env.protected

@@ -5,14 +5,30 @@ locals {
   environments = { for env in var.environments : env.name => env }
 
   # The claims a deploy job of environment E presents, matched exactly (bound_claims_type string,
-  # no comma splitting). GitHub: the subject of a job that names its environment. GitLab: the
-  # project, the job's environment and the protected branch it runs on (the default branch, or
-  # for a protected environment its own <prefix>E, as the cloud identities trust); a protected
-  # environment must also be protected in GitLab.
+  # no comma splitting). GitHub: the repository, the job's environment, the branch it runs on
+  # (the default branch: deploy.yml deploys from it alone) and the workflow file whose job logs
+  # in (_deploy.yml of that branch, called by deploy.yml: for a job of a reusable workflow,
+  # job_workflow_ref names the reusable workflow). Vault checks the branch itself, not only
+  # GitHub's environment settings. Claims, not the subject: a repository created after
+  # 2026-07-15 has owner and repository IDs in its subject (repo:<owner>@<id>/<name>@<id>:...),
+  # its `repository` claim is still <owner>/<name>; repository_id (when set) pins the repository
+  # itself, which a deleted and re-created name does not have. GitLab: the project, the job's
+  # environment and the protected branch it runs on (the default branch, or for a protected
+  # environment its own <prefix>E, as the cloud identities trust); a protected environment must
+  # also be protected in GitLab.
   bound_claims = {
     for name, env in local.environments : name => (
       local.github
-      ? { sub = "repo:${var.repository}:environment:${name}" }
+      ? merge(
+        {
+          repository       = var.repository
+          environment      = name
+          ref_type         = "branch"
+          ref              = "refs/heads/${var.default_branch}"
+          job_workflow_ref = "${var.repository}/.github/workflows/_deploy.yml@refs/heads/${var.default_branch}"
+        },
+        var.repository_id != "" ? { repository_id = var.repository_id } : {},
+      )
       : merge(
         {
           project_path  = var.repository

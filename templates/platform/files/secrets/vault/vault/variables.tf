@@ -56,8 +56,19 @@ variable "gitlab_url" {
   default     = "https://gitlab.com"
 }
 
+variable "repository_id" {
+  description = "GitHub: the repository's numeric ID (gh api repos/<owner>/<name> --jq .id); bound with its name when set. Empty: the name alone."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[0-9]*$", var.repository_id))
+    error_message = "repository_id must be the repository's numeric ID (gh api repos/<owner>/<name> --jq .id), or empty."
+  }
+}
+
 variable "default_branch" {
-  description = "GitLab: the branch unprotected environments are deployed from."
+  description = "The branch deploy jobs log in from: GitHub, every environment's; GitLab, the unprotected environments'."
   type        = string
   default     = "main"
 }
