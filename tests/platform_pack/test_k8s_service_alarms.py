@@ -158,3 +158,13 @@ def test_aks_job_names_follow_the_cronjob_controller() -> None:
     assert pattern.match("nightly-29012345")
     assert not pattern.match("nightly-report-29012345")
     assert not pattern.match("nightly-manual")
+
+
+def test_the_eks_incident_runbook_names_the_alarms_the_module_makes() -> None:
+    tree = render("aws", several=True)
+    made = re.findall(r'alarm_name\s*=\s*"([^"]+)"', alarms_file(tree, "aws"))
+    said = [m.replace("${var.name}", "<name>").replace("${each.key}", "<service>") for m in made]
+    runbook = tree["docs/runbooks/incident-response.md"]
+    assert said and all(f"`{name}`" in runbook for name in said)
+    listed = ", ".join(f"`{s['name']}` ({s['kind']})" for s in services())
+    assert f"Services:\n{listed}." in runbook
