@@ -57,7 +57,7 @@ def workload_nodes(
         nodes.append(Component(node_id, f"{kind}/{name}", "compute", path, service=role))
         edges.append(Edge(cluster.id, node_id, "pods"))
     selectors = {
-        _name(d): str(d.get("spec", {}).get("selector", {}).get(_NAME_LABEL) or _name(d))
+        _name(d): str(_map(_map(d, "spec"), "selector").get(_NAME_LABEL) or _name(d))
         for _, d in docs
         if d["kind"] == "Service"
     }
@@ -96,21 +96,33 @@ def _role_of(doc: Manifest, name: str) -> ServiceRole:
     """Without the service in the answers: a CronJob is a job on its schedule, else a worker
     (an ingress edge still shows it serving http)."""
     if doc["kind"] == "CronJob":
-        return ServiceRole(name, "job", f"{doc.get('spec', {}).get('schedule')} UTC")
+        return ServiceRole(name, "job", f"{_map(doc, 'spec').get('schedule')} UTC")
     return ServiceRole(name, "worker")
 
 
 def _routes(doc: Manifest) -> Iterator[tuple[str, str]]:
     """(path, Service name) of every path of an Ingress (its default backend as `/`)."""
-    spec = doc.get("spec") or {}
-    default = (spec.get("defaultBackend") or {}).get("service", {}).get("name")
+    spec = _map(doc, "spec")
+    default = _map(_map(spec, "defaultBackend"), "service").get("name")
     if default:
         yield "/", str(default)
-    for rule in spec.get("rules") or []:
-        for path in (rule.get("http") or {}).get("paths") or []:
-            service = (path.get("backend") or {}).get("service", {}).get("name")
+    rules = spec.get("rules")
+    for rule in rules if isinstance(rules, list) else []:
+        paths = _map(_as_map(rule), "http").get("paths")
+        for path in paths if isinstance(paths, list) else []:
+            entry = _as_map(path)
+            service = _map(_map(entry, "backend"), "service").get("name")
             if service:
-                yield str(path.get("path") or "/"), str(service)
+                yield str(entry.get("path") or "/"), str(service)
+
+
+def _map(parent: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """`parent[key]` when it is a mapping, else an empty one (a manifest may hold anything)."""
+    return _as_map(parent.get(key))
+
+
+def _as_map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _merged(edges: list[Edge]) -> list[Edge]:

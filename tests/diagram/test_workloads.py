@@ -137,3 +137,13 @@ def test_the_cli_reads_the_manifests_of_the_folder(tmp_path: Path) -> None:
     record.write_text(yaml.safe_dump({"services": SERVICES}), encoding="utf-8")
     labels = {c.label for c in architecture_from_folder(tmp_path).components}
     assert {"Rollout/api", "Deployment/worker", "CronJob/nightly", "Ingress/api"} <= labels
+
+
+def test_a_manifest_of_unexpected_shapes_draws_what_it_can() -> None:
+    odd = {
+        **TREE,
+        "k8s/base/odd.yaml": "kind: Ingress\nmetadata:\n  name: odd\nspec:\n  rules: [3, {http: 4}]\n"
+        "---\nkind: Service\nmetadata:\n  name: s\nspec: null\n---\nkind: CronJob\nmetadata: 7\n",
+    }
+    labels = {c.label for c in architecture_from_tree(odd, None, SERVICES).components}
+    assert {"Ingress/odd", "Rollout/api"} <= labels
