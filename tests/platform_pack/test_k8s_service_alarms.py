@@ -6,11 +6,15 @@ With several services the cluster module gets `services` (name → kind) and its
 - Container Insights (EKS): `pod_number_of_container_restarts` and
   `pod_memory_utilization_over_pod_limit` are published in the `ContainerInsights` namespace
   with the dimensions PodName, Namespace, ClusterName (awsdocs amazon-cloudwatch-user-guide,
-  Container-Insights-metrics-EKS.md), PodName being the workload's name;
+  Container-Insights-metrics-EKS.md), PodName being the workload's name: the CloudWatch agent
+  names a ReplicaSet's pods after its Deployment (parseDeploymentFromReplicaSet strips the
+  hash, so a Rollout's too) and a CronJob's Job pods after the CronJob (parseCronJobFromJob);
 - GKE: the `k8s_container` system metrics (`kubernetes.io/container/restart_count`,
   `.../memory/limit_utilization`) carry `container_name` and `namespace_name` resource labels,
   so a service's containers are selected by name;
-- AKS: Container Insights writes KubePodInventory and KubeEvents to the workspace; a log search
+- AKS: Container Insights writes KubePodInventory (ContainerName as `<pod uid>/<container>`,
+  ClusterId the cluster's resource ID: Azure Monitor table reference) and KubeEvents to the
+  workspace; a log search
   alert on a table the workspace does not hold yet fails validation at creation
   (mspnp/aks-baseline#422: skip the validation; hashicorp/terraform-provider-azurerm#28293), and
   a CronJob's Jobs are named `<cronjob>-<minutes>`.
