@@ -42,6 +42,7 @@ from infrascaffold.diagram.services import (
     runs_a_cluster,
     service_role,
 )
+from infrascaffold.diagram.workloads import is_manifest, workload_nodes
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr, Block, Body, Doc
 from infrascaffold.validate.parse_cache import parse_text
@@ -97,6 +98,9 @@ def architecture_from_tree(
     for address, body in callers:
         edges.update(_edges_into(address, body, routes))
     components = _answered(components, services) if services else _with_services(components)
+    workloads, workload_edges = workload_nodes(tree, components, services)
+    components.extend(workloads)
+    edges.update(workload_edges)
     known = {c.id for c in components}
     # Every component lives in the environment's resource group (or project): no edge from it.
     scopes = {
@@ -167,11 +171,13 @@ def recorded_services(folder: Path) -> Services:
 
 
 def read_terraform_tree(folder: Path) -> dict[str, str]:
-    """The `.tf` and `.tfvars` files under `folder` (tool and VCS folders skipped)."""
+    """The `.tf` and `.tfvars` files under `folder` (tool and VCS folders skipped), and the
+    Kubernetes base manifests (`k8s/base/*.yaml`: the workloads of a cluster)."""
     tree: dict[str, str] = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if _SKIPPED_DIRS & set(rel.parts[:-1]) or path.suffix not in (".tf", ".tfvars"):
+        wanted = path.suffix in (".tf", ".tfvars") or is_manifest(rel.as_posix())
+        if _SKIPPED_DIRS & set(rel.parts[:-1]) or not wanted:
             continue
         if path.is_file():
             tree[rel.as_posix()] = path.read_text(encoding="utf-8", errors="replace")

@@ -365,11 +365,63 @@ def dashboard(tree: Tree, svc: Service, services: list[Service], c: Case) -> Ite
         yield f"module {label}: its dashboard_widgets are on no dashboard"
 
 
+def cluster_alarms_file(tree: Tree) -> str:
+    """Kubernetes: the cluster module's per-service alarms (`service-alarms.tf` of module app)."""
+    call = hcl_block(root_tf(tree), 'module "app" {')
+    source = re.search(r'source\s*=\s*"\./(modules/[^"]+)"', call)
+    return tree.get(f"{source.group(1)}/service-alarms.tf", "") if source else ""
+
+
+def admitted(text: str, local: str, kind: str) -> bool:
+    """Whether `local.<local>` (`{ for name, s in var.services : name => s if s.kind OP "k" }`)
+    keeps a service of `kind`."""
+    found = re.search(
+        rf'^\s*{local}\s*=\s*\{{ for name, s in var.services : name => s if s.kind (==|!=) "(\w+)" \}}',
+        text,
+        re.M,
+    )
+    return bool(found) and (found.group(1) == "==") == (found.group(2) == kind)
+
+
+def kubernetes_alarms(tree: Tree, svc: Service, services: list[Service], c: Case) -> Iterator[str]:
+    """Kubernetes: the cluster module is given the service with its kind, and one of its
+    per-service alarms is made for each service of that kind (for_each over a local keeping it)."""
+    call = hcl_block(root_tf(tree), 'module "app" {')
+    if f'"{svc["name"]}" = {{ kind = "{svc["kind"]}" }}' not in (arg(call, "services") or ""):
+        yield f"module app: services without {svc['name']} ({svc['kind']})"
+    text = cluster_alarms_file(tree)
+    alarm_types = (*ALARM_TYPES, "azurerm_monitor_scheduled_query_rules_alert_v2")
+    headers = re.findall(r'^resource "(\w+)" "(\w+)" \{', text, re.M)
+    alarms = [hcl_block(text, f'resource "{t}" "{n}" {{') for t, n in headers if t in alarm_types]
+    locals_used = {m for a in alarms for m in re.findall(r"for_each = local\.(\w+)", a)}
+    if not any(admitted(text, local, svc["kind"]) for local in locals_used):
+        yield f"no per-service alarm of the cluster module for {svc['name']} ({svc['kind']})"
+
+
+def kubernetes_dashboard(
+    tree: Tree, svc: Service, services: list[Service], c: Case
+) -> Iterator[str]:
+    """Kubernetes: the cluster module's per-service widgets are on the dashboard and iterate over
+    the services of this one's kind."""
+    if "module.app.service_dashboard_widgets" not in root_tf(tree):
+        yield "module app: its service_dashboard_widgets are on no dashboard"
+    text = cluster_alarms_file(tree)
+    widgets = re.findall(
+        r"for name, s in local\.(\w+)", hcl_block(text, "service_dashboard_widgets =")
+    )
+    if not any(admitted(text, local, svc["kind"]) for local in widgets):
+        yield f"no dashboard widget of {svc['name']} ({svc['kind']})"
+
+
 def diagram(tree: Tree, svc: Service, services: list[Service], c: Case) -> Iterator[str]:
-    """docs/INFRASTRUCTURE.md: the service's node names it, its kind, port and health path."""
+    """docs/INFRASTRUCTURE.md: the service's node names it, its kind, port and health path
+    (containers: its module's row; Kubernetes: its workload's, `<Kind>/<name>`)."""
     text = tree["docs/INFRASTRUCTURE.md"]
-    label = name("module", svc, services).replace("_", "\\_")
-    rows = [r for r in text.splitlines() if r.startswith(f"| {label} | ")]
+    label = re.escape(name("module", svc, services).replace("_", "\\_"))
+    if c.compute == "kubernetes" and svc["kind"] != "static":  # a static site is a module
+        workload = "CronJob" if svc["kind"] == "job" else "(?:Deployment|Rollout)"
+        label = f"{workload}/{re.escape(svc['name'])}"
+    rows = [r for r in text.splitlines() if re.match(rf"\| {label} \| ", r)]
     role = f"{svc['name']}: {svc['kind']}"
     if not rows or role not in rows[0]:
         yield f"diagram: row of {label} is {rows[:1]}, without {role}"
@@ -436,19 +488,21 @@ PLACES = [
     Place("deploy gate", frozenset({"http"}), BOTH, deploy_gate),
     Place("alarms", IMAGE_KINDS | {"static"}, frozenset({"containers"}), alarms),
     Place("dashboard", IMAGE_KINDS, frozenset({"containers"}), dashboard),
+    Place("kubernetes alarms", frozenset({"http", "worker"}), frozenset({"kubernetes"}), kubernetes_alarms),
+    Place("kubernetes job alarms", frozenset({"job"}), frozenset({"kubernetes"}), kubernetes_alarms),
+    Place("kubernetes dashboard", frozenset({"http", "worker"}), frozenset({"kubernetes"}), kubernetes_dashboard),
     Place("diagram", IMAGE_KINDS | {"static"}, BOTH, diagram),
     Place("runbooks", IMAGE_KINDS | {"static"}, BOTH, runbooks),
 ]  # fmt: skip
 # (place, cloud, compute) the platform does not build per service yet: strict xfails below.
-# On Kubernetes the workloads are manifests (k8s/base), not Terraform modules: the diagram,
-# derived from the Terraform, draws the cluster and no node per workload; and the alarms are the
-# cluster's (restarts in the namespace), not per service, so `alarms` and `dashboard` are not
-# checked there at all (the cluster module `app` holds alarms of its own, which would pass).
+# On Kubernetes the workloads are manifests (k8s/base), not Terraform modules: the diagram draws
+# a node per workload from them (`diagram/workloads.py`).
 GAPS = {
-    **{
-        ("diagram", cloud, "kubernetes"): "no diagram node per Kubernetes workload"
-        for cloud in KUBERNETES
-    },
+    ("kubernetes dashboard", "azure", "kubernetes"): "no per-workload charts on the AKS dashboard",
+    # Neither Container Insights on EKS nor GKE's system metrics count a CronJob's failed Jobs
+    # (kube_job_status_failed needs kube-state-metrics, which neither cluster runs).
+    ("kubernetes job alarms", "aws", "kubernetes"): "no failed-run alarm of a CronJob on EKS",
+    ("kubernetes job alarms", "gcp", "kubernetes"): "no failed-run alert of a CronJob on GKE",
 }
 
 
@@ -512,7 +566,7 @@ def test_known_gaps(gap: tuple[str, str, str]) -> None:
 
 
 # Places that carry the port, health path or runtime (alarms and dashboard are per service only).
-VALUE_PLACES = [p.name for p in PLACES if p.name not in ("alarms", "dashboard")]
+VALUE_PLACES = [p.name for p in PLACES if not p.name.endswith(("alarms", "dashboard"))]
 
 
 @pytest.mark.parametrize("place", VALUE_PLACES)
