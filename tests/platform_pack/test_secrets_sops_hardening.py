@@ -420,3 +420,27 @@ def test_the_bootstrap_readme_lists_the_sops_key_its_input_and_output() -> None:
     assert "| each environment's account | SOPS key `alias/shop-<env>-sops` |" in readme
     assert "| `sops_encrypter_arns` |" in readme and "| `sops_key_arns` |" in readme
     assert "sops" not in render_answers(example_answers("aws-services"))["bootstrap/README.md"]
+
+
+def test_an_azure_key_is_matched_by_vault_url_and_name() -> None:
+    # azkv/keysource.go: vault_url is "https://<vault>.vault.azure.net", name the key's, version
+    # the one sops encrypted with; Azure's secrets.sh gives sops_key=<vault_url>/keys/<name>.
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed")
+    deploy = tree("aws-services")[".github/workflows/_deploy.yml"]
+    program = re.search(
+        r"jq -e --arg expected \"\$sops_expected\" '(.*?)' \"\$secret_origin\"", deploy, re.S
+    )
+    assert program is not None
+    key = {
+        "vault_url": "https://shop-staging-sops.vault.azure.net",
+        "name": "sops",
+        "version": "0a1b",
+    }
+    expected = "azure_kv https://shop-staging-sops.vault.azure.net/keys/sops"
+    for metadata, status in (({"azure_kv": [key]}, 0), ({"azure_kv": [{**key, "name": "x"}]}, 1)):
+        result = subprocess.run(
+            ["jq", "-e", "--arg", "expected", expected, program.group(1)],
+            input=json.dumps({"sops": metadata}), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == status, metadata
