@@ -40,6 +40,8 @@ from infrascaffold.answers.layering import apply_overrides, resolve_answers
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.templating.environment import make_environment
 from tests.builders import example_answers, render_answers
+from tests.platform_pack.test_secrets_strategy import STUBS as AWS_STUBS
+from tests.platform_pack.test_secrets_strategy import sops_file
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 EXAMPLES = ("gcp-services", "gcp-kubernetes-services", "gcp-serverless-node")
@@ -234,7 +236,7 @@ def deploy_scripts(example: str) -> list[str]:
     else:
         deploy = yaml.safe_load(tree[".github/workflows/_deploy.yml"])
         scripts = [step.get("run", "") for step in deploy["jobs"]["deploy"]["steps"]]
-    return [script for script in scripts if "sops --decrypt" in script]
+    return [script for script in scripts if '"$sops_dir/sops" --decrypt' in script]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -314,21 +316,32 @@ def gcp_step() -> str:
     return str(env.get_template("partials/ci/gcp/secrets.sh.j2").render(context))
 
 
+STAGING_KEY = "projects/acme-shop-staging/locations/europe-west1/keyRings/shop-staging-sops/cryptoKeys/sops"
+
+
 def run_step(
-    tmp_path: Path, with_file: bool, current: str = "", fail_add: bool = False
+    tmp_path: Path,
+    with_file: bool,
+    current: str = "",
+    fail_add: bool = False,
+    metadata: Mapping[str, Any] | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
     stubs = tmp_path / "bin"
     stubs.mkdir()
-    for name, text in STUBS.items():
-        (stubs / name).write_text(text, encoding="utf-8")
-        (stubs / name).chmod(0o755)
+    # sops is the copy the job downloads (the pinned release: here the stub, by the curl stub)
+    downloads = {"curl": AWS_STUBS["curl"], "sha256sum": AWS_STUBS["sha256sum"]}
+    for name, text in {**STUBS, **downloads}.items():
+        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
+        where.write_text(text, encoding="utf-8")
+        where.chmod(0o755)
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
     if with_file:
+        key = {"resource_id": STAGING_KEY, "created_at": "2026-01-01T00:00:00Z", "enc": "CiQA"}
         (work / "secrets" / "staging" / "worker.sops.json").write_text(
-            '{"API_TOKEN": "ENC[AES256_GCM,data:x]"}'
+            sops_file(metadata if metadata is not None else {"gcp_kms": [key]})
         )
     out = {n: tmp_path / n for n in ("calls", "put", "mode")}
     script = "set -euo pipefail\nTF_ENV=staging\n" + gcp_step() + '\necho "added=$secret_added"\n'
@@ -340,6 +353,8 @@ def run_step(
         "CURRENT": current,
         "FAIL_ADD": "1" if fail_add else "",
         "TMPDIR": str(tmp_path / "tmp"),
+        "DOWNLOADS": str(tmp_path / "downloads"),
+        "STUB_SOPS": str(tmp_path / "stub-sops"),
     }
     (tmp_path / "tmp").mkdir()
     result = subprocess.run(

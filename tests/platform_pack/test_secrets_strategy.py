@@ -19,6 +19,7 @@ not add one: the token is the encrypted file's digest); the first version gets A
 from __future__ import annotations
 
 import copy
+import json
 import re
 import shutil
 import subprocess
@@ -108,7 +109,7 @@ def test_each_environment_encrypts_with_its_own_accounts_key_alias() -> None:
     for env, rule in zip(answers["environments"], rules, strict=True):
         assert (
             rule["kms"]
-            == f"arn:aws:kms:{env['region']}:{env['account_id']}:alias/shop-{env['name']}"
+            == f"arn:aws:kms:{env['region']}:{env['account_id']}:alias/shop-{env['name']}-sops"
         )
         assert re.search(rule["path_regex"], f"/home/ci/repo/secrets/{env['name']}/api.sops.json")
         assert not re.search(rule["path_regex"], f"/repo/secrets/{env['name']}x/api.sops.json")
@@ -133,7 +134,7 @@ def test_the_deploy_job_sets_every_image_services_secret_from_its_file() -> None
     deploy = sops_tree()[".github/workflows/_deploy.yml"]
     for name in ("api", "worker", "nightly"):
         assert f"secret_service={name}\n" in deploy
-    assert deploy.count("sops --decrypt") == 3
+    assert deploy.count('"$sops_dir/sops" --decrypt') == 3
     assert 'secret_origin="secrets/$TF_ENV/$secret_service.sops.json"' in deploy
     assert "put-secret-value" in deploy and '--client-request-token "$secret_version"' in deploy
 
@@ -160,7 +161,7 @@ def test_the_deploy_step_passes_shellcheck(tmp_path: Path) -> None:
     scripts = [
         step["run"]
         for step in deploy["jobs"]["deploy"]["steps"]
-        if "sops --decrypt" in step.get("run", "")
+        if '"$sops_dir/sops" --decrypt' in step.get("run", "")
     ]
     assert scripts
     for i, script in enumerate(scripts):
@@ -239,6 +240,19 @@ echo "terraform $*" >> "$CALLS"
 printf '%s' '{"api": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf",
   "app": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf"}'
 """,
+    # The pinned sops download: the stub above, written where the job asked.
+    "curl": """#!/usr/bin/env bash
+while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift ;; esac; shift; done
+echo "$out" >> "$DOWNLOADS"
+cp "$STUB_SOPS" "$out"
+""",
+    # The digest check of the download (the stub is not the release); any other use is the real one.
+    "sha256sum": """#!/usr/bin/env bash
+if [ "${1:-}" = "-c" ]; then
+  read -r digest path; echo "sha256sum -c $digest $path" >> "$CALLS"; [ -z "${BAD_DIGEST:-}" ]; exit
+fi
+exec /usr/bin/sha256sum "$@"
+""",
     "aws": """#!/usr/bin/env bash
 echo "aws $*" >> "$CALLS"
 case "$1 $2" in
@@ -278,8 +292,34 @@ def single_service(example: str) -> dict[str, Any]:
 PRIMARY = {"aws-services": "api", "aws-kubernetes-canary": "app", "aws-serverless-bluegreen": "app"}
 
 
+STAGING_KEY = "arn:aws:kms:eu-west-1:222222222222:alias/shop-staging-sops"
+
+
+def env_sops_key(answers: Mapping[str, Any], name: str) -> str:
+    """The environment's SOPS key alias ARN, as .sops.yaml names it (bootstrap makes the key)."""
+    env = next(env for env in answers["environments"] if env["name"] == name)
+    project = answers["project_name"]
+    return f"arn:aws:kms:{env['region']}:{env['account_id']}:alias/{project}-{name}-sops"
+
+
+def kms_key(arn: str, **extra: str) -> dict[str, str]:
+    return {"arn": arn, "created_at": "2026-01-01T00:00:00Z", "enc": "AQICAHg=", **extra}
+
+
+def sops_file(metadata: Mapping[str, Any]) -> str:
+    """An encrypted file as sops writes it: the values, then the `sops` metadata (stores/stores.go)."""
+    meta = {"lastmodified": "2026-01-01T00:00:00Z", "mac": "ENC[AES256_GCM,data:m]"}
+    return json.dumps({"API_TOKEN": "ENC[AES256_GCM,data:x]", "sops": {**meta, **metadata}})
+
+
 def run_step(
-    tmp_path: Path, with_file: bool, failing: str = "", example: str = "aws-services"
+    tmp_path: Path,
+    with_file: bool,
+    failing: str = "",
+    example: str = "aws-services",
+    metadata: Mapping[str, Any] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    prelude: str = "",
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
@@ -292,19 +332,27 @@ def run_step(
             text = text.replace(
                 f'echo "{name} $*" >> "$CALLS"', f'echo "{name} $*" >> "$CALLS"; exit 254'
             )
-        (stubs / name).write_text(text, encoding="utf-8")
-        (stubs / name).chmod(0o755)
+        # sops is not on the PATH: the job runs only the copy it downloads (the curl stub's)
+        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
+        where.write_text(text, encoding="utf-8")
+        where.chmod(0o755)
+    (stubs / "sops").write_text("#!/bin/sh\necho 'a sops on the PATH ran' >&2\nexit 99\n")
+    (stubs / "sops").chmod(0o755)
+    answers = single_service(example)
+    tf_env = answers["environments"][0]["name"]
     work = tmp_path / "infra"
-    (work / "secrets" / "staging").mkdir(parents=True)
+    (work / "secrets" / tf_env).mkdir(parents=True)
     if with_file:
-        (work / "secrets" / "staging" / f"{PRIMARY[example]}.sops.json").write_text(
-            '{"API_TOKEN": "ENC[AES256_GCM,data:x]"}'
+        own = {"kms": [kms_key(env_sops_key(answers, tf_env))]}
+        (work / "secrets" / tf_env / f"{PRIMARY[example]}.sops.json").write_text(
+            sops_file(metadata if metadata is not None else own)
         )
-    out = {n: tmp_path / n for n in ("calls", "put", "mode", "registered")}
+    out = {n: tmp_path / n for n in ("calls", "put", "mode", "registered", "downloads")}
     script = (
-        "set -euo pipefail\nTF_ENV=staging\ncontainer=app\n"
-        "base=arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-staging:7\n"
-        + sops_step(single_service(example))
+        f"set -euo pipefail\nTF_ENV={tf_env}\ncontainer=app\n"
+        + prelude
+        + "base=arn:aws:ecs:eu-west-1:222222222222:task-definition/shop-staging:7\n"
+        + sops_step(answers)
         + '\necho "base=$base"\n'
     )
     env = {
@@ -313,8 +361,12 @@ def run_step(
         "PUT_COPY": str(out["put"]),
         "PUT_MODE": str(out["mode"]),
         "REGISTERED": str(out["registered"]),
-        "TMPDIR": str(tmp_path),
+        "DOWNLOADS": str(out["downloads"]),
+        "STUB_SOPS": str(tmp_path / "stub-sops"),
+        "TMPDIR": str(tmp_path / "tmp"),
+        **(extra_env or {}),
     }
+    (tmp_path / "tmp").mkdir()
     result = subprocess.run(
         ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
     )
@@ -516,9 +568,9 @@ def test_the_step_puts_the_applications_secret_and_touches_no_task_definition(
     result, out = run_step(tmp_path, with_file=True, example=example)
     assert result.returncode == 0, result.stderr
     calls = out["calls"].read_text()
-    assert (
-        "sops --decrypt --input-type json --output-type json secrets/staging/app.sops.json" in calls
-    )
+    tf_env = example_answers(example)["environments"][0]["name"]
+    decrypt = f"sops --decrypt --input-type json --output-type json secrets/{tf_env}/app.sops.json"
+    assert decrypt in calls
     assert "put-secret-value" in calls and "ecs " not in calls
     assert out["put"].read_text() == '{"API_TOKEN": "s3cret-value"}'
     assert list(tmp_path.rglob("value.json")) == []

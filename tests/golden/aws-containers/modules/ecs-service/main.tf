@@ -116,10 +116,29 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 data "aws_iam_policy_document" "execution" {
-  statement {
-    sid       = "DecryptImagesAndSecrets"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
+  # Images need no key use of the task's (ECR decrypts them through its own grant).
+  dynamic "statement" {
+    for_each = length(var.secret_arns) > 0 ? [var.secret_arns] : []
+
+    content {
+      sid       = "DecryptItsSecrets"
+      actions   = ["kms:Decrypt"]
+      resources = [var.kms_key_arn]
+
+      # Only through Secrets Manager and only for its own secrets (Secrets Manager's encryption
+      # context SecretARN): the key decrypts nothing else for this role.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:SecretARN"
+        values   = statement.value
+      }
+    }
   }
 
   dynamic "statement" {

@@ -74,10 +74,42 @@ resource "aws_iam_role_policy_attachment" "xray" {
 }
 
 data "aws_iam_policy_document" "function" {
+  # The function's environment variables, which Lambda decrypts with this role when an execution
+  # environment starts.
   statement {
-    sid       = "DecryptEnvironmentAndSecrets"
+    sid       = "DecryptItsEnvironment"
     actions   = ["kms:Decrypt"]
     resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["lambda.${local.region}.amazonaws.com"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.secret_arns) > 0 ? [var.secret_arns] : []
+
+    content {
+      sid       = "DecryptItsSecrets"
+      actions   = ["kms:Decrypt"]
+      resources = [var.kms_key_arn]
+
+      # Only through Secrets Manager and only for its own secrets (Secrets Manager's encryption
+      # context SecretARN): the key decrypts nothing else for this role.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:SecretARN"
+        values   = statement.value
+      }
+    }
   }
 
   dynamic "statement" {

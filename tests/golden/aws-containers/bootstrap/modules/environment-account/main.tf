@@ -257,6 +257,18 @@ data "aws_iam_policy_document" "deploy" {
     actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
     resources = [var.state_kms_key_arn]
   }
+
+  # kms:* above is for the account's own keys: no key of another account (but the state key) is
+  # used or granted, so a file or value encrypted under a key someone else controls never
+  # decrypts here (a cross-account call needs the caller's IAM too).
+  statement {
+    sid    = "NoOtherAccountsKeys"
+    effect = "Deny"
+    actions = [
+      "kms:CreateGrant", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*",
+    ]
+    not_resources = ["arn:${local.partition}:kms:*:${local.account_id}:key/*", var.state_kms_key_arn]
+  }
 }
 
 resource "aws_iam_role_policy" "deploy" {

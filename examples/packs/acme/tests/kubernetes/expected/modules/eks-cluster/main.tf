@@ -359,10 +359,28 @@ resource "aws_iam_role" "app" {
 }
 
 data "aws_iam_policy_document" "app" {
-  statement {
-    sid       = "DecryptSecrets"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
+  dynamic "statement" {
+    for_each = length(var.secret_arns) > 0 ? [var.secret_arns] : []
+
+    content {
+      sid       = "DecryptSecrets"
+      actions   = ["kms:Decrypt"]
+      resources = [var.kms_key_arn]
+
+      # Only through Secrets Manager and only for its own secrets (Secrets Manager's encryption
+      # context SecretARN): the key decrypts nothing else for this role.
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:SecretARN"
+        values   = statement.value
+      }
+    }
   }
 
   dynamic "statement" {
