@@ -260,7 +260,7 @@ def deploy_scripts(name: str) -> list[str]:
         step["run"]
         for job in deploy["jobs"].values()
         for step in job.get("steps", [])
-        if "sops --decrypt" in step.get("run", "")
+        if '"$sops_dir/sops" --decrypt' in step.get("run", "")
     ]
 
 
@@ -311,6 +311,11 @@ esac
 """,
     "curl": """#!/usr/bin/env bash
 echo "curl $*" >> "$CALLS"
+# The pinned sops download: the stub sops, written where the job asked.
+for arg in "$@"; do
+  if [ "${next:-}" = out ]; then cp "$STUB_SOPS" "$arg"; exit 0; fi
+  [ "$arg" = -o ] && next=out
+done
 case "$*" in
   *ipify*) printf '%s' 203.0.113.7 ;;
   *AzureADTokenExchange*) printf '%s' '{"value": "oidc-token"}' ;;
@@ -318,6 +323,11 @@ case "$*" in
 esac
 """,
     "sleep": "#!/usr/bin/env bash\n",
+    # The digest check of the download (the stub is not the release); any other use is the real one.
+    "sha256sum": """#!/usr/bin/env bash
+if [ "${1:-}" = "-c" ]; then cat > /dev/null; exit 0; fi
+exec /usr/bin/sha256sum "$@"
+""",
     "az": """#!/usr/bin/env bash
 echo "az $*" >> "$CALLS"
 case "$1 $2 $3" in
@@ -347,26 +357,47 @@ def secrets_step(answers: Mapping[str, Any]) -> str:
     return env.get_template("partials/ci/azure/secrets.sh.j2").render(context)
 
 
+def staging_file(answers: Mapping[str, Any]) -> bytes:
+    """staging's encrypted file as sops writes it (stores/stores.go): the values, then the
+    metadata naming the environment's key (its SOPS vault's `sops`)."""
+    env = next(e for e in answers["environments"] if e["name"] == "staging")
+    vault = vault_name(answers["project_name"], "staging", env["subscription_id"])
+    key = {"vault_url": f"https://{vault}.vault.azure.net", "name": "sops", "version": "0a1b",
+           "created_at": "2026-01-01T00:00:00Z", "enc": "x"}  # fmt: skip
+    metadata = {"azure_kv": [key], "lastmodified": "2026-01-01T00:00:00Z", "mac": "ENC[m]"}
+    return json.dumps({"API_TOKEN": "ENC[x]", "sops": metadata}).encode()
+
+
 def run_step(
-    tmp_path: Path, *, with_file: bool = True, ci: str = "github-actions", **env_vars: str
+    tmp_path: Path,
+    *,
+    with_file: bool = True,
+    ci: str = "github-actions",
+    content: bytes | None = None,
+    **env_vars: str,
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
     stubs = tmp_path / "bin"
     stubs.mkdir()
     for name, text in STUBS.items():
-        (stubs / name).write_text(text, encoding="utf-8")
-        (stubs / name).chmod(0o755)
+        # sops is not on the PATH: the job runs only the copy it downloads (the curl stub's)
+        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
+        where.write_text(text, encoding="utf-8")
+        where.chmod(0o755)
+    answers = sops("azure-services", ci=ci)
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
     if with_file:
-        (work / "secrets" / "staging" / "api.sops.json").write_text('{"API_TOKEN": "ENC[x]"}')
+        (work / "secrets" / "staging" / "api.sops.json").write_bytes(
+            content if content is not None else staging_file(answers)
+        )
     out = {n: tmp_path / n for n in ("calls", "put", "mode")}
-    answers = sops("azure-services", ci=ci)
     script = "set -euo pipefail\nTF_ENV=staging\n" + secrets_step(answers) + '\necho "after"\n'
     env = {
         "PATH": f"{stubs}:/usr/bin:/bin",
         "CALLS": str(out["calls"]),
+        "STUB_SOPS": str(tmp_path / "stub-sops"),
         "PUT_COPY": str(out["put"]),
         "PUT_MODE": str(out["mode"]),
         "TMPDIR": str(tmp_path),
@@ -438,7 +469,7 @@ def test_gitlab_uses_the_token_file_its_job_already_has(tmp_path: Path) -> None:
 
 
 def test_an_unchanged_file_adds_no_version(tmp_path: Path) -> None:
-    encrypted = b'{"API_TOKEN": "ENC[x]"}'
+    encrypted = staging_file(sops("azure-services"))
     result, out = run_step(tmp_path, CURRENT_DIGEST=hashlib.sha256(encrypted).hexdigest())
     assert result.returncode == 0, result.stderr
     calls = az_calls(out)
@@ -506,3 +537,18 @@ def test_the_oidc_request_token_never_reaches_a_command_line() -> None:
     assert "printf 'Authorization: bearer %s\\n' \"$ACTIONS_ID_TOKEN_REQUEST_TOKEN\"" in step
     assert '--header @"$secret_header_file"' in step
     assert '--header "Authorization' not in step
+
+
+def test_a_file_naming_another_vaults_key_is_refused_before_anything_is_decrypted(
+    tmp_path: Path,
+) -> None:
+    # A writer could commit a file encrypted with a key of their own that anyone may use: only
+    # the environment's SOPS key is accepted (sops-hardening), on Azure as on AWS and GCP.
+    foreign = staging_file(sops("azure-services")).replace(
+        b".vault.azure.net", b"x.vault.azure.net"
+    )
+    result, out = run_step(tmp_path, content=foreign)
+    assert result.returncode == 1
+    assert "may name only the key of staging" in result.stderr
+    calls = out["calls"].read_text() if out["calls"].exists() else ""
+    assert "sops --decrypt" not in calls and "secret set" not in calls
