@@ -13,6 +13,7 @@ import click
 from infrascaffold.diagram.build import architecture_from_folder
 from infrascaffold.diagram.formats import FORMATS, to_dot
 from infrascaffold.errors import EXIT_OK, InfrascaffoldError
+from infrascaffold.write.record import recorded_services
 
 PICTURES = ("svg", "png")  # drawn by Graphviz from the dot text
 _DOT_TIMEOUT_S = 60
@@ -24,7 +25,7 @@ def run(directory: Path, output_format: str, env_name: str | None) -> int:
         known = ", ".join((*FORMATS, *PICTURES))
         raise InfrascaffoldError("--format", f"unknown format {output_format!r} (known: {known})")
     dot = _dot_program() if output_format in PICTURES else None  # before the work
-    architecture = architecture_from_folder(directory, env_name)
+    architecture = architecture_from_folder(directory, env_name, recorded_services(directory))
     if dot is None:
         click.echo(FORMATS[output_format](architecture), nl=False)
         return EXIT_OK

@@ -17,8 +17,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from infrascaffold.diagram.formats import (
     KIND_TITLES,
     PRIMARY_KINDS,
@@ -46,7 +44,6 @@ from infrascaffold.diagram.workloads import is_manifest, workload_nodes
 from infrascaffold.errors import InfrascaffoldError
 from infrascaffold.validate.hcl_doc import HCL_SYNTAX, Attr, Block, Body, Doc
 from infrascaffold.validate.parse_cache import parse_text
-from infrascaffold.write.record import ANSWERS_FILE as ANSWERS_RECORD
 
 # tfvars read for the labels of an environment's diagram, first found wins.
 _REGION_VARS = ("region", "location")
@@ -144,30 +141,18 @@ def _answered(components: list[Component], services: Services) -> list[Component
     ]
 
 
-def architecture_from_folder(folder: Path, env_name: str | None = None) -> Architecture:
-    """The graph of the Terraform root in `folder`; InfrascaffoldError for bad input."""
+def architecture_from_folder(
+    folder: Path, env_name: str | None = None, services: Services = ()
+) -> Architecture:
+    """The graph of the Terraform root in `folder` (`services`: the answers' records, which name
+    each module's role); InfrascaffoldError for bad input."""
     if not folder.is_dir():
         raise InfrascaffoldError(str(folder), "no such folder")
     try:
-        return architecture_from_tree(
-            read_terraform_tree(folder), env_name, recorded_services(folder)
-        )
+        return architecture_from_tree(read_terraform_tree(folder), env_name, services)
     except InfrascaffoldError as exc:
         where = folder if exc.path == "." else folder / exc.path
         raise InfrascaffoldError(str(where), exc.reason) from exc
-
-
-def recorded_services(folder: Path) -> Services:
-    """The services of the answers infrascaffold recorded in `folder` (`.infrascaffold/
-    answers.yaml`), or none when it has no readable record."""
-    try:
-        recorded = yaml.safe_load((folder / ANSWERS_RECORD).read_text(encoding="utf-8"))
-    except (OSError, UnicodeError, yaml.YAMLError):
-        return ()
-    services = recorded.get("services") if isinstance(recorded, dict) else None
-    if not isinstance(services, list):
-        return ()
-    return tuple(s for s in services if isinstance(s, dict))
 
 
 def read_terraform_tree(folder: Path) -> dict[str, str]:

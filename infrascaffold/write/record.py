@@ -151,3 +151,16 @@ def _load_yaml(path: Path) -> Any:
         ) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise InfrascaffoldError(str(path), f"cannot be read: {exc}") from exc
+
+
+def recorded_services(folder: Path) -> tuple[Mapping[str, Any], ...]:
+    """The services of the answers infrascaffold recorded in `folder` (`.infrascaffold/
+    answers.yaml`), or none when it has no readable record."""
+    try:
+        recorded = yaml.safe_load((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return ()
+    services = recorded.get("services") if isinstance(recorded, dict) else None
+    if not isinstance(services, list):
+        return ()
+    return tuple(s for s in services if isinstance(s, dict))

@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from click.testing import CliRunner
 
+from infrascaffold.cli import cli
 from infrascaffold.diagram.build import (
     architecture_context,
     architecture_from_folder,
     architecture_from_tree,
-    recorded_services,
 )
 from infrascaffold.diagram.formats import to_dot, to_mermaid
 from infrascaffold.diagram.model import Resource, ServiceRole
 from infrascaffold.diagram.services import service_name, service_role
+from infrascaffold.write.record import recorded_services
 
 # A root running four services on the names contract: the primary `app` holding the load
 # balancer, an http service routed by path, a worker, a scheduled job and a static front end.
@@ -195,7 +197,12 @@ def test_the_cli_reads_the_recorded_services(tmp_path: Path) -> None:
     record = tmp_path / ".infrascaffold" / "answers.yaml"
     record.parent.mkdir()
     record.write_text(yaml.safe_dump({"services": ANSWERED}), encoding="utf-8")
-    roles = {c.label: c.service for c in architecture_from_folder(tmp_path).components}
+    architecture = architecture_from_folder(tmp_path, None, recorded_services(tmp_path))
+    roles = {c.label: c.service for c in architecture.components}
+    # and the command passes them: `infrascaffold diagram DIR` labels the primary by its service
+    result = CliRunner().invoke(cli, ["diagram", str(tmp_path), "--format", "mermaid"])
+    assert result.exit_code == 0, result.output
+    assert "/ · :3000/healthz · node 22" in result.output
     assert roles["app"] == ServiceRole("api", "http", "/ · :3000/healthz · node 22")
     record.write_text("services: [unclosed\n", encoding="utf-8")
     assert recorded_services(tmp_path) == (), "an unreadable record: the Terraform alone"

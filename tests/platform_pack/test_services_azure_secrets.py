@@ -41,7 +41,7 @@ from infrascaffold.pack.manifest import load_pack
 from infrascaffold.render.context import build_context
 from infrascaffold.templating.environment import make_environment
 from tests.builders import example_answers, render_answers
-from tests.platform_pack.test_secrets_azure import STUBS
+from tests.platform_pack.test_secrets_azure import STUBS, staging_file
 
 ADDRESS = "https://vault.example.com:8200"
 # The Done-when services on AKS (the example is single-service): api at /api, a worker, a job.
@@ -345,17 +345,22 @@ def test_the_put_opens_sets_and_closes_the_services_own_vault(tmp_path: Path) ->
     stubs = tmp_path / "bin"
     stubs.mkdir()
     for name, text in {**STUBS, "terraform": TERRAFORM}.items():
-        (stubs / name).write_text(text, encoding="utf-8")
-        (stubs / name).chmod(0o755)
+        # sops is not on the PATH: the job runs only the copy it downloads (the curl stub's)
+        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
+        where.write_text(text, encoding="utf-8")
+        where.chmod(0o755)
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
-    (work / "secrets" / "staging" / "worker.sops.json").write_text('{"TOKEN": "ENC[x]"}')
+    # encrypted with staging's SOPS key, the one the step accepts
+    encrypted = staging_file(answers("containers", "sops"))
+    (work / "secrets" / "staging" / "worker.sops.json").write_bytes(encrypted)
     calls = tmp_path / "calls"
     script = "set -euo pipefail\nTF_ENV=staging\n"
     script += secrets_step(answers("containers", "sops"), "worker") + '\necho "after"\n'
     env = {
         "PATH": f"{stubs}:/usr/bin:/bin",
         "CALLS": str(calls),
+        "STUB_SOPS": str(tmp_path / "stub-sops"),
         "PUT_COPY": str(tmp_path / "put"),
         "PUT_MODE": str(tmp_path / "mode"),
         "TMPDIR": str(tmp_path),

@@ -152,11 +152,10 @@ def test_azure_postgres_services_sign_in_as_their_own_identity() -> None:
     assert "Every other service signs in the" in tree["docs/SECURITY.md"]
 
 
-def test_azure_mysql_services_get_no_database_access_and_the_docs_say_why() -> None:
+def test_azure_mysql_services_each_sign_in_as_their_own_user() -> None:
+    # Built since (azure-svc-secrets): each other service's MySQL user and its password in that
+    # service's own vault (tests/platform_pack/test_services_azure_secrets.py has the details).
     tree = _render("azure-services", "mysql")
-    assert "module.database.app_environment" not in tree["services.tf"]
-    assert "database_service_users" not in tree["outputs.tf"]
-    assert "DB_USERS" not in tree["docs/runbooks/create-environment.md"]
-    security = tree["docs/SECURITY.md"]
-    assert "The other services do not reach\nthe database" in security
-    assert "terraform-provider-azurerm#31300" in security
+    assert "module.database.app_environment" in tree["services.tf"]
+    assert "database_service_users" in tree["outputs.tf"]
+    assert "The other services do not reach\nthe database" not in tree["docs/SECURITY.md"]
