@@ -157,5 +157,5 @@ def test_azure_mysql_services_each_sign_in_as_their_own_user() -> None:
     # service's own vault (tests/platform_pack/test_services_azure_secrets.py has the details).
     tree = _render("azure-services", "mysql")
     assert "module.database.app_environment" in tree["services.tf"]
-    assert "database_service_users" in tree["outputs.tf"]
+    assert "mysql_service_users" in tree["service-database.tf"]
     assert "The other services do not reach\nthe database" not in tree["docs/SECURITY.md"]
