@@ -4,7 +4,8 @@ The schemas are the ones check-jsonschema vendors (`vendor.github-workflows`,
 `vendor.gitlab-ci`), used in-process and offline on the nodes composed once for every check
 (`yaml_data.node_data` reads them as YAML 1.2 and turns `!reference` tags into lists, as
 check-jsonschema's `gitlab-ci` transform does); check-jsonschema is imported only when a tree
-has CI files whose errors are not in the cache (`ci_schema_cache`).
+has CI files whose errors are not in the cache (`ci_schema_cache`) and that jsonschema-rs does
+not find valid (`ci_prefilter`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from infrascaffold.validate.ci_prefilter import surely_valid
 from infrascaffold.validate.ci_schema_cache import SchemaError, cached_schema_errors
 from infrascaffold.validate.findings import Finding
 from infrascaffold.validate.repo import Repo
@@ -70,7 +72,10 @@ def _schema_findings(path: str, root: yaml.Node, kind: str) -> Iterator[Finding]
 
 
 def _schema_errors(kind: str, data: Any) -> list[SchemaError]:
-    """Each schema error's JSON path and message (`location: reason`, shortened)."""
+    """Each schema error's JSON path and message (`location: reason`, shortened): none when
+    jsonschema-rs finds the document valid (`ci_prefilter`), else check-jsonschema's."""
+    if surely_valid(SCHEMA_NAMES[kind], data):
+        return []
     errors: list[SchemaError] = []
     for error in _validator(kind).iter_errors(data):
         best = _most_relevant(error)
