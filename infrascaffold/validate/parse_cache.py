@@ -153,7 +153,11 @@ def _parse_many(texts: Mapping[str, str]) -> dict[str, list[Any]]:
     keys = sorted(texts, key=lambda key: -len(texts[key]))  # longest first balances workers
     workers = _worker_count(len(keys), sum(len(text) for text in texts.values()))
     if workers <= 1:
-        return {key: parse_rows(texts[key]) for key in keys}
+        # imported here: a run that finds everything in the cache never loads the parser (Go)
+        from infrascaffold.validate.hcl_judge import parse_texts
+
+        docs = parse_texts([texts[key] for key in keys])
+        return {key: doc_to_rows(doc) for key, doc in zip(keys, docs, strict=True)}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

@@ -134,7 +134,7 @@ def test_the_matrix_has_the_same_model_and_findings_as_python_hcl2(
     name: str, answers: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from infrascaffold.errors import InfrascaffoldError
-    from infrascaffold.validate import hcl_parse
+    from infrascaffold.validate import hcl_judge, hcl_parse
     from tests.hcl_reference.model import reference_doc
 
     try:
@@ -154,5 +154,6 @@ def test_the_matrix_has_the_same_model_and_findings_as_python_hcl2(
     new = validate_tree(tree, cache_dir=tmp_path / "new", settings=settings)
     monkeypatch.setattr(hcl_parse, "parse_hcl", reference_doc)
     monkeypatch.setattr(parse_cache, "PARALLEL_MIN_FILES", 10**9)  # workers would not see the patch
+    monkeypatch.setattr(hcl_judge, "OVERLAP_MIN_FILES", 10**9)  # nor would the verdicts' thread
     old = validate_tree(tree, cache_dir=tmp_path / "old", settings=settings)
     assert new == old
