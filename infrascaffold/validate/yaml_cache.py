@@ -46,7 +46,7 @@ def yaml_docs(
             verdict = stored[digest]
             docs[path] = YamlDoc(None if verdict is None else Problem(SYNTAX, *verdict), text)
         else:
-            docs[path] = parse_yaml(text)
+            docs[path] = parse_yaml(text, keep_nodes=False)  # composed if a check asks
             problem = docs[path].problem
             verdict = None if problem is None else [problem.line, problem.message]
         verdicts[digest] = verdict

@@ -94,3 +94,46 @@ def test_a_tree_without_yaml_does_not_import_pyyaml(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
+
+
+JUDGED = [
+    *TEXTS.values(),
+    "a: &x 1\nb: &x 2\n",  # a duplicate anchor
+    "a: *nope\n",  # an undefined alias
+    "a: &a\n  b: *a\n",
+    "--- &a 1\n--- *a\n",  # anchors do not cross documents
+    "job: !reference [.setup, script]\n<<: {b: 1}\n",
+    "on: push\nx: 'unclosed\n",
+    "%YAML 1.1\n---\na: 1\n",
+    "a: 1\n\x00",
+]
+
+
+@pytest.mark.parametrize("text", JUDGED)
+def test_a_text_judged_without_its_nodes_gets_the_composed_verdict(text: str) -> None:
+    judged = docs_module.parse_yaml(text, keep_nodes=False)
+    composed = docs_module.parse_yaml(text)
+    assert judged.problem == composed.problem
+    assert "nodes" not in judged.__dict__  # composed only when a check asks
+    if composed.problem is not None:
+        assert judged.nodes == ()
+    else:  # composed now, with its tags
+        assert [node.tag for node in judged.nodes] == [node.tag for node in composed.nodes]
+
+
+def test_a_cold_run_composes_only_what_a_check_reads(
+    parse_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    composed: list[str] = []
+    real = docs_module._compose
+
+    def counting(text: str) -> tuple[object, ...]:
+        composed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(docs_module, "_compose", counting)
+    workflow = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n"
+    tree = {**TEXTS, ".github/workflows/ci.yml": workflow}
+    findings = validate_tree(tree, cache_dir=parse_cache, tree_key="/repo")
+    assert composed == [workflow]  # the workflow, for its schema and needs
+    assert ("config/bad.yaml", "yaml-syntax") in {(f.path, f.check) for f in findings}
