@@ -7,7 +7,6 @@ traceback. Exit codes are documented in README.md and fixed here.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import IO, Any
@@ -156,6 +155,8 @@ def did_you_mean(word: object, options: Iterable[object]) -> str:
     """` (did you mean X?)` when one of `options` is close to `word` (a typo), else ``."""
     if not isinstance(word, str):
         return ""
+    import difflib  # only for an error: not loaded by every start-up
+
     names = [str(option) for option in options]
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     if not close:
@@ -172,6 +173,8 @@ def usage_line(exc: click.UsageError) -> str:
     click prints three (usage, a hint, the error); the usage is one `--help` away.
     """
     if isinstance(exc, click.NoSuchOption):
+        import difflib
+
         message = f"no such option {exc.option_name}"
         # click's guesses start at a 0.6 likeness (`--bogus` → `--verbose`): only close ones
         close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], cutoff=0.75)
