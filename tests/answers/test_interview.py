@@ -56,6 +56,8 @@ def test_interview_reasks_invalid_answers_and_edits_environments(tmp_path: Path)
     answer(child, r"Cache")
     answer(child, r"CI/CD system")
     answer(child, r"Repository path", CTRL_U * 3 + "acme/shop-infra" + ENTER)
+    answer(child, r"GitHub owner ID")  # empty: the name-only OIDC subject alone
+    answer(child, r"GitHub repository ID")
     answer(child, r"Deployment strategy", DOWN + DOWN + ENTER)  # canary
     # The default environments' prod is protected: it needs a domain and an alert e-mail.
     answer(child, r"DNS domain", "example.com" + ENTER)
@@ -141,6 +143,8 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
     new (project IDs) is asked, the rest kept; then the files are written."""
     dest = tmp_path / "infra"
     child = spawn("new", str(dest), "--answers", str(EXAMPLE))
+    answer(child, r"github_owner_id\)")  # GitHub's immutable subject: the IDs, empty
+    answer(child, r"github_repository_id\)")
     for i in range(3):  # the example gives no runner labels nor budgets: asked
         answer(child, rf"environments\[{i}\]\.runner\)")
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")
@@ -181,6 +185,8 @@ def test_the_review_goes_back_to_change_the_cloud(tmp_path: Path) -> None:
 def test_leaving_at_the_summary_writes_nothing(tmp_path: Path, keys: str) -> None:
     dest = tmp_path / "infra"
     child = spawn("new", str(dest), "--answers", str(EXAMPLE))
+    answer(child, r"github_owner_id\)")  # GitHub's immutable subject: the IDs, empty
+    answer(child, r"github_repository_id\)")
     for i in range(3):
         answer(child, rf"environments\[{i}\]\.runner\)")
         answer(child, rf"environments\[{i}\]\.monthly_budget\)")

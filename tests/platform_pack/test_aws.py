@@ -186,7 +186,7 @@ def test_ci_identity_follows_the_ci_answer(hcl2_warm: None) -> None:
     problems = tc.ci_answer_problems(AWS, FIVE_ENVIRONMENTS)
     assert not problems, "\n".join(problems)
     account = AWS.tree("containers-postgres")["bootstrap/modules/environment-account/main.tf"]
-    assert '["repo:${var.repository}:environment:${var.environment}"]' in account
+    assert '[for prefix in local.github_prefixes : "${prefix}:environment:${var.environment}"]' in account
     assert 'gitlab_subject       = "project_path:${var.repository}:ref_type:branch:ref:"' in account
 
 

@@ -258,7 +258,7 @@ def test_security_says_where_the_branch_is_checked(name: str) -> None:
         )
     else:
         assert "does not:" in section and "names no branch" in section
-        assert "repo:<owner>@<id>/<name>@<id>:environment:<env>" in section
+        assert "repo:<owner>@<owner id>/<name>@<repository id>:environment:<env>" in section
     # the bootstrap runbook sets that policy: main, for every environment
     runbook = tree["docs/runbooks/bootstrap.md"]
     assert runbook.count('deployment-branch-policies" \\\n  -f name=main -f type=branch') == 3

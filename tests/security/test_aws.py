@@ -267,11 +267,14 @@ def test_trust_follows_the_oidc_subject_contract(combo: str) -> None:
     ci = MATRIX[combo]["ci"]
     text = render(combo)[MODULE]
     if ci == "github-actions":
+        # every subject form (tests/platform_pack/test_oidc_subject.py evaluates them)
+        assert 'github_prefixes = concat(\n    ["repo:${var.repository}"],' in text
         assert (
-            'deploy_subjects = local.github ? ["repo:${var.repository}:environment:${var.environment}"]'
+            "deploy_subjects = local.github ? "
+            '[for prefix in local.github_prefixes : "${prefix}:environment:${var.environment}"]'
             in text
         )
-        assert 'var.protected ? [] : ["repo:${var.repository}:pull_request"]' in text
+        assert 'var.protected ? [] : ["${prefix}:pull_request"]' in text
     ci_tf = render(combo)["bootstrap/ci.tf"]
     for env in ENVIRONMENTS:
         block = ci_tf.split(f'module "account_{env["name"].replace("-", "_")}"')[1].split("\n}\n")[
@@ -332,7 +335,9 @@ def test_security_doc_lists_every_identity_from_the_same_data() -> None:
                    "aws_runtime_role_path": unquote(tfvars["runtime_role_path"]),
                    "aws_runtime_boundary": unquote(tfvars["runtime_boundary_name"]),
                    "aws_deploy_services": [unquote(s) for s in tfvars["deploy_services"]],
-                   "gitlab_deploy_branch_prefix": "deploy/"}  # fmt: skip
+                   "gitlab_deploy_branch_prefix": "deploy/",
+                   "github_oidc_prefixes": ["repo:acme/shop-infra"]
+                   if MATRIX[combo]["ci"] == "github-actions" else []}  # fmt: skip
         page = template.render(context)
         assert "999999999999" in page
         for env_ in ENVIRONMENTS:
@@ -359,7 +364,8 @@ def test_security_doc_names_the_trusted_subjects_as_code() -> None:
                "aws_ci_roles": {"plan": "-ci-plan", "deploy": "-ci-deploy"}, "image_services": [],
                "aws_state_keys": {".": "terraform.tfstate"},
                "aws_runtime_boundary": "shop-runtime-boundary", "aws_deploy_services": ["ec2"],
-               "gitlab_deploy_branch_prefix": "deploy/"}  # fmt: skip
+               "gitlab_deploy_branch_prefix": "deploy/",
+               "github_oidc_prefixes": ["repo:acme/shop-infra"]}  # fmt: skip
     page = template.render(context)
     assert "`repo:acme/shop-infra:environment:prod` only" in page
     prod_plan = next(line for line in page.splitlines() if line.startswith("| `shop-prod-ci-plan`"))

@@ -221,7 +221,9 @@ def test_federated_credentials_exist_on_ci_identities_only(label: str) -> None:
     credentials = list(resources(label, "bootstrap/", "azurerm_federated_identity_credential"))
     for path, name, body in credentials:
         # Without a CI system, both maps are empty: no identity, no credential.
-        assert body["for_each"] in ("${local.ci_environments}", "${local.plan_subjects}"), name
+        assert body["for_each"] in ("${local.ci_environments}", "${local.plan_subjects}",
+                                    "${local.deploy_immutable_subjects}",
+                                    "${local.plan_immutable_subjects}"), name  # fmt: skip
         assert path == "bootstrap/ci.tf", name
         assert re.fullmatch(r"\$\{azurerm_user_assigned_identity\.(deploy|plan)\[.*\]\.id\}",
                             body["parent_id"]), name  # fmt: skip

@@ -190,10 +190,11 @@ def aws_trust(combo: str, tmp: Path) -> dict[str, dict[str, list[str]]]:
     }
     variables = {**defaults, **{key: unquote(value) for key, value in tfvars.items()}}
     module = files["bootstrap/modules/environment-account/main.tf"]
-    names = ["github", "oidc_audience", "gitlab_deploy_branch", "gitlab_subject",
-             "plan_subjects", "deploy_subjects"]  # fmt: skip
+    names = ["github", "oidc_audience", "gitlab_deploy_branch", "gitlab_subject", "github_ids",
+             "github_prefixes", "github_plan_subjects", "gitlab_plan_subjects", "plan_subjects",
+             "deploy_subjects"]  # fmt: skip
     inputs = ["environment", "protected", "ci_provider", "repository", "default_branch",
-              "gitlab_url", "gitlab_deploy_prefix"]  # fmt: skip
+              "gitlab_url", "gitlab_deploy_prefix", "github_owner_id", "github_repository_id"]  # fmt: skip
     trust = {}
     for labels, body in labelled(parse_hcl(files["bootstrap/ci.tf"]).get("module"), 1):
         given = {}

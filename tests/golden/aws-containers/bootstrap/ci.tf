@@ -16,6 +16,8 @@ module "account_dev" {
   protected             = false
   ci_provider           = var.ci_provider
   repository            = var.repository
+  github_owner_id       = var.github_owner_id
+  github_repository_id  = var.github_repository_id
   default_branch        = var.default_branch
   gitlab_url            = var.gitlab_url
   gitlab_deploy_prefix  = var.gitlab_deploy_branch_prefix
@@ -40,6 +42,8 @@ module "account_staging" {
   protected             = false
   ci_provider           = var.ci_provider
   repository            = var.repository
+  github_owner_id       = var.github_owner_id
+  github_repository_id  = var.github_repository_id
   default_branch        = var.default_branch
   gitlab_url            = var.gitlab_url
   gitlab_deploy_prefix  = var.gitlab_deploy_branch_prefix
@@ -64,6 +68,8 @@ module "account_prod" {
   protected             = true
   ci_provider           = var.ci_provider
   repository            = var.repository
+  github_owner_id       = var.github_owner_id
+  github_repository_id  = var.github_repository_id
   default_branch        = var.default_branch
   gitlab_url            = var.gitlab_url
   gitlab_deploy_prefix  = var.gitlab_deploy_branch_prefix

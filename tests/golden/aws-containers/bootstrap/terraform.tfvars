@@ -10,6 +10,11 @@ environment_admin_role_name = "OrganizationAccountAccessRole"
 
 repository           = "acme/shop-infra"
 create_oidc_provider = true
+# GitHub's immutable OIDC subject repo:<owner>@<owner id>/<name>@<repository id>: with both IDs
+# (gh api repos/OWNER/REPO --jq '.owner.id, .id') every CI role trusts it as well as the
+# name-only form; docs/runbooks/bootstrap.md says which form the repository's tokens carry.
+github_owner_id      = ""
+github_repository_id = ""
 
 runtime_role_path     = "/shop/runtime/"
 runtime_boundary_name = "shop-runtime-boundary"

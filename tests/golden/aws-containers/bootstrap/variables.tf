@@ -101,6 +101,28 @@ variable "repository" {
   }
 }
 
+variable "github_owner_id" {
+  description = "GitHub: numeric ID of the repository's owner (gh api repos/OWNER/REPO --jq .owner.id). With github_repository_id, every CI role also trusts the immutable subject repo:<owner>@<owner id>/<name>@<repository id>:..., exactly. Empty: the name-only subject alone."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([1-9][0-9]{0,19})?$", var.github_owner_id))
+    error_message = "github_owner_id must be the owner's numeric ID (gh api repos/OWNER/REPO --jq .owner.id), or empty."
+  }
+}
+
+variable "github_repository_id" {
+  description = "GitHub: numeric ID of the repository (gh api repos/OWNER/REPO --jq .id); set together with github_owner_id."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([1-9][0-9]{0,19})?$", var.github_repository_id))
+    error_message = "github_repository_id must be the repository's numeric ID (gh api repos/OWNER/REPO --jq .id), or empty."
+  }
+}
+
 variable "default_branch" {
   description = "The protected default branch: plans of protected environments run only there (GitLab: and on their deploy branches)."
   type        = string

@@ -7,6 +7,11 @@ state_storage_account = "shoptfstateacmeshopinfra"
 ci_provider           = "github-actions"
 stacks                = ["."]
 repository            = "acme/shop-infra"
+# GitHub's immutable OIDC subject repo:<owner>@<owner id>/<name>@<repository id>: with both IDs
+# (gh api repos/OWNER/REPO --jq '.owner.id, .id') every CI identity also trusts it,
+# in a federated credential of its own; docs/runbooks/bootstrap.md says which form the tokens carry.
+github_owner_id      = ""
+github_repository_id = ""
 
 environments = [
   { name = "dev", subscription_id = "11111111-1111-4111-8111-111111111111", location = "westeurope", protected = false },

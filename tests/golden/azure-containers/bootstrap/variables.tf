@@ -112,6 +112,28 @@ variable "repository" {
   }
 }
 
+variable "github_owner_id" {
+  description = "GitHub: numeric ID of the repository's owner (gh api repos/OWNER/REPO --jq .owner.id). With github_repository_id, every CI identity gets a second federated credential for the immutable subject repo:<owner>@<owner id>/<name>@<repository id>:..., exact. Empty: the name-only subject alone."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([1-9][0-9]{0,19})?$", var.github_owner_id))
+    error_message = "github_owner_id must be the owner's numeric ID (gh api repos/OWNER/REPO --jq .owner.id), or empty."
+  }
+}
+
+variable "github_repository_id" {
+  description = "GitHub: numeric ID of the repository (gh api repos/OWNER/REPO --jq .id); set together with github_owner_id."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([1-9][0-9]{0,19})?$", var.github_repository_id))
+    error_message = "github_repository_id must be the repository's numeric ID (gh api repos/OWNER/REPO --jq .id), or empty."
+  }
+}
+
 variable "default_branch" {
   description = "The protected default branch: every environment plans from it; GitLab applies and deploys the unprotected environments from it."
   type        = string

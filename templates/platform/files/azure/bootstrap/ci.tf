@@ -60,6 +60,29 @@ locals {
       } : {},
     )
   ]...)
+
+  # GitHub's subject starts with repo:<owner>/<name> above or, for a repository created, renamed
+  # or transferred after 2026-07-15 (or opted in), with the immutable
+  # repo:<owner>@<owner id>/<name>@<repository id> (the repository's OIDC setting decides:
+  # docs/runbooks/bootstrap.md). With both IDs each identity gets a second credential per subject,
+  # for that form, exact as every credential: the deploy identity 2, the plan identity at most 4 of
+  # the 20 an identity can hold. The first credentials stay as they are (same keys, no replacement).
+  github_ids    = local.github && var.github_owner_id != "" && var.github_repository_id != ""
+  github_legacy = "repo:${var.repository}"
+  github_immutable = (
+    local.github_ids
+    ? "repo:${split("/", var.repository)[0]}@${var.github_owner_id}/${element(split("/", var.repository), 1)}@${var.github_repository_id}"
+    : ""
+  )
+  deploy_immutable_subjects = local.github_ids ? {
+    for name, subject in local.deploy_subjects : name => "${local.github_immutable}${trimprefix(subject, local.github_legacy)}"
+  } : {}
+  plan_immutable_subjects = local.github_ids ? {
+    for key, plan in local.plan_subjects : key => {
+      environment = plan.environment
+      subject     = "${local.github_immutable}${trimprefix(plan.subject, local.github_legacy)}"
+    }
+  } : {}
 }
 
 resource "azurerm_user_assigned_identity" "deploy" {
@@ -75,6 +98,14 @@ resource "azurerm_user_assigned_identity" "deploy" {
       condition     = var.repository != ""
       error_message = "repository must be set when ci_provider is not none."
     }
+    precondition {
+      condition     = (var.github_owner_id == "") == (var.github_repository_id == "")
+      error_message = "github_owner_id and github_repository_id must be set together (gh api repos/OWNER/REPO --jq '.owner.id, .id'), or neither."
+    }
+    precondition {
+      condition     = !local.github_ids || length(split("/", var.repository)) == 2
+      error_message = "repository must be owner/name for the immutable GitHub subject (github_owner_id, github_repository_id)."
+    }
   }
 }
 
@@ -86,6 +117,17 @@ resource "azurerm_federated_identity_credential" "deploy" {
   parent_id           = azurerm_user_assigned_identity.deploy[each.key].id
   issuer              = local.issuer
   subject             = local.deploy_subjects[each.key]
+  audience            = [local.audience]
+}
+
+resource "azurerm_federated_identity_credential" "deploy_immutable" {
+  for_each = local.deploy_immutable_subjects
+
+  name                = "${var.ci_provider}-${each.key}-immutable"
+  resource_group_name = azurerm_resource_group.state.name
+  parent_id           = azurerm_user_assigned_identity.deploy[each.key].id
+  issuer              = local.issuer
+  subject             = each.value
   audience            = [local.audience]
 }
 
@@ -102,6 +144,17 @@ resource "azurerm_federated_identity_credential" "plan" {
   for_each = local.plan_subjects
 
   name                = "${var.ci_provider}-${replace(each.key, "/", "-")}"
+  resource_group_name = azurerm_resource_group.state.name
+  parent_id           = azurerm_user_assigned_identity.plan[each.value.environment].id
+  issuer              = local.issuer
+  subject             = each.value.subject
+  audience            = [local.audience]
+}
+
+resource "azurerm_federated_identity_credential" "plan_immutable" {
+  for_each = local.plan_immutable_subjects
+
+  name                = "${var.ci_provider}-${replace(each.key, "/", "-")}-immutable"
   resource_group_name = azurerm_resource_group.state.name
   parent_id           = azurerm_user_assigned_identity.plan[each.value.environment].id
   issuer              = local.issuer

@@ -26,14 +26,32 @@ locals {
   gitlab_deploy_branch = var.protected ? "${var.gitlab_deploy_prefix}${var.environment}" : var.default_branch
   gitlab_subject       = "project_path:${var.repository}:ref_type:branch:ref:"
 
-  plan_subjects = local.github ? concat(
-    var.protected ? [] : ["repo:${var.repository}:pull_request"],
-    ["repo:${var.repository}:ref:refs/heads/${var.default_branch}"],
-    ) : distinct(concat(
-      var.protected ? [] : ["${local.gitlab_subject}*"],
-      ["${local.gitlab_subject}${var.default_branch}", "${local.gitlab_subject}${local.gitlab_deploy_branch}"],
+  # GitHub's subject starts with repo:<owner>/<name>, or, for a repository created, renamed or
+  # transferred after 2026-07-15 (or opted in), with the immutable repo:<owner>@<owner id>/<name>@<id>
+  # (the repository's OIDC setting decides: docs/runbooks/bootstrap.md). With both IDs the trusts
+  # list both forms, each exactly (StringEquals): no wildcard in place of an ID, which under
+  # StringLike could match another repository or an environment named like a suffix.
+  github_ids = var.github_owner_id != "" && var.github_repository_id != ""
+  github_prefixes = concat(
+    ["repo:${var.repository}"],
+    local.github && local.github_ids ? [
+      "repo:${split("/", var.repository)[0]}@${var.github_owner_id}/${element(split("/", var.repository), 1)}@${var.github_repository_id}",
+    ] : [],
+  )
+
+  github_plan_subjects = flatten([
+    for prefix in local.github_prefixes : concat(
+      var.protected ? [] : ["${prefix}:pull_request"],
+      ["${prefix}:ref:refs/heads/${var.default_branch}"],
+    )
+  ])
+  gitlab_plan_subjects = distinct(concat(
+    var.protected ? [] : ["${local.gitlab_subject}*"],
+    ["${local.gitlab_subject}${var.default_branch}", "${local.gitlab_subject}${local.gitlab_deploy_branch}"],
   ))
-  deploy_subjects = local.github ? ["repo:${var.repository}:environment:${var.environment}"] : [
+
+  plan_subjects = local.github ? local.github_plan_subjects : local.gitlab_plan_subjects
+  deploy_subjects = local.github ? [for prefix in local.github_prefixes : "${prefix}:environment:${var.environment}"] : [
     "${local.gitlab_subject}${local.gitlab_deploy_branch}",
   ]
 
@@ -173,6 +191,14 @@ resource "aws_iam_role" "deploy" {
     precondition {
       condition     = var.repository != ""
       error_message = "repository must be set when ci_provider is not none."
+    }
+    precondition {
+      condition     = (var.github_owner_id == "") == (var.github_repository_id == "")
+      error_message = "github_owner_id and github_repository_id must be set together (gh api repos/OWNER/REPO --jq '.owner.id, .id'), or neither."
+    }
+    precondition {
+      condition     = !local.github_ids || length(split("/", var.repository)) == 2
+      error_message = "repository must be owner/name for the immutable GitHub subject (github_owner_id, github_repository_id)."
     }
   }
 }

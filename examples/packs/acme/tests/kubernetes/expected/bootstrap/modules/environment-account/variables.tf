@@ -23,6 +23,18 @@ variable "repository" {
   type        = string
 }
 
+variable "github_owner_id" {
+  description = "GitHub: numeric ID of the repository's owner; with github_repository_id, the trusts also match the immutable subject repo:<owner>@<id>/<name>@<id>. Empty: the name-only subject alone."
+  type        = string
+  default     = ""
+}
+
+variable "github_repository_id" {
+  description = "GitHub: numeric ID of the repository (see github_owner_id)."
+  type        = string
+  default     = ""
+}
+
 variable "default_branch" {
   description = "The protected default branch: plans of protected environments run only there (GitLab: and on their deploy branch); GitLab applies unprotected environments from it."
   type        = string
