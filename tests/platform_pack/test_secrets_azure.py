@@ -311,14 +311,15 @@ esac
 """,
     "curl": """#!/usr/bin/env bash
 echo "curl $*" >> "$CALLS"
-# The pinned sops download: the stub sops, written where the job asked.
+out=/dev/stdout
 for arg in "$@"; do
-  if [ "${next:-}" = out ]; then cp "$STUB_SOPS" "$arg"; exit 0; fi
-  [ "$arg" = -o ] && next=out
+  if [ "${next:-}" = out ]; then out=$arg; next=""; fi
+  case "$arg" in -o | --output) next=out ;; --header | -H) header=next ;; @*) [ "${header:-}" = next ] && cp "${arg#@}" "$HEADER_COPY" ;; esac
 done
 case "$*" in
-  *ipify*) printf '%s' 203.0.113.7 ;;
-  *AzureADTokenExchange*) printf '%s' '{"value": "oidc-token"}' ;;
+  *ipify*) printf '%s' "${RUNNER_IP-203.0.113.7}" > "$out" ;;
+  *AzureADTokenExchange*) [ -z "${NO_OIDC:-}" ] || exit 22; printf '%s' '{"value": "oidc-token"}' > "$out" ;;
+  *sops-v*) cp "$STUB_SOPS" "$out" ;;  # the pinned sops download: the stub sops, where asked
   *) exit 22 ;;
 esac
 """,
@@ -392,7 +393,7 @@ def run_step(
         (work / "secrets" / "staging" / "api.sops.json").write_bytes(
             content if content is not None else staging_file(answers)
         )
-    out = {n: tmp_path / n for n in ("calls", "put", "mode")}
+    out = {n: tmp_path / n for n in ("calls", "put", "mode", "header")}
     script = "set -euo pipefail\nTF_ENV=staging\n" + secrets_step(answers) + '\necho "after"\n'
     env = {
         "PATH": f"{stubs}:/usr/bin:/bin",
@@ -400,6 +401,7 @@ def run_step(
         "STUB_SOPS": str(tmp_path / "stub-sops"),
         "PUT_COPY": str(out["put"]),
         "PUT_MODE": str(out["mode"]),
+        "HEADER_COPY": str(out["header"]),
         "TMPDIR": str(tmp_path),
         "ARM_CLIENT_ID": "deploy-client",
         "ARM_TENANT_ID": "tenant",
@@ -528,15 +530,31 @@ def test_the_runbook_and_security_md_explain_the_key_the_network_and_rotation() 
     assert "alias/" not in part  # not the AWS text
 
 
-def test_the_oidc_request_token_never_reaches_a_command_line() -> None:
-    # A self-hosted runner's `ps` shows every argument: sops's token is requested with the
-    # header in a private file (curl --header @file), written by printf, a builtin.
-    deploy = tree_of("azure-services")[".github/workflows/_deploy.yml"]
-    step = deploy[deploy.index("secret_header_file=$(mktemp)") :]
-    step = step[: step.index('rm -f "$secret_header_file"')]
-    assert "printf 'Authorization: bearer %s\\n' \"$ACTIONS_ID_TOKEN_REQUEST_TOKEN\"" in step
-    assert '--header @"$secret_header_file"' in step
-    assert '--header "Authorization' not in step
+def test_the_oidc_request_token_never_reaches_a_command_line(tmp_path: Path) -> None:
+    # A self-hosted runner's `ps` shows every argument (review #9): sops's token is requested with
+    # the header in a file of a private folder (curl --header @file), written by printf, a
+    # builtin; the folder is gone after the source.
+    result, out = run_step(tmp_path)
+    assert result.returncode == 0, result.stderr
+    calls = out["calls"].read_text()
+    assert "request-token" not in calls and "oidc-token\n" not in calls.split("sops --decrypt")[0]
+    assert out["header"].read_text() == "Authorization: bearer request-token\n"
+    token_request = next(line for line in calls.splitlines() if "AzureADTokenExchange" in line)
+    assert "--header @" in token_request
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("tmp.")] == []
+
+
+def test_a_job_without_an_oidc_token_stops_with_one_line_and_leaves_no_folder(
+    tmp_path: Path,
+) -> None:
+    result, out = run_step(tmp_path, NO_OIDC="1")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: GitHub gave this job no OIDC token for sops (the job needs id-token: write)"
+    ]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("tmp.")] == []
+    assert "sops --decrypt" not in out["calls"].read_text()
 
 
 def test_a_file_naming_another_vaults_key_is_refused_before_anything_is_decrypted(
