@@ -557,6 +557,80 @@ def test_a_job_without_an_oidc_token_stops_with_one_line_and_leaves_no_folder(
     assert "sops --decrypt" not in out["calls"].read_text()
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ["203.0.113.256", "203.0.113.07", "203.0.113.7/0", "203.0.113.7\n198.51.100.1", "<html>", ""],
+)
+def test_an_address_that_is_not_one_ipv4_address_opens_nothing(tmp_path: Path, answer: str) -> None:
+    # Review #11: the runner's address comes from a third party (api.ipify.org); whatever else it
+    # answers never reaches a firewall rule.
+    result, out = run_step(tmp_path, RUNNER_IP=answer)
+    assert result.returncode == 1
+    assert not any("network-rule add" in c or "secret set" in c for c in az_calls(out))
+    assert "not one IPv4 address: the vault stays closed" in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == ["Error: the secret of api was not set from secrets/staging/api.sops.json"]
+    assert list(tmp_path.rglob("value.json")) == []
+
+
+def workflow_job(tree: Mapping[str, str], path: str, job: str) -> dict[str, Any]:
+    loaded = yaml.safe_load(tree[path])
+    assert isinstance(loaded, dict)
+    return dict(loaded["jobs"][job])
+
+
+@pytest.mark.parametrize("secrets", ["sops", "vault"])
+def test_on_azure_deploys_queue_with_the_environments_applies(secrets: str) -> None:
+    # Review #11: the put opens the vault's firewall for a moment and an apply sets the rules
+    # back (network_acls): the deploy and the apply of an environment never run at once. GitHub
+    # keeps one pending run per group and cancels it for a newer one unless `queue: max`
+    # (GitHub changelog 2026-05-07, "concurrency groups now allow larger queues").
+    answers = {
+        **sops("azure-services"),
+        "secrets": secrets,
+        "vault_address": "https://vault.example.com",
+    }
+    tree = render_answers(answers)
+    wf = ".github/workflows/"
+    group = "terraform-${{ inputs.environment }}"
+    for path, job in (
+        ("_deploy.yml", "deploy"),
+        ("_rollback.yml", "rollback"),
+        ("_terraform-apply.yml", "apply"),
+    ):
+        concurrency = workflow_job(tree, wf + path, job)["concurrency"]
+        assert concurrency == {"group": group, "cancel-in-progress": False, "queue": "max"}, path
+    plan = workflow_job(tree, wf + "_terraform-plan.yml", "plan")["concurrency"]
+    assert "format('terraform-{0}', inputs.environment)" in plan["group"] and plan["queue"] == "max"
+    gitlab = yaml.safe_load(render_answers({**answers, "ci": "gitlab-ci"})[".gitlab-ci.yml"])
+    for env in answers["environments"]:
+        name = env["name"]
+        groups = {
+            gitlab[f"{kind}:{name}"]["resource_group"] for kind in ("apply", "deploy", "rollback")
+        }
+        assert groups == {f"terraform-{name}"}
+
+
+def test_without_a_firewall_opening_deploys_keep_their_own_group() -> None:
+    for name, secrets in (
+        ("azure-services", "cloud"),
+        ("aws-services", "sops"),
+        ("gcp-services", "sops"),
+    ):
+        tree = render_answers({**example_answers(name), "secrets": secrets})
+        concurrency = workflow_job(tree, ".github/workflows/_deploy.yml", "deploy")["concurrency"]
+        assert concurrency == {
+            "group": "deploy-${{ inputs.environment }}",
+            "cancel-in-progress": False,
+        }
+        assert (
+            "queue"
+            not in workflow_job(tree, ".github/workflows/_terraform-apply.yml", "apply")[
+                "concurrency"
+            ]
+        )
+
+
 def test_a_file_naming_another_vaults_key_is_refused_before_anything_is_decrypted(
     tmp_path: Path,
 ) -> None:
