@@ -38,6 +38,7 @@ from infrascaffold.answers.checks import check_answers
 from infrascaffold.answers.layering import apply_overrides, resolve_answers
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.templating.environment import make_environment
+from tests import secret_stubs
 from tests.builders import example_answers, render_answers
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
@@ -324,11 +325,7 @@ case "$*" in
 esac
 """,
     "sleep": "#!/usr/bin/env bash\n",
-    # The digest check of the download (the stub is not the release); any other use is the real one.
-    "sha256sum": """#!/usr/bin/env bash
-if [ "${1:-}" = "-c" ]; then cat > /dev/null; exit 0; fi
-exec /usr/bin/sha256sum "$@"
-""",
+    "sha256sum": secret_stubs.SHA256SUM,
     "az": """#!/usr/bin/env bash
 echo "az $*" >> "$CALLS"
 case "$1 $2 $3" in
@@ -345,17 +342,17 @@ esac
 }
 
 
-def secrets_step(answers: Mapping[str, Any]) -> str:
-    from infrascaffold.render.context import build_context
+# What a deploy job of GitHub gives the step: the deploy identity and the job's OIDC request.
+AZURE_ENV = {
+    "ARM_CLIENT_ID": "deploy-client",
+    "ARM_TENANT_ID": "tenant",
+    "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/x?a=1",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
+}
 
-    pack = load_pack("platform")
-    env = make_environment(pack.search_roots)
-    resolved, problems = resolve_answers(
-        pack, env, apply_overrides(pack, copy.deepcopy(dict(answers)), [])
-    )
-    assert not problems
-    context = build_context(pack, env, resolved)
-    return env.get_template("partials/ci/azure/secrets.sh.j2").render(context)
+
+def secrets_step(answers: Mapping[str, Any]) -> str:
+    return secret_stubs.render_step(answers, "partials/ci/azure/secrets.sh.j2")
 
 
 def staging_file(answers: Mapping[str, Any]) -> bytes:
@@ -379,13 +376,7 @@ def run_step(
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    for name, text in STUBS.items():
-        # sops is not on the PATH: the job runs only the copy it downloads (the curl stub's)
-        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
-        where.write_text(text, encoding="utf-8")
-        where.chmod(0o755)
+    folder = secret_stubs.install(tmp_path, STUBS)
     answers = sops("azure-services", ci=ci)
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
@@ -395,23 +386,9 @@ def run_step(
         )
     out = {n: tmp_path / n for n in ("calls", "put", "mode", "header")}
     script = "set -euo pipefail\nTF_ENV=staging\n" + secrets_step(answers) + '\necho "after"\n'
-    env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
-        "CALLS": str(out["calls"]),
-        "STUB_SOPS": str(tmp_path / "stub-sops"),
-        "PUT_COPY": str(out["put"]),
-        "PUT_MODE": str(out["mode"]),
-        "HEADER_COPY": str(out["header"]),
-        "TMPDIR": str(tmp_path),
-        "ARM_CLIENT_ID": "deploy-client",
-        "ARM_TENANT_ID": "tenant",
-        "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/x?a=1",
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
-        **env_vars,
-    }
-    result = subprocess.run(
-        ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
-    )
+    env = secret_stubs.stub_env(tmp_path, folder, **(AZURE_ENV | {"TMPDIR": str(tmp_path)}))
+    env |= {"HEADER_COPY": str(out["header"]), **env_vars}
+    result = secret_stubs.run(script, work, env)
     return result, out
 
 
