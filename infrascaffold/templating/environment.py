@@ -24,6 +24,7 @@ from infrascaffold.templating.escaping import FILTERS
 from infrascaffold.templating.k8s_sizing import FILTERS as K8S_SIZING_FILTERS
 from infrascaffold.templating.services import FILTERS as SERVICE_FILTERS
 from infrascaffold.templating.sizing import FILTERS as SIZING_FILTERS
+from infrascaffold.templating.sops import FILTERS as SOPS_FILTERS
 from infrascaffold.user_cache import user_cache_root
 
 # What evaluating pack content may raise besides Jinja's own errors: `{{ 1/0 }}`, `range(10**9)`
@@ -177,6 +178,7 @@ def make_environment(roots: Sequence[Path] = ()) -> SandboxedEnvironment:
     env.filters.update(SIZING_FILTERS)
     env.filters.update(K8S_SIZING_FILTERS)
     env.filters.update(SERVICE_FILTERS)
+    env.filters.update(SOPS_FILTERS)
     for name in _SIZED_FILTERS:
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.globals["lipsum"] = _bounded_filter("lipsum", env.globals["lipsum"])

@@ -38,6 +38,7 @@ from infrascaffold.answers.checks import check_answers
 from infrascaffold.answers.layering import apply_overrides, resolve_answers
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.templating.environment import make_environment
+from tests import secret_stubs
 from tests.builders import example_answers, render_answers
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
@@ -311,23 +312,20 @@ esac
 """,
     "curl": """#!/usr/bin/env bash
 echo "curl $*" >> "$CALLS"
-# The pinned sops download: the stub sops, written where the job asked.
+out=/dev/stdout
 for arg in "$@"; do
-  if [ "${next:-}" = out ]; then cp "$STUB_SOPS" "$arg"; exit 0; fi
-  [ "$arg" = -o ] && next=out
+  if [ "${next:-}" = out ]; then out=$arg; next=""; fi
+  case "$arg" in -o | --output) next=out ;; --header | -H) header=next ;; @*) [ "${header:-}" = next ] && cp "${arg#@}" "$HEADER_COPY" ;; esac
 done
 case "$*" in
-  *ipify*) printf '%s' 203.0.113.7 ;;
-  *AzureADTokenExchange*) printf '%s' '{"value": "oidc-token"}' ;;
+  *ipify*) printf '%s' "${RUNNER_IP-203.0.113.7}" > "$out" ;;
+  *AzureADTokenExchange*) [ -z "${NO_OIDC:-}" ] || exit 22; printf '%s' '{"value": "oidc-token"}' > "$out" ;;
+  *sops-v*) cp "$STUB_SOPS" "$out" ;;  # the pinned sops download: the stub sops, where asked
   *) exit 22 ;;
 esac
 """,
     "sleep": "#!/usr/bin/env bash\n",
-    # The digest check of the download (the stub is not the release); any other use is the real one.
-    "sha256sum": """#!/usr/bin/env bash
-if [ "${1:-}" = "-c" ]; then cat > /dev/null; exit 0; fi
-exec /usr/bin/sha256sum "$@"
-""",
+    "sha256sum": secret_stubs.SHA256SUM,
     "az": """#!/usr/bin/env bash
 echo "az $*" >> "$CALLS"
 case "$1 $2 $3" in
@@ -344,17 +342,17 @@ esac
 }
 
 
-def secrets_step(answers: Mapping[str, Any]) -> str:
-    from infrascaffold.render.context import build_context
+# What a deploy job of GitHub gives the step: the deploy identity and the job's OIDC request.
+AZURE_ENV = {
+    "ARM_CLIENT_ID": "deploy-client",
+    "ARM_TENANT_ID": "tenant",
+    "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/x?a=1",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
+}
 
-    pack = load_pack("platform")
-    env = make_environment(pack.search_roots)
-    resolved, problems = resolve_answers(
-        pack, env, apply_overrides(pack, copy.deepcopy(dict(answers)), [])
-    )
-    assert not problems
-    context = build_context(pack, env, resolved)
-    return env.get_template("partials/ci/azure/secrets.sh.j2").render(context)
+
+def secrets_step(answers: Mapping[str, Any]) -> str:
+    return secret_stubs.render_step(answers, "partials/ci/azure/secrets.sh.j2")
 
 
 def staging_file(answers: Mapping[str, Any]) -> bytes:
@@ -378,13 +376,7 @@ def run_step(
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    for name, text in STUBS.items():
-        # sops is not on the PATH: the job runs only the copy it downloads (the curl stub's)
-        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
-        where.write_text(text, encoding="utf-8")
-        where.chmod(0o755)
+    folder = secret_stubs.install(tmp_path, STUBS)
     answers = sops("azure-services", ci=ci)
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
@@ -392,24 +384,11 @@ def run_step(
         (work / "secrets" / "staging" / "api.sops.json").write_bytes(
             content if content is not None else staging_file(answers)
         )
-    out = {n: tmp_path / n for n in ("calls", "put", "mode")}
+    out = {n: tmp_path / n for n in ("calls", "put", "mode", "header")}
     script = "set -euo pipefail\nTF_ENV=staging\n" + secrets_step(answers) + '\necho "after"\n'
-    env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
-        "CALLS": str(out["calls"]),
-        "STUB_SOPS": str(tmp_path / "stub-sops"),
-        "PUT_COPY": str(out["put"]),
-        "PUT_MODE": str(out["mode"]),
-        "TMPDIR": str(tmp_path),
-        "ARM_CLIENT_ID": "deploy-client",
-        "ARM_TENANT_ID": "tenant",
-        "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/x?a=1",
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
-        **env_vars,
-    }
-    result = subprocess.run(
-        ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
-    )
+    env = secret_stubs.stub_env(tmp_path, folder, **(AZURE_ENV | {"TMPDIR": str(tmp_path)}))
+    env |= {"HEADER_COPY": str(out["header"]), **env_vars}
+    result = secret_stubs.run(script, work, env)
     return result, out
 
 
@@ -528,15 +507,105 @@ def test_the_runbook_and_security_md_explain_the_key_the_network_and_rotation() 
     assert "alias/" not in part  # not the AWS text
 
 
-def test_the_oidc_request_token_never_reaches_a_command_line() -> None:
-    # A self-hosted runner's `ps` shows every argument: sops's token is requested with the
-    # header in a private file (curl --header @file), written by printf, a builtin.
-    deploy = tree_of("azure-services")[".github/workflows/_deploy.yml"]
-    step = deploy[deploy.index("secret_header_file=$(mktemp)") :]
-    step = step[: step.index('rm -f "$secret_header_file"')]
-    assert "printf 'Authorization: bearer %s\\n' \"$ACTIONS_ID_TOKEN_REQUEST_TOKEN\"" in step
-    assert '--header @"$secret_header_file"' in step
-    assert '--header "Authorization' not in step
+def test_the_oidc_request_token_never_reaches_a_command_line(tmp_path: Path) -> None:
+    # A self-hosted runner's `ps` shows every argument (review #9): sops's token is requested with
+    # the header in a file of a private folder (curl --header @file), written by printf, a
+    # builtin; the folder is gone after the source.
+    result, out = run_step(tmp_path)
+    assert result.returncode == 0, result.stderr
+    calls = out["calls"].read_text()
+    assert "request-token" not in calls and "oidc-token\n" not in calls.split("sops --decrypt")[0]
+    assert out["header"].read_text() == "Authorization: bearer request-token\n"
+    token_request = next(line for line in calls.splitlines() if "AzureADTokenExchange" in line)
+    assert "--header @" in token_request
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("tmp.")] == []
+
+
+def test_a_job_without_an_oidc_token_stops_with_one_line_and_leaves_no_folder(
+    tmp_path: Path,
+) -> None:
+    result, out = run_step(tmp_path, NO_OIDC="1")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: GitHub gave this job no OIDC token for sops (the job needs id-token: write)"
+    ]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("tmp.")] == []
+    assert "sops --decrypt" not in out["calls"].read_text()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["203.0.113.256", "203.0.113.07", "203.0.113.7/0", "203.0.113.7\n198.51.100.1", "<html>", ""],
+)
+def test_an_address_that_is_not_one_ipv4_address_opens_nothing(tmp_path: Path, answer: str) -> None:
+    # Review #11: the runner's address comes from a third party (api.ipify.org); whatever else it
+    # answers never reaches a firewall rule.
+    result, out = run_step(tmp_path, RUNNER_IP=answer)
+    assert result.returncode == 1
+    assert not any("network-rule add" in c or "secret set" in c for c in az_calls(out))
+    assert "not one IPv4 address: the vault stays closed" in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == ["Error: the secret of api was not set from secrets/staging/api.sops.json"]
+    assert list(tmp_path.rglob("value.json")) == []
+
+
+def workflow_job(tree: Mapping[str, str], path: str, job: str) -> dict[str, Any]:
+    loaded = yaml.safe_load(tree[path])
+    assert isinstance(loaded, dict)
+    return dict(loaded["jobs"][job])
+
+
+@pytest.mark.parametrize("secrets", ["sops", "vault"])
+def test_on_azure_deploys_queue_with_the_environments_applies(secrets: str) -> None:
+    # Review #11: the put opens the vault's firewall for a moment and an apply sets the rules
+    # back (network_acls): the deploy and the apply of an environment never run at once. GitHub
+    # keeps one pending run per group and cancels it for a newer one unless `queue: max`
+    # (GitHub changelog 2026-05-07, "concurrency groups now allow larger queues").
+    answers = {
+        **sops("azure-services"),
+        "secrets": secrets,
+        "vault_address": "https://vault.example.com",
+    }
+    tree = render_answers(answers)
+    wf = ".github/workflows/"
+    group = "terraform-${{ inputs.environment }}"
+    for path, job in (
+        ("_deploy.yml", "deploy"),
+        ("_rollback.yml", "rollback"),
+        ("_terraform-apply.yml", "apply"),
+    ):
+        concurrency = workflow_job(tree, wf + path, job)["concurrency"]
+        assert concurrency == {"group": group, "cancel-in-progress": False, "queue": "max"}, path
+    plan = workflow_job(tree, wf + "_terraform-plan.yml", "plan")["concurrency"]
+    assert "format('terraform-{0}', inputs.environment)" in plan["group"] and plan["queue"] == "max"
+    gitlab = yaml.safe_load(render_answers({**answers, "ci": "gitlab-ci"})[".gitlab-ci.yml"])
+    for env in answers["environments"]:
+        name = env["name"]
+        groups = {
+            gitlab[f"{kind}:{name}"]["resource_group"] for kind in ("apply", "deploy", "rollback")
+        }
+        assert groups == {f"terraform-{name}"}
+
+
+def test_without_a_firewall_opening_deploys_keep_their_own_group() -> None:
+    for name, secrets in (
+        ("azure-services", "cloud"),
+        ("aws-services", "sops"),
+        ("gcp-services", "sops"),
+    ):
+        tree = render_answers({**example_answers(name), "secrets": secrets})
+        concurrency = workflow_job(tree, ".github/workflows/_deploy.yml", "deploy")["concurrency"]
+        assert concurrency == {
+            "group": "deploy-${{ inputs.environment }}",
+            "cancel-in-progress": False,
+        }
+        assert (
+            "queue"
+            not in workflow_job(tree, ".github/workflows/_terraform-apply.yml", "apply")[
+                "concurrency"
+            ]
+        )
 
 
 def test_a_file_naming_another_vaults_key_is_refused_before_anything_is_decrypted(

@@ -39,9 +39,9 @@ from infrascaffold.answers.checks import check_answers
 from infrascaffold.answers.layering import apply_overrides, resolve_answers
 from infrascaffold.pack.manifest import load_pack
 from infrascaffold.templating.environment import make_environment
+from tests import secret_stubs
 from tests.builders import example_answers, render_answers
-from tests.platform_pack.test_secrets_strategy import STUBS as AWS_STUBS
-from tests.platform_pack.test_secrets_strategy import sops_file
+from tests.secret_stubs import sops_file
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 EXAMPLES = ("gcp-services", "gcp-kubernetes-services", "gcp-serverless-node")
@@ -88,7 +88,9 @@ def test_sops_on_a_gcp_static_site_is_refused_with_one_line() -> None:
     answers = {**example_answers("gcp-containers"), "compute": "static-site", "secrets": "sops"}
     *_, problems = resolve(answers)
     text = messages(problems)
-    assert "sops sets a service's server-side secret, and compute static-site has none on gcp" in text
+    assert (
+        "sops sets a service's server-side secret, and compute static-site has none on gcp" in text
+    )
     assert all("\n" not in what for _, what in problems)
 
 
@@ -185,7 +187,8 @@ def test_on_gke_every_service_sets_its_own_secret_through_its_own_identity() -> 
                         if s["kind"] != "static"]  # fmt: skip
     assert f'{{ "{primary}" = module.secrets.app_secret_id }}' in ids
     assert others and all(
-        f'{{ "{name}" = module.k8s_service_secrets["{name}"].app_secret_id }}' in ids for name in others
+        f'{{ "{name}" = module.k8s_service_secrets["{name}"].app_secret_id }}' in ids
+        for name in others
     )
 
 
@@ -281,10 +284,9 @@ def test_the_cloud_strategy_renders_no_sops_step() -> None:
 # --- the deploy step, run: stubs of sops, terraform and gcloud record what they are called with ---
 
 STUBS = {
-    "sops": """#!/usr/bin/env bash
-echo "sops $*" >> "$CALLS"
-printf '%s' '{"API_TOKEN": "s3cret-value"}'
-""",
+    "sops": secret_stubs.SOPS,
+    "curl": secret_stubs.DOWNLOAD_CURL,
+    "sha256sum": secret_stubs.SHA256SUM,
     "terraform": """#!/usr/bin/env bash
 echo "terraform $*" >> "$CALLS"
 printf '%s' '{"worker": "projects/acme-shop-staging/secrets/shop-staging-worker-app"}'
@@ -307,16 +309,13 @@ esac
 
 
 def gcp_step() -> str:
-    pack, env, resolved, problems = resolve(sops_answers("gcp-services"))
-    assert problems == []
-    from infrascaffold.render.context import build_context
-
-    context = dict(build_context(pack, env, resolved))
-    context["svc"] = next(s for s in context["all_services"] if s["name"] == "worker")
-    return str(env.get_template("partials/ci/gcp/secrets.sh.j2").render(context))
+    answers = sops_answers("gcp-services")
+    return secret_stubs.render_step(answers, "partials/ci/gcp/secrets.sh.j2", service="worker")
 
 
-STAGING_KEY = "projects/acme-shop-staging/locations/europe-west1/keyRings/shop-staging-sops/cryptoKeys/sops"
+STAGING_KEY = (
+    "projects/acme-shop-staging/locations/europe-west1/keyRings/shop-staging-sops/cryptoKeys/sops"
+)
 
 
 def run_step(
@@ -328,14 +327,7 @@ def run_step(
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    # sops is the copy the job downloads (the pinned release: here the stub, by the curl stub)
-    downloads = {"curl": AWS_STUBS["curl"], "sha256sum": AWS_STUBS["sha256sum"]}
-    for name, text in {**STUBS, **downloads}.items():
-        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
-        where.write_text(text, encoding="utf-8")
-        where.chmod(0o755)
+    folder = secret_stubs.install(tmp_path, STUBS)
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
     if with_file:
@@ -345,22 +337,15 @@ def run_step(
         )
     out = {n: tmp_path / n for n in ("calls", "put", "mode")}
     script = "set -euo pipefail\nTF_ENV=staging\n" + gcp_step() + '\necho "added=$secret_added"\n'
-    env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
-        "CALLS": str(out["calls"]),
-        "PUT_COPY": str(out["put"]),
-        "PUT_MODE": str(out["mode"]),
-        "CURRENT": current,
-        "FAIL_ADD": "1" if fail_add else "",
-        "TMPDIR": str(tmp_path / "tmp"),
-        "DOWNLOADS": str(tmp_path / "downloads"),
-        "STUB_SOPS": str(tmp_path / "stub-sops"),
-    }
-    (tmp_path / "tmp").mkdir()
-    result = subprocess.run(
-        ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
+    env = secret_stubs.stub_env(
+        tmp_path,
+        folder,
+        CURRENT=current,
+        FAIL_ADD="1" if fail_add else "",
+        TMPDIR=str(tmp_path / "tmp"),
     )
-    return result, out
+    (tmp_path / "tmp").mkdir()
+    return secret_stubs.run(script, work, env), out
 
 
 def test_the_step_adds_the_decrypted_file_as_a_new_version(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests import secret_stubs
 from tests.builders import example_answers, render_answers
 from tests.platform_pack import test_secrets_gcp as gcp
 from tests.platform_pack import test_secrets_strategy as aws
@@ -179,25 +180,16 @@ def test_the_gitlab_shells_run_the_same_trap(shell: str, tmp_path: Path) -> None
     (work / "secrets" / "staging" / "api.sops.json").write_text(
         aws.sops_file({"kms": [aws.kms_key(OWN)]})
     )
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    for name, text in aws.STUBS.items():
-        if name == "aws":  # the put fails: the trap must still clean up
-            text = text.replace('echo "aws $*" >> "$CALLS"', 'echo "aws $*" >> "$CALLS"; exit 254')
-        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
-        where.write_text(text, encoding="utf-8")
-        where.chmod(0o755)
+    # the put fails: the trap must still clean up
+    failing = aws.STUBS["aws"].replace(
+        'echo "aws $*" >> "$CALLS"', 'echo "aws $*" >> "$CALLS"; exit 254'
+    )
+    folder = secret_stubs.install(tmp_path, {**aws.STUBS, "aws": failing})
     (tmp_path / "tmp").mkdir()
-    command = ["busybox", "sh", "-c", script] if shell == "busybox" else ["dash", "-c", script]
-    result = subprocess.run(
-        command, cwd=work, capture_output=True, text=True, check=False, timeout=60,
-        env={
-            "PATH": f"{stubs}:/usr/bin:/bin", "CALLS": str(tmp_path / "calls"),
-            "PUT_COPY": str(tmp_path / "put"), "PUT_MODE": str(tmp_path / "mode"),
-            "DOWNLOADS": str(tmp_path / "downloads"), "STUB_SOPS": str(tmp_path / "stub-sops"),
-            "TMPDIR": str(tmp_path / "tmp"),
-        },
-    )  # fmt: skip
+    env = secret_stubs.stub_env(tmp_path, folder, TMPDIR=str(tmp_path / "tmp"))
+    result = secret_stubs.run(
+        script, work, env, ("busybox", "sh") if shell == "busybox" else ("dash",)
+    )
     assert result.returncode == 1, result.stderr
     assert (
         "Error: the secret of api was not set from secrets/staging/api.sops.json" in result.stderr

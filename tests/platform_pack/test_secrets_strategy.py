@@ -19,7 +19,6 @@ not add one: the token is the encrypted file's digest); the first version gets A
 from __future__ import annotations
 
 import copy
-import json
 import re
 import shutil
 import subprocess
@@ -34,6 +33,7 @@ import yaml
 from infrascaffold.answers.checks import check_answers
 from infrascaffold.answers.layering import apply_overrides, resolve_answers
 from infrascaffold.pack.manifest import load_pack
+from tests import secret_stubs
 from tests.builders import example_answers, render_answers
 
 BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
@@ -231,28 +231,14 @@ def test_security_md_says_who_decrypts_and_the_residual_risk() -> None:
 # --- the deploy step, run: stubs of sops, terraform and aws record what it calls -----------------
 
 STUBS = {
-    "sops": """#!/usr/bin/env bash
-echo "sops $*" >> "$CALLS"
-printf '%s' '{"API_TOKEN": "s3cret-value"}'
-""",
+    "sops": secret_stubs.SOPS,
     "terraform": """#!/usr/bin/env bash
 echo "terraform $*" >> "$CALLS"
 printf '%s' '{"api": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf",
   "app": "arn:aws:secretsmanager:eu-west-1:222222222222:secret:shop-staging/app-AbCdEf"}'
 """,
-    # The pinned sops download: the stub above, written where the job asked.
-    "curl": """#!/usr/bin/env bash
-while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift ;; esac; shift; done
-echo "$out" >> "$DOWNLOADS"
-cp "$STUB_SOPS" "$out"
-""",
-    # The digest check of the download (the stub is not the release); any other use is the real one.
-    "sha256sum": """#!/usr/bin/env bash
-if [ "${1:-}" = "-c" ]; then
-  read -r digest path; echo "sha256sum -c $digest $path" >> "$CALLS"; [ -z "${BAD_DIGEST:-}" ]; exit
-fi
-exec /usr/bin/sha256sum "$@"
-""",
+    "curl": secret_stubs.DOWNLOAD_CURL,
+    "sha256sum": secret_stubs.SHA256SUM,
     "aws": """#!/usr/bin/env bash
 echo "aws $*" >> "$CALLS"
 case "$1 $2" in
@@ -271,16 +257,7 @@ esac
 
 
 def sops_step(answers: Mapping[str, Any]) -> str:
-    from infrascaffold.render.context import build_context
-
-    pack = load_pack("platform")
-    env = make_env(pack)
-    resolved, problems = resolve_answers(
-        pack, env, apply_overrides(pack, copy.deepcopy(dict(answers)), [])
-    )
-    assert not problems
-    context = build_context(pack, env, resolved)
-    return env.get_template("partials/ci/aws/secrets.sh.j2").render(context)
+    return secret_stubs.render_step(answers, "partials/ci/aws/secrets.sh.j2")
 
 
 def single_service(example: str) -> dict[str, Any]:
@@ -306,10 +283,7 @@ def kms_key(arn: str, **extra: str) -> dict[str, str]:
     return {"arn": arn, "created_at": "2026-01-01T00:00:00Z", "enc": "AQICAHg=", **extra}
 
 
-def sops_file(metadata: Mapping[str, Any]) -> str:
-    """An encrypted file as sops writes it: the values, then the `sops` metadata (stores/stores.go)."""
-    meta = {"lastmodified": "2026-01-01T00:00:00Z", "mac": "ENC[AES256_GCM,data:m]"}
-    return json.dumps({"API_TOKEN": "ENC[AES256_GCM,data:x]", "sops": {**meta, **metadata}})
+sops_file = secret_stubs.sops_file
 
 
 def run_step(
@@ -323,21 +297,14 @@ def run_step(
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    for name, text in STUBS.items():
-        if name == failing == "sops":  # writes part of the plaintext, then fails
-            text = text.replace("s3cret-value\"}'", "s3cret'; exit 128")
-        elif name == failing:  # records the call, then fails
-            text = text.replace(
-                f'echo "{name} $*" >> "$CALLS"', f'echo "{name} $*" >> "$CALLS"; exit 254'
-            )
-        # sops is not on the PATH: the job runs only the copy it downloads (the curl stub's)
-        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
-        where.write_text(text, encoding="utf-8")
-        where.chmod(0o755)
-    (stubs / "sops").write_text("#!/bin/sh\necho 'a sops on the PATH ran' >&2\nexit 99\n")
-    (stubs / "sops").chmod(0o755)
+    stubs = dict(STUBS)
+    if failing == "sops":  # writes part of the plaintext, then fails
+        stubs["sops"] = stubs["sops"].replace("s3cret-value\"}'", "s3cret'; exit 128")
+    elif failing:  # records the call, then fails
+        stubs[failing] = stubs[failing].replace(
+            f'echo "{failing} $*" >> "$CALLS"', f'echo "{failing} $*" >> "$CALLS"; exit 254'
+        )
+    folder = secret_stubs.install(tmp_path, stubs)
     answers = single_service(example)
     tf_env = answers["environments"][0]["name"]
     work = tmp_path / "infra"
@@ -355,22 +322,15 @@ def run_step(
         + sops_step(answers)
         + '\necho "base=$base"\n'
     )
-    env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
-        "CALLS": str(out["calls"]),
-        "PUT_COPY": str(out["put"]),
-        "PUT_MODE": str(out["mode"]),
-        "REGISTERED": str(out["registered"]),
-        "DOWNLOADS": str(out["downloads"]),
-        "STUB_SOPS": str(tmp_path / "stub-sops"),
-        "TMPDIR": str(tmp_path / "tmp"),
+    env = secret_stubs.stub_env(
+        tmp_path,
+        folder,
+        REGISTERED=str(out["registered"]),
+        TMPDIR=str(tmp_path / "tmp"),
         **(extra_env or {}),
-    }
-    (tmp_path / "tmp").mkdir()
-    result = subprocess.run(
-        ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
     )
-    return result, out
+    (tmp_path / "tmp").mkdir()
+    return secret_stubs.run(script, work, env), out
 
 
 def test_the_step_puts_the_decrypted_file_as_a_version_named_by_its_digest(tmp_path: Path) -> None:
@@ -624,7 +584,9 @@ def test_eks_services_each_set_their_own_secret_before_their_pods_start() -> Non
     }  # fmt: skip
     tree = render_answers(answers)
     script = deploy_scripts(tree, "gitlab-ci")[0]
-    assert script.count("secret_service=api\n") == 1 and script.count("secret_service=worker\n") == 1
+    assert (
+        script.count("secret_service=api\n") == 1 and script.count("secret_service=worker\n") == 1
+    )
     assert re.findall(r"^    \{ .* \},$", tree["secrets-sops.tf"], re.M) == [
         '    { "api" = module.secrets.app_secret_arn },',
         '    { "worker" = aws_secretsmanager_secret.k8s_service["worker"].arn },',

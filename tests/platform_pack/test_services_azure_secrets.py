@@ -27,7 +27,6 @@ import copy
 import hashlib
 import re
 import shutil
-import subprocess
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -36,12 +35,9 @@ from typing import Any
 import pytest
 import yaml
 
-from infrascaffold.answers.layering import apply_overrides, resolve_answers
-from infrascaffold.pack.manifest import load_pack
-from infrascaffold.render.context import build_context
-from infrascaffold.templating.environment import make_environment
+from tests import secret_stubs
 from tests.builders import example_answers, render_answers
-from tests.platform_pack.test_secrets_azure import STUBS, staging_file
+from tests.platform_pack.test_secrets_azure import AZURE_ENV, STUBS, staging_file
 
 ADDRESS = "https://vault.example.com:8200"
 # The Done-when services on AKS (the example is single-service): api at /api, a worker, a job.
@@ -318,15 +314,7 @@ def test_single_service_renders_keep_the_application_vault_only() -> None:
 
 
 def secrets_step(given: Mapping[str, Any], service: str) -> str:
-    pack = load_pack("platform")
-    env = make_environment(pack.search_roots)
-    resolved, problems = resolve_answers(
-        pack, env, apply_overrides(pack, copy.deepcopy(dict(given)), [])
-    )
-    assert not problems
-    context = build_context(pack, env, resolved)
-    (svc,) = [s for s in context["services"] if s["name"] == service]
-    return env.get_template("partials/ci/azure/secrets.sh.j2").render({**context, "svc": svc})
+    return secret_stubs.render_step(given, "partials/ci/azure/secrets.sh.j2", service=service)
 
 
 TERRAFORM = """#!/usr/bin/env bash
@@ -342,13 +330,7 @@ esac
 def test_the_put_opens_sets_and_closes_the_services_own_vault(tmp_path: Path) -> None:
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed")
-    stubs = tmp_path / "bin"
-    stubs.mkdir()
-    for name, text in {**STUBS, "terraform": TERRAFORM}.items():
-        # sops is not on the PATH: the job runs only the copy it downloads (the curl stub's)
-        where = tmp_path / "stub-sops" if name == "sops" else stubs / name
-        where.write_text(text, encoding="utf-8")
-        where.chmod(0o755)
+    folder = secret_stubs.install(tmp_path, {**STUBS, "terraform": TERRAFORM})
     work = tmp_path / "infra"
     (work / "secrets" / "staging").mkdir(parents=True)
     # encrypted with staging's SOPS key, the one the step accepts
@@ -357,21 +339,8 @@ def test_the_put_opens_sets_and_closes_the_services_own_vault(tmp_path: Path) ->
     calls = tmp_path / "calls"
     script = "set -euo pipefail\nTF_ENV=staging\n"
     script += secrets_step(answers("containers", "sops"), "worker") + '\necho "after"\n'
-    env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
-        "CALLS": str(calls),
-        "STUB_SOPS": str(tmp_path / "stub-sops"),
-        "PUT_COPY": str(tmp_path / "put"),
-        "PUT_MODE": str(tmp_path / "mode"),
-        "TMPDIR": str(tmp_path),
-        "ARM_CLIENT_ID": "deploy-client",
-        "ARM_TENANT_ID": "tenant",
-        "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/x?a=1",
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
-    }
-    result = subprocess.run(
-        ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
-    )
+    env = secret_stubs.stub_env(tmp_path, folder, **AZURE_ENV, TMPDIR=str(tmp_path))
+    result = secret_stubs.run(script, work, env)
     assert result.returncode == 0, result.stderr
     az = [line for line in calls.read_text().splitlines() if line.startswith("az ")]
     vault = "shop-staging-worke-9f8e7d"
