@@ -21,13 +21,20 @@ locals {
   # GitLab: a deploy job's environment, whether GitLab protects it, and the ref it runs on are
   # mapped into `deploy`; a job without an environment (plans) maps its ref into `plan`. GitLab
   # writes ref_protected and environment_protected as "true"/"false": string() accepts either.
+  # The subject (google.subject: the principal Cloud Audit Logs name) is made of numeric IDs
+  # only, never of `sub`: STS refuses a token whose mapped subject exceeds 127 bytes, and `sub`
+  # holds the repository path and the branch (GitLab: project_path:<group/project>:ref_type:
+  # branch:ref:<branch>; GitHub, after 2026-07-15, the owner and repository IDs too), which no
+  # answer bounds. An ID is at most 19 digits (64 bits), so the subject is at most 80 bytes; it
+  # still names the run (GitHub) or the job (GitLab) that asked. No member binds it: every
+  # principal below is a principalSet of attribute.*.
   attribute_mapping = local.github ? {
-    "google.subject"       = "assertion.sub"
+    "google.subject"       = "'repo:' + string(assertion.repository_id) + ':run:' + string(assertion.run_id) + ':attempt:' + string(assertion.run_attempt)"
     "attribute.repository" = "assertion.repository"
     "attribute.deploy"     = "has(assertion.environment) ? assertion.environment + ':' + assertion.ref_type + ':' + assertion.ref : 'none'"
     "attribute.plan"       = "has(assertion.environment) ? 'none' : (assertion.event_name in ['pull_request', 'pull_request_target'] ? 'pull_request' : assertion.ref_type + ':' + assertion.ref)"
     } : {
-    "google.subject"       = "assertion.sub"
+    "google.subject"       = "'project:' + string(assertion.project_id) + ':pipeline:' + string(assertion.pipeline_id) + ':job:' + string(assertion.job_id)"
     "attribute.repository" = "assertion.project_path"
     "attribute.deploy"     = "has(assertion.environment) ? assertion.environment + ':' + string(assertion.environment_protected) + ':' + assertion.ref_type + ':' + assertion.ref + ':' + string(assertion.ref_protected) : 'none'"
     "attribute.plan"       = "has(assertion.environment) ? 'none' : assertion.ref_type + ':' + assertion.ref + ':' + string(assertion.ref_protected)"
