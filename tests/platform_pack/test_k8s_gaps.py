@@ -12,7 +12,9 @@ Facts pinned:
   policy plus additions (EKS best practices guide, "Auditing and logging"), which logs writes to
   the batch API at RequestResponse (kubernetes/kubernetes#46897): the job controller's status
   write marking a Job Failed is in the cluster's log group with its request body, Failed being
-  its first condition or, after FailureTarget (Kubernetes 1.31), its second. A metric filter
+  its first condition or, after FailureTarget (Kubernetes 1.31), its second (third after a
+  Suspended one). A quoted value ending in `*` matches by prefix (the CIS AWS Foundations
+  Benchmark's unauthorized-calls filter, `$.errorCode = "AccessDenied*"`). A metric filter
   pattern is at most 1024 characters (CloudWatch Logs MetricFilter API), and a log group takes
   at most five regular expressions over all its filters (PutMetricFilter API): the pattern uses
   none, whatever the number of jobs.
@@ -172,6 +174,9 @@ def test_eks_counts_a_jobs_failed_runs_from_the_audit_log(tmp_path: Path) -> Non
     assert cloudwatch_matches(pattern, status_write("nightly-29412345", ["Failed"]))
     assert cloudwatch_matches(
         pattern, status_write("nightly-29412345", ["FailureTarget", "Failed"])
+    )
+    assert cloudwatch_matches(
+        pattern, status_write("nightly-29412345", ["Suspended", "FailureTarget", "Failed"])
     )
     for missed in (
         status_write("nightly-29412345", ["Complete"]),

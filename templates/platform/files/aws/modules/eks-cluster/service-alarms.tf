@@ -87,7 +87,8 @@ resource "aws_cloudwatch_metric_alarm" "service_memory" {
 # status write that marks a Job Failed (backoffLimit reached, or activeDeadlineSeconds passed)
 # lands in /aws/eks/<cluster>/cluster with its request body. A CronJob's Jobs are named
 # <cronjob>-<scheduled time in minutes>; the Failed condition is the first or, since Kubernetes
-# 1.31 (after FailureTarget), the second of the Job's conditions. Matched by prefix, not by a
+# 1.31 (after FailureTarget), the second of the Job's conditions (the third after a Suspended
+# one). Matched by prefix ("AccessDenied*" style, as the CIS benchmark's filters do), not by a
 # regular expression (CloudWatch Logs allows five per log group), excluding the jobs whose
 # names start with this one's name and a dash.
 resource "aws_cloudwatch_log_metric_filter" "job_failures" {
@@ -105,7 +106,7 @@ resource "aws_cloudwatch_log_metric_filter" "job_failures" {
     [for other in sort(keys(local.job_services)) : "($.objectRef.name != \"${other}-*\")" if other != each.key && startswith(other, "${each.key}-")],
     [
       "($.responseStatus.code = 200)",
-      "(($.requestObject.status.conditions[0].type = \"Failed\") || ($.requestObject.status.conditions[1].type = \"Failed\")) }",
+      "(($.requestObject.status.conditions[0].type = \"Failed\") || ($.requestObject.status.conditions[1].type = \"Failed\") || ($.requestObject.status.conditions[2].type = \"Failed\")) }",
     ],
   ))
 
