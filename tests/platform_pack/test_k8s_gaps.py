@@ -423,3 +423,43 @@ def test_aks_workload_charts_reach_the_environments_dashboard() -> None:
     )
     single = render_answers(example_answers(KUBERNETES["azure"]))["main.tf"]
     assert "service_dashboard_widgets" not in single
+
+
+def test_aks_container_insights_has_its_data_collection_rule() -> None:
+    """With managed identity the add-on sends only what an associated data collection rule names
+    (hashicorp/terraform-provider-azurerm#23510): the rule sends the tables the alerts and charts
+    read to the environment's workspace, and is associated with the cluster."""
+    tree = render("azure")
+    doc = parse_hcl(tree["modules/aks-cluster/container-insights.tf"])
+    found = {
+        (unquote(kind), unquote(name)): body
+        for item in doc["resource"]
+        for kind, named in item.items()
+        for name, body in named.items()
+    }
+    rule = found[("azurerm_monitor_data_collection_rule", "container_insights")]
+    link = found[("azurerm_monitor_data_collection_rule_association", "container_insights")]
+    destination = rule["destinations"][0]["log_analytics"][0]
+    assert destination["workspace_resource_id"] == "${var.log_analytics_workspace_id}"
+    assert rule["data_flow"][0]["destinations"] == [destination["name"]]
+    extension = rule["data_sources"][0]["extension"][0]
+    assert unquote(extension["extension_name"]) == "ContainerInsights"
+    assert (
+        rule["data_flow"][0]["streams"]
+        == extension["streams"]
+        == "${local.container_insights_streams}"
+    )
+    streams = parse_hcl(tree["modules/aks-cluster/container-insights.tf"])["locals"][0]
+    names = [unquote(s) for s in streams["container_insights_streams"]]
+    assert {"Microsoft-KubePodInventory", "Microsoft-KubeEvents"} <= set(names)
+    assert rule["location"] == "${var.location}"  # the workspace's region (same module inputs)
+    assert link["target_resource_id"] == "${azurerm_kubernetes_cluster.this.id}"
+    assert link["data_collection_rule_id"].endswith("container_insights.id}")
+    # The tables the per-service alerts and charts read are those streams'.
+    text = alarms_text("azure")
+    tables = set(re.findall(r"^\s*(Kube\w+)\s*$", text, re.M))
+    assert tables == {"KubePodInventory", "KubeEvents"}
+    assert {f"Microsoft-{table}" for table in tables} <= set(names)
+    assert "modules/aks-cluster/container-insights.tf" not in render_answers(
+        example_answers(KUBERNETES["azure"])
+    )
