@@ -68,6 +68,15 @@ def render(cloud: str) -> Tree:
     return render_answers({**example_answers(KUBERNETES[cloud]), "services": services()})
 
 
+@functools.cache
+def render_single(cloud: str) -> Tree:
+    """The cluster's example with its first service only (the gcp one has several)."""
+    answers = example_answers(KUBERNETES[cloud])
+    if "services" in answers:
+        answers = {**answers, "services": answers["services"][:1]}
+    return render_answers(answers)
+
+
 def alarms_text(cloud: str) -> str:
     return render(cloud)[f"modules/{MODULE[cloud]}/service-alarms.tf"]
 
@@ -246,9 +255,7 @@ def test_eks_runbook_says_what_the_job_alarm_means() -> None:
     runbook = render("aws")["docs/runbooks/incident-response.md"]
     assert "`<name>-eks-<service>-failed-runs`" in runbook
     assert "kubectl --namespace app get jobs -l app.kubernetes.io/name=<service>" in runbook
-    single = render_answers(example_answers(KUBERNETES["aws"]))[
-        "docs/runbooks/incident-response.md"
-    ]
+    single = render_single("aws")["docs/runbooks/incident-response.md"]
     assert "failed-runs" not in single
 
 
@@ -421,7 +428,7 @@ def test_aks_workload_charts_reach_the_environments_dashboard() -> None:
     assert re.search(
         r"oms_agent \{\s*log_analytics_workspace_id\s*=\s*var\.log_analytics_workspace_id", aks
     )
-    single = render_answers(example_answers(KUBERNETES["azure"]))["main.tf"]
+    single = render_single("azure")["main.tf"]
     assert "service_dashboard_widgets" not in single
 
 
@@ -460,6 +467,24 @@ def test_aks_container_insights_has_its_data_collection_rule() -> None:
     tables = set(re.findall(r"^\s*(Kube\w+)\s*$", text, re.M))
     assert tables == {"KubePodInventory", "KubeEvents"}
     assert {f"Microsoft-{table}" for table in tables} <= set(names)
-    assert "modules/aks-cluster/container-insights.tf" not in render_answers(
-        example_answers(KUBERNETES["azure"])
-    )
+    assert "modules/aks-cluster/container-insights.tf" not in render_single("azure")
+
+
+@pytest.mark.parametrize(
+    ("cloud", "key", "count"), [("gcp", "display_name", 3), ("azure", "name", 2)]
+)
+def test_the_incident_runbook_names_every_per_service_alert(
+    cloud: str, key: str, count: int
+) -> None:
+    """GKE's and AKS's incident runbook names each alert the cluster module makes per service
+    (as the EKS one does), and what to run for the service it names; single-service renders
+    have no such section."""
+    text = alarms_text(cloud)
+    made = re.findall(rf'^  {key}\s*=\s*"([^"]+)"', text, re.M)
+    said = [m.replace("${var.name}", "<name>").replace("${each.key}", "<service>") for m in made]
+    runbook = render(cloud)["docs/runbooks/incident-response.md"]
+    assert len(said) == count  # restarts (GKE: and memory) per service, failed runs per job
+    assert all(f"`{name}`" in " ".join(runbook.split()) for name in said), said
+    assert 'kubectl --namespace app get jobs -l "app.kubernetes.io/name=${SERVICE}"' in runbook
+    single = render_single(cloud)
+    assert "### A service's alert" not in single["docs/runbooks/incident-response.md"]
