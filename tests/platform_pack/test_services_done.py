@@ -499,7 +499,7 @@ PLACES = [
 # a node per workload from them (`diagram/workloads.py`).
 # (None today: a CronJob's failed runs alarm on EKS from the audit log and on GKE from the
 # Kubernetes events log, and the AKS dashboard charts each workload from Log Analytics;
-# tests/platform_pack/test_k8s_gaps.py pins how.)
+# tests/platform_pack/test_k8s_gaps.py and test_k8s_gaps_aks.py pin how.)
 GAPS: dict[tuple[str, str, str], str] = {}
 
 
