@@ -497,13 +497,10 @@ PLACES = [
 # (place, cloud, compute) the platform does not build per service yet: strict xfails below.
 # On Kubernetes the workloads are manifests (k8s/base), not Terraform modules: the diagram draws
 # a node per workload from them (`diagram/workloads.py`).
-GAPS = {
-    ("kubernetes dashboard", "azure", "kubernetes"): "no per-workload charts on the AKS dashboard",
-    # Neither Container Insights on EKS nor GKE's system metrics count a CronJob's failed Jobs
-    # (kube_job_status_failed needs kube-state-metrics, which neither cluster runs).
-    ("kubernetes job alarms", "aws", "kubernetes"): "no failed-run alarm of a CronJob on EKS",
-    ("kubernetes job alarms", "gcp", "kubernetes"): "no failed-run alert of a CronJob on GKE",
-}
+# (None today: a CronJob's failed runs alarm on EKS from the audit log and on GKE from the
+# Kubernetes events log, and the AKS dashboard charts each workload from Log Analytics;
+# tests/platform_pack/test_k8s_gaps.py and test_k8s_gaps_aks.py pin how.)
+GAPS: dict[tuple[str, str, str], str] = {}
 
 
 def problems(tree: Tree, c: Case, only: str | None = None) -> list[str]:

@@ -1,5 +1,5 @@
 ################################################################################
-# Alerts per service (several services only, issue 25)
+# Alerts and dashboard charts per service (several services only, issue 25)
 ################################################################################
 #
 # Container Insights (the oms_agent add-on above) writes the pods' inventory (KubePodInventory:
@@ -105,6 +105,46 @@ resource "azurerm_monitor_scheduled_query_rules_alert_v2" "job_failures" {
   action {
     action_groups = [var.action_group_id]
   }
+}
+
+# Each http service's and worker's charts on the environment's portal dashboard: Log Analytics
+# charts of the same KubePodInventory rows as its restart alert (AKS's platform metrics name pods,
+# not their Deployment, and its Container Insights custom metrics are retired; the cluster runs
+# no managed Prometheus). The observability module draws them over TimeGenerated.
+locals {
+  service_pod_rows = {
+    for name, s in local.restarted_services : name => <<-KQL
+      KubePodInventory
+      | where ClusterId =~ "${azurerm_kubernetes_cluster.this.id}" and Namespace == "${var.app_namespace}"
+      | where ContainerName == "${name}" or ContainerName endswith "/${name}"
+    KQL
+  }
+
+  service_dashboard_widgets = flatten([
+    for name, s in local.restarted_services : [
+      {
+        title       = "${name} (${s.kind}): pods by status"
+        metrics     = []
+        split_by    = "PodStatus"
+        query_value = "Pods"
+        query_scope = var.log_analytics_workspace_id
+        query       = "${local.service_pod_rows[name]}| summarize Pods = dcount(PodUid) by bin(TimeGenerated, 5m), PodStatus"
+      },
+      {
+        title       = "${name} (${s.kind}): container restarts"
+        metrics     = []
+        split_by    = ""
+        query_value = "Restarts"
+        query_scope = var.log_analytics_workspace_id
+        query       = "${local.service_pod_rows[name]}| summarize Restarts = max(ContainerRestartCount) - min(ContainerRestartCount) by bin(TimeGenerated, 15m), PodUid\n| summarize Restarts = sum(Restarts) by TimeGenerated"
+      },
+    ]
+  ])
+}
+
+output "service_dashboard_widgets" {
+  description = "Portal dashboard charts of each http service and worker (Log Analytics queries of Container Insights' pod inventory): its pods by status, its container restarts."
+  value       = local.service_dashboard_widgets
 }
 
 output "service_alert_ids" {

@@ -47,7 +47,7 @@ variable "tags" {
 }
 
 variable "dashboard_widgets" {
-  description = "Charts of the environment's dashboard, in display order: each module's `dashboard_widgets` (a title, the metrics of Azure resources it plots, and a dimension to split by or \"\")."
+  description = "Charts of the environment's dashboard, in display order: each module's `dashboard_widgets` (a title, the metrics of Azure resources it plots, and a dimension to split by or \"\"; or a Log Analytics query, its workspace and its value column)."
   type = list(object({
     title = string
     metrics = list(object({
@@ -58,6 +58,11 @@ variable "dashboard_widgets" {
       display_name = string
     }))
     split_by = optional(string, "")
+    # A Log Analytics chart instead (metrics empty): its KQL, the workspace it runs on and the
+    # column it draws over TimeGenerated (dashboard.tf).
+    query       = optional(string, "")
+    query_scope = optional(string, "")
+    query_value = optional(string, "")
   }))
   default = []
 

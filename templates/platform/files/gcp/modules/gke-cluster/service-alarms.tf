@@ -8,7 +8,7 @@
 # container_name.
 
 variable "services" {
-  description = "The application's services on the cluster, by name (the workload and container name in k8s/base): their kind (http, worker, job). Each http service and worker gets its own alerts and widgets."
+  description = "The application's services on the cluster, by name (the workload and container name in k8s/base): their kind (http, worker, job). Each http service and worker gets its own alerts and widgets, each job a failed-run alert."
   type        = map(object({ kind = string }))
   default     = {}
 
@@ -21,6 +21,7 @@ variable "services" {
 locals {
   # The long-running services: a CronJob's pods end by design (restartPolicy Never).
   alarmed_services = { for name, s in var.services : name => s if s.kind != "job" }
+  job_services     = { for name, s in var.services : name => s if s.kind == "job" }
   service_containers = {
     for name, s in local.alarmed_services : name => "${local.workloads} AND resource.labels.container_name=\"${name}\""
   }
@@ -105,6 +106,58 @@ resource "google_monitoring_alert_policy" "service_memory" {
   }
 }
 
+# A CronJob's failed run. GKE's system metrics count no failed Jobs, and its managed
+# kube-state-metrics packages (monitoring_config) have none for Jobs; but with SYSTEM_COMPONENTS
+# logging (main.tf) GKE writes the cluster's Kubernetes events to the project's "events" log, and
+# the job controller records a Warning event on the Job when it fails it: reason
+# BackoffLimitExceeded (its pods failed backoffLimit + 1 times) or DeadlineExceeded (it ran past
+# activeDeadlineSeconds). A CronJob's Jobs are named <cronjob>-<scheduled time in minutes>, so
+# each job's alert matches its own runs only. A log-match condition must be the policy's only
+# condition and needs notification_rate_limit; its incident never closes by itself, so
+# auto_close ends it. It reads the logs of this project only (the scoping project).
+resource "google_monitoring_alert_policy" "job_failures" {
+  for_each = local.job_services
+
+  display_name          = "${var.name}: ${each.key} runs failing"
+  combiner              = "OR"
+  severity              = "ERROR"
+  notification_channels = var.notification_channels
+  user_labels           = var.labels
+
+  conditions {
+    display_name = "A run of the CronJob ${each.key} failed"
+
+    condition_matched_log {
+      filter = join(" AND ", [
+        "logName=\"projects/${var.project_id}/logs/events\"",
+        local.cluster,
+        "jsonPayload.involvedObject.kind=\"Job\"",
+        "jsonPayload.involvedObject.namespace=\"${var.app_namespace}\"",
+        "jsonPayload.involvedObject.name=~\"^${each.key}-[0-9]+$\"",
+        "jsonPayload.reason=(\"BackoffLimitExceeded\" OR \"DeadlineExceeded\")",
+      ])
+
+      label_extractors = {
+        job    = "EXTRACT(jsonPayload.involvedObject.name)"
+        reason = "EXTRACT(jsonPayload.reason)"
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+
+    notification_rate_limit {
+      period = "300s"
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "A run of the CronJob ${each.key} failed: its Job reached its backoffLimit or its activeDeadlineSeconds. Read its pods' logs (kubectl -n ${var.app_namespace} get jobs -l app.kubernetes.io/name=${each.key}, then kubectl -n ${var.app_namespace} logs job/<job>); the next run starts on the schedule."
+  }
+}
+
 locals {
   service_dashboard_widgets = flatten([
     for name, s in local.alarmed_services : [
@@ -157,11 +210,14 @@ output "service_dashboard_widgets" {
 }
 
 output "service_alert_policy_ids" {
-  description = "The per-service alert policies by service name."
-  value = {
-    for name in keys(local.alarmed_services) : name => [
-      google_monitoring_alert_policy.service_restarts[name].id,
-      google_monitoring_alert_policy.service_memory[name].id,
-    ]
-  }
+  description = "The per-service alert policies by service name: restarts and memory of each http service and worker, failed runs of each job."
+  value = merge(
+    {
+      for name in keys(local.alarmed_services) : name => [
+        google_monitoring_alert_policy.service_restarts[name].id,
+        google_monitoring_alert_policy.service_memory[name].id,
+      ]
+    },
+    { for name, policy in google_monitoring_alert_policy.job_failures : name => [policy.id] },
+  )
 }
