@@ -16,12 +16,16 @@ cookie scoping of the environments' subdomains.
 
 from __future__ import annotations
 
+import json
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from tests.builders import example_answers, render_answers
+from tests.builders import example_answers, render_answers, run_step
 
 # Every cloud with each CI system; each example has a protected prod.
 EXAMPLES = [
@@ -153,3 +157,88 @@ def test_gitlab_gcp_runbook_names_the_claims_its_pool_checks() -> None:
     assert "string(assertion.environment_protected)" in tree["bootstrap/ci.tf"]
     step = body(sections(tree["docs/runbooks/bootstrap.md"]), "Protect the environments")
     assert "`environment_protected`" in step and "check both" in step
+
+
+def runner_workflows(tree: dict[str, str]) -> set[str]:
+    """The workflows whose jobs are defined to run on the caller's `runner` input."""
+    return {
+        path.removeprefix(".github/workflows/")
+        for path, text in tree.items()
+        if path.startswith(".github/workflows/") and "runs-on: ${{ inputs.runner }}" in text
+    }
+
+
+def stub_gh(folder: Path) -> Path:
+    """A `gh` that answers a repository's ID and records the JSON it is given."""
+    folder.mkdir()
+    gh = folder / "gh"
+    gh.write_text(
+        "#!/bin/bash\n"
+        'if [[ "$*" == *"--input -"* ]]; then cat > "$GH_INPUT"; echo "7\ttrue\t5"; '
+        "else echo 123; fi\n"
+    )
+    gh.chmod(gh.stat().st_mode | stat.S_IEXEC)
+    return folder
+
+
+def test_a_github_private_runner_takes_only_main_jobs_of_its_reusable_workflows(
+    tmp_path: Path,
+) -> None:
+    answers = example_answers("gcp-kubernetes-gitops")
+    labels = {env["runner"] for env in answers["environments"] if env.get("runner")}
+    assert labels == {"prod-network"}
+    tree = render_answers(answers)
+    workflows = runner_workflows(tree)
+    assert {"_terraform-plan.yml", "_terraform-apply.yml", "_deploy.yml"} <= workflows
+    # No pull request job asks for the runner: their workflows run at refs/pull/<n>/merge.
+    for path, text in tree.items():
+        if not path.startswith(".github/workflows/") or path.startswith(".github/workflows/_"):
+            continue
+        workflow = yaml.safe_load(text)
+        for name, job in workflow["jobs"].items():
+            if job.get("with", {}).get("runner") in labels and "pull_request" in workflow[True]:
+                assert "github.event_name != 'pull_request'" in job["if"], (path, name)
+
+    runbook = tree["docs/runbooks/create-environment.md"]
+    steps = sections(runbook)
+    group = body(steps, "Create the runner group of a private environment")
+    (script,) = bash_blocks(group)
+    recorded = tmp_path / "group.json"
+    path = stub_gh(tmp_path / "bin")
+    done = run_step(f'PATH="{path}:$PATH"\n{script}', tmp_path, GH_INPUT=str(recorded))
+    assert done.returncode == 0, done.stderr
+    sent = json.loads(recorded.read_text())
+    repo = answers["repository"]
+    assert sent["selected_repository_ids"] == [123] and sent["visibility"] == "selected"
+    assert sent["restricted_to_workflows"] is True and sent["allows_public_repositories"] is False
+    assert sorted(sent["selected_workflows"]) == sorted(
+        f"{repo}/.github/workflows/{name}@refs/heads/main" for name in workflows
+    )
+
+    machine = body(steps, "Create the runner machine without a cloud identity")
+    assert "--no-service-account --no-scopes" in machine
+    start = body(steps, "Start one just-in-time runner per job")
+    (loop,) = bash_blocks(start)
+    assert "actions/runners/generate-jitconfig" in loop and "--jitconfig" in loop
+    assert "runner_group_id" in loop and 'rm -rf "${job}"' in loop
+    # Nothing registers a persistent runner on the repository.
+    assert "registration-token" not in runbook and "svc.sh" not in runbook
+    syntax = run_step(f"bash -n <<'SCRIPT'\n{loop}SCRIPT\n", tmp_path)
+    assert syntax.returncode == 0, syntax.stderr
+
+
+@pytest.mark.parametrize(
+    ("example", "ci", "flag"),
+    [
+        ("aws-kubernetes-canary", "github-actions", "without `--iam-instance-profile`"),
+        ("azure-kubernetes-canary", "github-actions", "without `--assign-identity`"),
+        ("gcp-kubernetes-canary", "gitlab-ci", "--no-service-account --no-scopes"),
+    ],
+)
+def test_the_runner_machine_has_no_cloud_identity_on_every_cloud(
+    example: str, ci: str, flag: str
+) -> None:
+    answers = {**example_answers(example), "ci": ci}
+    runbook = render_answers(answers)["docs/runbooks/create-environment.md"]
+    runner_steps = "".join(text for title, text in sections(runbook) if "runner" in title)
+    assert flag in runner_steps
