@@ -242,3 +242,17 @@ def test_the_runner_machine_has_no_cloud_identity_on_every_cloud(
     runbook = render_answers(answers)["docs/runbooks/create-environment.md"]
     runner_steps = "".join(text for title, text in sections(runbook) if "runner" in title)
     assert flag in runner_steps
+
+
+@pytest.mark.parametrize("example", ["aws-containers", "azure-containers", "gcp-containers"])
+def test_the_dns_step_says_what_subdomains_do_to_prod_cookies(example: str) -> None:
+    answers = example_answers(example)
+    protected = protected_names(answers)[-1]
+    others = [e["name"] for e in answers["environments"] if e["name"] != protected]
+    step = body(
+        sections(render_answers(answers)["docs/runbooks/bootstrap.md"]), "Delegate the DNS zones"
+    )
+    cookies = step.split("**Cookies:**", 1)[1].split("```", 1)[0]
+    for name in others:
+        assert f"`{name}.{answers['domain']}`" in cookies
+    assert f"`Domain={answers['domain']}`" in cookies and "`__Host-` prefix" in cookies
