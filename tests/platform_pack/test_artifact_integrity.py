@@ -267,3 +267,12 @@ def test_security_doc_says_how_the_bundle_is_tied_to_its_build(
     name: str, ci: str, says: str
 ) -> None:
     assert says in render(name, ci)["docs/SECURITY.md"]
+
+
+def test_gitops_security_doc_says_what_protects_a_protected_environment() -> None:
+    """Review s34 #8: the unprotected environments hold a token or App key that pushes to the
+    branch without review; the doc says so and how the approver checks the diff first."""
+    doc = render_answers(example_answers("gcp-kubernetes-gitops"))["docs/SECURITY.md"]
+    assert "unprotected ones included, whose deploy jobs start without approval" in doc
+    assert 'git log --oneline --first-parent "$last..origin/"main' in doc
+    assert "One App per environment" in doc
