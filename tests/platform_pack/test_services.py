@@ -9,6 +9,7 @@ python-hcl2, the workflows and manifests with PyYAML.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import subprocess
 import sys
@@ -528,12 +529,16 @@ def test_package_step_zips_the_handler_at_the_root(
     done = subprocess.run(
         ["bash", "-eo", "pipefail", "-c", script],
         cwd=tmp_path, env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path),
-                           "APP_DIR": "app", "RUNNER_TEMP": str(tmp_path)},
+                           "APP_DIR": "app", "RUNNER_TEMP": str(tmp_path),
+                           "GITHUB_OUTPUT": str(tmp_path / "output")},
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(tmp_path / "release" / "package.zip") as package:
         assert sorted(package.namelist()) == expected
+    # The job's output `sha256`, which every deploy checks the package against (_deploy.yml).
+    digest = hashlib.sha256((tmp_path / "release" / "package.zip").read_bytes()).hexdigest()
+    assert (tmp_path / "output").read_text() == f"sha256={digest}\n"
 
 
 def test_lambda_placeholders_answer_200_at_a_custom_handler(tmp_path: Path) -> None:

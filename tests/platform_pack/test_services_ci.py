@@ -131,7 +131,9 @@ def test_github_deploy_job_takes_one_step_per_service_in_the_contracts_order() -
         '# Service web (static): services/web.\nSITE_DIR="$GITHUB_WORKSPACE/.release/"web\n'
     )
     assert 'aws s3 sync "$SITE_DIR"' in web, "the static partial deploys the front end"
-    fetch = next(s for s in job["steps"] if s.get("with", {}).get("name") == "site-web")
+    fetch = next(
+        s for s in job["steps"] if s.get("with", {}).get("artifact-ids") == "${{ inputs.artifact_id_web }}"
+    )
     assert fetch["with"]["path"] == ".release/web"
     verify = steps_named(job)["Verify the images were signed by this workflow"]
     assert 'for image in "$IMAGE" "$IMAGE_WORKER" "$IMAGE_NIGHTLY_REPORT"; do' in verify["run"]
