@@ -149,7 +149,12 @@ def test_aks_container_insights_has_its_data_collection_rule() -> None:
     tables = set(re.findall(r"^\s*(Kube\w+)\s*$", text, re.M))
     assert tables == {"KubePodInventory", "KubeEvents"}
     assert {f"Microsoft-{table}" for table in tables} <= set(names)
-    assert "modules/aks-cluster/container-insights.tf" not in render_single("azure")
+    # Every AKS cluster needs the rule, one service or several: without it Container Insights
+    # (oms_agent with managed identity) stays empty on single-service clusters too.
+    single = render_single("azure")
+    assert single["modules/aks-cluster/container-insights.tf"] == tree[
+        "modules/aks-cluster/container-insights.tf"
+    ]
 
 
 @pytest.mark.parametrize(
