@@ -1,11 +1,15 @@
-"""Where validation keeps its caches: computed when asked, never at import."""
+"""Where validation keeps its caches (computed when asked, never at import), and how their JSON
+files are read and written."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import importlib.util
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 from infrascaffold.user_cache import user_cache_root
 
@@ -45,3 +49,31 @@ def _go_library() -> Path:
     site = Path(spec.origin).parent.parent
     found = sorted(site.glob("pygohcl.*.so")) or sorted(site.glob("pygohcl*.pyd"))
     return found[0] if found else Path(spec.origin)
+
+
+def load_json(entry: Path) -> Any:
+    """The JSON value in cache file `entry`; None when it is absent, unreadable or damaged (the
+    caller then computes again)."""
+    try:
+        return json.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def store_json(entry: Path, value: Any, make_folder: bool = True) -> bool:
+    """Write `value` to cache file `entry` atomically (readers see the whole file or the old
+    one); False when the folder is read-only or full, which only costs speed.
+
+    The partial file has a name of this process's own, not `tempfile`'s (that costs an import
+    of `shutil` and `random` on a first run, and a cold run stores hundreds of entries).
+    """
+    partial = entry.parent / f"{entry.stem}.{os.getpid()}.tmp"
+    try:
+        if make_folder:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+        # dumps, not dump: only the one-shot encoder is the C one
+        partial.write_text(json.dumps(value, separators=(",", ":")), encoding="utf-8")
+        partial.replace(entry)
+    except OSError:
+        return False
+    return True

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from infrascaffold.user_cache import user_cache_root
+from infrascaffold.validate.cache_dirs import load_json, store_json
 
 SchemaError = tuple[list[str | int], str]  # JSON path of the error, message
 
@@ -31,12 +30,13 @@ def cached_schema_errors(
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     entry = _folder() / digest[:2] / f"{digest}.json"
     try:
-        rows = json.loads(entry.read_bytes())
-        return [(list(path), str(message)) for path, message in rows]
-    except (OSError, ValueError, TypeError):  # absent or damaged: validate again
+        rows = load_json(entry)
+        if rows is not None:
+            return [(list(path), str(message)) for path, message in rows]
+    except (ValueError, TypeError):  # damaged: validate again
         pass
     errors = compute()
-    _store(entry, errors)
+    store_json(entry, [[path, message] for path, message in errors])
     return errors
 
 
@@ -51,15 +51,3 @@ def _schema_digest(schema: str) -> str:
     from infrascaffold.validate.ci_validator import vendored_schema_path
 
     return hashlib.sha256(vendored_schema_path(schema).read_bytes()).hexdigest()
-
-
-def _store(entry: Path, errors: list[SchemaError]) -> None:
-    # a name of this process's own, as the parse cache does: `tempfile` costs an import of
-    # `shutil` and `random` (a few ms) on the first run, for five files
-    partial = entry.parent / f"{entry.stem}.{os.getpid()}.tmp"
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps([[path, message] for path, message in errors]), "utf-8")
-        partial.replace(entry)  # atomic: readers see the whole entry or none
-    except OSError:
-        return

@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from infrascaffold.validate.cache_dirs import default_parse_cache, parser_fingerprint
+from infrascaffold.validate.cache_dirs import (
+    default_parse_cache,
+    load_json,
+    parser_fingerprint,
+    store_json,
+)
 from infrascaffold.validate.hcl_doc import Doc, doc_from_rows, doc_to_rows
 
 CACHE_FORMAT = 3  # bump when `Doc` rows or what the parse extracts change
@@ -94,27 +98,16 @@ def _entry(folder: Path, digest: str) -> Path:
 
 
 def _load(folder: Path, digest: str) -> list[Any] | None:
-    try:
-        rows = json.loads(_entry(folder, digest).read_bytes())
-    except (OSError, ValueError):  # absent, unreadable or damaged: parse again
-        return None
+    rows = load_json(_entry(folder, digest))  # None when absent or damaged: parse again
     return rows if isinstance(rows, list) and len(rows) == 2 else None
 
 
 def _store(folder: Path, digest: str, rows: list[Any]) -> None:
     entry = _entry(folder, digest)
-    # a name of this process's own (no mkstemp: a cold run stores hundreds of entries)
-    partial = entry.parent / f"{digest}.{os.getpid()}.tmp"
-    try:
-        if entry.parent not in _MADE_FOLDERS:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            _MADE_FOLDERS.add(entry.parent)
-        # dumps, not dump: only the one-shot encoder is the C one
-        partial.write_text(json.dumps(rows, separators=(",", ":")), encoding="utf-8")
-        partial.replace(entry)  # atomic: readers see the whole entry or none
-    except OSError:  # a read-only or full cache folder only costs speed
+    if store_json(entry, rows, make_folder=entry.parent not in _MADE_FOLDERS):
+        _MADE_FOLDERS.add(entry.parent)
+    else:
         _MADE_FOLDERS.discard(entry.parent)
-        return
 
 
 _MADE_FOLDERS: set[Path] = set()
@@ -127,10 +120,7 @@ def _bundle_path(folder: Path, tree_key: str) -> Path:
 
 def _load_bundle(bundle: Path) -> dict[str, list[Any]]:
     """digest → rows of a tree's bundle; empty when absent or damaged (then all is parsed)."""
-    try:
-        stored = json.loads(bundle.read_bytes())
-    except (OSError, ValueError):
-        return {}
+    stored = load_json(bundle)
     if not isinstance(stored, dict):
         return {}
     return {
@@ -139,13 +129,7 @@ def _load_bundle(bundle: Path) -> dict[str, list[Any]]:
 
 
 def _store_bundle(bundle: Path, rows_by_digest: dict[str, list[Any]]) -> None:
-    partial = bundle.parent / f"{bundle.stem}.{os.getpid()}.tmp"
-    try:
-        bundle.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps(rows_by_digest, separators=(",", ":")), encoding="utf-8")
-        partial.replace(bundle)  # atomic: another run reads the whole bundle or the old one
-    except OSError:  # a read-only or full cache folder only costs speed
-        return
+    store_json(bundle, rows_by_digest)  # another run reads the whole bundle or the old one
 
 
 def _parse_many(texts: Mapping[str, str]) -> dict[str, list[Any]]:

@@ -14,13 +14,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from infrascaffold.validate.cache_dirs import default_parse_cache
+from infrascaffold.validate.cache_dirs import default_parse_cache, load_json, store_json
 from infrascaffold.validate.hcl_doc import Problem
 from infrascaffold.validate.yaml_docs import SYNTAX, YamlDoc, parse_yaml
 
@@ -74,10 +72,7 @@ def yaml_fingerprint() -> str:
 
 def _load(verdicts_file: Path) -> dict[str, Verdict]:
     """digest → verdict; empty when absent or damaged (then every text is composed)."""
-    try:
-        stored = json.loads(verdicts_file.read_bytes())
-    except (OSError, ValueError):
-        return {}
+    stored = load_json(verdicts_file)
     if not isinstance(stored, dict):
         return {}
     return {
@@ -94,10 +89,4 @@ def _load(verdicts_file: Path) -> dict[str, Verdict]:
 
 
 def _store(verdicts_file: Path, verdicts: dict[str, Verdict]) -> None:
-    partial = verdicts_file.parent / f"{verdicts_file.stem}.{os.getpid()}.tmp"
-    try:
-        verdicts_file.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps(verdicts, separators=(",", ":")), encoding="utf-8")
-        partial.replace(verdicts_file)  # atomic: another run reads the whole file or the old one
-    except OSError:  # a read-only or full cache folder only costs speed
-        return
+    store_json(verdicts_file, verdicts)  # another run reads the whole file or the old one
